@@ -32,8 +32,7 @@ bool cmdline_has(const char *cmdline, const char *key)
     return key[0] != '\0' && find_key(cmdline, key) != NULL;
 }
 
-bool cmdline_get(const char *cmdline, const char *key, char *out,
-                 size_t size)
+bool cmdline_get(const char *cmdline, const char *key, char *out, size_t size)
 {
     const char *rest = find_key(cmdline, key);
     if (rest == NULL || *rest != '=' || size == 0) {

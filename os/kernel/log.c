@@ -30,15 +30,15 @@ void log_write(enum log_level level, const char *source, const char *format,
                ...)
 {
     char line[LOG_LINE_MAX];
-    int prefix = fmt_format(line, sizeof(line), "[%s] %s: ", source,
-                            level_names[level]);
+    int prefix =
+        fmt_format(line, sizeof(line), "[%s] %s: ", source, level_names[level]);
     if (prefix >= LOG_LINE_MAX - 1) {
         prefix = LOG_LINE_MAX - 1;
     }
     va_list args;
     va_start(args, format);
-    int len = fmt_vformat(line + prefix, sizeof(line) - (size_t)prefix,
-                          format, args);
+    int len =
+        fmt_vformat(line + prefix, sizeof(line) - (size_t)prefix, format, args);
     va_end(args);
     write_line(line, prefix + len);
 }

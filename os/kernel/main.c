@@ -55,8 +55,7 @@ static bool check_initfs(const struct boot_info *info,
     const void *archive = phys_window_get(phys, module->phys, module->size);
     if (archive == NULL) {
         LOG_ERROR("initfs at %p (%lu bytes) is outside mapped memory",
-                  (void *)(uintptr_t)module->phys,
-                  (unsigned long)module->size);
+                  (void *)(uintptr_t)module->phys, (unsigned long)module->size);
         return false;
     }
     struct tar_reader reader;
@@ -88,7 +87,8 @@ void kernel_main(const struct boot_info *info, const struct phys_window *phys)
     log_boot_info(info);
     bool ok = check_initfs(info, phys);
     if (cmdline_has(info->cmdline, "ftl.test")) {
-        LOG_INFO("test mode: boot checks %s, exiting", ok ? "passed" : "failed");
+        LOG_INFO("test mode: boot checks %s, exiting",
+                 ok ? "passed" : "failed");
         arch_machine_exit(ok ? 0 : 1);
     }
     LOG_INFO("boot complete; nothing else to run yet, halting");

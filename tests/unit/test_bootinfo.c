@@ -92,11 +92,8 @@ static void mbi_memory_map(const uint64_t (*regions)[3], int count)
 }
 
 static const uint64_t qemu_map[][3] = {
-    {0x0, 0x9fc00, 1},
-    {0x9fc00, 0x400, 2},
-    {0xf0000, 0x10000, 2},
-    {0x100000, 0x7ee0000, 1},
-    {0x7fe0000, 0x20000, 2},
+    {0x0, 0x9fc00, 1},        {0x9fc00, 0x400, 2},     {0xf0000, 0x10000, 2},
+    {0x100000, 0x7ee0000, 1}, {0x7fe0000, 0x20000, 2},
 };
 
 START_TEST(multiboot2_reads_cmdline_modules_memory_and_rsdp)
@@ -185,11 +182,9 @@ START_TEST(multiboot2_rejects_bad_total_size)
     mbi_begin();
     mbi_end();
     put32(0, 4); // smaller than its own header
-    ck_assert_int_eq(multiboot2_parse(&window, MBI, &info),
-                     FTL_ERR_BAD_FORMAT);
+    ck_assert_int_eq(multiboot2_parse(&window, MBI, &info), FTL_ERR_BAD_FORMAT);
     put32(0, sizeof(mem)); // runs past physical memory
-    ck_assert_int_eq(multiboot2_parse(&window, MBI, &info),
-                     FTL_ERR_BAD_FORMAT);
+    ck_assert_int_eq(multiboot2_parse(&window, MBI, &info), FTL_ERR_BAD_FORMAT);
     ck_assert_int_eq(multiboot2_parse(&window, sizeof(mem) - 4, &info),
                      FTL_ERR_BAD_FORMAT);
 }
@@ -201,11 +196,9 @@ START_TEST(multiboot2_rejects_tag_running_past_the_end)
     uint32_t at = mbi_tag(1, 16);
     mbi_end();
     put32(at + 4, 4096);
-    ck_assert_int_eq(multiboot2_parse(&window, MBI, &info),
-                     FTL_ERR_BAD_FORMAT);
+    ck_assert_int_eq(multiboot2_parse(&window, MBI, &info), FTL_ERR_BAD_FORMAT);
     put32(at + 4, 4); // smaller than a tag header: would loop forever
-    ck_assert_int_eq(multiboot2_parse(&window, MBI, &info),
-                     FTL_ERR_BAD_FORMAT);
+    ck_assert_int_eq(multiboot2_parse(&window, MBI, &info), FTL_ERR_BAD_FORMAT);
 }
 END_TEST
 
@@ -214,8 +207,7 @@ START_TEST(multiboot2_rejects_missing_end_tag)
     mbi_begin();
     mbi_string_tag(1, "x");
     put32(0, mbi_at); // total size ends right after the cmdline tag
-    ck_assert_int_eq(multiboot2_parse(&window, MBI, &info),
-                     FTL_ERR_BAD_FORMAT);
+    ck_assert_int_eq(multiboot2_parse(&window, MBI, &info), FTL_ERR_BAD_FORMAT);
 }
 END_TEST
 
@@ -224,14 +216,12 @@ START_TEST(multiboot2_rejects_bad_module_and_memory_map)
     mbi_begin();
     mbi_module(0x5000, 0x4000, "backwards");
     mbi_end();
-    ck_assert_int_eq(multiboot2_parse(&window, MBI, &info),
-                     FTL_ERR_BAD_FORMAT);
+    ck_assert_int_eq(multiboot2_parse(&window, MBI, &info), FTL_ERR_BAD_FORMAT);
     mbi_begin();
     uint32_t at = mbi_tag(6, 16 + 24);
     put32(at + 8, 8); // entries smaller than the spec's 24 bytes
     mbi_end();
-    ck_assert_int_eq(multiboot2_parse(&window, MBI, &info),
-                     FTL_ERR_BAD_FORMAT);
+    ck_assert_int_eq(multiboot2_parse(&window, MBI, &info), FTL_ERR_BAD_FORMAT);
 }
 END_TEST
 
@@ -313,8 +303,7 @@ START_TEST(pvh_rejects_bad_magic)
 {
     pvh_start_info(1, 0, 0);
     mem[START_INFO] ^= 1;
-    ck_assert_int_eq(pvh_parse(&window, START_INFO, &info),
-                     FTL_ERR_BAD_FORMAT);
+    ck_assert_int_eq(pvh_parse(&window, START_INFO, &info), FTL_ERR_BAD_FORMAT);
 }
 END_TEST
 
@@ -323,20 +312,17 @@ START_TEST(pvh_rejects_tables_outside_memory)
     pvh_start_info(1, 1, 0);
     uint64_t far = sizeof(mem) - 16; // module list runs past the end
     memcpy(mem + START_INFO + 16, &far, 8);
-    ck_assert_int_eq(pvh_parse(&window, START_INFO, &info),
-                     FTL_ERR_BAD_FORMAT);
+    ck_assert_int_eq(pvh_parse(&window, START_INFO, &info), FTL_ERR_BAD_FORMAT);
 
     pvh_start_info(1, 0, 3);
     uint64_t huge = UINT64_MAX - 8; // address arithmetic would wrap
     memcpy(mem + START_INFO + 40, &huge, 8);
-    ck_assert_int_eq(pvh_parse(&window, START_INFO, &info),
-                     FTL_ERR_BAD_FORMAT);
+    ck_assert_int_eq(pvh_parse(&window, START_INFO, &info), FTL_ERR_BAD_FORMAT);
 
     pvh_start_info(1, 0, 0);
     uint64_t cmdline = sizeof(mem) + 100;
     memcpy(mem + START_INFO + 24, &cmdline, 8);
-    ck_assert_int_eq(pvh_parse(&window, START_INFO, &info),
-                     FTL_ERR_BAD_FORMAT);
+    ck_assert_int_eq(pvh_parse(&window, START_INFO, &info), FTL_ERR_BAD_FORMAT);
 
     ck_assert_int_eq(pvh_parse(&window, sizeof(mem) - 8, &info),
                      FTL_ERR_BAD_FORMAT);

@@ -8,13 +8,13 @@
 
 #include "lib/fmt.h"
 
-#define CHECK_LIKE_LIBC(...)                                                  \
-    do {                                                                      \
-        char ours[128], theirs[128];                                          \
-        int n = fmt_format(ours, sizeof(ours), __VA_ARGS__);                  \
-        int m = snprintf(theirs, sizeof(theirs), __VA_ARGS__);                \
-        ck_assert_str_eq(ours, theirs);                                       \
-        ck_assert_int_eq(n, m);                                               \
+#define CHECK_LIKE_LIBC(...)                                                   \
+    do {                                                                       \
+        char ours[128], theirs[128];                                           \
+        int n = fmt_format(ours, sizeof(ours), __VA_ARGS__);                   \
+        int m = snprintf(theirs, sizeof(theirs), __VA_ARGS__);                 \
+        ck_assert_str_eq(ours, theirs);                                        \
+        ck_assert_int_eq(n, m);                                                \
     } while (0)
 
 START_TEST(integers_print_like_libc)

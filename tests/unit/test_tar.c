@@ -124,9 +124,8 @@ START_TEST(joins_ustar_prefix_and_name)
     add_entry(&a, "a/very/long/folder", "file.txt", '0', "xyz", 3);
     end_archive(&a);
     struct tar_entry e;
-    ck_assert_int_eq(tar_find(a.bytes, a.len, "a/very/long/folder/file.txt",
-                              &e),
-                     0);
+    ck_assert_int_eq(
+        tar_find(a.bytes, a.len, "a/very/long/folder/file.txt", &e), 0);
     ck_assert_mem_eq(e.data, "xyz", 3);
 }
 END_TEST
@@ -179,8 +178,7 @@ START_TEST(bad_checksum_is_rejected)
     end_archive(&a);
     h[0] = 'F'; // content changed, checksum not updated
     struct tar_entry e;
-    ck_assert_int_eq(tar_find(a.bytes, a.len, "File", &e),
-                     FTL_ERR_BAD_FORMAT);
+    ck_assert_int_eq(tar_find(a.bytes, a.len, "File", &e), FTL_ERR_BAD_FORMAT);
 }
 END_TEST
 

@@ -101,8 +101,8 @@ int fmt_vformat(char *buf, size_t size, const char *format, va_list args)
         case 'u':
         case 'x':
         case 'X': {
-            uint64_t v = longs ? va_arg(args, uint64_t)
-                               : va_arg(args, unsigned int);
+            uint64_t v =
+                longs ? va_arg(args, uint64_t) : va_arg(args, unsigned int);
             unsigned base = *p == 'u' ? 10 : 16;
             put_number(&c, v, false, base, *p == 'X', width, left, pad);
             break;

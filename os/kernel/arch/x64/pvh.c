@@ -56,8 +56,8 @@ static int parse_modules(const struct phys_window *window,
     }
     uint32_t count = start->nr_modules < BOOT_MODULES_MAX ? start->nr_modules
                                                           : BOOT_MODULES_MAX;
-    const struct hvm_modlist_entry *list = phys_window_get(
-        window, start->modlist_paddr, count * sizeof(*list));
+    const struct hvm_modlist_entry *list =
+        phys_window_get(window, start->modlist_paddr, count * sizeof(*list));
     if (list == NULL) {
         return FTL_ERR_BAD_FORMAT;
     }

@@ -24,7 +24,7 @@ void serial_init(void)
     x64_outb(COM1 + UART_DATA, 1); // divisor 1: 115200 baud
     x64_outb(COM1 + UART_INTERRUPT_ENABLE, 0);
     x64_outb(COM1 + UART_LINE_CONTROL, UART_8N1);
-    x64_outb(COM1 + UART_FIFO_CONTROL, 0xc7); // enable and clear FIFOs
+    x64_outb(COM1 + UART_FIFO_CONTROL, 0xc7);  // enable and clear FIFOs
     x64_outb(COM1 + UART_MODEM_CONTROL, 0x03); // DTR, RTS
 }
 

@@ -91,14 +91,90 @@ $(BUILD)/kernel/sdk/%.o: sdk/lib/%.c
 	$(call say,CC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(KERNEL_ELF): $(KERNEL_OBJS) os/boot/kernel.ld
+# Two links: the first one's function symbols become the symbol table that
+# the second one embeds for backtraces (os/kernel/ksyms.h). The table sits
+# after .text, so no function moves between the two.
+$(BUILD)/ftl-kernel.pass1.elf: $(KERNEL_OBJS) $(BUILD)/os/kernel/ksyms_empty.o os/boot/kernel.ld
 	$(call say,LD,$@)
-	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/os/kernel/ksyms_empty.o
+
+$(BUILD)/ksyms.S: $(BUILD)/ftl-kernel.pass1.elf scripts/ksyms.py
+	$(call say,KSYMS,$@)
+	$(Q)nm -n $< | python3 scripts/ksyms.py > $@
+
+$(BUILD)/ksyms.o: $(BUILD)/ksyms.S
+	$(Q)$(CC) -c $< -o $@
+
+$(KERNEL_ELF): $(BUILD)/ftl-kernel.pass1.elf $(BUILD)/ksyms.o
+	$(call say,LD,$@)
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms.o
+	$(Q)nm -n $@ | python3 scripts/ksyms.py | cmp -s - $(BUILD)/ksyms.S \
+	    || { echo "ksyms: function addresses moved between links" >&2; \
+	         rm -f $@; exit 1; }
+
+# ---------------------------------------------------------------------------
+# Third-party dependencies (scripts/fetch-deps.sh, deps.lock)
+
+PICOLIBC := $(BUILD)/picolibc
+PICOLIBC_LIBC := $(PICOLIBC)/lib/libc.a
+
+.PHONY: do-deps
+do-deps:
+	$(Q)scripts/fetch-deps.sh
+	$(Q)scripts/build-picolibc.sh
+
+$(PICOLIBC_LIBC): deps.lock scripts/build-picolibc.sh
+	$(Q)scripts/build-picolibc.sh
+
+# ---------------------------------------------------------------------------
+# Programs (services, apps, in-OS tests): position-independent executables
+# that run in either isolation mode, linked with libftl and picolibc.
+# The link flags are the ones os/kernel/elf.h asks for.
+
+PROGRAM_CFLAGS := -std=c11 -O2 -g -fPIE -mno-red-zone -fno-stack-protector \
+                  -fno-omit-frame-pointer -nostdinc \
+                  -isystem $(PICOLIBC)/include \
+                  -isystem $(shell $(CC) -print-file-name=include) \
+                  -Isdk/include $(WARNINGS) -MMD -MP
+PROGRAM_LDFLAGS := -static-pie -nostdlib -Wl,-z,max-page-size=4096 \
+                   -Wl,-z,separate-code -Wl,-e,_start
+LIBGCC := $(shell $(CC) -print-libgcc-file-name)
+
+libftl-objs-y :=
+include sdk/lib/build.mk
+LIBFTL := $(BUILD)/sdk/libftl.a
+LIBFTL_OBJS := $(addprefix $(BUILD)/sdk/lib/,$(libftl-objs-y))
+
+$(BUILD)/sdk/lib/%.o: sdk/lib/%.c | $(PICOLIBC_LIBC)
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(PROGRAM_CFLAGS) -c $< -o $@
+
+$(LIBFTL): $(LIBFTL_OBJS)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/programs/%.o: %.c | $(PICOLIBC_LIBC)
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(PROGRAM_CFLAGS) -c $< -o $@
+
+# $(call program,NAME,SOURCES): builds $(BUILD)/programs/NAME.elf.
+define program
+PROGRAMS += $(BUILD)/programs/$(1).elf
+$(BUILD)/programs/$(1).elf: $(addprefix $(BUILD)/programs/,$(2:.c=.o)) $(LIBFTL)
+	$$(call say,LINK,$$@)
+	$$(Q)$$(CC) $$(PROGRAM_LDFLAGS) -o $$@ $$(filter %.o,$$^) \
+	    -Wl,--start-group $$(LIBFTL) $$(PICOLIBC_LIBC) $$(LIBGCC) -Wl,--end-group
+endef
+
+PROGRAMS :=
+include apps/build.mk
+include tests/os/build.mk
 
 # ---------------------------------------------------------------------------
 # initfs and the GRUB ISO
 
 INITFS := $(BUILD)/initfs.tar
+TEST_INITFS := $(BUILD)/test-initfs.tar
 ISO := $(BUILD)/ftl.iso
 
 # Until the spec compiler exists (issue 6), the manifest only names the
@@ -108,10 +184,20 @@ $(BUILD)/initfs/boot.manifest: VERSION
 	$(Q)printf '# FTL boot manifest\nversion %s\nservices 0\n' \
 	    "$(VERSION)" > $@
 
-$(INITFS): $(BUILD)/initfs/boot.manifest
-	$(call say,TAR,$@)
+# $(call pack_initfs,ARCHIVE,FILES): a ustar archive of the files, flat.
+define pack_initfs
+	$(call say,TAR,$(1))
+	$(Q)rm -rf $(1).d && mkdir -p $(1).d && cp $(2) $(1).d/
 	$(Q)tar --format=ustar --owner=0 --group=0 --numeric-owner \
-	    --mtime=@0 --sort=name -cf $@ -C $(BUILD)/initfs boot.manifest
+	    --mtime=@0 --sort=name -cf $(1) -C $(1).d .
+	$(Q)rm -rf $(1).d
+endef
+
+$(INITFS): $(BUILD)/initfs/boot.manifest $(INITFS_PROGRAMS)
+	$(call pack_initfs,$@,$^)
+
+$(TEST_INITFS): $(BUILD)/initfs/boot.manifest $(PROGRAMS)
+	$(call pack_initfs,$@,$^)
 
 $(ISO): $(KERNEL_ELF) $(INITFS) os/boot/grub.cfg
 	$(call say,ISO,$@)
@@ -121,29 +207,22 @@ $(ISO): $(KERNEL_ELF) $(INITFS) os/boot/grub.cfg
 	$(Q)grub-mkrescue -o $@ $(BUILD)/iso >$(BUILD)/grub-mkrescue.log 2>&1 \
 	    || { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
-# ---------------------------------------------------------------------------
-# Third-party dependencies (scripts/fetch-deps.sh, deps.lock)
-
-PICOLIBC_STAMP := $(BUILD)/picolibc/lib/libc.a
-
-.PHONY: do-deps
-do-deps:
-	$(Q)scripts/fetch-deps.sh
-	$(Q)scripts/build-picolibc.sh
 
 # ---------------------------------------------------------------------------
 # Host unit tests (Check), one binary per tests/unit/test_NAME.c
 
+# A test may add prerequisites (unit-deps-NAME, e.g. fixture files) and
+# compiler flags (unit-cflags-NAME).
 unit-tests :=
 include tests/unit/build.mk
 
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(unit-tests))
 
 define unit_test_rule
-$(BUILD)/tests/unit/test_$(1): tests/unit/test_$(1).c tests/unit/check_main.c $(unit-src-$(1))
+$(BUILD)/tests/unit/test_$(1): tests/unit/test_$(1).c tests/unit/check_main.c $(unit-src-$(1)) $(unit-deps-$(1))
 	$$(call say,HOSTCC,$$@)
-	$$(Q)mkdir -p $$(@D) && $$(CC) $$(HOST_CFLAGS) -DUNIT_SUITE=$(1) \
-	    -o $$@ $$(filter %.c,$$^) $$(CHECK_LIBS)
+	$$(Q)mkdir -p $$(@D) && $$(CC) $$(HOST_CFLAGS) $(unit-cflags-$(1)) \
+	    -DUNIT_SUITE=$(1) -o $$@ $$(filter %.c,$$^) $$(CHECK_LIBS)
 endef
 $(foreach t,$(unit-tests),$(eval $(call unit_test_rule,$(t))))
 
@@ -151,10 +230,12 @@ $(foreach t,$(unit-tests),$(eval $(call unit_test_rule,$(t))))
 # Public targets, after setup
 
 .PHONY: do-all do-run do-test do-bench
-do-all: do-deps $(KERNEL_ELF) $(INITFS) $(ISO) $(UNIT_BINS)
+do-all: do-deps $(KERNEL_ELF) $(INITFS) $(TEST_INITFS) $(ISO) $(UNIT_BINS)
 
+# Until the supervisor exists (issue 6), the first process is apps/hello.
 do-run: $(KERNEL_ELF) $(INITFS)
-	$(Q)python3 scripts/ftlqemu.py run --kernel $(KERNEL_ELF) --initrd $(INITFS)
+	$(Q)python3 scripts/ftlqemu.py run --kernel $(KERNEL_ELF) \
+	    --initrd $(INITFS) --append "ftl.init=hello.elf"
 
 do-test: do-all
 	$(Q)tests/run-all.sh
@@ -173,4 +254,4 @@ compile_commands.json:
 format:
 	$(Q)git ls-files '*.c' '*.h' | xargs clang-format -i
 
--include $(shell find $(BUILD)/os $(BUILD)/kernel $(BUILD)/tests -type f -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/os $(BUILD)/kernel $(BUILD)/tests $(BUILD)/sdk $(BUILD)/programs -type f -name '*.d' 2>/dev/null)

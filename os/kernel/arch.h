@@ -2,6 +2,7 @@
 // board. x86-64 implements it under arch/x64/.
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,18 @@ __attribute__((noreturn)) void arch_machine_exit(uint8_t status);
 
 // Stops this CPU for good, interrupts off.
 __attribute__((noreturn)) void arch_halt(void);
+
+// Interrupts on this CPU. save/restore nest: restore puts back what save
+// found.
+void arch_interrupts_disable(void);
+void arch_interrupts_enable(void);
+uint64_t arch_interrupts_save(void);
+void arch_interrupts_restore(uint64_t saved);
+
+// True if [address, address + len) is mapped in the kernel's half of the
+// address space (used before reading through pointers found in memory,
+// such as saved frame pointers).
+bool arch_is_kernel_mapped(uint64_t address, uint64_t len);
 
 // A cycle counter (rdtsc on x86-64) for benchmarks and coarse timing.
 uint64_t arch_cycles(void);

@@ -1,2 +1,5 @@
 # The generic kernel. Paths are relative to os/kernel/.
-kernel-objs-y += main.o bootinfo.o cmdline.o log.o tar.o lib/string.o lib/fmt.o
+kernel-objs-y += main.o bootinfo.o cmdline.o log.o panic.o ksyms.o tar.o \
+                 initfs.o page.o heap.o object.o handle.o vm.o thread.o \
+                 sched.o process.o elf.o loader.o usercopy.o syscall.o \
+                 lib/string.o lib/fmt.o

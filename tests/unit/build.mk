@@ -6,3 +6,17 @@ unit-src-bootinfo := os/kernel/bootinfo.c os/kernel/arch/x64/multiboot2.c \
 unit-src-cmdline := os/kernel/cmdline.c
 unit-src-fmt := os/kernel/lib/fmt.c
 unit-src-error := sdk/lib/error.c
+
+# Memory and objects (page.c, heap.c, handle.c).
+unit-tests += page heap handle
+unit-src-page := os/kernel/page.c os/kernel/bootinfo.c
+unit-src-heap := os/kernel/heap.c os/kernel/page.c os/kernel/bootinfo.c
+unit-src-handle := os/kernel/handle.c os/kernel/object.c os/kernel/heap.c \
+                   os/kernel/page.c os/kernel/bootinfo.c
+
+# ELF loader; its fixtures are real PIE files built by tests/unit/fixtures.mk.
+unit-tests += elf
+unit-src-elf := os/kernel/elf.c
+include tests/unit/fixtures.mk
+unit-deps-elf := $(elf-fixtures)
+unit-cflags-elf := -DFIXTURE_DIR='"build/tests/fixtures"'

@@ -1,0 +1,160 @@
+// Local APIC and IOAPIC (SDM vol. 3, chapter 11; Intel 82093AA datasheet).
+// Register numbers are the xAPIC MMIO offsets divided by 16, which is also
+// the x2APIC MSR number minus 0x800, so one accessor pair serves both modes.
+#include "arch/x64/apic.h"
+
+#include "arch/x64/asm.h"
+#include "arch/x64/trap.h"
+#include "log.h"
+#include "panic.h"
+#include "vm.h"
+
+#define MSR_APIC_BASE 0x1b
+#define APIC_BASE_ENABLE (1ULL << 11)
+#define APIC_BASE_X2APIC (1ULL << 10)
+#define MSR_TSC_DEADLINE 0x6e0
+#define X2APIC_MSR_BASE 0x800
+
+#define REG_ID 0x02
+#define REG_EOI 0x0b
+#define REG_SPURIOUS 0x0f
+#define REG_LVT_TIMER 0x32
+#define REG_LVT_LINT0 0x35
+#define REG_LVT_LINT1 0x36
+#define REG_LVT_ERROR 0x37
+#define REG_TIMER_INITIAL 0x38
+#define REG_TIMER_CURRENT 0x39
+#define REG_TIMER_DIVIDE 0x3e
+
+#define LVT_MASKED (1u << 16)
+#define LVT_TIMER_TSC_DEADLINE (2u << 17)
+#define LVT_NMI (4u << 8)
+#define SPURIOUS_ENABLE (1u << 8)
+#define TIMER_DIVIDE_BY_16 0x3
+
+#define PIC1_DATA 0x21
+#define PIC2_DATA 0xa1
+
+#define IOAPIC_REGSEL 0x00
+#define IOAPIC_WINDOW 0x10
+#define IOAPIC_VERSION 0x01
+#define IOAPIC_REDIRECTION 0x10
+
+static volatile uint32_t *lapic_mmio;
+static bool x2apic;
+static bool tsc_deadline;
+
+static uint32_t lapic_read(unsigned reg)
+{
+    if (x2apic) {
+        return (uint32_t)x64_read_msr(X2APIC_MSR_BASE + reg);
+    }
+    return lapic_mmio[reg * 4];
+}
+
+static void lapic_write(unsigned reg, uint32_t value)
+{
+    if (x2apic) {
+        x64_write_msr(X2APIC_MSR_BASE + reg, value);
+    } else {
+        lapic_mmio[reg * 4] = value;
+    }
+}
+
+static void mask_pics(void)
+{
+    x64_outb(PIC1_DATA, 0xff);
+    x64_outb(PIC2_DATA, 0xff);
+}
+
+static void mask_ioapic(uint64_t phys)
+{
+    volatile uint32_t *regs = vm_map_device(phys, 0x20);
+    if (regs == NULL) {
+        panic("cannot map the IOAPIC");
+    }
+    regs[IOAPIC_REGSEL / 4] = IOAPIC_VERSION;
+    unsigned pins = ((regs[IOAPIC_WINDOW / 4] >> 16) & 0xff) + 1;
+    for (unsigned pin = 0; pin < pins; pin++) {
+        regs[IOAPIC_REGSEL / 4] = IOAPIC_REDIRECTION + pin * 2;
+        regs[IOAPIC_WINDOW / 4] = LVT_MASKED | (TRAP_IRQ_BASE + pin);
+    }
+}
+
+void apic_init(const struct interrupt_topology *topology)
+{
+    mask_pics();
+    uint32_t a, b, c, d;
+    x64_cpuid(1, 0, &a, &b, &c, &d);
+    x2apic = c & (1u << 21);
+    tsc_deadline = c & (1u << 24);
+    uint64_t base = x64_read_msr(MSR_APIC_BASE) | APIC_BASE_ENABLE;
+    if (x2apic) {
+        x64_write_msr(MSR_APIC_BASE, base | APIC_BASE_X2APIC);
+    } else {
+        x64_write_msr(MSR_APIC_BASE, base);
+        lapic_mmio = vm_map_device(topology->lapic_phys, 0x400);
+        if (lapic_mmio == NULL) {
+            panic("cannot map the local APIC");
+        }
+    }
+    lapic_write(REG_SPURIOUS, SPURIOUS_ENABLE | TRAP_SPURIOUS);
+    lapic_write(REG_LVT_LINT0, LVT_MASKED);
+    lapic_write(REG_LVT_LINT1, LVT_NMI);
+    lapic_write(REG_LVT_ERROR, LVT_MASKED);
+    lapic_write(REG_LVT_TIMER, LVT_MASKED);
+    lapic_write(REG_TIMER_DIVIDE, TIMER_DIVIDE_BY_16);
+    for (unsigned i = 0; i < topology->ioapic_count; i++) {
+        mask_ioapic(topology->ioapics[i].phys);
+    }
+    LOG_INFO("interrupts: %s APIC, %u IOAPIC(s) from the %s, timer %s",
+             x2apic ? "x2" : "x", topology->ioapic_count, topology->source,
+             tsc_deadline ? "TSC-deadline" : "one-shot");
+}
+
+void apic_eoi(void)
+{
+    lapic_write(REG_EOI, 0);
+}
+
+bool apic_has_tsc_deadline(void)
+{
+    return tsc_deadline;
+}
+
+bool apic_is_x2apic(void)
+{
+    return x2apic;
+}
+
+void apic_timer_set_tsc_deadline(uint64_t tsc)
+{
+    lapic_write(REG_LVT_TIMER, LVT_TIMER_TSC_DEADLINE | TRAP_TIMER);
+    x64_write_msr(MSR_TSC_DEADLINE, tsc);
+}
+
+void apic_timer_set_oneshot(uint32_t ticks)
+{
+    lapic_write(REG_LVT_TIMER, TRAP_TIMER);
+    lapic_write(REG_TIMER_INITIAL, ticks == 0 ? 1 : ticks);
+}
+
+void apic_timer_stop(void)
+{
+    lapic_write(REG_LVT_TIMER, LVT_MASKED);
+    lapic_write(REG_TIMER_INITIAL, 0);
+    if (tsc_deadline) {
+        x64_write_msr(MSR_TSC_DEADLINE, 0);
+    }
+}
+
+void apic_timer_start_count(void)
+{
+    lapic_write(REG_LVT_TIMER, LVT_MASKED);
+    lapic_write(REG_TIMER_INITIAL, 0xffffffff);
+}
+
+uint32_t apic_timer_read_count(void)
+{
+    return lapic_read(REG_TIMER_CURRENT);
+}

@@ -1,0 +1,68 @@
+// GDT and TSS. Long mode ignores segment bases and limits except for the
+// TSS, so the GDT holds little: ring 0 and ring 3 code and data in the order
+// syscall/sysret require, and the TSS, whose RSP0 is the stack for entries
+// from user mode and whose IST slots give double faults, NMIs and machine
+// checks a known-good stack of their own.
+#include "arch/x64/gdt.h"
+
+#include "arch/x64/asm.h"
+#include "lib/string.h"
+
+#define IST_STACK_SIZE 8192
+
+struct tss {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct tss) == 104, "TSS layout (SDM vol. 3, 8.7)");
+
+struct gdt_pointer {
+    uint16_t limit;
+    uint64_t base;
+} __attribute__((packed));
+
+static struct tss tss;
+static uint64_t gdt[8] __attribute__((aligned(16)));
+static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+
+void gdt_set_kernel_stack(uint64_t top)
+{
+    tss.rsp[0] = top;
+}
+
+static void set_tss_descriptor(uint64_t *slot)
+{
+    uint64_t base = (uint64_t)&tss;
+    uint64_t limit = sizeof(tss) - 1;
+    slot[0] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+              (0x89ULL << 40) | // present, 64-bit available TSS
+              (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+    slot[1] = base >> 32;
+}
+
+void gdt_init(void)
+{
+    gdt[0] = 0;
+    gdt[GDT_KERNEL_CODE / 8] = 0x00af9a000000ffff;
+    gdt[GDT_KERNEL_DATA / 8] = 0x00cf92000000ffff;
+    gdt[GDT_USER_BASE / 8] = 0x00cffa000000ffff; // 32-bit user code
+    gdt[GDT_USER_DATA / 8] = 0x00cff2000000ffff;
+    gdt[GDT_USER_CODE / 8] = 0x00affa000000ffff;
+    set_tss_descriptor(&gdt[GDT_TSS / 8]);
+
+    memset(&tss, 0, sizeof(tss));
+    tss.iomap_base = sizeof(tss); // no I/O bitmap: ring 3 gets no ports
+    for (int i = 0; i < 3; i++) {
+        tss.ist[i] = (uint64_t)&ist_stacks[i][IST_STACK_SIZE];
+    }
+
+    struct gdt_pointer pointer = {sizeof(gdt) - 1, (uint64_t)gdt};
+    x64_load_gdt(&pointer, GDT_KERNEL_CODE, GDT_KERNEL_DATA);
+    x64_load_tss(GDT_TSS);
+}

@@ -1,0 +1,70 @@
+/*
+ * The syscall instruction's entry (user mode only; kernel-mode processes call
+ * syscall_call_from_kernel_mode() directly).
+ *
+ * On entry (SDM vol. 2, SYSCALL): RCX = user RIP, R11 = user RFLAGS, RSP is
+ * still the user stack, interrupts off (FMASK), GS is the user's. We switch
+ * to the thread's kernel stack, save a full struct trap_frame (so a fault,
+ * a kill or a thread switch during the call sees the same frame as after an
+ * interrupt), call x64_handle_syscall(frame) and return with sysret.
+ *
+ * System call ABI: RAX = number, RDI, RSI, RDX, R10, R8 = arguments,
+ * RAX = result. RCX and R11 are clobbered, as by any syscall.
+ */
+#define CPU_KERNEL_STACK 8
+#define CPU_USER_RSP 16
+
+    .text
+    .global x64_syscall_entry
+x64_syscall_entry:
+    swapgs
+    mov %rsp, %gs:CPU_USER_RSP
+    mov %gs:CPU_KERNEL_STACK, %rsp
+    pushq $0x23                 // SS
+    pushq %gs:CPU_USER_RSP      // RSP
+    pushq %r11                  // RFLAGS
+    pushq $0x2b                 // CS
+    pushq %rcx                  // RIP
+    pushq $0                    // error code
+    pushq $-1                   // vector: none, this is a system call
+    pushq %rax
+    pushq %rbx
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %rbp
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    mov %rsp, %rdi
+    call x64_handle_syscall
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rbp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rbx
+    popq %rax
+    addq $16, %rsp              // vector, error code
+    popq %rcx                   // RIP
+    addq $8, %rsp               // CS
+    popq %r11                   // RFLAGS
+    popq %rsp                   // user RSP; interrupts are still off
+    swapgs
+    sysretq
+
+    .section .note.GNU-stack, "", @progbits

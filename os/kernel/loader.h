@@ -1,0 +1,28 @@
+// Starting programs: a PIE file from the initfs becomes a process with one
+// thread, in user or kernel mode, with its start-up information.
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "process.h"
+
+struct loader_request {
+    const char *path;  // in the initfs
+    const char *name;  // process name (NULL: the file name without .elf)
+    bool kernel_mode;
+    unsigned priority;
+    unsigned argc, envc;
+    const char *const *argv; // kernel copies, NUL-terminated
+    const char *const *envp;
+};
+
+// Loads and starts the program. On success *out holds a reference for the
+// caller. Errors: FTL_ERR_NOT_FOUND (no such file), FTL_ERR_BAD_FORMAT /
+// FTL_ERR_NOT_SUPPORTED (not a PIE we can load), FTL_ERR_TOO_LARGE (start-up
+// information too big), FTL_ERR_NO_MEMORY.
+int loader_spawn(const struct loader_request *request, struct process **out);
+
+// Maps the system call stub page every user process calls through. Once, at
+// boot.
+void loader_init(void);

@@ -1,0 +1,70 @@
+// Processes: an address space, a handle table and threads.
+//
+// A process runs in user mode (its own address space, ring 3) or in kernel
+// mode (a slot of the kernel's address space, ring 0, system calls are
+// function calls). Exit and kill release its handles at once and its memory
+// once its last thread is off the CPU; the process object itself lives on
+// while someone holds a handle to it (to read its exit status).
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ftl/syscall.h>
+
+#include "handle.h"
+#include "object.h"
+#include "thread.h"
+#include "vm.h"
+
+enum process_state {
+    PROCESS_RUNNING,
+    PROCESS_EXITED,
+};
+
+struct process {
+    struct object object;
+    uint32_t id;
+    char name[FTL_NAME_MAX];
+    bool kernel_mode;
+    bool may_spawn; // holds the right to create processes
+    enum process_state state;
+    int exit_status;
+    int slot; // kernel-mode slot, -1 for user processes
+    struct address_space space;
+    struct handle_table handles;
+    struct thread *threads;
+    unsigned thread_count;
+    struct thread *waiters; // threads in process_wait()
+};
+
+// An empty process (no threads). NULL when out of memory or, for kernel
+// mode, out of slots.
+struct process *process_create(const char *name, bool kernel_mode);
+
+// Adds t to p and makes it runnable.
+void process_start_thread(struct process *p, struct thread *t);
+
+// Ends p with `status`: every thread but the caller's stops, handles are
+// closed, waiters are woken. Idempotent. The caller, if it is a thread of p,
+// must then call sched_exit_current().
+void process_exit(struct process *p, int status);
+
+// Logs "process NAME killed: KIND at ADDRESS (rip RIP)" and ends the
+// running thread's process p with FTL_EXIT_KILLED.
+__attribute__((noreturn)) void process_kill_for_fault(struct process *p,
+                                                      const char *kind,
+                                                      uint64_t address,
+                                                      uint64_t rip);
+
+// Blocks until p has exited or deadline_ns passes (0: no deadline).
+// Returns the exit status or FTL_ERR_TIMED_OUT.
+long process_wait(struct process *p, uint64_t deadline_ns);
+
+// Frees the address space (and kernel-mode slot) of an exited process whose
+// threads are all gone.
+void process_release_memory(struct process *p);
+
+// Called by the scheduler's reaper when a thread of p is gone for good;
+// the last one releases the address space.
+void process_thread_reaped(struct process *p, struct thread *t);

@@ -1,0 +1,322 @@
+// Scheduler (see sched.h). Ready threads wait in one FIFO queue per
+// priority; sleepers (threads blocked with a deadline) in a list sorted by
+// deadline. The timer is armed one-shot for whichever comes first: the end
+// of the running thread's slice (only if someone else is ready) or the
+// earliest sleeper, so an idle system takes no timer interrupts.
+//
+// Dead threads cannot free their own stack while running on it: they go on
+// a zombie list and the next thread to run reaps them after the switch.
+#include "sched.h"
+
+#include <ftl/error.h>
+
+#include "arch.h"
+#include "arch/x64/asm.h"
+#include "arch/x64/cpu.h"
+#include "arch/x64/paging.h"
+#include "clock.h"
+#include "panic.h"
+#include "process.h"
+
+struct run_queue {
+    struct thread *head, *tail;
+};
+
+static struct run_queue queues[THREAD_PRIORITIES];
+static struct thread *sleepers;
+static struct thread *zombies;
+static uint64_t slice_end;
+static uint64_t switches;
+
+void x64_switch(uint64_t *save_rsp, uint64_t load_rsp);
+
+struct thread *sched_current(void)
+{
+    return cpu_current()->current;
+}
+
+uint64_t sched_switch_count(void)
+{
+    return switches;
+}
+
+static void queue_push(struct thread *t)
+{
+    struct run_queue *q = &queues[t->priority];
+    t->run_next = NULL;
+    if (q->tail != NULL) {
+        q->tail->run_next = t;
+    } else {
+        q->head = t;
+    }
+    q->tail = t;
+}
+
+static void queue_remove(struct thread *t)
+{
+    struct run_queue *q = &queues[t->priority];
+    struct thread *prev = NULL;
+    for (struct thread *c = q->head; c != NULL; prev = c, c = c->run_next) {
+        if (c == t) {
+            if (prev != NULL) {
+                prev->run_next = c->run_next;
+            } else {
+                q->head = c->run_next;
+            }
+            if (q->tail == c) {
+                q->tail = prev;
+            }
+            return;
+        }
+    }
+}
+
+static int highest_ready_priority(void)
+{
+    for (int p = THREAD_PRIORITIES - 1; p >= 0; p--) {
+        if (queues[p].head != NULL) {
+            return p;
+        }
+    }
+    return -1;
+}
+
+static struct thread *queue_pop_highest(void)
+{
+    int p = highest_ready_priority();
+    if (p < 0) {
+        return cpu_current()->idle;
+    }
+    struct thread *t = queues[p].head;
+    queues[p].head = t->run_next;
+    if (queues[p].head == NULL) {
+        queues[p].tail = NULL;
+    }
+    return t;
+}
+
+static void sleepers_remove(struct thread *t)
+{
+    for (struct thread **link = &sleepers; *link != NULL;
+         link = &(*link)->sleep_next) {
+        if (*link == t) {
+            *link = t->sleep_next;
+            break;
+        }
+    }
+    t->wake_at = 0;
+}
+
+static void sleepers_insert(struct thread *t)
+{
+    struct thread **link = &sleepers;
+    while (*link != NULL && (*link)->wake_at <= t->wake_at) {
+        link = &(*link)->sleep_next;
+    }
+    t->sleep_next = *link;
+    *link = t;
+}
+
+static void wait_list_remove(struct thread *t)
+{
+    if (t->wait_list == NULL) {
+        return;
+    }
+    for (struct thread **link = t->wait_list; *link != NULL;
+         link = &(*link)->wait_next) {
+        if (*link == t) {
+            *link = t->wait_next;
+            break;
+        }
+    }
+    t->wait_list = NULL;
+}
+
+static void arm_timer(void)
+{
+    uint64_t deadline = sleepers != NULL ? sleepers->wake_at : 0;
+    if (highest_ready_priority() >= 0 &&
+        (deadline == 0 || slice_end < deadline)) {
+        deadline = slice_end;
+    }
+    clock_arm(deadline);
+}
+
+static void reap_zombies(void)
+{
+    struct thread *t = zombies;
+    zombies = NULL;
+    while (t != NULL) {
+        struct thread *next = t->run_next;
+        struct process *p = t->process;
+        thread_release(t);
+        if (p != NULL) {
+            process_thread_reaped(p, t);
+        }
+        object_put(&t->object);
+        t = next;
+    }
+}
+
+static void switch_to(struct thread *next)
+{
+    struct cpu *cpu = cpu_current();
+    struct thread *prev = cpu->current;
+    slice_end = clock_now_ns() + SCHED_SLICE_NS;
+    arm_timer();
+    if (next == prev) {
+        prev->state = THREAD_RUNNING;
+        return;
+    }
+    next->state = THREAD_RUNNING;
+    cpu->current = next;
+    switches++;
+    if (next->process != NULL) {
+        vm_space_activate(&next->process->space);
+    } else {
+        paging_switch(paging_kernel_root(), 0, false);
+    }
+    if (next->kernel_stack_top != 0) {
+        cpu_set_kernel_stack(next->kernel_stack_top);
+    }
+    x64_fxsave(prev->fpu);
+    x64_fxrstor(next->fpu);
+    x64_switch(&prev->saved_rsp, next->saved_rsp);
+    // Running as prev again, on its stack.
+    reap_zombies();
+}
+
+// Gives up the CPU; the caller has set the current thread's state.
+static void schedule(void)
+{
+    struct thread *current = sched_current();
+    if (current->state == THREAD_RUNNING && current != cpu_current()->idle) {
+        current->state = THREAD_READY;
+        queue_push(current);
+    }
+    switch_to(queue_pop_highest());
+}
+
+void sched_ready(struct thread *t)
+{
+    ASSERT(t->state != THREAD_DEAD);
+    t->state = THREAD_READY;
+    queue_push(t);
+    struct thread *current = sched_current();
+    if (current != NULL && (current == cpu_current()->idle ||
+                            t->priority > current->priority)) {
+        schedule();
+    } else {
+        arm_timer();
+    }
+}
+
+void sched_yield(void)
+{
+    uint64_t flags = arch_interrupts_save();
+    schedule();
+    arch_interrupts_restore(flags);
+}
+
+long sched_block(uint64_t deadline_ns)
+{
+    struct thread *current = sched_current();
+    current->state = THREAD_BLOCKED;
+    current->wait_result = 0;
+    if (deadline_ns != 0) {
+        current->wake_at = deadline_ns;
+        sleepers_insert(current);
+    }
+    schedule();
+    return current->wait_result;
+}
+
+void sched_wake(struct thread *t, long result)
+{
+    if (t->state != THREAD_BLOCKED) {
+        return;
+    }
+    if (t->wake_at != 0) {
+        sleepers_remove(t);
+    }
+    wait_list_remove(t);
+    t->wait_result = result;
+    sched_ready(t);
+}
+
+void sched_remove(struct thread *t)
+{
+    ASSERT(t != sched_current());
+    if (t->state == THREAD_READY) {
+        queue_remove(t);
+    }
+    if (t->wake_at != 0) {
+        sleepers_remove(t);
+    }
+    wait_list_remove(t);
+    t->state = THREAD_DEAD;
+    t->run_next = zombies;
+    zombies = t;
+}
+
+void sched_exit_current(void)
+{
+    struct thread *current = sched_current();
+    current->state = THREAD_DEAD;
+    wait_list_remove(current);
+    current->run_next = zombies;
+    zombies = current;
+    schedule();
+    panic("a dead thread was scheduled");
+}
+
+void sched_timer_interrupt(void)
+{
+    uint64_t now = clock_now_ns();
+    while (sleepers != NULL && sleepers->wake_at <= now) {
+        struct thread *t = sleepers;
+        sleepers = t->sleep_next;
+        t->wake_at = 0;
+        wait_list_remove(t);
+        t->wait_result = FTL_ERR_TIMED_OUT;
+        t->state = THREAD_READY;
+        queue_push(t);
+    }
+    struct thread *current = sched_current();
+    int ready = highest_ready_priority();
+    if (ready >= 0 && (current == cpu_current()->idle ||
+                       (unsigned)ready > current->priority ||
+                       now >= slice_end)) {
+        schedule();
+    } else {
+        arm_timer();
+    }
+}
+
+static void idle_loop(void *unused)
+{
+    (void)unused;
+    for (;;) {
+        reap_zombies();
+        x64_sti_hlt();
+        x64_cli();
+    }
+}
+
+void sched_init(void)
+{
+    struct thread *idle = thread_create_kernel(idle_loop, NULL, 0);
+    if (idle == NULL) {
+        panic("no memory for the idle thread");
+    }
+    cpu_current()->idle = idle;
+}
+
+void sched_start(void)
+{
+    static struct thread boot; // the boot context, abandoned here
+    cpu_current()->current = &boot;
+    boot.state = THREAD_DEAD;
+    switch_to(queue_pop_highest());
+    panic("returned to the boot context");
+}

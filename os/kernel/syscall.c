@@ -1,0 +1,410 @@
+// System call handlers. Each sys_* decodes its raw arguments, checks them
+// (handles through handle_lookup, pointers through usercopy, sizes against
+// named limits) and only then acts. Handlers return a non-negative result or
+// an FTL_ERR_* code; nothing a process passes can make them panic.
+#include "syscall.h"
+
+#include <ftl/error.h>
+#include <ftl/syscall.h>
+
+#include "arch.h"
+#include "arch/x64/trap.h"
+#include "clock.h"
+#include "heap.h"
+#include "lib/string.h"
+#include "loader.h"
+#include "log.h"
+#include "page.h"
+#include "process.h"
+#include "sched.h"
+#include "usercopy.h"
+
+#define CONSOLE_WRITE_MAX 4096
+#define SPAWN_PATH_MAX 128
+
+static struct process *current_process(void)
+{
+    return sched_current()->process;
+}
+
+static long sys_nop(void)
+{
+    return 0;
+}
+
+// Writes text as lines, each prefixed "[process] " (level 0, the process's
+// standard output) or "[process] LEVEL: " (levels 1-4: debug, info, warn,
+// error, for logging).
+static long sys_console_write(uint64_t text, uint64_t len, uint64_t level)
+{
+    static char buffer[CONSOLE_WRITE_MAX];
+    static const char *const levels[] = {NULL, "debug", "info", "warn",
+                                         "error"};
+    if (len > CONSOLE_WRITE_MAX) {
+        return FTL_ERR_TOO_LARGE;
+    }
+    if (level > 4) {
+        return FTL_ERR_INVALID_ARG;
+    }
+    int err = copy_from_process(buffer, text, len);
+    if (err < 0) {
+        return err;
+    }
+    const char *name = current_process()->name;
+    size_t start = 0;
+    while (start < len) {
+        size_t end = start;
+        while (end < len && buffer[end] != '\n') {
+            end++;
+        }
+        char prefix[FTL_NAME_MAX + 16];
+        size_t n = level == 0 ? 0 : strlen(levels[level]);
+        size_t at = 0;
+        prefix[at++] = '[';
+        memcpy(prefix + at, name, strlen(name));
+        at += strlen(name);
+        prefix[at++] = ']';
+        prefix[at++] = ' ';
+        if (n > 0) {
+            memcpy(prefix + at, levels[level], n);
+            at += n;
+            prefix[at++] = ':';
+            prefix[at++] = ' ';
+        }
+        arch_console_write(prefix, at);
+        arch_console_write(buffer + start, end - start);
+        arch_console_write("\n", 1);
+        start = end + 1;
+    }
+    return (long)len;
+}
+
+static long sys_process_exit(uint64_t status)
+{
+    process_exit(current_process(), (int)(status & 0xff));
+    sched_exit_current();
+}
+
+// Copies the argv or envp vector of a spawn request into `strings`,
+// returning kernel pointers in `out`.
+static int copy_string_vector(uint64_t vector, uint32_t count,
+                              const char **out, char *strings, size_t *used)
+{
+    for (uint32_t i = 0; i < count; i++) {
+        uint64_t pointer;
+        int err = copy_from_process(&pointer, vector + i * 8ULL, 8);
+        if (err < 0) {
+            return err;
+        }
+        long len = copy_string_from_process(strings + *used, pointer,
+                                            FTL_SPAWN_STRINGS_MAX - *used);
+        if (len < 0) {
+            return (int)len;
+        }
+        out[i] = strings + *used;
+        *used += (size_t)len + 1;
+    }
+    return 0;
+}
+
+static long spawn_checked(const struct ftl_spawn *spawn, char *strings)
+{
+    char path[SPAWN_PATH_MAX], name[FTL_NAME_MAX];
+    const char *argv[FTL_SPAWN_ARGS_MAX], *envp[FTL_SPAWN_ARGS_MAX];
+    long len = copy_string_from_process(path, (uint64_t)spawn->path,
+                                        sizeof(path));
+    if (len < 0) {
+        return len;
+    }
+    if (spawn->name != NULL) {
+        len = copy_string_from_process(name, (uint64_t)spawn->name,
+                                       sizeof(name));
+        if (len < 0) {
+            return len;
+        }
+    }
+    size_t used = 0;
+    int err = copy_string_vector((uint64_t)spawn->argv, spawn->argc, argv,
+                                 strings, &used);
+    if (err == 0) {
+        err = copy_string_vector((uint64_t)spawn->envp, spawn->envc, envp,
+                                 strings, &used);
+    }
+    if (err < 0) {
+        return err;
+    }
+    struct loader_request request = {
+        .path = path,
+        .name = spawn->name != NULL ? name : NULL,
+        .kernel_mode = spawn->isolation == FTL_ISOLATION_KERNEL,
+        .priority = spawn->priority == 0 ? THREAD_PRIORITY_DEFAULT
+                                         : spawn->priority,
+        .argc = spawn->argc,
+        .envc = spawn->envc,
+        .argv = argv,
+        .envp = envp,
+    };
+    struct process *child;
+    err = loader_spawn(&request, &child);
+    if (err < 0) {
+        return err;
+    }
+    handle_t h = handle_add(&current_process()->handles, &child->object,
+                            FTL_RIGHT_READ | FTL_RIGHT_MANAGE);
+    if (h < 0) {
+        process_exit(child, FTL_EXIT_KILLED);
+    }
+    object_put(&child->object);
+    return h;
+}
+
+static long sys_process_spawn(uint64_t uspawn)
+{
+    if (!current_process()->may_spawn) {
+        return FTL_ERR_NOT_ALLOWED;
+    }
+    struct ftl_spawn spawn;
+    int err = copy_from_process(&spawn, uspawn, sizeof(spawn));
+    if (err < 0) {
+        return err;
+    }
+    if (spawn.isolation > FTL_ISOLATION_KERNEL ||
+        spawn.priority >= THREAD_PRIORITIES ||
+        spawn.argc > FTL_SPAWN_ARGS_MAX || spawn.envc > FTL_SPAWN_ARGS_MAX) {
+        return FTL_ERR_INVALID_ARG;
+    }
+    char *strings = heap_alloc(FTL_SPAWN_STRINGS_MAX);
+    if (strings == NULL) {
+        return FTL_ERR_NO_MEMORY;
+    }
+    long result = spawn_checked(&spawn, strings);
+    heap_free(strings);
+    return result;
+}
+
+static long sys_process_wait(uint64_t h, uint64_t timeout_ns)
+{
+    struct object *o;
+    int err = handle_lookup(&current_process()->handles, (handle_t)h,
+                            OBJECT_PROCESS, FTL_RIGHT_READ, &o);
+    if (err < 0) {
+        return err;
+    }
+    struct process *p = (struct process *)o;
+    if (p->state == PROCESS_EXITED) {
+        return p->exit_status;
+    }
+    if (timeout_ns == 0) {
+        return FTL_ERR_TIMED_OUT;
+    }
+    uint64_t deadline =
+        timeout_ns == UINT64_MAX ? 0 : clock_now_ns() + timeout_ns;
+    object_get(o); // the handle may be closed while we wait
+    long result = process_wait(p, deadline);
+    object_put(o);
+    return result;
+}
+
+static long sys_process_kill(uint64_t h)
+{
+    struct object *o;
+    int err = handle_lookup(&current_process()->handles, (handle_t)h,
+                            OBJECT_PROCESS, FTL_RIGHT_MANAGE, &o);
+    if (err < 0) {
+        return err;
+    }
+    struct process *p = (struct process *)o;
+    if (p == current_process()) {
+        sys_process_exit(FTL_EXIT_KILLED);
+    }
+    process_exit(p, FTL_EXIT_KILLED);
+    return 0;
+}
+
+static long sys_thread_create(uint64_t entry, uint64_t arg, uint64_t priority)
+{
+    struct process *p = current_process();
+    if (!vm_range_is_owned(&p->space, entry, 1) ||
+        priority >= THREAD_PRIORITIES) {
+        return FTL_ERR_INVALID_ARG;
+    }
+    uint64_t stack_size = p->kernel_mode ? THREAD_KERNEL_MODE_STACK_SIZE
+                                         : THREAD_USER_STACK_SIZE;
+    uint64_t top;
+    int err = vm_map_stack(&p->space, stack_size, &top);
+    if (err < 0) {
+        return err;
+    }
+    struct thread *t =
+        thread_create(p, entry, arg, top,
+                      priority == 0 ? THREAD_PRIORITY_DEFAULT : priority);
+    if (t == NULL) {
+        vm_unmap(&p->space, top - stack_size);
+        return FTL_ERR_NO_MEMORY;
+    }
+    t->stack_base = top - stack_size;
+    handle_t h = handle_add(&p->handles, &t->object, FTL_RIGHT_READ);
+    if (h < 0) {
+        object_put(&t->object);
+        vm_unmap(&p->space, t->stack_base);
+        return h;
+    }
+    process_start_thread(p, t);
+    return h;
+}
+
+static long sys_thread_exit(void)
+{
+    sched_exit_current();
+}
+
+static long sys_thread_yield(void)
+{
+    sched_yield();
+    return 0;
+}
+
+static long sys_thread_sleep(uint64_t ns)
+{
+    if (ns > UINT64_MAX / 2) {
+        return FTL_ERR_INVALID_ARG;
+    }
+    sched_block(clock_now_ns() + ns + 1);
+    return 0;
+}
+
+static long sys_clock_now(void)
+{
+    return (long)clock_now_ns();
+}
+
+static long sys_vmarea_create(uint64_t size)
+{
+    if (size == 0) {
+        return FTL_ERR_INVALID_ARG;
+    }
+    if (size > VMAREA_SIZE_MAX) {
+        return FTL_ERR_TOO_LARGE;
+    }
+    struct vmarea *area = vmarea_create(size, VMAREA_ANONYMOUS);
+    if (area == NULL) {
+        return FTL_ERR_NO_MEMORY;
+    }
+    handle_t h = handle_add(&current_process()->handles, &area->object,
+                            FTL_RIGHT_READ | FTL_RIGHT_WRITE | FTL_RIGHT_MAP |
+                                FTL_RIGHT_TRANSFER | FTL_RIGHT_DUPLICATE);
+    object_put(&area->object);
+    return h;
+}
+
+static long sys_vmarea_map(uint64_t h, uint64_t prot)
+{
+    if (prot == 0 || (prot & ~(uint64_t)(FTL_PROT_READ | FTL_PROT_WRITE |
+                                         FTL_PROT_EXEC)) ||
+        ((prot & FTL_PROT_WRITE) && (prot & FTL_PROT_EXEC))) {
+        return FTL_ERR_INVALID_ARG;
+    }
+    struct object *o;
+    int err = handle_lookup(&current_process()->handles, (handle_t)h,
+                            OBJECT_VMAREA, FTL_RIGHT_MAP, &o);
+    if (err < 0) {
+        return err;
+    }
+    struct vmarea *area = (struct vmarea *)o;
+    unsigned vm_prot = ((prot & FTL_PROT_READ) ? VM_READ : 0) |
+                       ((prot & FTL_PROT_WRITE) ? VM_WRITE | VM_READ : 0) |
+                       ((prot & FTL_PROT_EXEC) ? VM_EXEC : 0);
+    uint64_t address;
+    err = vm_map(&current_process()->space, area, 0, 0, area->size, vm_prot,
+                 &address);
+    return err < 0 ? err : (long)address;
+}
+
+static long sys_vmarea_unmap(uint64_t address)
+{
+    return vm_unmap(&current_process()->space, address);
+}
+
+static long sys_handle_close(uint64_t h)
+{
+    return handle_close(&current_process()->handles, (handle_t)h);
+}
+
+static long sys_system_stats(uint64_t ustats)
+{
+    struct heap_stats heap;
+    heap_get_stats(&heap);
+    struct ftl_system_stats stats = {
+        .pages_free = page_free_count(),
+        .pages_total = page_total_count(),
+        .heap_bytes = heap.bytes_in_use,
+        .processes = object_count(OBJECT_PROCESS),
+        .threads = object_count(OBJECT_THREAD),
+        .vmareas = object_count(OBJECT_VMAREA),
+        .handles = handle_count(&current_process()->handles),
+        .context_switches = sched_switch_count(),
+        .cycles_per_second = clock_cycles_per_second(),
+    };
+    return copy_to_process(ustats, &stats, sizeof(stats));
+}
+
+long syscall_dispatch(long number, long a1, long a2, long a3, long a4,
+                      long a5)
+{
+    (void)a4;
+    (void)a5;
+    switch (number) {
+    case FTL_SYS_NOP:
+        return sys_nop();
+    case FTL_SYS_CONSOLE_WRITE:
+        return sys_console_write(a1, a2, a3);
+    case FTL_SYS_PROCESS_EXIT:
+        return sys_process_exit(a1);
+    case FTL_SYS_PROCESS_SPAWN:
+        return sys_process_spawn(a1);
+    case FTL_SYS_PROCESS_WAIT:
+        return sys_process_wait(a1, a2);
+    case FTL_SYS_PROCESS_KILL:
+        return sys_process_kill(a1);
+    case FTL_SYS_THREAD_CREATE:
+        return sys_thread_create(a1, a2, a3);
+    case FTL_SYS_THREAD_EXIT:
+        return sys_thread_exit();
+    case FTL_SYS_THREAD_YIELD:
+        return sys_thread_yield();
+    case FTL_SYS_THREAD_SLEEP:
+        return sys_thread_sleep(a1);
+    case FTL_SYS_CLOCK_NOW:
+        return sys_clock_now();
+    case FTL_SYS_VMAREA_CREATE:
+        return sys_vmarea_create(a1);
+    case FTL_SYS_VMAREA_MAP:
+        return sys_vmarea_map(a1, a2);
+    case FTL_SYS_VMAREA_UNMAP:
+        return sys_vmarea_unmap(a1);
+    case FTL_SYS_HANDLE_CLOSE:
+        return sys_handle_close(a1);
+    case FTL_SYS_SYSTEM_STATS:
+        return sys_system_stats(a1);
+    default:
+        return FTL_ERR_INVALID_ARG;
+    }
+}
+
+long syscall_call_from_kernel_mode(long number, long a1, long a2, long a3,
+                                   long a4, long a5)
+{
+    uint64_t flags = arch_interrupts_save();
+    long result = syscall_dispatch(number, a1, a2, a3, a4, a5);
+    arch_interrupts_restore(flags);
+    return result;
+}
+
+void x64_handle_syscall(struct trap_frame *frame);
+
+void x64_handle_syscall(struct trap_frame *frame)
+{
+    frame->rax = (uint64_t)syscall_dispatch(
+        (long)frame->rax, (long)frame->rdi, (long)frame->rsi,
+        (long)frame->rdx, (long)frame->r10, (long)frame->r8);
+}

@@ -1,0 +1,321 @@
+// vmareas and address spaces (see vm.h). Mappings are a short sorted list per
+// space: processes have a handful (image segments, stacks, a few heaps), so
+// a list is simpler than a tree and as fast at this size.
+#include "vm.h"
+
+#include <ftl/error.h>
+
+#include "arch/x64/paging.h"
+#include "heap.h"
+#include "lib/string.h"
+#include "panic.h"
+#include "vm_layout.h"
+
+#define PAGE_MASK (PAGE_SIZE - 1)
+#define ASID_COUNT 4096
+
+static uint16_t next_asid = 1;
+static uint64_t next_device_va = MMIO_START;
+
+static void vmarea_destroy(struct object *object)
+{
+    struct vmarea *area = (struct vmarea *)object;
+    if (area->kind != VMAREA_DEVICE) {
+        for (unsigned i = 0; i < area->page_count; i++) {
+            if (area->pages[i] != 0) {
+                page_free(area->pages[i], 1);
+            }
+        }
+    }
+    heap_free(area->pages);
+    heap_free(area);
+}
+
+static struct vmarea *vmarea_alloc(uint64_t size, enum vmarea_kind kind)
+{
+    size = (size + PAGE_MASK) & ~(uint64_t)PAGE_MASK;
+    struct vmarea *area = heap_alloc(sizeof(*area));
+    if (area == NULL) {
+        return NULL;
+    }
+    area->page_count = (unsigned)(size / PAGE_SIZE);
+    area->pages = heap_alloc(area->page_count * sizeof(paddr_t));
+    if (area->pages == NULL) {
+        heap_free(area);
+        return NULL;
+    }
+    object_init(&area->object, OBJECT_VMAREA, vmarea_destroy);
+    area->kind = kind;
+    area->size = size;
+    return area;
+}
+
+struct vmarea *vmarea_create(uint64_t size, enum vmarea_kind kind)
+{
+    ASSERT(size > 0 && size <= VMAREA_SIZE_MAX && kind != VMAREA_DEVICE);
+    struct vmarea *area = vmarea_alloc(size, kind);
+    if (area == NULL || kind != VMAREA_CONTIGUOUS) {
+        return area;
+    }
+    paddr_t base = page_alloc(area->page_count, PAGE_ZERO);
+    if (base == 0) {
+        object_put(&area->object); // no pages yet: frees just the area
+        return NULL;
+    }
+    for (unsigned i = 0; i < area->page_count; i++) {
+        area->pages[i] = base + (uint64_t)i * PAGE_SIZE;
+    }
+    area->resident = area->page_count;
+    return area;
+}
+
+struct vmarea *vmarea_create_device(paddr_t phys, uint64_t size)
+{
+    struct vmarea *area = vmarea_alloc(size, VMAREA_DEVICE);
+    if (area == NULL) {
+        return NULL;
+    }
+    for (unsigned i = 0; i < area->page_count; i++) {
+        area->pages[i] = (phys & ~(uint64_t)PAGE_MASK) + i * PAGE_SIZE;
+    }
+    area->resident = area->page_count;
+    return area;
+}
+
+paddr_t vmarea_page(struct vmarea *area, unsigned index)
+{
+    ASSERT(index < area->page_count);
+    if (area->pages[index] == 0) {
+        area->pages[index] = page_alloc(1, PAGE_ZERO);
+        if (area->pages[index] != 0) {
+            area->resident++;
+        }
+    }
+    return area->pages[index];
+}
+
+int vm_space_init(struct address_space *space, bool kernel_mode,
+                  uint64_t start, uint64_t end)
+{
+    memset(space, 0, sizeof(*space));
+    space->kernel_mode = kernel_mode;
+    space->start = start;
+    space->end = end;
+    space->next_vmarea = start + REGION_VMAREA_OFFSET;
+    space->next_stack = kernel_mode ? start + REGION_STACK_TOP_OFFSET
+                                    : USER_STACK_TOP;
+    if (kernel_mode) {
+        space->root = paging_kernel_root();
+        return 0;
+    }
+    space->root = paging_create();
+    if (space->root == 0) {
+        return FTL_ERR_NO_MEMORY;
+    }
+    // A recycled id may still have TLB entries of an earlier space.
+    space->asid = next_asid;
+    space->stale = true;
+    next_asid = next_asid + 1 == ASID_COUNT ? 1 : next_asid + 1;
+    return 0;
+}
+
+static void unmap_pages(struct address_space *space, struct mapping *m)
+{
+    for (uint64_t off = 0; off < m->size; off += PAGE_SIZE) {
+        paging_unmap(space->root, m->base + off);
+    }
+    space->stale = true;
+}
+
+void vm_space_destroy(struct address_space *space)
+{
+    struct mapping *m = space->mappings;
+    while (m != NULL) {
+        struct mapping *next = m->next;
+        if (space->kernel_mode) {
+            unmap_pages(space, m);
+        }
+        object_put(&m->area->object);
+        heap_free(m);
+        m = next;
+    }
+    space->mappings = NULL;
+    if (!space->kernel_mode && space->root != 0) {
+        paging_destroy(space->root);
+        space->root = 0;
+    }
+}
+
+bool vm_range_is_owned(const struct address_space *space, uint64_t va,
+                       uint64_t len)
+{
+    return va >= space->start && va <= space->end &&
+           len <= space->end - va;
+}
+
+static bool overlaps(const struct address_space *space, uint64_t va,
+                     uint64_t size)
+{
+    for (struct mapping *m = space->mappings; m != NULL; m = m->next) {
+        if (va < m->base + m->size && m->base < va + size) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static unsigned leaf_flags(const struct address_space *space, unsigned prot)
+{
+    return (prot & ~VM_STACK) | (space->kernel_mode ? 0 : VM_USER);
+}
+
+bool vm_is_stack_guard(const struct address_space *space, uint64_t va)
+{
+    for (struct mapping *m = space->mappings; m != NULL; m = m->next) {
+        if ((m->prot & VM_STACK) && va < m->base && m->base - va <= PAGE_SIZE) {
+            return true;
+        }
+    }
+    return false;
+}
+
+int vm_map(struct address_space *space, struct vmarea *area, uint64_t offset,
+           uint64_t va, uint64_t size, unsigned prot, uint64_t *mapped)
+{
+    size = (size + PAGE_MASK) & ~(uint64_t)PAGE_MASK;
+    bool automatic = va == 0;
+    if (automatic) {
+        va = space->next_vmarea;
+    }
+    if ((va | offset) & PAGE_MASK || size == 0 || offset > area->size ||
+        size > area->size - offset || !vm_range_is_owned(space, va, size) ||
+        overlaps(space, va, size)) {
+        return FTL_ERR_INVALID_ARG;
+    }
+    struct mapping *m = heap_alloc(sizeof(*m));
+    if (m == NULL) {
+        return FTL_ERR_NO_MEMORY;
+    }
+    *m = (struct mapping){va, size, area, offset, prot, NULL};
+    // Pages that exist already are mapped now; the rest on first touch.
+    for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+        paddr_t page = area->pages[(offset + off) / PAGE_SIZE];
+        if (page != 0 &&
+            paging_map(space->root, va + off, page,
+                       leaf_flags(space, prot)) < 0) {
+            unmap_pages(space, m);
+            heap_free(m);
+            return FTL_ERR_NO_MEMORY;
+        }
+    }
+    object_get(&area->object);
+    struct mapping **link = &space->mappings;
+    while (*link != NULL && (*link)->base < va) {
+        link = &(*link)->next;
+    }
+    m->next = *link;
+    *link = m;
+    if (automatic) {
+        // Leave an unmapped page between automatic mappings.
+        space->next_vmarea = va + size + PAGE_SIZE;
+    }
+    if (mapped != NULL) {
+        *mapped = va;
+    }
+    return 0;
+}
+
+int vm_unmap(struct address_space *space, uint64_t va)
+{
+    for (struct mapping **link = &space->mappings; *link != NULL;
+         link = &(*link)->next) {
+        struct mapping *m = *link;
+        if (m->base == va) {
+            *link = m->next;
+            unmap_pages(space, m);
+            object_put(&m->area->object);
+            heap_free(m);
+            return 0;
+        }
+    }
+    return FTL_ERR_NOT_FOUND;
+}
+
+int vm_map_stack(struct address_space *space, uint64_t size, uint64_t *top)
+{
+    size = (size + PAGE_MASK) & ~(uint64_t)PAGE_MASK;
+    uint64_t base = space->next_stack - size;
+    // Kernel-mode stacks are populated now: a fault on the stack in ring 0
+    // would have nowhere to push its frame.
+    struct vmarea *area = vmarea_create(
+        size, space->kernel_mode ? VMAREA_CONTIGUOUS : VMAREA_ANONYMOUS);
+    if (area == NULL) {
+        return FTL_ERR_NO_MEMORY;
+    }
+    int err = vm_map(space, area, 0, base, size, VM_READ | VM_WRITE | VM_STACK,
+                     NULL);
+    object_put(&area->object);
+    if (err < 0) {
+        return err;
+    }
+    *top = space->next_stack;
+    space->next_stack = base - PAGE_SIZE; // the guard page stays unmapped
+    return 0;
+}
+
+static struct mapping *find_mapping(struct address_space *space, uint64_t va)
+{
+    for (struct mapping *m = space->mappings; m != NULL; m = m->next) {
+        if (va >= m->base && va - m->base < m->size) {
+            return m;
+        }
+    }
+    return NULL;
+}
+
+int vm_handle_fault(struct address_space *space, uint64_t va, bool write,
+                    bool exec)
+{
+    struct mapping *m = find_mapping(space, va);
+    if (m == NULL || (write && !(m->prot & VM_WRITE)) ||
+        (exec && !(m->prot & VM_EXEC)) || (!exec && !(m->prot & VM_READ))) {
+        return FTL_ERR_BAD_ADDRESS;
+    }
+    uint64_t page_va = va & ~(uint64_t)PAGE_MASK;
+    if (paging_lookup(space->root, page_va) != 0) {
+        // Mapped with the right permissions: the fault was a protection
+        // fault the checks above should have caught.
+        return FTL_ERR_BAD_ADDRESS;
+    }
+    unsigned index = (unsigned)((m->offset + page_va - m->base) / PAGE_SIZE);
+    paddr_t page = vmarea_page(m->area, index);
+    if (page == 0) {
+        return FTL_ERR_NO_MEMORY;
+    }
+    return paging_map(space->root, page_va, page, leaf_flags(space, m->prot));
+}
+
+void vm_space_activate(struct address_space *space)
+{
+    paging_switch(space->root, space->asid, space->stale);
+    space->stale = false;
+}
+
+void *vm_map_device(paddr_t phys, uint64_t size)
+{
+    uint64_t offset = phys & PAGE_MASK;
+    uint64_t pages = (offset + size + PAGE_MASK) / PAGE_SIZE;
+    if (pages * PAGE_SIZE > MMIO_START + MMIO_SIZE - next_device_va) {
+        return NULL;
+    }
+    uint64_t va = next_device_va;
+    for (uint64_t i = 0; i < pages; i++) {
+        if (paging_map(paging_kernel_root(), va + i * PAGE_SIZE,
+                       phys - offset + i * PAGE_SIZE,
+                       VM_READ | VM_WRITE | VM_UNCACHED) < 0) {
+            return NULL;
+        }
+    }
+    next_device_va += pages * PAGE_SIZE;
+    return (void *)(va + offset);
+}

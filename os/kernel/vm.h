@@ -1,0 +1,122 @@
+// Virtual memory: vmareas (memory objects) and the address spaces that map
+// them.
+//
+// A vmarea is memory a process can map: anonymous (pages appear zero-filled
+// on first touch: demand-zero), contiguous (allocated at once, physically
+// contiguous, for images and later DMA), or device memory (MMIO, not owned).
+// An address space is a list of mappings of vmareas plus the page tables
+// that cache them; a page fault inside a mapping fills the page table from
+// the vmarea. A user process has its own space; a kernel-mode process owns a
+// slot of the kernel's space (vm_layout.h).
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "object.h"
+#include "page.h"
+
+// Protection and mapping flags.
+#define VM_READ 1
+#define VM_WRITE 2
+#define VM_EXEC 4
+#define VM_USER 8
+#define VM_UNCACHED 16
+#define VM_STACK 32 // marks a stack mapping (its guard page is below it)
+
+// Largest vmarea: bounds the page array a process can make us allocate.
+#define VMAREA_SIZE_MAX (1ULL << 30)
+
+enum vmarea_kind {
+    VMAREA_ANONYMOUS,
+    VMAREA_CONTIGUOUS,
+    VMAREA_DEVICE,
+};
+
+struct vmarea {
+    struct object object;
+    enum vmarea_kind kind;
+    uint64_t size; // a multiple of PAGE_SIZE
+    unsigned page_count;
+    unsigned resident; // pages allocated so far
+    paddr_t *pages;    // 0 = not touched yet (anonymous only)
+};
+
+struct mapping {
+    uint64_t base;
+    uint64_t size;
+    struct vmarea *area; // holds a reference
+    uint64_t offset;     // of base within area
+    unsigned prot;       // VM_READ | VM_WRITE | VM_EXEC
+    struct mapping *next;
+};
+
+struct address_space {
+    paddr_t root;
+    uint16_t asid;
+    bool stale; // lost mappings while not current: flush on next switch
+    bool kernel_mode;
+    uint64_t start, end;   // the addresses this space's owner may use
+    uint64_t next_vmarea;  // where vm_map places the next automatic mapping
+    uint64_t next_stack;   // top of the next stack slot
+    struct mapping *mappings;
+};
+
+// Creates a vmarea of `size` bytes (rounded up to pages). Contiguous areas
+// get their pages now. Returns NULL when out of memory; size 0 or over
+// VMAREA_SIZE_MAX is the caller's error to check first.
+struct vmarea *vmarea_create(uint64_t size, enum vmarea_kind kind);
+
+// A device area over physical [phys, phys + size): its pages are not freed.
+struct vmarea *vmarea_create_device(paddr_t phys, uint64_t size);
+
+// The physical page at `index`, allocating it zero-filled for anonymous
+// areas. Returns 0 when out of memory.
+paddr_t vmarea_page(struct vmarea *area, unsigned index);
+
+// Sets up an empty space: a user space gets its own page tables and owns
+// [USER_BASE, USER_TOP); a kernel-mode one owns [start, end) of the kernel's
+// tables. Returns 0 or FTL_ERR_NO_MEMORY.
+int vm_space_init(struct address_space *space, bool kernel_mode,
+                  uint64_t start, uint64_t end);
+
+// Removes every mapping (dropping the vmarea references) and frees the page
+// tables. The space must not be the current one unless it is kernel mode.
+void vm_space_destroy(struct address_space *space);
+
+// Maps `size` bytes of area from `offset` at `va` (0: the next free place in
+// the vmarea part of the space) with `prot`, and stores the address in
+// *mapped (may be NULL). Takes a reference on area. Returns 0, or
+// FTL_ERR_INVALID_ARG (unaligned, outside the space, past the area's end,
+// overlapping), FTL_ERR_NO_MEMORY. (Kernel-mode addresses are negative as
+// int64_t, so addresses never share the return value with errors.)
+int vm_map(struct address_space *space, struct vmarea *area, uint64_t offset,
+           uint64_t va, uint64_t size, unsigned prot, uint64_t *mapped);
+
+// Removes the mapping that starts at va. FTL_ERR_NOT_FOUND if none does.
+int vm_unmap(struct address_space *space, uint64_t va);
+
+// Reserves the next stack slot of `size` bytes with an unmapped guard page
+// below it and maps an anonymous area there; stores its top in *top.
+// Returns 0 or an error.
+int vm_map_stack(struct address_space *space, uint64_t size, uint64_t *top);
+
+// Resolves a page fault at va in space. `write`/`exec` say what the access
+// was. Returns 0 if the page is now mapped, FTL_ERR_BAD_ADDRESS if va is in
+// no mapping or the mapping forbids the access, FTL_ERR_NO_MEMORY.
+int vm_handle_fault(struct address_space *space, uint64_t va, bool write,
+                    bool exec);
+
+// True if [va, va + len) lies inside the addresses the space owns
+// (overflow-safe). Pages are checked when touched (faults).
+bool vm_range_is_owned(const struct address_space *space, uint64_t va,
+                       uint64_t len);
+
+// True if va is in the unmapped guard page below a stack.
+bool vm_is_stack_guard(const struct address_space *space, uint64_t va);
+
+// Makes space current on this CPU.
+void vm_space_activate(struct address_space *space);
+
+// Maps device memory into the kernel (uncached); returns its address or 0.
+void *vm_map_device(paddr_t phys, uint64_t size);

@@ -1,0 +1,85 @@
+// The system call ABI: numbers, argument conventions and the structures
+// system calls exchange. The kernel includes this header; it is the one
+// definition of the interface.
+//
+// Every process gets a system call entry in its start-up information
+// (start.h): `long syscall(long number, long a1, long a2, long a3, long a4,
+// long a5)`. In a user-mode process it points at a stub that executes the
+// `syscall` instruction; in a kernel-mode process it is the kernel's
+// dispatcher itself. Either way the same checks apply. Results: a value, or
+// an FTL_ERR_* code (error.h). Errors are exactly the values from
+// FTL_ERROR_MIN to -1 (ftl_syscall_failed()); every other value is a result,
+// including addresses of kernel-mode processes, which are negative as longs.
+#pragma once
+
+#include <stdint.h>
+
+#include <ftl/handle.h>
+
+static inline int ftl_syscall_failed(long result)
+{
+    return result < 0 && result >= -4095;
+}
+
+typedef long (*ftl_syscall_fn)(long number, long a1, long a2, long a3,
+                               long a4, long a5);
+
+enum ftl_syscall_number {
+    FTL_SYS_NOP = 0,            // () -> 0; the cheapest call, for benchmarks
+    FTL_SYS_CONSOLE_WRITE = 1,  // (const char *text, size_t len) -> len
+    FTL_SYS_PROCESS_EXIT = 2,   // (int status) -> does not return
+    FTL_SYS_PROCESS_SPAWN = 3,  // (const struct ftl_spawn *) -> process handle
+    FTL_SYS_PROCESS_WAIT = 4,   // (handle, uint64_t timeout_ns) -> status
+    FTL_SYS_PROCESS_KILL = 5,   // (handle) -> 0
+    FTL_SYS_THREAD_CREATE = 6,  // (entry, arg, stack_top, priority) -> handle
+    FTL_SYS_THREAD_EXIT = 7,    // () -> does not return
+    FTL_SYS_THREAD_YIELD = 8,   // () -> 0
+    FTL_SYS_THREAD_SLEEP = 9,   // (uint64_t ns) -> 0
+    FTL_SYS_CLOCK_NOW = 10,     // () -> nanoseconds since boot
+    FTL_SYS_VMAREA_CREATE = 11, // (size_t size) -> vmarea handle
+    FTL_SYS_VMAREA_MAP = 12,    // (handle, unsigned prot) -> address
+    FTL_SYS_VMAREA_UNMAP = 13,  // (address) -> 0
+    FTL_SYS_HANDLE_CLOSE = 14,  // (handle) -> 0
+    FTL_SYS_SYSTEM_STATS = 15,  // (struct ftl_system_stats *) -> 0
+    FTL_SYS_COUNT
+};
+
+// Protection bits of FTL_SYS_VMAREA_MAP. Write and execute together are
+// refused (W^X).
+#define FTL_PROT_READ 1
+#define FTL_PROT_WRITE 2
+#define FTL_PROT_EXEC 4
+
+// Isolation of a spawned process.
+#define FTL_ISOLATION_USER 0
+#define FTL_ISOLATION_KERNEL 1
+
+#define FTL_SPAWN_ARGS_MAX 32
+#define FTL_SPAWN_STRINGS_MAX 4096 // total bytes of path, args and env
+#define FTL_NAME_MAX 32
+
+struct ftl_spawn {
+    const char *path;         // a file of the initfs, e.g. "hello.elf"
+    const char *name;         // process name in logs; NULL: from the path
+    uint32_t isolation;       // FTL_ISOLATION_*
+    uint32_t priority;        // 0..7; 0 means the default (4)
+    uint32_t argc;            // entries of argv
+    uint32_t envc;            // entries of envp, "KEY=value"
+    const char *const *argv;
+    const char *const *envp;
+};
+
+// Exit status of a process killed by a fault or FTL_SYS_PROCESS_KILL.
+#define FTL_EXIT_KILLED 255
+
+struct ftl_system_stats {
+    uint64_t pages_free;
+    uint64_t pages_total;
+    uint64_t heap_bytes;   // kernel heap in use
+    uint32_t processes;    // live process objects
+    uint32_t threads;      // live thread objects
+    uint32_t vmareas;
+    uint32_t handles;      // handles of the calling process
+    uint64_t context_switches;
+    uint64_t cycles_per_second;
+};

@@ -1,0 +1,19 @@
+// Memory a process maps into itself. Pages of an anonymous vmarea appear
+// zero-filled when first touched.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ftl/handle.h>
+
+// A vmarea of size bytes (rounded up to pages). Returns a handle or an error.
+ftl_handle_t ftl_vmarea_create(size_t size);
+
+// Maps the whole vmarea with prot (FTL_PROT_READ | FTL_PROT_WRITE, or
+// FTL_PROT_READ | FTL_PROT_EXEC; never write and execute). Returns the
+// address, or NULL and sets *error when error is not NULL.
+void *ftl_vmarea_map(ftl_handle_t vmarea, unsigned prot, int *error);
+
+// Removes the mapping that starts at address.
+int ftl_vmarea_unmap(void *address);

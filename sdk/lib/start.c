@@ -1,0 +1,110 @@
+// Process start-up and the C runtime's hooks into FTL: _start, standard
+// output through the console system call, the malloc heap on a vmarea, and
+// _exit. picolibc provides the rest of the C library.
+//
+// The kernel has already applied the program's relocations, so _start can
+// run ordinary C from its first instruction.
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ftl/console.h>
+#include <ftl/error.h>
+#include <ftl/process.h>
+#include <ftl/syscall.h>
+#include <ftl/vmarea.h>
+
+#define STDOUT_LINE_MAX 1024
+#define HEAP_RESERVE (16u * 1024 * 1024)
+
+const struct ftl_start_info *ftl_start_info;
+char **environ;
+
+int main(int argc, char **argv);
+void _start(const struct ftl_start_info *info);
+void __libc_init_array(void);
+
+// Standard output and error: bytes collect in a line buffer that goes to the
+// console at each newline, when full, and at exit.
+static char line[STDOUT_LINE_MAX];
+static size_t line_len;
+
+static void stdout_flush_line(void)
+{
+    if (line_len > 0) {
+        ftl_console_write(line, line_len, FTL_CONSOLE_PLAIN);
+        line_len = 0;
+    }
+}
+
+static int stdout_put(char c, FILE *file)
+{
+    (void)file;
+    if (c == '\n') {
+        stdout_flush_line();
+        return (unsigned char)c;
+    }
+    if (line_len == sizeof(line)) {
+        stdout_flush_line();
+    }
+    line[line_len++] = c;
+    return (unsigned char)c;
+}
+
+static int stdout_flush(FILE *file)
+{
+    (void)file;
+    stdout_flush_line();
+    return 0;
+}
+
+static FILE console_file = FDEV_SETUP_STREAM(stdout_put, NULL, stdout_flush,
+                                             _FDEV_SETUP_WRITE);
+FILE *const stdout = &console_file;
+FILE *const stderr = &console_file;
+FILE *const stdin = NULL;
+
+// The malloc heap: one anonymous vmarea, reserved on first use. Its pages
+// cost memory only when touched.
+static char *heap_base, *heap_break;
+
+void *sbrk(ptrdiff_t increment)
+{
+    if (heap_base == NULL) {
+        ftl_handle_t area = ftl_vmarea_create(HEAP_RESERVE);
+        if (area < 0) {
+            return (void *)-1;
+        }
+        heap_base = ftl_vmarea_map(area, FTL_PROT_READ | FTL_PROT_WRITE, NULL);
+        ftl_handle_close(area); // the mapping keeps it
+        if (heap_base == NULL) {
+            return (void *)-1;
+        }
+        heap_break = heap_base;
+    }
+    size_t used = (size_t)(heap_break - heap_base);
+    if (increment > 0 && (size_t)increment > HEAP_RESERVE - used) {
+        return (void *)-1;
+    }
+    if (increment < 0 && (size_t)-increment > used) {
+        return (void *)-1;
+    }
+    char *old = heap_break;
+    heap_break += increment;
+    return old;
+}
+
+void _exit(int status)
+{
+    stdout_flush_line();
+    ftl_process_exit(status);
+}
+
+void _start(const struct ftl_start_info *info)
+{
+    ftl_start_info = info;
+    environ = (char **)info->envp;
+    __libc_init_array();
+    exit(main(info->argc, (char **)info->argv));
+}

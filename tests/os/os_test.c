@@ -1,0 +1,339 @@
+// In-OS tests of the kernel core, with the real system calls. This program
+// is the first process of the test boot (ftl.init=os_test.elf); every test
+// is a named function, and the ones that could crash run in a child process
+// so that a crash fails one test, not the suite. Ends with the line
+// `os.kernel: N passed, N failed` and exits 1 if anything failed.
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ftl/console.h>
+#include <ftl/error.h>
+#include <ftl/process.h>
+#include <ftl/syscall.h>
+#include <ftl/thread.h>
+#include <ftl/time.h>
+#include <ftl/vmarea.h>
+
+#include "compute.h"
+
+#define SECOND_NS 1000000000ULL
+
+static const char *isolation_name(uint32_t isolation)
+{
+    return isolation == FTL_ISOLATION_KERNEL ? "kernel" : "user";
+}
+
+#define EXPECT(condition, ...)                                                \
+    do {                                                                      \
+        if (!(condition)) {                                                   \
+            printf("  expected %s: ", #condition);                            \
+            printf(__VA_ARGS__);                                              \
+            printf("\n");                                                     \
+            return false;                                                     \
+        }                                                                     \
+    } while (0)
+
+// Spawns path with up to two arguments and waits; returns the exit status
+// or an error.
+static long run(const char *path, uint32_t isolation, const char *arg1,
+                const char *arg2)
+{
+    const char *argv[] = {path, arg1, arg2, NULL};
+    ftl_handle_t p = ftl_process_spawn(path, isolation, argv);
+    if (p < 0) {
+        return p;
+    }
+    long status = ftl_process_wait(p, 30 * SECOND_NS);
+    ftl_handle_close(p);
+    return status;
+}
+
+static bool processes_in_both_modes_preempt_each_other(void)
+{
+    static const uint32_t modes[] = {FTL_ISOLATION_USER, FTL_ISOLATION_USER,
+                                     FTL_ISOLATION_KERNEL,
+                                     FTL_ISOLATION_KERNEL};
+    ftl_handle_t spinners[4];
+    uint64_t start = ftl_clock_ns();
+    for (int i = 0; i < 4; i++) {
+        const char *argv[] = {"spin.elf", "300", NULL};
+        spinners[i] = ftl_process_spawn("spin.elf", modes[i], argv);
+        EXPECT(spinners[i] > 0, "spawn gave %d", spinners[i]);
+    }
+    for (int i = 0; i < 4; i++) {
+        long preempted = ftl_process_wait(spinners[i], 30 * SECOND_NS);
+        ftl_handle_close(spinners[i]);
+        // 4 spinners of 300 ms each with 10 ms slices: each is preempted
+        // many times. Without preemption the first would finish unbroken.
+        EXPECT(preempted >= 3, "%s-mode spinner %d preempted %ld times",
+               isolation_name(modes[i]), i, preempted);
+    }
+    uint64_t elapsed_ms = (ftl_clock_ns() - start) / 1000000;
+    EXPECT(elapsed_ms >= 300, "all done in %lu ms", (unsigned long)elapsed_ms);
+    return true;
+}
+
+static bool same_binary_gives_same_result_in_both_modes(void)
+{
+    char expected[16];
+    snprintf(expected, sizeof(expected), "%08x",
+             (unsigned)compute_checksum());
+    long user = run("compute.elf", FTL_ISOLATION_USER, expected, NULL);
+    long kernel = run("compute.elf", FTL_ISOLATION_KERNEL, expected, NULL);
+    EXPECT(user == 0, "user-mode status %ld", user);
+    EXPECT(kernel == 0, "kernel-mode status %ld", kernel);
+    return true;
+}
+
+static bool arguments_reach_main(void)
+{
+    EXPECT(run("exit_with.elf", FTL_ISOLATION_USER, "42", NULL) == 42, "status");
+    EXPECT(run("exit_with.elf", FTL_ISOLATION_KERNEL, "7", NULL) == 7, "status");
+    return true;
+}
+
+static bool fault_kills_only_its_process(const char *kind, uint32_t mode)
+{
+    long status = run("fault.elf", mode, kind, NULL);
+    EXPECT(status == FTL_EXIT_KILLED, "%s fault in %s mode: status %ld",
+           kind, isolation_name(mode), status);
+    // The system goes on: a new process still runs.
+    EXPECT(run("exit_with.elf", mode, "3", NULL) == 3, "after the fault");
+    return true;
+}
+
+static const char *const fault_kinds[] = {
+    "null", "write-ro", "gp", "div0", "ud", "exec-data", "stack",
+};
+
+static bool user_faults_kill_only_the_faulting_process(void)
+{
+    for (unsigned i = 0; i < sizeof(fault_kinds) / sizeof(*fault_kinds);
+         i++) {
+        if (!fault_kills_only_its_process(fault_kinds[i],
+                                          FTL_ISOLATION_USER)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool kernel_mode_faults_kill_only_the_faulting_process(void)
+{
+    for (unsigned i = 0; i < sizeof(fault_kinds) / sizeof(*fault_kinds);
+         i++) {
+        if (!fault_kills_only_its_process(fault_kinds[i],
+                                          FTL_ISOLATION_KERNEL)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool stats_equal(const struct ftl_system_stats *a,
+                        const struct ftl_system_stats *b)
+{
+    return a->pages_free == b->pages_free && a->processes == b->processes &&
+           a->threads == b->threads && a->vmareas == b->vmareas &&
+           a->heap_bytes == b->heap_bytes && a->handles == b->handles;
+}
+
+static void print_stats(const char *when, const struct ftl_system_stats *s)
+{
+    printf("  %s: %lu free pages, %u processes, %u threads, %u vmareas, "
+           "%lu heap bytes, %u handles\n",
+           when, (unsigned long)s->pages_free, s->processes, s->threads,
+           s->vmareas, (unsigned long)s->heap_bytes, s->handles);
+}
+
+static bool hundred_processes_leave_no_leak(void)
+{
+    // One of each first: page tables of the kernel-mode slot and of the
+    // stack area are made once and kept, by design.
+    run("exit_with.elf", FTL_ISOLATION_USER, "0", NULL);
+    run("exit_with.elf", FTL_ISOLATION_KERNEL, "0", NULL);
+    struct ftl_system_stats before, after;
+    ftl_system_stats(&before);
+    for (int i = 0; i < 100; i++) {
+        uint32_t mode = i % 2 ? FTL_ISOLATION_KERNEL : FTL_ISOLATION_USER;
+        long status = run("exit_with.elf", mode, "0", NULL);
+        EXPECT(status == 0, "process %d: status %ld", i, status);
+    }
+    ftl_system_stats(&after);
+    if (!stats_equal(&before, &after)) {
+        print_stats("before", &before);
+        print_stats("after", &after);
+    }
+    EXPECT(stats_equal(&before, &after), "the same counts before and after");
+    return true;
+}
+
+static bool bad_arguments_give_errors(void)
+{
+    long r = ftl_start_info->syscall(9999, 0, 0, 0, 0, 0);
+    EXPECT(r == FTL_ERR_INVALID_ARG, "unknown system call: %ld", r);
+    EXPECT(ftl_handle_close(12345) == FTL_ERR_BAD_HANDLE, "close");
+    EXPECT(ftl_handle_close(-1) == FTL_ERR_BAD_HANDLE, "close -1");
+    EXPECT(ftl_process_wait(777, 0) == FTL_ERR_BAD_HANDLE, "wait");
+    r = ftl_console_write(NULL, 10, FTL_CONSOLE_PLAIN);
+    EXPECT(r == FTL_ERR_BAD_ADDRESS, "NULL text: %ld", r);
+    r = ftl_console_write((const char *)0xffffffff80100000ULL, 10,
+                          FTL_CONSOLE_PLAIN);
+    EXPECT(r == FTL_ERR_BAD_ADDRESS, "kernel address: %ld", r);
+    r = ftl_console_write((const char *)0x7ffffffffff0ULL, 64,
+                          FTL_CONSOLE_PLAIN);
+    EXPECT(r == FTL_ERR_BAD_ADDRESS, "range past the user half: %ld", r);
+    static char big[8192];
+    r = ftl_console_write(big, sizeof(big), FTL_CONSOLE_PLAIN);
+    EXPECT(r == FTL_ERR_TOO_LARGE, "8 KiB console write: %ld", r);
+    r = ftl_console_write("x", 1, 99);
+    EXPECT(r == FTL_ERR_INVALID_ARG, "bad level: %ld", r);
+    r = ftl_system_stats((struct ftl_system_stats *)0x10);
+    EXPECT(r == FTL_ERR_BAD_ADDRESS, "stats to unmapped memory: %ld", r);
+    r = ftl_system_stats((struct ftl_system_stats *)compute_checksum);
+    EXPECT(r == FTL_ERR_BAD_ADDRESS, "stats into read-only code: %ld", r);
+    EXPECT(ftl_vmarea_create(0) == FTL_ERR_INVALID_ARG, "empty vmarea");
+    EXPECT(ftl_vmarea_create((size_t)1 << 40) == FTL_ERR_TOO_LARGE, "1 TiB");
+    ftl_handle_t area = ftl_vmarea_create(4096);
+    int err = 0;
+    EXPECT(ftl_vmarea_map(area, FTL_PROT_WRITE | FTL_PROT_EXEC, &err) ==
+                   NULL &&
+               err == FTL_ERR_INVALID_ARG,
+           "W+X mapping: %d", err);
+    EXPECT(ftl_vmarea_unmap((void *)0x1000) == FTL_ERR_NOT_FOUND, "unmap");
+    ftl_handle_close(area);
+    EXPECT(run("missing.elf", 0, NULL, NULL) == FTL_ERR_NOT_FOUND, "missing");
+    r = run("boot.manifest", 0, NULL, NULL);
+    EXPECT(r == FTL_ERR_BAD_FORMAT, "not an ELF file: %ld", r);
+    struct ftl_spawn bad = {.path = "exit_with.elf", .isolation = 7};
+    r = ftl_process_spawn_request(&bad);
+    EXPECT(r == FTL_ERR_INVALID_ARG, "bad isolation: %ld", r);
+    bad = (struct ftl_spawn){.path = (const char *)8};
+    r = ftl_process_spawn_request(&bad);
+    EXPECT(r == FTL_ERR_BAD_ADDRESS, "bad path pointer: %ld", r);
+    return true;
+}
+
+static bool children_may_not_spawn(void)
+{
+    long user = run("try_spawn.elf", FTL_ISOLATION_USER, NULL, NULL);
+    long kernel = run("try_spawn.elf", FTL_ISOLATION_KERNEL, NULL, NULL);
+    EXPECT(user == 0 && kernel == 0, "statuses %ld and %ld", user, kernel);
+    return true;
+}
+
+static volatile int thread_counter;
+
+static void count_up(void *arg)
+{
+    int n = (int)(intptr_t)arg;
+    for (int i = 0; i < n; i++) {
+        thread_counter++;
+        ftl_thread_yield();
+    }
+}
+
+static bool threads_run_and_exit(void)
+{
+    thread_counter = 0;
+    ftl_handle_t a = ftl_thread_create(count_up, (void *)100, 0);
+    ftl_handle_t b = ftl_thread_create(count_up, (void *)100, 0);
+    EXPECT(a > 0 && b > 0, "thread handles %d %d", a, b);
+    uint64_t deadline = ftl_clock_ns() + 5 * SECOND_NS;
+    while (thread_counter < 200 && ftl_clock_ns() < deadline) {
+        ftl_sleep_ns(1000000);
+    }
+    ftl_handle_close(a);
+    ftl_handle_close(b);
+    EXPECT(thread_counter == 200, "counter %d", thread_counter);
+    return true;
+}
+
+static bool vmareas_are_zero_filled_on_demand(void)
+{
+    struct ftl_system_stats before, touched;
+    ftl_system_stats(&before);
+    ftl_handle_t area = ftl_vmarea_create(1 << 20);
+    EXPECT(area > 0, "create: %d", area);
+    int err = 0;
+    uint8_t *p = ftl_vmarea_map(area, FTL_PROT_READ | FTL_PROT_WRITE, &err);
+    EXPECT(p != NULL, "map: %d", err);
+    for (size_t i = 0; i < (1 << 20); i += 4096) {
+        EXPECT(p[i] == 0, "byte %zu", i);
+        p[i] = 0xab;
+    }
+    ftl_system_stats(&touched);
+    EXPECT(before.pages_free - touched.pages_free >= 256,
+           "256 pages after touching them all: %lu",
+           (unsigned long)(before.pages_free - touched.pages_free));
+    EXPECT(ftl_vmarea_unmap(p) == 0, "unmap");
+    ftl_handle_close(area);
+    return true;
+}
+
+static bool sleep_waits_at_least_the_time_asked(void)
+{
+    uint64_t start = ftl_clock_ns();
+    ftl_sleep_ns(50 * 1000000ULL);
+    uint64_t slept = ftl_clock_ns() - start;
+    EXPECT(slept >= 50 * 1000000ULL && slept < 2 * SECOND_NS,
+           "slept %lu ns", (unsigned long)slept);
+    return true;
+}
+
+static bool wait_times_out_on_a_running_process(void)
+{
+    const char *argv[] = {"spin.elf", "200", NULL};
+    ftl_handle_t p = ftl_process_spawn("spin.elf", FTL_ISOLATION_USER, argv);
+    EXPECT(p > 0, "spawn");
+    long r = ftl_process_wait(p, 10 * 1000000ULL);
+    EXPECT(r == FTL_ERR_TIMED_OUT, "wait 10 ms: %ld", r);
+    EXPECT(ftl_process_kill(p) == 0, "kill");
+    r = ftl_process_wait(p, SECOND_NS);
+    EXPECT(r == FTL_EXIT_KILLED, "killed: %ld", r);
+    ftl_handle_close(p);
+    return true;
+}
+
+struct test {
+    const char *name;
+    bool (*run)(void);
+};
+
+static const struct test tests[] = {
+#define TEST(name) {#name, name}
+    TEST(arguments_reach_main),
+    TEST(same_binary_gives_same_result_in_both_modes),
+    TEST(processes_in_both_modes_preempt_each_other),
+    TEST(user_faults_kill_only_the_faulting_process),
+    TEST(kernel_mode_faults_kill_only_the_faulting_process),
+    TEST(bad_arguments_give_errors),
+    TEST(children_may_not_spawn),
+    TEST(threads_run_and_exit),
+    TEST(vmareas_are_zero_filled_on_demand),
+    TEST(sleep_waits_at_least_the_time_asked),
+    TEST(wait_times_out_on_a_running_process),
+    TEST(hundred_processes_leave_no_leak),
+#undef TEST
+};
+
+int main(int argc, char **argv)
+{
+    int passed = 0, failed = 0;
+    for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+        bool selected = argc < 2;
+        for (int a = 1; a < argc; a++) {
+            selected |= strcmp(argv[a], tests[i].name) == 0;
+        }
+        if (!selected) {
+            continue;
+        }
+        bool ok = tests[i].run();
+        printf("%s %s\n", ok ? "ok  " : "FAIL", tests[i].name);
+        ok ? passed++ : failed++;
+    }
+    printf("os.kernel: %d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}

@@ -155,14 +155,19 @@ static void init_interrupts(const struct boot_info *info)
     clock_init();
 }
 
-// Test mode: waits for the first process and ends the machine with its exit
-// status.
+// Waits for the first process. In test mode, ends the machine with its exit
+// status; otherwise says so and leaves the system idle.
 static void watch_init(void *arg)
 {
     struct process *init = arg;
     long status = process_wait(init, 0);
-    LOG_INFO("test mode: %s exited with status %ld", init->name, status);
-    arch_machine_exit((uint8_t)status);
+    if (test_mode) {
+        LOG_INFO("test mode: %s exited with status %ld", init->name, status);
+        arch_machine_exit((uint8_t)status);
+    }
+    LOG_INFO("%s exited with status %ld; nothing else runs", init->name,
+             status);
+    sched_exit_current();
 }
 
 static void start_init(const struct boot_info *info)
@@ -195,14 +200,12 @@ static void start_init(const struct boot_info *info)
     init->may_spawn = true;
     LOG_INFO("started %s (%s mode)", init->name,
              init->kernel_mode ? "kernel" : "user");
-    if (test_mode) {
-        struct thread *watcher = thread_create_kernel(
-            watch_init, init, THREAD_PRIORITIES - 1);
-        if (watcher == NULL) {
-            panic("no memory for the test-mode watcher");
-        }
-        sched_ready(watcher);
+    struct thread *watcher =
+        thread_create_kernel(watch_init, init, THREAD_PRIORITIES - 1);
+    if (watcher == NULL) {
+        panic("no memory for the first process's watcher");
     }
+    sched_ready(watcher);
 }
 
 void kernel_main(const struct boot_info *info, const struct phys_window *phys)

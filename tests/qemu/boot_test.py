@@ -110,7 +110,8 @@ def grub_boot_checks(name, boot):
         g.wait_for(banner("multiboot2"), GRUB_TIMEOUT_S)
         g.wait_for(rb"module 0: 'initfs'", PVH_TIMEOUT_S)
         g.wait_for(rb"initfs: boot\.manifest", PVH_TIMEOUT_S)
-        g.wait_for(rb"boot complete", PVH_TIMEOUT_S)
+        g.wait_for(rb"^\[hello\] Hello from FTL! I am hello, running in user mode",
+                   PVH_TIMEOUT_S)
 
 
 def grub_iso_boots_from_cdrom():

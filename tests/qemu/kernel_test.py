@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Kernel core in QEMU: runs the in-OS suite (tests/os/os_test.c) as the
+first process, once in user mode and once in kernel mode, and checks what
+the console shows of it (fault log lines). The in-OS suite's own summary
+lines are passed through, so tests/run-all.sh counts each in-OS test."""
+
+import os
+import re
+import sys
+
+from testlib import check, run_suite
+from ftlqemu import BUILD, Guest
+
+KERNEL = os.path.join(BUILD, "ftl-kernel.elf")
+TEST_INITFS = os.path.join(BUILD, "test-initfs.tar")
+SUITE_TIMEOUT_S = 240
+
+IN_OS_SUMMARY = re.compile(rb"^\[os_test\] os\.kernel: (\d+) passed, (\d+) failed\r?$", re.M)
+
+
+def run_in_os_suite(mode):
+    """Boots os_test as init in `mode`; returns the console text and
+    prints its summary under the name os.kernel.MODE."""
+    append = "ftl.test ftl.init=os_test.elf ftl.init_mode=%s" % mode
+    with Guest("os_test_%s" % mode, dict(kernel=KERNEL, initrd=TEST_INITFS,
+                                        append=append)) as g:
+        try:
+            match = g.wait_for(IN_OS_SUMMARY.pattern, SUITE_TIMEOUT_S)
+            status = g.wait_exit(30)
+        finally:
+            for line in g.console().splitlines():
+                if line.startswith("[os_test] ok") or \
+                        line.startswith("[os_test] FAIL") or \
+                        line.startswith("[os_test]   "):
+                    print("  " + line[len("[os_test] "):])
+        passed, failed = int(match.group(1)), int(match.group(2))
+        print("os.kernel.%s: %d passed, %d failed" % (mode, passed, failed))
+        check(status == (1 if failed else 0),
+              "os_test exit status %d with %d failures" % (status, failed))
+        check(passed > 0, "no in-OS test ran")
+        return g.console()
+
+
+console_by_mode = {}
+
+
+def in_os_suite_in_user_mode():
+    console_by_mode["user"] = run_in_os_suite("user")
+
+
+def in_os_suite_in_kernel_mode():
+    console_by_mode["kernel"] = run_in_os_suite("kernel")
+
+
+def fault_log_lines_name_process_fault_and_address():
+    console = console_by_mode.get("user")
+    check(console is not None, "the user-mode suite did not run")
+    expected = [
+        r"process fault killed: page fault: read of unmapped at 0x0 \(rip 0x[0-9a-f]+, user mode\)",
+        r"process fault killed: page fault: write to read-only at 0x[0-9a-f]+ ",
+        r"process fault killed: general protection fault at ",
+        r"process fault killed: divide error at ",
+        r"process fault killed: invalid opcode at ",
+        r"process fault killed: page fault: execute at ",
+        r"process fault killed: stack overflow at 0x7fff",
+        r"process fault killed: page fault: read of unmapped at 0x0 \(rip 0xffffc0[0-9a-f]+, kernel mode\)",
+        r"process fault killed: stack overflow \(double fault\) at ",
+    ]
+    for pattern in expected:
+        check(re.search(r"^\[kernel\] error: " + pattern, console, re.M),
+              "no log line matching %r" % pattern)
+
+
+def kernel_reports_cpu_protections():
+    console = console_by_mode.get("user", "")
+    check(re.search(r"cpu: NX on, SMEP on, SMAP on", console),
+          "NX, SMEP and SMAP should be on with -cpu max")
+
+
+TESTS = [
+    in_os_suite_in_user_mode,
+    in_os_suite_in_kernel_mode,
+    fault_log_lines_name_process_fault_and_address,
+    kernel_reports_cpu_protections,
+]
+
+if __name__ == "__main__":
+    sys.exit(run_suite("kernel", TESTS))

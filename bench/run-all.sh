@@ -25,4 +25,24 @@ for line in open(sys.argv[1]):
 json.dump(results, sys.stdout, indent=2, sort_keys=True)
 print()
 PY
+
+# Ratios against the Linux guest measured in this run, with the goals of the
+# issues that set them (lower is better for all of these).
+python3 - build/bench/results.json <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))
+RATIOS = [
+    ("syscall.null.user", "linux.syscall.null.user", 1 / 2),
+    ("syscall.null.kernel", "linux.syscall.null.user", 1 / 20),
+    ("process.create_exit_us.user", "linux.process.create_exit_us", None),
+    ("process.create_exit_us.kernel", "linux.process.create_exit_us", None),
+    ("ipc.call.user_user", "linux.ipc.call.user_user", 1 / 6),
+    ("ipc.call.kernel_kernel", "linux.ipc.call.user_user", 1 / 30),
+]
+for ours, linux, goal in RATIOS:
+    if ours in results and linux in results and results[linux]["value"]:
+        ratio = results[ours]["value"] / results[linux]["value"]
+        target = " (goal <= %.3f)" % goal if goal else ""
+        print("ratio: %s / %s = %.3f%s" % (ours, linux, ratio, target))
+PY
 echo "results: build/bench/results.json"

@@ -16,8 +16,8 @@ PACKAGES=(
     curl ca-certificates xz-utils bzip2 tar
     # booting: QEMU, its firmware, GRUB images
     qemu-system-x86 seabios ipxe-qemu grub-pc-bin grub-common xorriso mtools
-    # test and benchmark runners
-    python3
+    # test and benchmark runners; the Linux baseline guest (bench/linux)
+    python3 cpio gzip libc6-dev
 )
 
 if [[ "${FTL_SKIP_SETUP:-}" == 1 ]]; then

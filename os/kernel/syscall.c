@@ -4,6 +4,8 @@
 // an FTL_ERR_* code; nothing a process passes can make them panic.
 #include "syscall.h"
 
+#include <stdbool.h>
+
 #include <ftl/error.h>
 #include <ftl/syscall.h>
 
@@ -348,54 +350,62 @@ static long sys_system_stats(uint64_t ustats)
     return copy_to_process(ustats, &stats, sizeof(stats));
 }
 
+// The dispatch table. Handlers take the raw argument registers; each decodes
+// its own. A handler marked lock_free touches no shared kernel state, so a
+// kernel-mode process may call it without turning interrupts off (the cost
+// of a kernel-mode system call is then one indirect call).
+typedef long (*syscall_handler)(long a1, long a2, long a3, long a4, long a5);
+
+struct syscall_entry {
+    syscall_handler handler;
+    bool lock_free;
+};
+
+// Handlers declare only the arguments they use. Calling one through the
+// five-argument type is sound on x86-64: the System V ABI passes the first
+// six integer arguments in registers and the callee ignores the rest.
+#define HANDLER(fn) ((syscall_handler)(void (*)(void))(fn))
+
+static const struct syscall_entry syscall_table[FTL_SYS_COUNT] = {
+    [FTL_SYS_NOP] = {HANDLER(sys_nop), true},
+    [FTL_SYS_CONSOLE_WRITE] = {HANDLER(sys_console_write), false},
+    [FTL_SYS_PROCESS_EXIT] = {HANDLER(sys_process_exit), false},
+    [FTL_SYS_PROCESS_SPAWN] = {HANDLER(sys_process_spawn), false},
+    [FTL_SYS_PROCESS_WAIT] = {HANDLER(sys_process_wait), false},
+    [FTL_SYS_PROCESS_KILL] = {HANDLER(sys_process_kill), false},
+    [FTL_SYS_THREAD_CREATE] = {HANDLER(sys_thread_create), false},
+    [FTL_SYS_THREAD_EXIT] = {HANDLER(sys_thread_exit), false},
+    [FTL_SYS_THREAD_YIELD] = {HANDLER(sys_thread_yield), false},
+    [FTL_SYS_THREAD_SLEEP] = {HANDLER(sys_thread_sleep), false},
+    [FTL_SYS_CLOCK_NOW] = {HANDLER(sys_clock_now), true},
+    [FTL_SYS_VMAREA_CREATE] = {HANDLER(sys_vmarea_create), false},
+    [FTL_SYS_VMAREA_MAP] = {HANDLER(sys_vmarea_map), false},
+    [FTL_SYS_VMAREA_UNMAP] = {HANDLER(sys_vmarea_unmap), false},
+    [FTL_SYS_HANDLE_CLOSE] = {HANDLER(sys_handle_close), false},
+    [FTL_SYS_SYSTEM_STATS] = {HANDLER(sys_system_stats), false},
+};
+
 long syscall_dispatch(long number, long a1, long a2, long a3, long a4,
                       long a5)
 {
-    (void)a4;
-    (void)a5;
-    switch (number) {
-    case FTL_SYS_NOP:
-        return sys_nop();
-    case FTL_SYS_CONSOLE_WRITE:
-        return sys_console_write(a1, a2, a3);
-    case FTL_SYS_PROCESS_EXIT:
-        return sys_process_exit(a1);
-    case FTL_SYS_PROCESS_SPAWN:
-        return sys_process_spawn(a1);
-    case FTL_SYS_PROCESS_WAIT:
-        return sys_process_wait(a1, a2);
-    case FTL_SYS_PROCESS_KILL:
-        return sys_process_kill(a1);
-    case FTL_SYS_THREAD_CREATE:
-        return sys_thread_create(a1, a2, a3);
-    case FTL_SYS_THREAD_EXIT:
-        return sys_thread_exit();
-    case FTL_SYS_THREAD_YIELD:
-        return sys_thread_yield();
-    case FTL_SYS_THREAD_SLEEP:
-        return sys_thread_sleep(a1);
-    case FTL_SYS_CLOCK_NOW:
-        return sys_clock_now();
-    case FTL_SYS_VMAREA_CREATE:
-        return sys_vmarea_create(a1);
-    case FTL_SYS_VMAREA_MAP:
-        return sys_vmarea_map(a1, a2);
-    case FTL_SYS_VMAREA_UNMAP:
-        return sys_vmarea_unmap(a1);
-    case FTL_SYS_HANDLE_CLOSE:
-        return sys_handle_close(a1);
-    case FTL_SYS_SYSTEM_STATS:
-        return sys_system_stats(a1);
-    default:
+    if ((unsigned long)number >= FTL_SYS_COUNT) {
         return FTL_ERR_INVALID_ARG;
     }
+    return syscall_table[number].handler(a1, a2, a3, a4, a5);
 }
 
 long syscall_call_from_kernel_mode(long number, long a1, long a2, long a3,
                                    long a4, long a5)
 {
+    if ((unsigned long)number >= FTL_SYS_COUNT) {
+        return FTL_ERR_INVALID_ARG;
+    }
+    const struct syscall_entry *entry = &syscall_table[number];
+    if (entry->lock_free) {
+        return entry->handler(a1, a2, a3, a4, a5);
+    }
     uint64_t flags = arch_interrupts_save();
-    long result = syscall_dispatch(number, a1, a2, a3, a4, a5);
+    long result = entry->handler(a1, a2, a3, a4, a5);
     arch_interrupts_restore(flags);
     return result;
 }

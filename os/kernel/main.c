@@ -2,8 +2,9 @@
 // scheduler, then the first process.
 //
 // The first process is the program `ftl.init=PATH` names in the initfs
-// (default supervisor.elf), in user mode unless `ftl.init_mode=kernel`. It
-// holds the right to spawn processes.
+// (default supervisor.elf), in user mode unless `ftl.init_mode=kernel`, with
+// `ftl.init_arg=ARG` as its one argument if given. It holds the right to
+// spawn processes.
 //
 // With `ftl.test` on the command line the kernel runs in test mode: QEMU
 // ends with the first process's exit status, or, without `ftl.init`, with 0
@@ -180,12 +181,14 @@ static void start_init(const struct boot_info *info)
         LOG_INFO("test mode: boot checks passed, exiting");
         arch_machine_exit(0);
     }
-    const char *argv[] = {path};
+    char arg[INIT_PATH_MAX];
+    const char *argv[] = {path, arg};
+    bool has_arg = cmdline_get(info->cmdline, "ftl.init_arg", arg, sizeof(arg));
     struct loader_request request = {
         .path = path,
         .kernel_mode = strcmp(mode, "kernel") == 0,
         .priority = THREAD_PRIORITY_DEFAULT,
-        .argc = 1,
+        .argc = has_arg ? 2 : 1,
         .argv = argv,
     };
     struct process *init;

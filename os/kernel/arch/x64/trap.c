@@ -9,6 +9,8 @@
 // is a kernel bug and panics with registers and a backtrace.
 #include "arch/x64/trap.h"
 
+#include <ftl/error.h>
+
 #include "arch.h"
 #include "arch/x64/apic.h"
 #include "arch/x64/asm.h"
@@ -111,18 +113,19 @@ static const char *page_fault_kind(const struct trap_frame *f,
                                       : "page fault: protection";
 }
 
-static bool try_resolve_page_fault(struct trap_frame *f, uint64_t address)
+// Demand-zero: returns 0 if the fault is resolved, else why not.
+static int try_resolve_page_fault(struct trap_frame *f, uint64_t address)
 {
     struct thread *t = sched_current();
     if (t == NULL || t->process == NULL) {
-        return false;
+        return FTL_ERR_BAD_ADDRESS;
     }
     struct address_space *space = &t->process->space;
     if (!vm_range_is_owned(space, address, 1)) {
-        return false;
+        return FTL_ERR_BAD_ADDRESS;
     }
     return vm_handle_fault(space, address, f->error_code & PF_WRITE,
-                           f->error_code & PF_FETCH) == 0;
+                           f->error_code & PF_FETCH);
 }
 
 static __attribute__((noreturn)) void kernel_fault(struct trap_frame *f)
@@ -144,8 +147,12 @@ static void handle_exception(struct trap_frame *f)
         LOG_WARN("NMI at %p", (void *)f->rip);
         return;
     }
-    if (f->vector == TRAP_PAGE_FAULT && try_resolve_page_fault(f, address)) {
-        return;
+    int resolved = FTL_ERR_BAD_ADDRESS;
+    if (f->vector == TRAP_PAGE_FAULT) {
+        resolved = try_resolve_page_fault(f, address);
+        if (resolved == 0) {
+            return;
+        }
     }
     if (f->rip >= (uint64_t)x64_usercopy_start &&
         f->rip < (uint64_t)x64_usercopy_end) {
@@ -158,7 +165,9 @@ static void handle_exception(struct trap_frame *f)
     // there (or a double fault caused by its stack overflowing) is its own.
     if (p != NULL && (trap_from_user(f) || !in_kernel_text(f->rip))) {
         const char *kind = exception_names[f->vector];
-        if (f->vector == TRAP_PAGE_FAULT) {
+        if (resolved == FTL_ERR_NO_MEMORY) {
+            kind = "out of memory for a demand-zero page";
+        } else if (f->vector == TRAP_PAGE_FAULT) {
             kind = page_fault_kind(f, p, address);
         } else if (f->vector == TRAP_DOUBLE_FAULT && p->kernel_mode) {
             // In ring 0 a fault on the stack's guard page cannot push its

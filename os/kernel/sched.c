@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "panic.h"
 #include "process.h"
+#include "timer.h"
 
 struct run_queue {
     struct thread *head, *tail;
@@ -26,6 +27,7 @@ static struct run_queue queues[THREAD_PRIORITIES];
 static struct thread *sleepers;
 static struct thread *zombies;
 static uint64_t slice_end;
+static bool resched_pending; // a thread outranking the current one is ready
 static uint64_t switches;
 
 void x64_switch(uint64_t *save_rsp, uint64_t load_rsp);
@@ -135,6 +137,10 @@ static void wait_list_remove(struct thread *t)
 static void arm_timer(void)
 {
     uint64_t deadline = sleepers != NULL ? sleepers->wake_at : 0;
+    uint64_t timer = timer_next_deadline();
+    if (timer != 0 && (deadline == 0 || timer < deadline)) {
+        deadline = timer;
+    }
     if (highest_ready_priority() >= 0 &&
         (deadline == 0 || slice_end < deadline)) {
         deadline = slice_end;
@@ -189,6 +195,7 @@ static void switch_to(struct thread *next)
 // Gives up the CPU; the caller has set the current thread's state.
 static void schedule(void)
 {
+    resched_pending = false;
     struct thread *current = sched_current();
     if (current->state == THREAD_RUNNING && current != cpu_current()->idle) {
         current->state = THREAD_READY;
@@ -205,9 +212,16 @@ void sched_ready(struct thread *t)
     struct thread *current = sched_current();
     if (current != NULL && (current == cpu_current()->idle ||
                             t->priority > current->priority)) {
+        resched_pending = true;
+    }
+    arm_timer();
+}
+
+void sched_preempt_point(void)
+{
+    if (resched_pending) {
+        resched_pending = false;
         schedule();
-    } else {
-        arm_timer();
     }
 }
 
@@ -273,6 +287,7 @@ void sched_exit_current(void)
 void sched_timer_interrupt(void)
 {
     uint64_t now = clock_now_ns();
+    timer_fire_expired(now);
     while (sleepers != NULL && sleepers->wake_at <= now) {
         struct thread *t = sleepers;
         sleepers = t->sleep_next;

@@ -21,8 +21,14 @@ __attribute__((noreturn)) void sched_start(void);
 // The thread running on this CPU (NULL before sched_start).
 struct thread *sched_current(void);
 
-// Makes t runnable. If it outranks the running thread, switches to it now.
+// Makes t runnable. If it outranks the running thread, the switch happens at
+// the next preemption point, never inside the caller (which may be walking
+// a list).
 void sched_ready(struct thread *t);
+
+// Switches if sched_ready() asked for it. Called where the kernel holds no
+// state in flight: at the end of a system call and of an interrupt.
+void sched_preempt_point(void);
 
 // Gives the CPU to the next ready thread of the same or higher priority.
 void sched_yield(void);

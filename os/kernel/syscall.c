@@ -4,6 +4,8 @@
 // an FTL_ERR_* code; nothing a process passes can make them panic.
 #include "syscall.h"
 
+#include "syscall_ipc.h"
+
 #include <stdbool.h>
 
 #include <ftl/error.h>
@@ -383,6 +385,18 @@ static const struct syscall_entry syscall_table[FTL_SYS_COUNT] = {
     [FTL_SYS_VMAREA_UNMAP] = {HANDLER(sys_vmarea_unmap), false},
     [FTL_SYS_HANDLE_CLOSE] = {HANDLER(sys_handle_close), false},
     [FTL_SYS_SYSTEM_STATS] = {HANDLER(sys_system_stats), false},
+    [FTL_SYS_CHANNEL_CREATE] = {HANDLER(sys_channel_create), false},
+    [FTL_SYS_CHANNEL_SEND] = {HANDLER(sys_channel_send), false},
+    [FTL_SYS_CHANNEL_RECV] = {HANDLER(sys_channel_recv), false},
+    [FTL_SYS_CHANNEL_DISCARD] = {HANDLER(sys_channel_discard), false},
+    [FTL_SYS_COPY_TO_CALLER] = {HANDLER(sys_copy_to_caller), false},
+    [FTL_SYS_COPY_FROM_CALLER] = {HANDLER(sys_copy_from_caller), false},
+    [FTL_SYS_SINK_CREATE] = {HANDLER(sys_sink_create), false},
+    [FTL_SYS_SINK_ADD] = {HANDLER(sys_sink_add), false},
+    [FTL_SYS_SINK_REMOVE] = {HANDLER(sys_sink_remove), false},
+    [FTL_SYS_SINK_WAIT] = {HANDLER(sys_sink_wait), false},
+    [FTL_SYS_TIMER_CREATE] = {HANDLER(sys_timer_create), false},
+    [FTL_SYS_TIMER_SET] = {HANDLER(sys_timer_set), false},
 };
 
 long syscall_dispatch(long number, long a1, long a2, long a3, long a4,
@@ -406,6 +420,7 @@ long syscall_call_from_kernel_mode(long number, long a1, long a2, long a3,
     }
     uint64_t flags = arch_interrupts_save();
     long result = entry->handler(a1, a2, a3, a4, a5);
+    sched_preempt_point();
     arch_interrupts_restore(flags);
     return result;
 }
@@ -417,4 +432,5 @@ void x64_handle_syscall(struct trap_frame *frame)
     frame->rax = (uint64_t)syscall_dispatch(
         (long)frame->rax, (long)frame->rdi, (long)frame->rsi,
         (long)frame->rdx, (long)frame->r10, (long)frame->r8);
+    sched_preempt_point();
 }

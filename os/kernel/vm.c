@@ -319,3 +319,66 @@ void *vm_map_device(paddr_t phys, uint64_t size)
     next_device_va += pages * PAGE_SIZE;
     return (void *)(va + offset);
 }
+
+// The physical page behind va for an access of the given kind, made present
+// if it is a demand-zero page; 0 if the mapping forbids the access.
+static paddr_t page_for_access(struct address_space *space, uint64_t va,
+                               bool write)
+{
+    struct mapping *m = find_mapping(space, va);
+    if (m == NULL || (write && !(m->prot & VM_WRITE)) ||
+        !(m->prot & VM_READ)) {
+        return 0;
+    }
+    uint64_t page_va = va & ~(uint64_t)PAGE_MASK;
+    unsigned index = (unsigned)((m->offset + page_va - m->base) / PAGE_SIZE);
+    paddr_t page = m->area->pages[index];
+    if (page == 0) {
+        page = vmarea_page(m->area, index);
+        if (page == 0 ||
+            paging_map(space->root, page_va, page,
+                       leaf_flags(space, m->prot)) < 0) {
+            return 0;
+        }
+    }
+    return page;
+}
+
+static int copy_space(struct address_space *space, uint64_t va, void *buf,
+                      uint64_t len, bool to_space)
+{
+    if (!vm_range_is_owned(space, va, len)) {
+        return FTL_ERR_BAD_ADDRESS;
+    }
+    uint8_t *cursor = buf;
+    while (len > 0) {
+        uint64_t in_page = PAGE_SIZE - (va & PAGE_MASK);
+        uint64_t chunk = len < in_page ? len : in_page;
+        paddr_t page = page_for_access(space, va, to_space);
+        if (page == 0) {
+            return FTL_ERR_BAD_ADDRESS;
+        }
+        uint8_t *kernel = (uint8_t *)page_to_virt(page) + (va & PAGE_MASK);
+        if (to_space) {
+            memcpy(kernel, cursor, chunk);
+        } else {
+            memcpy(cursor, kernel, chunk);
+        }
+        va += chunk;
+        cursor += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+int vm_copy_to_space(struct address_space *space, uint64_t va,
+                     const void *src, uint64_t len)
+{
+    return copy_space(space, va, (void *)src, len, true);
+}
+
+int vm_copy_from_space(struct address_space *space, uint64_t va, void *dst,
+                       uint64_t len)
+{
+    return copy_space(space, va, dst, len, false);
+}

@@ -112,6 +112,15 @@ int vm_handle_fault(struct address_space *space, uint64_t va, bool write,
 bool vm_range_is_owned(const struct address_space *space, uint64_t va,
                        uint64_t len);
 
+// Copies between a kernel buffer and [va, va + len) of `space`, which need
+// not be the current space: page by page through the direct map, resolving
+// demand-zero pages as a fault would. Writing needs a writable mapping.
+// Returns 0 or FTL_ERR_BAD_ADDRESS / FTL_ERR_NO_MEMORY.
+int vm_copy_to_space(struct address_space *space, uint64_t va,
+                     const void *src, uint64_t len);
+int vm_copy_from_space(struct address_space *space, uint64_t va, void *dst,
+                       uint64_t len);
+
 // True if va is in the unmapped guard page below a stack.
 bool vm_is_stack_guard(const struct address_space *space, uint64_t va);
 

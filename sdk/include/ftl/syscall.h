@@ -41,6 +41,18 @@ enum ftl_syscall_number {
     FTL_SYS_VMAREA_UNMAP = 13,  // (address) -> 0
     FTL_SYS_HANDLE_CLOSE = 14,  // (handle) -> 0
     FTL_SYS_SYSTEM_STATS = 15,  // (struct ftl_system_stats *) -> 0
+    FTL_SYS_CHANNEL_CREATE = 16,   // (ftl_handle_t ends[2]) -> 0
+    FTL_SYS_CHANNEL_SEND = 17,     // (handle, const struct ftl_msg *, body)
+    FTL_SYS_CHANNEL_RECV = 18,     // (handle, struct ftl_msg *, body, max)
+    FTL_SYS_CHANNEL_DISCARD = 19,  // (handle) -> 0
+    FTL_SYS_COPY_TO_CALLER = 20,   // (handle, id, offset, src, len) -> len
+    FTL_SYS_COPY_FROM_CALLER = 21, // (handle, id, offset, dst, len) -> len
+    FTL_SYS_SINK_CREATE = 22,      // () -> sink handle
+    FTL_SYS_SINK_ADD = 23,         // (sink, handle, cookie) -> 0
+    FTL_SYS_SINK_REMOVE = 24,      // (sink, handle) -> 0
+    FTL_SYS_SINK_WAIT = 25,        // (sink, struct ftl_event *, timeout_ns)
+    FTL_SYS_TIMER_CREATE = 26,     // () -> timer handle
+    FTL_SYS_TIMER_SET = 27,        // (timer, deadline_ns, period_ns) -> 0
     FTL_SYS_COUNT
 };
 

@@ -40,6 +40,24 @@
 #define IOAPIC_VERSION 0x01
 #define IOAPIC_REDIRECTION 0x10
 
+#define REDIRECTION_MASKED (1u << 16)
+#define REDIRECTION_LEVEL (1u << 15)
+#define REDIRECTION_ACTIVE_LOW (1u << 13)
+#define MPS_POLARITY_MASK 0x3
+#define MPS_POLARITY_LOW 0x3
+#define MPS_TRIGGER_MASK 0xc
+#define MPS_TRIGGER_LEVEL 0xc
+#define ISA_IRQS 16
+
+struct ioapic {
+    volatile uint32_t *regs;
+    uint32_t gsi_base;
+    unsigned pins;
+};
+
+static struct ioapic ioapics[ACPI_IOAPICS_MAX];
+static unsigned ioapic_count;
+static struct interrupt_topology routing;
 static volatile uint32_t *lapic_mmio;
 static bool x2apic;
 static bool tsc_deadline;
@@ -67,17 +85,105 @@ static void mask_pics(void)
     x64_outb(PIC2_DATA, 0xff);
 }
 
-static void mask_ioapic(uint64_t phys)
+static uint32_t ioapic_read(struct ioapic *io, unsigned reg)
 {
-    volatile uint32_t *regs = vm_map_device(phys, 0x20);
-    if (regs == NULL) {
+    io->regs[IOAPIC_REGSEL / 4] = reg;
+    return io->regs[IOAPIC_WINDOW / 4];
+}
+
+static void ioapic_write(struct ioapic *io, unsigned reg, uint32_t value)
+{
+    io->regs[IOAPIC_REGSEL / 4] = reg;
+    io->regs[IOAPIC_WINDOW / 4] = value;
+}
+
+static void add_ioapic(uint64_t phys, uint32_t gsi_base)
+{
+    struct ioapic *io = &ioapics[ioapic_count];
+    io->regs = vm_map_device(phys, 0x20);
+    if (io->regs == NULL) {
         panic("cannot map the IOAPIC");
     }
-    regs[IOAPIC_REGSEL / 4] = IOAPIC_VERSION;
-    unsigned pins = ((regs[IOAPIC_WINDOW / 4] >> 16) & 0xff) + 1;
-    for (unsigned pin = 0; pin < pins; pin++) {
-        regs[IOAPIC_REGSEL / 4] = IOAPIC_REDIRECTION + pin * 2;
-        regs[IOAPIC_WINDOW / 4] = LVT_MASKED | (TRAP_IRQ_BASE + pin);
+    io->gsi_base = gsi_base;
+    io->pins = ((ioapic_read(io, IOAPIC_VERSION) >> 16) & 0xff) + 1;
+    for (unsigned pin = 0; pin < io->pins; pin++) {
+        ioapic_write(io, IOAPIC_REDIRECTION + pin * 2,
+                     REDIRECTION_MASKED | (TRAP_IRQ_BASE + gsi_base + pin));
+        ioapic_write(io, IOAPIC_REDIRECTION + pin * 2 + 1, 0);
+    }
+    ioapic_count++;
+}
+
+// The IOAPIC and pin of a GSI, or NULL.
+static struct ioapic *ioapic_of(unsigned gsi, unsigned *pin)
+{
+    for (unsigned i = 0; i < ioapic_count; i++) {
+        if (gsi >= ioapics[i].gsi_base &&
+            gsi - ioapics[i].gsi_base < ioapics[i].pins) {
+            *pin = gsi - ioapics[i].gsi_base;
+            return &ioapics[i];
+        }
+    }
+    return NULL;
+}
+
+bool apic_gsi_exists(unsigned gsi)
+{
+    unsigned pin;
+    return gsi < APIC_GSI_MAX && ioapic_of(gsi, &pin) != NULL;
+}
+
+// Trigger mode and polarity of a GSI: an ISA IRQ's MADT override if one
+// names this GSI, else ISA defaults below 16 and PCI's (level, low) above.
+static uint32_t gsi_mode(unsigned gsi)
+{
+    for (unsigned irq = 0; irq < ISA_IRQS; irq++) {
+        if (routing.isa_gsi[irq] == gsi && routing.isa_flags[irq] != 0) {
+            uint16_t flags = routing.isa_flags[irq];
+            uint32_t mode = 0;
+            if ((flags & MPS_POLARITY_MASK) == MPS_POLARITY_LOW) {
+                mode |= REDIRECTION_ACTIVE_LOW;
+            }
+            if ((flags & MPS_TRIGGER_MASK) == MPS_TRIGGER_LEVEL) {
+                mode |= REDIRECTION_LEVEL;
+            }
+            return mode;
+        }
+    }
+    return gsi < ISA_IRQS ? 0 : REDIRECTION_LEVEL | REDIRECTION_ACTIVE_LOW;
+}
+
+void apic_gsi_route(unsigned gsi)
+{
+    unsigned pin;
+    struct ioapic *io = ioapic_of(gsi, &pin);
+    if (io == NULL) {
+        return;
+    }
+    ioapic_write(io, IOAPIC_REDIRECTION + pin * 2 + 1, 0); // to CPU 0
+    ioapic_write(io, IOAPIC_REDIRECTION + pin * 2,
+                 gsi_mode(gsi) | (TRAP_IRQ_BASE + gsi));
+}
+
+void apic_gsi_mask(unsigned gsi)
+{
+    unsigned pin;
+    struct ioapic *io = ioapic_of(gsi, &pin);
+    if (io != NULL) {
+        uint32_t low = ioapic_read(io, IOAPIC_REDIRECTION + pin * 2);
+        ioapic_write(io, IOAPIC_REDIRECTION + pin * 2,
+                     low | REDIRECTION_MASKED);
+    }
+}
+
+void apic_gsi_unmask(unsigned gsi)
+{
+    unsigned pin;
+    struct ioapic *io = ioapic_of(gsi, &pin);
+    if (io != NULL) {
+        uint32_t low = ioapic_read(io, IOAPIC_REDIRECTION + pin * 2);
+        ioapic_write(io, IOAPIC_REDIRECTION + pin * 2,
+                     low & ~REDIRECTION_MASKED);
     }
 }
 
@@ -104,8 +210,9 @@ void apic_init(const struct interrupt_topology *topology)
     lapic_write(REG_LVT_ERROR, LVT_MASKED);
     lapic_write(REG_LVT_TIMER, LVT_MASKED);
     lapic_write(REG_TIMER_DIVIDE, TIMER_DIVIDE_BY_16);
+    routing = *topology;
     for (unsigned i = 0; i < topology->ioapic_count; i++) {
-        mask_ioapic(topology->ioapics[i].phys);
+        add_ioapic(topology->ioapics[i].phys, topology->ioapics[i].gsi_base);
     }
     LOG_INFO("interrupts: %s APIC, %u IOAPIC(s) from the %s, timer %s",
              x2apic ? "x2" : "x", topology->ioapic_count, topology->source,

@@ -24,3 +24,13 @@ void apic_timer_start_count(void);
 uint32_t apic_timer_read_count(void);
 
 bool apic_is_x2apic(void);
+
+// IOAPIC inputs (global system interrupts). Input g arrives at vector
+// TRAP_IRQ_BASE + g. Routing programs the redirection entry (edge/high for
+// ISA IRQs unless the MADT overrides, level/low for the rest, as PCI uses)
+// and unmasks it.
+#define APIC_GSI_MAX 64
+bool apic_gsi_exists(unsigned gsi);
+void apic_gsi_route(unsigned gsi);
+void apic_gsi_mask(unsigned gsi);
+void apic_gsi_unmask(unsigned gsi);

@@ -15,6 +15,7 @@
 #include "arch/x64/apic.h"
 #include "arch/x64/asm.h"
 #include "arch/x64/gdt.h"
+#include "interrupt.h"
 #include "ksyms.h"
 #include "log.h"
 #include "panic.h"
@@ -188,6 +189,15 @@ void x64_handle_trap(struct trap_frame *f)
         sched_timer_interrupt();
     } else if (f->vector == TRAP_SPURIOUS) {
         return;
+    } else if (f->vector >= TRAP_IRQ_BASE &&
+               f->vector < TRAP_IRQ_BASE + TRAP_IRQ_COUNT) {
+        // Masked until the driver acknowledges: a level-triggered line
+        // would fire again at once otherwise.
+        unsigned gsi = (unsigned)(f->vector - TRAP_IRQ_BASE);
+        apic_gsi_mask(gsi);
+        apic_eoi();
+        interrupt_raise(gsi);
+        sched_preempt_point();
     } else {
         apic_eoi();
         LOG_WARN("unexpected interrupt vector %lu", f->vector);

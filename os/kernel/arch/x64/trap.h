@@ -7,8 +7,8 @@
 
 // Vectors 0-31 are CPU exceptions; the kernel's own start at 32.
 #define TRAP_TIMER 32
-#define TRAP_IRQ_BASE 48 // IOAPIC pins 0-23 arrive at 48-71
-#define TRAP_IRQ_COUNT 24
+#define TRAP_IRQ_BASE 48 // IOAPIC inputs (GSIs) 0-63 arrive at 48-111
+#define TRAP_IRQ_COUNT 64
 #define TRAP_SPURIOUS 0xff
 
 #define TRAP_DIVIDE_ERROR 0

@@ -1,0 +1,155 @@
+// Channel ends, their message queues and their loans. Closing an end (its
+// last reference going) tells the peer, which sees PEER_CLOSED once its
+// queue is drained; messages and loans still held are dropped, so their
+// handles and lenders are released.
+#include "channel.h"
+
+#include <ftl/error.h>
+
+#include "heap.h"
+#include "process.h"
+
+void message_free(struct message *msg)
+{
+    if (msg->moved != NULL) {
+        object_put(msg->moved);
+    }
+    if (msg->lender != NULL) {
+        object_put(&msg->lender->object);
+    }
+    heap_free(msg->body);
+    heap_free(msg);
+}
+
+static void loan_free(struct loan *loan)
+{
+    object_put(&loan->lender->object);
+    heap_free(loan);
+}
+
+static void channel_destroy(struct object *object)
+{
+    struct channel_end *end = (struct channel_end *)object;
+    if (end->peer != NULL) {
+        end->peer->peer = NULL;
+        waitable_notify(&end->peer->waitable);
+    }
+    while (end->head != NULL) {
+        struct message *msg = end->head;
+        end->head = msg->next;
+        message_free(msg);
+    }
+    while (end->loans != NULL) {
+        struct loan *loan = end->loans;
+        end->loans = loan->next;
+        loan_free(loan);
+    }
+    waitable_detach_all(&end->waitable);
+    heap_free(end);
+}
+
+int channel_create(struct channel_end **a, struct channel_end **b)
+{
+    struct channel_end *x = heap_alloc(sizeof(*x));
+    struct channel_end *y = heap_alloc(sizeof(*y));
+    if (x == NULL || y == NULL) {
+        heap_free(x);
+        heap_free(y);
+        return FTL_ERR_NO_MEMORY;
+    }
+    object_init(&x->object, OBJECT_CHANNEL, channel_destroy);
+    object_init(&y->object, OBJECT_CHANNEL, channel_destroy);
+    x->peer = y;
+    y->peer = x;
+    *a = x;
+    *b = y;
+    return 0;
+}
+
+static void end_loan(struct channel_end *end, uint64_t id)
+{
+    for (struct loan **link = &end->loans; *link != NULL;
+         link = &(*link)->next) {
+        if ((*link)->id == id) {
+            struct loan *loan = *link;
+            *link = loan->next;
+            end->loan_count--;
+            loan_free(loan);
+            return;
+        }
+    }
+}
+
+int channel_send(struct channel_end *end, struct message *msg)
+{
+    struct channel_end *peer = end->peer;
+    if (peer == NULL) {
+        return FTL_ERR_PEER_CLOSED;
+    }
+    if (peer->queued >= CHANNEL_QUEUE_MAX) {
+        return FTL_ERR_WOULD_BLOCK;
+    }
+    // Point of no return: nothing below fails.
+    if (ftl_msg_is_reply(msg->header.type)) {
+        end_loan(end, msg->header.id);
+    }
+    msg->next = NULL;
+    if (peer->tail != NULL) {
+        peer->tail->next = msg;
+    } else {
+        peer->head = msg;
+    }
+    peer->tail = msg;
+    peer->queued++;
+    waitable_notify(&peer->waitable);
+    return 0;
+}
+
+struct message *channel_peek(struct channel_end *end)
+{
+    return end->head;
+}
+
+struct message *channel_take(struct channel_end *end, bool keep_loan)
+{
+    struct message *msg = end->head;
+    if (msg == NULL) {
+        return NULL;
+    }
+    end->head = msg->next;
+    if (end->head == NULL) {
+        end->tail = NULL;
+    }
+    end->queued--;
+    if (msg->lender != NULL && keep_loan &&
+        end->loan_count < CHANNEL_LOANS_MAX) {
+        struct loan *loan = heap_alloc(sizeof(*loan));
+        if (loan != NULL) {
+            loan->id = msg->header.id;
+            loan->lender = msg->lender; // the reference moves to the loan
+            loan->base = msg->header.loan_base;
+            loan->len = msg->header.loan_len;
+            loan->callee_writes = msg->header.type == FTL_MSG_READ;
+            loan->next = end->loans;
+            end->loans = loan;
+            end->loan_count++;
+            msg->lender = NULL;
+        }
+    }
+    return msg;
+}
+
+struct loan *channel_find_loan(struct channel_end *end, uint64_t id)
+{
+    for (struct loan *loan = end->loans; loan != NULL; loan = loan->next) {
+        if (loan->id == id) {
+            return loan;
+        }
+    }
+    return NULL;
+}
+
+bool channel_is_finished(const struct channel_end *end)
+{
+    return end->peer == NULL && end->head == NULL;
+}

@@ -1,0 +1,72 @@
+// Channels (see sdk/include/ftl/channel.h for the contract seen by
+// processes). Each end is a kernel object; a message queued on an end waits
+// for that end's owner. Loans (calls with memory copy) are kept on the end
+// that received the request, keyed by message id, until the reply.
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ftl/message.h>
+
+#include "object.h"
+#include "waitable.h"
+
+#define CHANNEL_QUEUE_MAX 64
+#define CHANNEL_LOANS_MAX 256
+
+struct process;
+
+struct message {
+    struct ftl_msg header;    // header.handle unused inside the kernel
+    struct object *moved;     // the handle's object, or NULL
+    uint32_t moved_rights;
+    struct process *lender;   // READ/WRITE with a loan: the caller
+    uint8_t *body;            // header.body_len bytes, heap
+    struct message *next;
+};
+
+struct loan {
+    uint64_t id;
+    struct process *lender; // holds a reference
+    uint64_t base, len;
+    bool callee_writes;     // READ: callee copies into the buffer
+    struct loan *next;
+};
+
+struct channel_end {
+    struct object object;
+    struct channel_end *peer; // NULL once the peer is gone
+    struct message *head, *tail;
+    unsigned queued;
+    struct loan *loans;
+    unsigned loan_count;
+    struct waitable waitable;
+};
+
+// Creates a connected pair, each with one reference. NULL on no memory.
+int channel_create(struct channel_end **a, struct channel_end **b);
+
+// Queues a message on end's peer. The message (and its body, moved object
+// reference, lender reference) belongs to the channel on success; on error
+// the caller still owns it. Errors: FTL_ERR_PEER_CLOSED,
+// FTL_ERR_WOULD_BLOCK. A reply (ftl_msg_is_reply) ends the loan with the
+// same id on `end`.
+int channel_send(struct channel_end *end, struct message *msg);
+
+// The first waiting message of end, or NULL.
+struct message *channel_peek(struct channel_end *end);
+
+// Removes the first message; a loan it carries is recorded on end (the
+// callee) unless `keep_loan` is false. Returns it (the caller frees it with
+// message_free) or NULL.
+struct message *channel_take(struct channel_end *end, bool keep_loan);
+
+void message_free(struct message *msg);
+
+// The loan for request id received on end, or NULL.
+struct loan *channel_find_loan(struct channel_end *end, uint64_t id);
+
+// True if end's peer has closed and nothing waits any more.
+bool channel_is_finished(const struct channel_end *end);

@@ -1,0 +1,383 @@
+// IPC system calls (see syscall_ipc.h and sdk/include/ftl/channel.h,
+// sink.h). Each decodes and checks everything (handles with rights, the
+// message header, body size and pointers, the handle to move, the loan's
+// range) before the point of no return, channel_send(); after it nothing
+// fails, so a failed send leaves the sender exactly as it was.
+#include "syscall_ipc.h"
+
+#include <ftl/channel.h>
+#include <ftl/error.h>
+
+#include "channel.h"
+#include "clock.h"
+#include "heap.h"
+#include "process.h"
+#include "sched.h"
+#include "sink.h"
+#include "timer.h"
+#include "usercopy.h"
+
+#define COPY_CHUNK 4096
+#define CHANNEL_RIGHTS                                                        \
+    (FTL_RIGHT_READ | FTL_RIGHT_WRITE | FTL_RIGHT_TRANSFER |                  \
+     FTL_RIGHT_DUPLICATE)
+
+static struct handle_table *handles(void)
+{
+    return &sched_current()->process->handles;
+}
+
+static int lookup_channel(uint64_t h, uint32_t rights,
+                          struct channel_end **out)
+{
+    return handle_lookup(handles(), (handle_t)h, OBJECT_CHANNEL, rights,
+                         (struct object **)out);
+}
+
+long sys_channel_create(uint64_t uends)
+{
+    struct channel_end *a, *b;
+    int err = channel_create(&a, &b);
+    if (err < 0) {
+        return err;
+    }
+    handle_t ends[2];
+    ends[0] = handle_add(handles(), &a->object, CHANNEL_RIGHTS);
+    ends[1] = ends[0] < 0 ? ends[0]
+                          : handle_add(handles(), &b->object, CHANNEL_RIGHTS);
+    object_put(&a->object);
+    object_put(&b->object);
+    if (ends[1] >= 0) {
+        err = copy_to_process(uends, ends, sizeof(ends));
+    } else {
+        err = ends[1];
+    }
+    if (err < 0) {
+        if (ends[0] >= 0) {
+            handle_close(handles(), ends[0]);
+        }
+        if (ends[1] >= 0) {
+            handle_close(handles(), ends[1]);
+        }
+    }
+    return err;
+}
+
+// Builds a kernel message from the sender's header and body; checks the
+// handle to move (without moving it yet) and the loan.
+static int message_build(const struct ftl_msg *header, uint64_t ubody,
+                         struct channel_end *end, struct message **out)
+{
+    if (header->body_len > FTL_MSG_BODY_MAX) {
+        return FTL_ERR_TOO_LARGE;
+    }
+    if (header->type < FTL_MSG_OPEN || header->type > FTL_MSG_ERROR_REPLY) {
+        return FTL_ERR_INVALID_ARG;
+    }
+    bool lends = header->loan_len > 0;
+    if (lends && header->type != FTL_MSG_READ &&
+        header->type != FTL_MSG_WRITE) {
+        return FTL_ERR_INVALID_ARG;
+    }
+    struct process *sender = sched_current()->process;
+    if (lends && !vm_range_is_owned(&sender->space, header->loan_base,
+                                    header->loan_len)) {
+        return FTL_ERR_BAD_ADDRESS;
+    }
+    if (header->handle != FTL_HANDLE_INVALID) {
+        struct object *moved;
+        int err = handle_lookup(handles(), header->handle, OBJECT_NONE,
+                                FTL_RIGHT_TRANSFER, &moved);
+        if (err < 0) {
+            return err;
+        }
+        // A channel end inside its own queue would never be freed.
+        if (moved == &end->object ||
+            (end->peer != NULL && moved == &end->peer->object)) {
+            return FTL_ERR_INVALID_ARG;
+        }
+    }
+    struct message *msg = heap_alloc(sizeof(*msg));
+    if (msg == NULL) {
+        return FTL_ERR_NO_MEMORY;
+    }
+    msg->header = *header;
+    if (header->body_len > 0) {
+        msg->body = heap_alloc(header->body_len);
+        int err = msg->body == NULL
+                      ? FTL_ERR_NO_MEMORY
+                      : copy_from_process(msg->body, ubody, header->body_len);
+        if (err < 0) {
+            message_free(msg);
+            return err;
+        }
+    }
+    if (lends) {
+        msg->lender = sender;
+        object_get(&sender->object);
+    }
+    *out = msg;
+    return 0;
+}
+
+long sys_channel_send(uint64_t h, uint64_t umsg, uint64_t ubody)
+{
+    struct channel_end *end;
+    int err = lookup_channel(h, FTL_RIGHT_WRITE, &end);
+    if (err < 0) {
+        return err;
+    }
+    struct ftl_msg header;
+    err = copy_from_process(&header, umsg, sizeof(header));
+    if (err < 0) {
+        return err;
+    }
+    if (end->peer == NULL) {
+        return FTL_ERR_PEER_CLOSED;
+    }
+    if (end->peer->queued >= CHANNEL_QUEUE_MAX) {
+        return FTL_ERR_WOULD_BLOCK;
+    }
+    struct message *msg;
+    err = message_build(&header, ubody, end, &msg);
+    if (err < 0) {
+        return err;
+    }
+    if (header.handle != FTL_HANDLE_INVALID) {
+        // Checked above; removing cannot fail now.
+        handle_remove(handles(), header.handle, &msg->moved,
+                      &msg->moved_rights);
+    }
+    err = channel_send(end, msg);
+    if (err < 0) {
+        // Cannot happen (peer and room were checked), but if it did, give
+        // the handle back rather than lose it.
+        if (msg->moved != NULL) {
+            handle_add(handles(), msg->moved, msg->moved_rights);
+        }
+        message_free(msg);
+    }
+    return err;
+}
+
+long sys_channel_recv(uint64_t h, uint64_t umsg, uint64_t ubody,
+                      uint64_t body_max)
+{
+    struct channel_end *end;
+    int err = lookup_channel(h, FTL_RIGHT_READ, &end);
+    if (err < 0) {
+        return err;
+    }
+    struct message *msg = channel_peek(end);
+    if (msg == NULL) {
+        return end->peer == NULL ? FTL_ERR_PEER_CLOSED : FTL_ERR_WOULD_BLOCK;
+    }
+    if (msg->header.body_len > body_max) {
+        return FTL_ERR_TOO_LARGE;
+    }
+    struct ftl_msg header = msg->header;
+    header.handle = FTL_HANDLE_INVALID;
+    if (msg->moved != NULL) {
+        handle_t moved = handle_add(handles(), msg->moved, msg->moved_rights);
+        if (moved < 0) {
+            return moved; // the message stays queued
+        }
+        header.handle = moved;
+    }
+    err = copy_to_process(umsg, &header, sizeof(header));
+    if (err == 0) {
+        err = copy_to_process(ubody, msg->body, msg->header.body_len);
+    }
+    if (err < 0) {
+        if (msg->moved != NULL) {
+            // Drops the table's reference; the message keeps its own.
+            handle_close(handles(), header.handle);
+        }
+        return err;
+    }
+    channel_take(end, true);
+    message_free(msg); // drops the message's own reference to the moved
+    return (long)header.body_len;
+}
+
+long sys_channel_discard(uint64_t h)
+{
+    struct channel_end *end;
+    int err = lookup_channel(h, FTL_RIGHT_READ, &end);
+    if (err < 0) {
+        return err;
+    }
+    struct message *msg = channel_take(end, false);
+    if (msg == NULL) {
+        return FTL_ERR_WOULD_BLOCK;
+    }
+    message_free(msg);
+    return 0;
+}
+
+// Finds the live loan for a copy of len bytes at offset in the direction
+// asked.
+static int lookup_loan(uint64_t h, uint64_t id, uint64_t offset,
+                       uint64_t len, bool callee_writes, struct loan **out)
+{
+    struct channel_end *end;
+    int err = lookup_channel(h, FTL_RIGHT_READ, &end);
+    if (err < 0) {
+        return err;
+    }
+    struct loan *loan = channel_find_loan(end, id);
+    if (loan == NULL || loan->lender->state == PROCESS_EXITED) {
+        return FTL_ERR_NOT_FOUND;
+    }
+    if (loan->callee_writes != callee_writes || offset > loan->len ||
+        len > loan->len - offset) {
+        return FTL_ERR_INVALID_ARG;
+    }
+    *out = loan;
+    return 0;
+}
+
+// Copies between the running process and a lender through a bounce buffer,
+// a chunk at a time.
+static long copy_loan(uint64_t h, uint64_t id, uint64_t offset,
+                      uint64_t local, uint64_t len, bool to_caller)
+{
+    struct loan *loan;
+    int err = lookup_loan(h, id, offset, len, to_caller, &loan);
+    if (err < 0) {
+        return err;
+    }
+    uint8_t *bounce = heap_alloc(COPY_CHUNK);
+    if (bounce == NULL) {
+        return FTL_ERR_NO_MEMORY;
+    }
+    uint64_t done = 0;
+    while (done < len && err == 0) {
+        uint64_t chunk = len - done < COPY_CHUNK ? len - done : COPY_CHUNK;
+        uint64_t remote = loan->base + offset + done;
+        if (to_caller) {
+            err = copy_from_process(bounce, local + done, chunk);
+            if (err == 0) {
+                err = vm_copy_to_space(&loan->lender->space, remote, bounce,
+                                       chunk);
+            }
+        } else {
+            err = vm_copy_from_space(&loan->lender->space, remote, bounce,
+                                     chunk);
+            if (err == 0) {
+                err = copy_to_process(local + done, bounce, chunk);
+            }
+        }
+        done += chunk;
+    }
+    heap_free(bounce);
+    return err < 0 ? err : (long)len;
+}
+
+long sys_copy_to_caller(uint64_t h, uint64_t id, uint64_t offset,
+                        uint64_t usrc, uint64_t len)
+{
+    return copy_loan(h, id, offset, usrc, len, true);
+}
+
+long sys_copy_from_caller(uint64_t h, uint64_t id, uint64_t offset,
+                          uint64_t udst, uint64_t len)
+{
+    return copy_loan(h, id, offset, udst, len, false);
+}
+
+long sys_sink_create(void)
+{
+    struct sink *sink = sink_create();
+    if (sink == NULL) {
+        return FTL_ERR_NO_MEMORY;
+    }
+    handle_t h = handle_add(handles(), &sink->object,
+                            FTL_RIGHT_READ | FTL_RIGHT_WRITE);
+    object_put(&sink->object);
+    return h;
+}
+
+long sys_sink_add(uint64_t hsink, uint64_t h, uint64_t cookie)
+{
+    struct object *sink, *object;
+    int err = handle_lookup(handles(), (handle_t)hsink, OBJECT_SINK,
+                            FTL_RIGHT_WRITE, &sink);
+    if (err == 0) {
+        err = handle_lookup(handles(), (handle_t)h, OBJECT_NONE,
+                            FTL_RIGHT_READ, &object);
+    }
+    if (err < 0) {
+        return err;
+    }
+    struct waitable *waitable = sink_waitable_of(object);
+    if (waitable == NULL) {
+        return FTL_ERR_INVALID_ARG; // not something a sink can watch
+    }
+    return sink_add((struct sink *)sink, object, waitable, (int32_t)h, cookie);
+}
+
+long sys_sink_remove(uint64_t hsink, uint64_t h)
+{
+    struct object *sink, *object;
+    int err = handle_lookup(handles(), (handle_t)hsink, OBJECT_SINK,
+                            FTL_RIGHT_WRITE, &sink);
+    if (err == 0) {
+        err = handle_lookup(handles(), (handle_t)h, OBJECT_NONE, 0, &object);
+    }
+    if (err < 0) {
+        return err;
+    }
+    return sink_remove((struct sink *)sink, object);
+}
+
+long sys_sink_wait(uint64_t hsink, uint64_t uevent, uint64_t timeout_ns)
+{
+    struct object *sink;
+    int err = handle_lookup(handles(), (handle_t)hsink, OBJECT_SINK,
+                            FTL_RIGHT_READ, &sink);
+    if (err < 0) {
+        return err;
+    }
+    uint64_t deadline;
+    if (timeout_ns == 0) {
+        deadline = UINT64_MAX; // just look
+    } else if (timeout_ns == UINT64_MAX) {
+        deadline = 0; // forever
+    } else {
+        deadline = clock_now_ns() + timeout_ns;
+    }
+    struct ftl_event event;
+    object_get(sink); // the handle may be closed while we wait
+    err = sink_wait((struct sink *)sink, &event, deadline);
+    object_put(sink);
+    if (err < 0) {
+        return err;
+    }
+    return copy_to_process(uevent, &event, sizeof(event));
+}
+
+long sys_timer_create(void)
+{
+    struct timer *t = timer_create();
+    if (t == NULL) {
+        return FTL_ERR_NO_MEMORY;
+    }
+    handle_t h = handle_add(handles(), &t->object,
+                            FTL_RIGHT_READ | FTL_RIGHT_WRITE |
+                                FTL_RIGHT_TRANSFER);
+    object_put(&t->object);
+    return h;
+}
+
+long sys_timer_set(uint64_t h, uint64_t deadline_ns, uint64_t period_ns)
+{
+    struct object *t;
+    int err = handle_lookup(handles(), (handle_t)h, OBJECT_TIMER,
+                            FTL_RIGHT_WRITE, &t);
+    if (err < 0) {
+        return err;
+    }
+    timer_set((struct timer *)t, deadline_ns, period_ns);
+    return 0;
+}

@@ -21,6 +21,7 @@ else
     suites+=("tests/host/deps_test.sh")
     suites+=("python3 tests/qemu/boot_test.py")
     suites+=("python3 tests/qemu/kernel_test.py")
+    suites+=("python3 tests/qemu/ipc_test.py")
 fi
 
 total_passed=0

@@ -136,7 +136,8 @@ static int start_vector(struct start_writer *w, unsigned count,
 
 static int write_start_info(struct process *p,
                             const struct loader_request *request,
-                            uint64_t image_base, uint64_t *info_va)
+                            uint64_t image_base, handle_t channel,
+                            uint64_t *info_va)
 {
     struct vmarea *area = vmarea_create(START_AREA_SIZE, VMAREA_CONTIGUOUS);
     if (area == NULL) {
@@ -156,7 +157,7 @@ static int write_start_info(struct process *p,
     info->syscall = p->kernel_mode ? syscall_call_from_kernel_mode
                                    : (ftl_syscall_fn)USER_SYSCALL_STUB;
     info->page_size = PAGE_SIZE;
-    info->channel = FTL_HANDLE_INVALID;
+    info->channel = channel;
     info->argc = (int32_t)request->argc;
     info->image_base = image_base;
     uint64_t name, argv, envp;
@@ -232,8 +233,15 @@ int loader_spawn(const struct loader_request *request, struct process **out)
         err = vm_map(&p->space, stub_area, 0, USER_SYSCALL_STUB, PAGE_SIZE,
                      VM_READ | VM_EXEC, NULL);
     }
+    handle_t channel = FTL_HANDLE_INVALID;
+    if (err == 0 && request->channel != NULL) {
+        channel = handle_add(&p->handles, request->channel,
+                             FTL_RIGHT_READ | FTL_RIGHT_WRITE |
+                                 FTL_RIGHT_TRANSFER | FTL_RIGHT_DUPLICATE);
+        err = channel < 0 ? channel : 0;
+    }
     if (err == 0) {
-        err = write_start_info(p, request, base, &info_va);
+        err = write_start_info(p, request, base, channel, &info_va);
     }
     if (err == 0) {
         err = vm_map_stack(&p->space,

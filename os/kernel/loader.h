@@ -15,6 +15,7 @@ struct loader_request {
     unsigned argc, envc;
     const char *const *argv; // kernel copies, NUL-terminated
     const char *const *envp;
+    struct object *channel; // installed in the child as its first channel
 };
 
 // Loads and starts the program. On success *out holds a reference for the

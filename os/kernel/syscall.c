@@ -113,6 +113,14 @@ static int copy_string_vector(uint64_t vector, uint32_t count,
 
 static long spawn_checked(const struct ftl_spawn *spawn, char *strings)
 {
+    struct object *channel = NULL;
+    if (spawn->channel != FTL_HANDLE_INVALID) {
+        int err = handle_lookup(&current_process()->handles, spawn->channel,
+                                OBJECT_CHANNEL, FTL_RIGHT_TRANSFER, &channel);
+        if (err < 0) {
+            return err;
+        }
+    }
     char path[SPAWN_PATH_MAX], name[FTL_NAME_MAX];
     const char *argv[FTL_SPAWN_ARGS_MAX], *envp[FTL_SPAWN_ARGS_MAX];
     long len = copy_string_from_process(path, (uint64_t)spawn->path,
@@ -147,11 +155,16 @@ static long spawn_checked(const struct ftl_spawn *spawn, char *strings)
         .envc = spawn->envc,
         .argv = argv,
         .envp = envp,
+        .channel = channel,
     };
     struct process *child;
     err = loader_spawn(&request, &child);
     if (err < 0) {
         return err;
+    }
+    if (channel != NULL) {
+        // The child holds it now; the parent's handle goes.
+        handle_close(&current_process()->handles, spawn->channel);
     }
     handle_t h = handle_add(&current_process()->handles, &child->object,
                             FTL_RIGHT_READ | FTL_RIGHT_MANAGE);

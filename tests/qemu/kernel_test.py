@@ -4,41 +4,15 @@ first process, once in user mode and once in kernel mode, and checks what
 the console shows of it (fault log lines). The in-OS suite's own summary
 lines are passed through, so tests/run-all.sh counts each in-OS test."""
 
-import os
 import re
 import sys
 
 from testlib import check, run_suite
-from ftlqemu import BUILD, Guest
-
-KERNEL = os.path.join(BUILD, "ftl-kernel.elf")
-TEST_INITFS = os.path.join(BUILD, "test-initfs.tar")
-SUITE_TIMEOUT_S = 240
-
-IN_OS_SUMMARY = re.compile(rb"^\[os_test\] os\.kernel: (\d+) passed, (\d+) failed\r?$", re.M)
+from inos import run_program
 
 
 def run_in_os_suite(mode):
-    """Boots os_test as init in `mode`; returns the console text and
-    prints its summary under the name os.kernel.MODE."""
-    append = "ftl.test ftl.init=os_test.elf ftl.init_mode=%s" % mode
-    with Guest("os_test_%s" % mode, dict(kernel=KERNEL, initrd=TEST_INITFS,
-                                        append=append)) as g:
-        try:
-            match = g.wait_for(IN_OS_SUMMARY.pattern, SUITE_TIMEOUT_S)
-            status = g.wait_exit(30)
-        finally:
-            for line in g.console().splitlines():
-                if line.startswith("[os_test] ok") or \
-                        line.startswith("[os_test] FAIL") or \
-                        line.startswith("[os_test]   "):
-                    print("  " + line[len("[os_test] "):])
-        passed, failed = int(match.group(1)), int(match.group(2))
-        print("os.kernel.%s: %d passed, %d failed" % (mode, passed, failed))
-        check(status == (1 if failed else 0),
-              "os_test exit status %d with %d failures" % (status, failed))
-        check(passed > 0, "no in-OS test ran")
-        return g.console()
+    return run_program("os_test", "os.kernel", mode)
 
 
 console_by_mode = {}

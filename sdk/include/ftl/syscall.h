@@ -79,6 +79,9 @@ struct ftl_spawn {
     uint32_t envc;            // entries of envp, "KEY=value"
     const char *const *argv;
     const char *const *envp;
+    ftl_handle_t channel;     // moves to the child as its first channel
+                              // (FTL_HANDLE_INVALID: none)
+    uint32_t reserved;
 };
 
 // Exit status of a process killed by a fault or FTL_SYS_PROCESS_KILL.

@@ -15,7 +15,7 @@ from linux_bench import linux_accel  # noqa: E402
 
 KERNEL = os.path.join(BUILD, "ftl-kernel.elf")
 TEST_INITFS = os.path.join(BUILD, "test-initfs.tar")
-BENCH_LINE = re.compile(r"^\[kernel_bench\] (bench: \S+ \S+ \S+)\r?$", re.M)
+BENCH_LINE = re.compile(r"^\[[a-z_]+\] (bench: \S+ \S+ \S+)\r?$", re.M)
 
 
 def main():

@@ -27,6 +27,7 @@ static struct run_queue queues[THREAD_PRIORITIES];
 static struct thread *sleepers;
 static struct thread *zombies;
 static uint64_t slice_end;
+static uint64_t timer_armed_at; // deadline the hardware timer holds, 0: none
 static bool resched_pending; // a thread outranking the current one is ready
 static uint64_t switches;
 
@@ -134,6 +135,10 @@ static void wait_list_remove(struct thread *t)
     t->wait_list = NULL;
 }
 
+// Programs the hardware timer for the next thing that needs the CPU's
+// attention. Reprogramming costs device-register writes (slow under
+// emulation), so an already-armed earlier deadline is kept: firing early
+// only makes the interrupt handler look and arm again.
 static void arm_timer(void)
 {
     uint64_t deadline = sleepers != NULL ? sleepers->wake_at : 0;
@@ -145,6 +150,11 @@ static void arm_timer(void)
         (deadline == 0 || slice_end < deadline)) {
         deadline = slice_end;
     }
+    if (deadline == 0 ||
+        (timer_armed_at != 0 && timer_armed_at <= deadline)) {
+        return;
+    }
+    timer_armed_at = deadline;
     clock_arm(deadline);
 }
 
@@ -286,6 +296,7 @@ void sched_exit_current(void)
 
 void sched_timer_interrupt(void)
 {
+    timer_armed_at = 0; // it fired
     uint64_t now = clock_now_ns();
     timer_fire_expired(now);
     while (sleepers != NULL && sleepers->wake_at <= now) {

@@ -20,3 +20,8 @@ unit-src-elf := os/kernel/elf.c
 include tests/unit/fixtures.mk
 unit-deps-elf := $(elf-fixtures)
 unit-cflags-elf := -DFIXTURE_DIR='"build/tests/fixtures"'
+
+# Channel queues and loans (sinks stubbed in the test).
+unit-tests += channel
+unit-src-channel := os/kernel/channel.c os/kernel/heap.c os/kernel/page.c \
+                    os/kernel/object.c os/kernel/bootinfo.c

@@ -19,11 +19,11 @@
 struct process;
 
 struct message {
-    struct ftl_msg header;    // header.handle unused inside the kernel
-    struct object *moved;     // the handle's object, or NULL
+    struct ftl_msg header; // header.handle unused inside the kernel
+    struct object *moved;  // the handle's object, or NULL
     uint32_t moved_rights;
-    struct process *lender;   // READ/WRITE with a loan: the caller
-    uint8_t *body;            // header.body_len bytes, heap
+    struct process *lender; // READ/WRITE with a loan: the caller
+    uint8_t *body;          // header.body_len bytes, heap
     struct message *next;
 };
 
@@ -31,7 +31,7 @@ struct loan {
     uint64_t id;
     struct process *lender; // holds a reference
     uint64_t base, len;
-    bool callee_writes;     // READ: callee copies into the buffer
+    bool callee_writes; // READ: callee copies into the buffer
     struct loan *next;
 };
 

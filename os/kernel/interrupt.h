@@ -10,8 +10,8 @@
 
 struct interrupt {
     struct object object;
-    unsigned gsi;     // global system interrupt (IOAPIC input)
-    uint64_t count;   // raised since the last event
+    unsigned gsi;   // global system interrupt (IOAPIC input)
+    uint64_t count; // raised since the last event
     struct waitable waitable;
 };
 

@@ -219,14 +219,13 @@ int loader_spawn(const struct loader_request *request, struct process **out)
         return err;
     }
     char name[FTL_NAME_MAX];
-    name_from_path(request->name != NULL ? request->name : request->path,
-                   name);
+    name_from_path(request->name != NULL ? request->name : request->path, name);
     struct process *p = process_create(name, request->kernel_mode);
     if (p == NULL) {
         return FTL_ERR_NO_MEMORY;
     }
-    uint64_t base = p->kernel_mode ? p->space.start + REGION_IMAGE_OFFSET
-                                   : USER_IMAGE_BASE;
+    uint64_t base =
+        p->kernel_mode ? p->space.start + REGION_IMAGE_OFFSET : USER_IMAGE_BASE;
     uint64_t entry = 0, info_va = 0, stack_top = 0;
     err = load_image(p, file, size, base, &entry);
     if (err == 0 && !p->kernel_mode) {
@@ -251,8 +250,7 @@ int loader_spawn(const struct loader_request *request, struct process **out)
     }
     struct thread *t = NULL;
     if (err == 0) {
-        t = thread_create(p, entry, info_va, stack_top,
-                          request->priority);
+        t = thread_create(p, entry, info_va, stack_top, request->priority);
         err = t == NULL ? FTL_ERR_NO_MEMORY : 0;
     }
     if (err < 0) {

@@ -8,8 +8,8 @@
 #include "process.h"
 
 struct loader_request {
-    const char *path;  // in the initfs
-    const char *name;  // process name (NULL: the file name without .elf)
+    const char *path; // in the initfs
+    const char *name; // process name (NULL: the file name without .elf)
     bool kernel_mode;
     unsigned priority;
     unsigned argc, envc;

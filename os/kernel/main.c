@@ -82,8 +82,7 @@ static bool check_initfs(const struct boot_info *info,
     const void *archive = phys_window_get(phys, module->phys, module->size);
     if (archive == NULL) {
         LOG_ERROR("initfs at %p (%lu bytes) is outside mapped memory",
-                  (void *)(uintptr_t)module->phys,
-                  (unsigned long)module->size);
+                  (void *)(uintptr_t)module->phys, (unsigned long)module->size);
         return false;
     }
     struct tar_reader reader;
@@ -129,9 +128,9 @@ static void init_memory(const struct boot_info *info,
     struct page_range reserved[2 + BOOT_MODULES_MAX];
     unsigned count = 0;
     reserved[count++] = (struct page_range){0, LOW_MEMORY_END};
-    reserved[count++] = (struct page_range){
-        (uint64_t)__kernel_phys_start,
-        (uint64_t)__kernel_phys_end - (uint64_t)__kernel_phys_start};
+    reserved[count++] = (struct page_range){(uint64_t)__kernel_phys_start,
+                                            (uint64_t)__kernel_phys_end -
+                                                (uint64_t)__kernel_phys_start};
     for (unsigned i = 0; i < info->module_count; i++) {
         reserved[count++] =
             (struct page_range){info->modules[i].phys, info->modules[i].size};
@@ -140,8 +139,7 @@ static void init_memory(const struct boot_info *info,
         panic("no usable memory");
     }
     paging_init(memory_end(info));
-    LOG_INFO("memory: %lu pages free of %lu",
-             (unsigned long)page_free_count(),
+    LOG_INFO("memory: %lu pages free of %lu", (unsigned long)page_free_count(),
              (unsigned long)page_total_count());
 }
 

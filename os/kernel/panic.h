@@ -12,12 +12,12 @@ __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *format,
 #define PANIC_EXIT_STATUS 2
 
 // Guards our own invariants, never an argument from a process.
-#define ASSERT(condition)                                                     \
-    do {                                                                      \
-        if (!(condition)) {                                                   \
-            panic("assertion failed: %s (%s:%d)", #condition, __FILE__,       \
-                  __LINE__);                                                  \
-        }                                                                     \
+#define ASSERT(condition)                                                      \
+    do {                                                                       \
+        if (!(condition)) {                                                    \
+            panic("assertion failed: %s (%s:%d)", #condition, __FILE__,        \
+                  __LINE__);                                                   \
+        }                                                                      \
     } while (0)
 
 // Prints the call chain starting at frame pointer rbp, one line per frame

@@ -54,8 +54,8 @@ struct process *process_create(const char *name, bool kernel_mode)
             heap_free(p);
             return NULL;
         }
-        uint64_t start = KERNEL_PROCESS_START +
-                         (uint64_t)p->slot * KERNEL_PROCESS_SLOT_SIZE;
+        uint64_t start =
+            KERNEL_PROCESS_START + (uint64_t)p->slot * KERNEL_PROCESS_SLOT_SIZE;
         err = vm_space_init(&p->space, true, start,
                             start + KERNEL_PROCESS_SLOT_SIZE);
     } else {

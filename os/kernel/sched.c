@@ -28,7 +28,7 @@ static struct thread *sleepers;
 static struct thread *zombies;
 static uint64_t slice_end;
 static uint64_t timer_armed_at; // deadline the hardware timer holds, 0: none
-static bool resched_pending; // a thread outranking the current one is ready
+static bool resched_pending;    // a thread outranking the current one is ready
 static uint64_t switches;
 
 void x64_switch(uint64_t *save_rsp, uint64_t load_rsp);
@@ -150,8 +150,7 @@ static void arm_timer(void)
         (deadline == 0 || slice_end < deadline)) {
         deadline = slice_end;
     }
-    if (deadline == 0 ||
-        (timer_armed_at != 0 && timer_armed_at <= deadline)) {
+    if (deadline == 0 || (timer_armed_at != 0 && timer_armed_at <= deadline)) {
         return;
     }
     timer_armed_at = deadline;
@@ -220,8 +219,8 @@ void sched_ready(struct thread *t)
     t->state = THREAD_READY;
     queue_push(t);
     struct thread *current = sched_current();
-    if (current != NULL && (current == cpu_current()->idle ||
-                            t->priority > current->priority)) {
+    if (current != NULL &&
+        (current == cpu_current()->idle || t->priority > current->priority)) {
         resched_pending = true;
     }
     arm_timer();
@@ -310,9 +309,9 @@ void sched_timer_interrupt(void)
     }
     struct thread *current = sched_current();
     int ready = highest_ready_priority();
-    if (ready >= 0 && (current == cpu_current()->idle ||
-                       (unsigned)ready > current->priority ||
-                       now >= slice_end)) {
+    if (ready >= 0 &&
+        (current == cpu_current()->idle ||
+         (unsigned)ready > current->priority || now >= slice_end)) {
         schedule();
     } else {
         arm_timer();

@@ -155,8 +155,11 @@ int sink_add(struct sink *sink, struct object *object,
     if (w == NULL) {
         return FTL_ERR_NO_MEMORY;
     }
-    *w = (struct watch){.sink = sink, .object = object, .waitable = waitable,
-                        .handle = handle, .cookie = cookie};
+    *w = (struct watch){.sink = sink,
+                        .object = object,
+                        .waitable = waitable,
+                        .handle = handle,
+                        .cookie = cookie};
     w->sink_next = sink->watches;
     sink->watches = w;
     sink->watch_count++;
@@ -214,8 +217,7 @@ static bool take_event(struct watch *w, struct ftl_event *event, bool *again)
     }
 }
 
-int sink_wait(struct sink *sink, struct ftl_event *event,
-              uint64_t deadline_ns)
+int sink_wait(struct sink *sink, struct ftl_event *event, uint64_t deadline_ns)
 {
     for (;;) {
         struct watch *w;

@@ -19,14 +19,14 @@ struct thread;
 
 struct watch {
     struct sink *sink;
-    struct object *object;       // not a reference: the object detaches us
+    struct object *object; // not a reference: the object detaches us
     struct waitable *waitable;
-    int32_t handle;              // reported in events
+    int32_t handle; // reported in events
     uint64_t cookie;
-    bool ready;                  // on the sink's ready list
-    struct watch *sink_next;     // all watches of the sink
+    bool ready;              // on the sink's ready list
+    struct watch *sink_next; // all watches of the sink
     struct watch *ready_next;
-    struct watch *object_next;   // all watches of the object
+    struct watch *object_next; // all watches of the object
 };
 
 struct sink {
@@ -49,8 +49,7 @@ int sink_remove(struct sink *sink, struct object *object);
 
 // Blocks until an event or deadline_ns (0: forever; UINT64_MAX: do not
 // block). Fills *event. Returns 0 or FTL_ERR_TIMED_OUT.
-int sink_wait(struct sink *sink, struct ftl_event *event,
-              uint64_t deadline_ns);
+int sink_wait(struct sink *sink, struct ftl_event *event, uint64_t deadline_ns);
 
 // The waitable of an object a sink can watch, or NULL.
 struct waitable *sink_waitable_of(struct object *object);

@@ -91,8 +91,8 @@ static long sys_process_exit(uint64_t status)
 
 // Copies the argv or envp vector of a spawn request into `strings`,
 // returning kernel pointers in `out`.
-static int copy_string_vector(uint64_t vector, uint32_t count,
-                              const char **out, char *strings, size_t *used)
+static int copy_string_vector(uint64_t vector, uint32_t count, const char **out,
+                              char *strings, size_t *used)
 {
     for (uint32_t i = 0; i < count; i++) {
         uint64_t pointer;
@@ -123,14 +123,14 @@ static long spawn_checked(const struct ftl_spawn *spawn, char *strings)
     }
     char path[SPAWN_PATH_MAX], name[FTL_NAME_MAX];
     const char *argv[FTL_SPAWN_ARGS_MAX], *envp[FTL_SPAWN_ARGS_MAX];
-    long len = copy_string_from_process(path, (uint64_t)spawn->path,
-                                        sizeof(path));
+    long len =
+        copy_string_from_process(path, (uint64_t)spawn->path, sizeof(path));
     if (len < 0) {
         return len;
     }
     if (spawn->name != NULL) {
-        len = copy_string_from_process(name, (uint64_t)spawn->name,
-                                       sizeof(name));
+        len =
+            copy_string_from_process(name, (uint64_t)spawn->name, sizeof(name));
         if (len < 0) {
             return len;
         }
@@ -149,8 +149,8 @@ static long spawn_checked(const struct ftl_spawn *spawn, char *strings)
         .path = path,
         .name = spawn->name != NULL ? name : NULL,
         .kernel_mode = spawn->isolation == FTL_ISOLATION_KERNEL,
-        .priority = spawn->priority == 0 ? THREAD_PRIORITY_DEFAULT
-                                         : spawn->priority,
+        .priority =
+            spawn->priority == 0 ? THREAD_PRIORITY_DEFAULT : spawn->priority,
         .argc = spawn->argc,
         .envc = spawn->envc,
         .argv = argv,
@@ -245,16 +245,15 @@ static long sys_thread_create(uint64_t entry, uint64_t arg, uint64_t priority)
         priority >= THREAD_PRIORITIES) {
         return FTL_ERR_INVALID_ARG;
     }
-    uint64_t stack_size = p->kernel_mode ? THREAD_KERNEL_MODE_STACK_SIZE
-                                         : THREAD_USER_STACK_SIZE;
+    uint64_t stack_size =
+        p->kernel_mode ? THREAD_KERNEL_MODE_STACK_SIZE : THREAD_USER_STACK_SIZE;
     uint64_t top;
     int err = vm_map_stack(&p->space, stack_size, &top);
     if (err < 0) {
         return err;
     }
-    struct thread *t =
-        thread_create(p, entry, arg, top,
-                      priority == 0 ? THREAD_PRIORITY_DEFAULT : priority);
+    struct thread *t = thread_create(
+        p, entry, arg, top, priority == 0 ? THREAD_PRIORITY_DEFAULT : priority);
     if (t == NULL) {
         vm_unmap(&p->space, top - stack_size);
         return FTL_ERR_NO_MEMORY;
@@ -316,8 +315,8 @@ static long sys_vmarea_create(uint64_t size)
 
 static long sys_vmarea_map(uint64_t h, uint64_t prot)
 {
-    if (prot == 0 || (prot & ~(uint64_t)(FTL_PROT_READ | FTL_PROT_WRITE |
-                                         FTL_PROT_EXEC)) ||
+    if (prot == 0 ||
+        (prot & ~(uint64_t)(FTL_PROT_READ | FTL_PROT_WRITE | FTL_PROT_EXEC)) ||
         ((prot & FTL_PROT_WRITE) && (prot & FTL_PROT_EXEC))) {
         return FTL_ERR_INVALID_ARG;
     }
@@ -412,8 +411,7 @@ static const struct syscall_entry syscall_table[FTL_SYS_COUNT] = {
     [FTL_SYS_TIMER_SET] = {HANDLER(sys_timer_set), false},
 };
 
-long syscall_dispatch(long number, long a1, long a2, long a3, long a4,
-                      long a5)
+long syscall_dispatch(long number, long a1, long a2, long a3, long a4, long a5)
 {
     if ((unsigned long)number >= FTL_SYS_COUNT) {
         return FTL_ERR_INVALID_ARG;
@@ -442,8 +440,8 @@ void x64_handle_syscall(struct trap_frame *frame);
 
 void x64_handle_syscall(struct trap_frame *frame)
 {
-    frame->rax = (uint64_t)syscall_dispatch(
-        (long)frame->rax, (long)frame->rdi, (long)frame->rsi,
-        (long)frame->rdx, (long)frame->r10, (long)frame->r8);
+    frame->rax = (uint64_t)syscall_dispatch((long)frame->rax, (long)frame->rdi,
+                                            (long)frame->rsi, (long)frame->rdx,
+                                            (long)frame->r10, (long)frame->r8);
     sched_preempt_point();
 }

@@ -4,8 +4,7 @@
 
 // Runs system call `number` for the running thread. Unknown numbers give
 // FTL_ERR_INVALID_ARG. Interrupts are off throughout.
-long syscall_dispatch(long number, long a1, long a2, long a3, long a4,
-                      long a5);
+long syscall_dispatch(long number, long a1, long a2, long a3, long a4, long a5);
 
 // The entry of kernel-mode processes: their ftl_start_info.syscall. Same
 // dispatcher, called as a function with interrupts turned off around it.

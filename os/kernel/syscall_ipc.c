@@ -18,8 +18,8 @@
 #include "usercopy.h"
 
 #define COPY_CHUNK 4096
-#define CHANNEL_RIGHTS                                                        \
-    (FTL_RIGHT_READ | FTL_RIGHT_WRITE | FTL_RIGHT_TRANSFER |                  \
+#define CHANNEL_RIGHTS                                                         \
+    (FTL_RIGHT_READ | FTL_RIGHT_WRITE | FTL_RIGHT_TRANSFER |                   \
      FTL_RIGHT_DUPLICATE)
 
 static struct handle_table *handles(void)
@@ -27,8 +27,7 @@ static struct handle_table *handles(void)
     return &sched_current()->process->handles;
 }
 
-static int lookup_channel(uint64_t h, uint32_t rights,
-                          struct channel_end **out)
+static int lookup_channel(uint64_t h, uint32_t rights, struct channel_end **out)
 {
     return handle_lookup(handles(), (handle_t)h, OBJECT_CHANNEL, rights,
                          (struct object **)out);
@@ -217,8 +216,8 @@ long sys_channel_discard(uint64_t h)
 
 // Finds the live loan for a copy of len bytes at offset in the direction
 // asked.
-static int lookup_loan(uint64_t h, uint64_t id, uint64_t offset,
-                       uint64_t len, bool callee_writes, struct loan **out)
+static int lookup_loan(uint64_t h, uint64_t id, uint64_t offset, uint64_t len,
+                       bool callee_writes, struct loan **out)
 {
     struct channel_end *end;
     int err = lookup_channel(h, FTL_RIGHT_READ, &end);
@@ -239,8 +238,8 @@ static int lookup_loan(uint64_t h, uint64_t id, uint64_t offset,
 
 // Copies between the running process and a lender through a bounce buffer,
 // a chunk at a time.
-static long copy_loan(uint64_t h, uint64_t id, uint64_t offset,
-                      uint64_t local, uint64_t len, bool to_caller)
+static long copy_loan(uint64_t h, uint64_t id, uint64_t offset, uint64_t local,
+                      uint64_t len, bool to_caller)
 {
     struct loan *loan;
     int err = lookup_loan(h, id, offset, len, to_caller, &loan);
@@ -262,8 +261,8 @@ static long copy_loan(uint64_t h, uint64_t id, uint64_t offset,
                                        chunk);
             }
         } else {
-            err = vm_copy_from_space(&loan->lender->space, remote, bounce,
-                                     chunk);
+            err =
+                vm_copy_from_space(&loan->lender->space, remote, bounce, chunk);
             if (err == 0) {
                 err = copy_to_process(local + done, bounce, chunk);
             }
@@ -274,8 +273,8 @@ static long copy_loan(uint64_t h, uint64_t id, uint64_t offset,
     return err < 0 ? err : (long)len;
 }
 
-long sys_copy_to_caller(uint64_t h, uint64_t id, uint64_t offset,
-                        uint64_t usrc, uint64_t len)
+long sys_copy_to_caller(uint64_t h, uint64_t id, uint64_t offset, uint64_t usrc,
+                        uint64_t len)
 {
     return copy_loan(h, id, offset, usrc, len, true);
 }
@@ -292,8 +291,8 @@ long sys_sink_create(void)
     if (sink == NULL) {
         return FTL_ERR_NO_MEMORY;
     }
-    handle_t h = handle_add(handles(), &sink->object,
-                            FTL_RIGHT_READ | FTL_RIGHT_WRITE);
+    handle_t h =
+        handle_add(handles(), &sink->object, FTL_RIGHT_READ | FTL_RIGHT_WRITE);
     object_put(&sink->object);
     return h;
 }
@@ -304,8 +303,8 @@ long sys_sink_add(uint64_t hsink, uint64_t h, uint64_t cookie)
     int err = handle_lookup(handles(), (handle_t)hsink, OBJECT_SINK,
                             FTL_RIGHT_WRITE, &sink);
     if (err == 0) {
-        err = handle_lookup(handles(), (handle_t)h, OBJECT_NONE,
-                            FTL_RIGHT_READ, &object);
+        err = handle_lookup(handles(), (handle_t)h, OBJECT_NONE, FTL_RIGHT_READ,
+                            &object);
     }
     if (err < 0) {
         return err;
@@ -363,9 +362,9 @@ long sys_timer_create(void)
     if (t == NULL) {
         return FTL_ERR_NO_MEMORY;
     }
-    handle_t h = handle_add(handles(), &t->object,
-                            FTL_RIGHT_READ | FTL_RIGHT_WRITE |
-                                FTL_RIGHT_TRANSFER);
+    handle_t h =
+        handle_add(handles(), &t->object,
+                   FTL_RIGHT_READ | FTL_RIGHT_WRITE | FTL_RIGHT_TRANSFER);
     object_put(&t->object);
     return h;
 }

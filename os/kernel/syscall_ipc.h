@@ -9,8 +9,8 @@ long sys_channel_send(uint64_t h, uint64_t umsg, uint64_t ubody);
 long sys_channel_recv(uint64_t h, uint64_t umsg, uint64_t ubody,
                       uint64_t body_max);
 long sys_channel_discard(uint64_t h);
-long sys_copy_to_caller(uint64_t h, uint64_t id, uint64_t offset,
-                        uint64_t usrc, uint64_t len);
+long sys_copy_to_caller(uint64_t h, uint64_t id, uint64_t offset, uint64_t usrc,
+                        uint64_t len);
 long sys_copy_from_caller(uint64_t h, uint64_t id, uint64_t offset,
                           uint64_t udst, uint64_t len);
 long sys_sink_create(void);

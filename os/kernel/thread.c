@@ -103,8 +103,8 @@ static struct thread *thread_alloc(struct process *p, unsigned priority)
     object_init(&t->object, OBJECT_THREAD, thread_destroy);
     t->id = next_thread_id++;
     t->process = p;
-    t->priority = priority < THREAD_PRIORITIES ? priority
-                                               : THREAD_PRIORITIES - 1;
+    t->priority =
+        priority < THREAD_PRIORITIES ? priority : THREAD_PRIORITIES - 1;
     t->state = THREAD_BLOCKED;
     t->stack_slot = -1;
     // A clean FPU state: fxsave of the boot state has x87 and SSE defaults.
@@ -120,7 +120,7 @@ static void push_switch_frame(struct thread *t, uint64_t stack_top,
                               void *trampoline, uint64_t r12, uint64_t r13,
                               uint64_t r14)
 {
-    struct switch_frame *frame = (struct switch_frame *)(stack_top) - 1;
+    struct switch_frame *frame = (struct switch_frame *)(stack_top)-1;
     memset(frame, 0, sizeof(*frame));
     frame->r12 = r12;
     frame->r13 = r13;
@@ -139,8 +139,8 @@ struct thread *thread_create(struct process *p, uint64_t entry, uint64_t arg,
     if (p->space.kernel_mode) {
         // The switch frame sits at the top of the process's own stack and is
         // consumed before the thread's first instruction.
-        push_switch_frame(t, stack_top, x64_enter_kernel_mode, entry,
-                          stack_top, arg);
+        push_switch_frame(t, stack_top, x64_enter_kernel_mode, entry, stack_top,
+                          arg);
         return t;
     }
     if (!kernel_stack_create(t)) {

@@ -40,13 +40,13 @@ struct thread {
     struct vmarea *kernel_stack;
     uint64_t stack_base; // its stack mapping in the process (0: none)
 
-    struct thread *run_next;      // run queue or zombie list
-    struct thread *process_next;  // the process's threads
-    struct thread **wait_list;    // the list it is blocked on, if any
+    struct thread *run_next;     // run queue or zombie list
+    struct thread *process_next; // the process's threads
+    struct thread **wait_list;   // the list it is blocked on, if any
     struct thread *wait_next;
-    uint64_t wake_at;             // sleep deadline in ns, 0 if none
+    uint64_t wake_at; // sleep deadline in ns, 0 if none
     struct thread *sleep_next;
-    long wait_result;             // set by whoever wakes it
+    long wait_result; // set by whoever wakes it
 
     uint8_t fpu[512] __attribute__((aligned(16))); // fxsave area
 };

@@ -94,16 +94,16 @@ paddr_t vmarea_page(struct vmarea *area, unsigned index)
     return area->pages[index];
 }
 
-int vm_space_init(struct address_space *space, bool kernel_mode,
-                  uint64_t start, uint64_t end)
+int vm_space_init(struct address_space *space, bool kernel_mode, uint64_t start,
+                  uint64_t end)
 {
     memset(space, 0, sizeof(*space));
     space->kernel_mode = kernel_mode;
     space->start = start;
     space->end = end;
     space->next_vmarea = start + REGION_VMAREA_OFFSET;
-    space->next_stack = kernel_mode ? start + REGION_STACK_TOP_OFFSET
-                                    : USER_STACK_TOP;
+    space->next_stack =
+        kernel_mode ? start + REGION_STACK_TOP_OFFSET : USER_STACK_TOP;
     if (kernel_mode) {
         space->root = paging_kernel_root();
         return 0;
@@ -149,8 +149,7 @@ void vm_space_destroy(struct address_space *space)
 bool vm_range_is_owned(const struct address_space *space, uint64_t va,
                        uint64_t len)
 {
-    return va >= space->start && va <= space->end &&
-           len <= space->end - va;
+    return va >= space->start && va <= space->end && len <= space->end - va;
 }
 
 static bool overlaps(const struct address_space *space, uint64_t va,
@@ -200,9 +199,8 @@ int vm_map(struct address_space *space, struct vmarea *area, uint64_t offset,
     // Pages that exist already are mapped now; the rest on first touch.
     for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
         paddr_t page = area->pages[(offset + off) / PAGE_SIZE];
-        if (page != 0 &&
-            paging_map(space->root, va + off, page,
-                       leaf_flags(space, prot)) < 0) {
+        if (page != 0 && paging_map(space->root, va + off, page,
+                                    leaf_flags(space, prot)) < 0) {
             unmap_pages(space, m);
             heap_free(m);
             return FTL_ERR_NO_MEMORY;
@@ -252,8 +250,8 @@ int vm_map_stack(struct address_space *space, uint64_t size, uint64_t *top)
     if (area == NULL) {
         return FTL_ERR_NO_MEMORY;
     }
-    int err = vm_map(space, area, 0, base, size, VM_READ | VM_WRITE | VM_STACK,
-                     NULL);
+    int err =
+        vm_map(space, area, 0, base, size, VM_READ | VM_WRITE | VM_STACK, NULL);
     object_put(&area->object);
     if (err < 0) {
         return err;
@@ -326,8 +324,7 @@ static paddr_t page_for_access(struct address_space *space, uint64_t va,
                                bool write)
 {
     struct mapping *m = find_mapping(space, va);
-    if (m == NULL || (write && !(m->prot & VM_WRITE)) ||
-        !(m->prot & VM_READ)) {
+    if (m == NULL || (write && !(m->prot & VM_WRITE)) || !(m->prot & VM_READ)) {
         return 0;
     }
     uint64_t page_va = va & ~(uint64_t)PAGE_MASK;
@@ -335,9 +332,8 @@ static paddr_t page_for_access(struct address_space *space, uint64_t va,
     paddr_t page = m->area->pages[index];
     if (page == 0) {
         page = vmarea_page(m->area, index);
-        if (page == 0 ||
-            paging_map(space->root, page_va, page,
-                       leaf_flags(space, m->prot)) < 0) {
+        if (page == 0 || paging_map(space->root, page_va, page,
+                                    leaf_flags(space, m->prot)) < 0) {
             return 0;
         }
     }
@@ -371,8 +367,8 @@ static int copy_space(struct address_space *space, uint64_t va, void *buf,
     return 0;
 }
 
-int vm_copy_to_space(struct address_space *space, uint64_t va,
-                     const void *src, uint64_t len)
+int vm_copy_to_space(struct address_space *space, uint64_t va, const void *src,
+                     uint64_t len)
 {
     return copy_space(space, va, (void *)src, len, true);
 }

@@ -56,9 +56,9 @@ struct address_space {
     uint16_t asid;
     bool stale; // lost mappings while not current: flush on next switch
     bool kernel_mode;
-    uint64_t start, end;   // the addresses this space's owner may use
-    uint64_t next_vmarea;  // where vm_map places the next automatic mapping
-    uint64_t next_stack;   // top of the next stack slot
+    uint64_t start, end;  // the addresses this space's owner may use
+    uint64_t next_vmarea; // where vm_map places the next automatic mapping
+    uint64_t next_stack;  // top of the next stack slot
     struct mapping *mappings;
 };
 
@@ -77,8 +77,8 @@ paddr_t vmarea_page(struct vmarea *area, unsigned index);
 // Sets up an empty space: a user space gets its own page tables and owns
 // [USER_BASE, USER_TOP); a kernel-mode one owns [start, end) of the kernel's
 // tables. Returns 0 or FTL_ERR_NO_MEMORY.
-int vm_space_init(struct address_space *space, bool kernel_mode,
-                  uint64_t start, uint64_t end);
+int vm_space_init(struct address_space *space, bool kernel_mode, uint64_t start,
+                  uint64_t end);
 
 // Removes every mapping (dropping the vmarea references) and frees the page
 // tables. The space must not be the current one unless it is kernel mode.
@@ -116,8 +116,8 @@ bool vm_range_is_owned(const struct address_space *space, uint64_t va,
 // not be the current space: page by page through the direct map, resolving
 // demand-zero pages as a fault would. Writing needs a writable mapping.
 // Returns 0 or FTL_ERR_BAD_ADDRESS / FTL_ERR_NO_MEMORY.
-int vm_copy_to_space(struct address_space *space, uint64_t va,
-                     const void *src, uint64_t len);
+int vm_copy_to_space(struct address_space *space, uint64_t va, const void *src,
+                     uint64_t len);
 int vm_copy_from_space(struct address_space *space, uint64_t va, void *dst,
                        uint64_t len);
 

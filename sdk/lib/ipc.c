@@ -65,8 +65,8 @@ int ftl_sink_remove(ftl_handle_t sink, ftl_handle_t handle)
 int ftl_sink_wait(ftl_handle_t sink, struct ftl_event *event,
                   uint64_t timeout_ns)
 {
-    return (int)call(FTL_SYS_SINK_WAIT, sink, (long)event, (long)timeout_ns,
-                     0, 0);
+    return (int)call(FTL_SYS_SINK_WAIT, sink, (long)event, (long)timeout_ns, 0,
+                     0);
 }
 
 ftl_handle_t ftl_timer_create(void)
@@ -74,8 +74,7 @@ ftl_handle_t ftl_timer_create(void)
     return (ftl_handle_t)call(FTL_SYS_TIMER_CREATE, 0, 0, 0, 0, 0);
 }
 
-int ftl_timer_set(ftl_handle_t timer, uint64_t deadline_ns,
-                  uint64_t period_ns)
+int ftl_timer_set(ftl_handle_t timer, uint64_t deadline_ns, uint64_t period_ns)
 {
     return (int)call(FTL_SYS_TIMER_SET, timer, (long)deadline_ns,
                      (long)period_ns, 0, 0);

@@ -59,8 +59,8 @@ static int stdout_flush(FILE *file)
     return 0;
 }
 
-static FILE console_file = FDEV_SETUP_STREAM(stdout_put, NULL, stdout_flush,
-                                             _FDEV_SETUP_WRITE);
+static FILE console_file =
+    FDEV_SETUP_STREAM(stdout_put, NULL, stdout_flush, _FDEV_SETUP_WRITE);
 FILE *const stdout = &console_file;
 FILE *const stderr = &console_file;
 FILE *const stdin = NULL;

@@ -109,8 +109,8 @@ ftl_handle_t ftl_thread_create(void (*entry)(void *), void *arg,
     }
     start->entry = entry;
     start->arg = arg;
-    long h = call3(FTL_SYS_THREAD_CREATE, (long)thread_main, (long)start,
-                   priority);
+    long h =
+        call3(FTL_SYS_THREAD_CREATE, (long)thread_main, (long)start, priority);
     if (h < 0) {
         free(start);
     }

@@ -25,8 +25,12 @@ static void reply(ftl_handle_t channel, const struct ftl_msg *req,
                   uint32_t type, uint64_t arg0, uint64_t arg1,
                   const void *reply_body, uint32_t len, ftl_handle_t handle)
 {
-    struct ftl_msg msg = {.type = type, .id = req->id, .arg0 = arg0,
-                          .arg1 = arg1, .body_len = len, .handle = handle};
+    struct ftl_msg msg = {.type = type,
+                          .id = req->id,
+                          .arg0 = arg0,
+                          .arg1 = arg1,
+                          .body_len = len,
+                          .handle = handle};
     ftl_channel_send(channel, &msg, reply_body);
 }
 
@@ -34,8 +38,8 @@ static void serve_loan(ftl_handle_t channel, const struct ftl_msg *req)
 {
     uint64_t sum = 0;
     for (uint64_t done = 0; done < req->loan_len; done += CHUNK) {
-        uint64_t n = req->loan_len - done < CHUNK ? req->loan_len - done
-                                                  : CHUNK;
+        uint64_t n =
+            req->loan_len - done < CHUNK ? req->loan_len - done : CHUNK;
         if (req->type == FTL_MSG_READ) {
             for (uint64_t i = 0; i < n; i++) {
                 chunk[i] = (uint8_t)(req->arg0 + done + i);

@@ -43,7 +43,8 @@ int main(int argc, char **argv)
         memset(buffer, 0, COPY_SIZE); // fault the pages in first
         uint64_t start = ftl_clock_ns();
         for (int i = 0; i < COPIES; i++) {
-            struct ftl_msg req = {.type = FTL_MSG_READ, .id = (uint64_t)i,
+            struct ftl_msg req = {.type = FTL_MSG_READ,
+                                  .id = (uint64_t)i,
                                   .loan_base = (uint64_t)buffer,
                                   .loan_len = COPY_SIZE};
             if (ipc_call(sink, channel, &req, NULL, &reply, NULL, 0) < 0) {
@@ -59,8 +60,8 @@ int main(int argc, char **argv)
     for (int b = 0; b < BATCHES; b++) {
         uint64_t start = cycles();
         for (int i = 0; i < CALLS_PER_BATCH; i++) {
-            struct ftl_msg req = {.type = FTL_MSG_WRITE, .id = (uint64_t)i,
-                                  .body_len = 8};
+            struct ftl_msg req = {
+                .type = FTL_MSG_WRITE, .id = (uint64_t)i, .body_len = 8};
             if (ipc_call(sink, channel, &req, "12345678", &reply, body,
                          sizeof(body)) != 8) {
                 return 1;

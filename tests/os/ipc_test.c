@@ -23,14 +23,14 @@
 
 static uint32_t server_mode = FTL_ISOLATION_USER;
 
-#define EXPECT(condition, ...)                                                \
-    do {                                                                      \
-        if (!(condition)) {                                                   \
-            printf("  expected %s: ", #condition);                            \
-            printf(__VA_ARGS__);                                              \
-            printf("\n");                                                     \
-            return false;                                                     \
-        }                                                                     \
+#define EXPECT(condition, ...)                                                 \
+    do {                                                                       \
+        if (!(condition)) {                                                    \
+            printf("  expected %s: ", #condition);                             \
+            printf(__VA_ARGS__);                                               \
+            printf("\n");                                                      \
+            return false;                                                      \
+        }                                                                      \
     } while (0)
 
 // A server process with `path`, connected by a channel; returns our end
@@ -42,8 +42,10 @@ static ftl_handle_t spawn_server(const char *path, ftl_handle_t *process)
         return FTL_HANDLE_INVALID;
     }
     const char *argv[] = {path, NULL};
-    struct ftl_spawn request = {.path = path, .isolation = server_mode,
-                                .argc = 1, .argv = argv,
+    struct ftl_spawn request = {.path = path,
+                                .isolation = server_mode,
+                                .argc = 1,
+                                .argv = argv,
                                 .channel = ends[1]};
     *process = ftl_process_spawn_request(&request);
     if (*process < 0) {
@@ -68,8 +70,8 @@ static bool request_and_reply_across_processes(void)
     struct ftl_msg req = {.type = FTL_MSG_WRITE, .id = 42, .body_len = 5};
     struct ftl_msg reply;
     char body[16] = {0};
-    long len = ipc_call(sink, channel, &req, "hello", &reply, body,
-                        sizeof(body));
+    long len =
+        ipc_call(sink, channel, &req, "hello", &reply, body, sizeof(body));
     EXPECT(len == 5 && memcmp(body, "hello", 5) == 0, "echo: %ld", len);
     EXPECT(reply.type == FTL_MSG_WRITE_REPLY && reply.id == 42,
            "reply type %u id %lu", reply.type, (unsigned long)reply.id);
@@ -153,8 +155,8 @@ static bool full_queue_is_backpressure_not_loss(void)
     ftl_channel_create(ends);
     int sent = 0;
     for (;;) {
-        struct ftl_msg msg = {.type = FTL_MSG_WRITE, .id = (uint64_t)sent,
-                              .body_len = 4};
+        struct ftl_msg msg = {
+            .type = FTL_MSG_WRITE, .id = (uint64_t)sent, .body_len = 4};
         int err = ftl_channel_send(ends[0], &msg, &sent);
         if (err == FTL_ERR_WOULD_BLOCK) {
             break;
@@ -229,27 +231,31 @@ static bool copy_calls_move_large_buffers(void)
     ftl_sink_add(sink, channel, 1);
     size_t size = 64 * 1024;
     uint8_t *buffer = malloc(size);
-    struct ftl_msg req = {.type = FTL_MSG_READ, .id = 1, .arg0 = 3,
-                          .loan_base = (uint64_t)buffer, .loan_len = size},
+    struct ftl_msg req = {.type = FTL_MSG_READ,
+                          .id = 1,
+                          .arg0 = 3,
+                          .loan_base = (uint64_t)buffer,
+                          .loan_len = size},
                    reply;
     long r = ipc_call(sink, channel, &req, NULL, &reply, NULL, 0);
     EXPECT(r == 0 && reply.type == FTL_MSG_READ_REPLY && reply.arg0 == size,
            "READ of 64 KiB: %ld", r);
     for (size_t i = 0; i < size; i++) {
-        EXPECT(buffer[i] == (uint8_t)(3 + i), "byte %zu is %u", i,
-               buffer[i]);
+        EXPECT(buffer[i] == (uint8_t)(3 + i), "byte %zu is %u", i, buffer[i]);
     }
     uint64_t sum = 0;
     for (size_t i = 0; i < size; i++) {
         buffer[i] = (uint8_t)(i * 7);
         sum += buffer[i];
     }
-    req = (struct ftl_msg){.type = FTL_MSG_WRITE, .id = 2,
-                           .loan_base = (uint64_t)buffer, .loan_len = size};
+    req = (struct ftl_msg){.type = FTL_MSG_WRITE,
+                           .id = 2,
+                           .loan_base = (uint64_t)buffer,
+                           .loan_len = size};
     r = ipc_call(sink, channel, &req, NULL, &reply, NULL, 0);
     EXPECT(r == 0 && reply.arg0 == size && reply.arg1 == sum,
-           "WRITE of 64 KiB: sum %lu, expected %lu",
-           (unsigned long)reply.arg1, (unsigned long)sum);
+           "WRITE of 64 KiB: sum %lu, expected %lu", (unsigned long)reply.arg1,
+           (unsigned long)sum);
     free(buffer);
     ftl_handle_close(sink);
     stop_server(channel, server);
@@ -261,15 +267,16 @@ static bool copy_calls_stay_in_bounds_and_end_with_the_reply(void)
     ftl_handle_t ends[2];
     ftl_channel_create(ends);
     static uint8_t lent[100];
-    struct ftl_msg req = {.type = FTL_MSG_READ, .id = 11,
-                          .loan_base = (uint64_t)lent, .loan_len = 100};
+    struct ftl_msg req = {.type = FTL_MSG_READ,
+                          .id = 11,
+                          .loan_base = (uint64_t)lent,
+                          .loan_len = 100};
     ftl_channel_send(ends[0], &req, NULL);
     struct ftl_msg got;
     ftl_channel_recv(ends[1], &got, NULL, 0);
     uint8_t data[32];
     memset(data, 0x5a, sizeof(data));
-    EXPECT(ftl_copy_to_caller(ends[1], 11, 90, data, 20) ==
-               FTL_ERR_INVALID_ARG,
+    EXPECT(ftl_copy_to_caller(ends[1], 11, 90, data, 20) == FTL_ERR_INVALID_ARG,
            "past the end");
     EXPECT(ftl_copy_to_caller(ends[1], 11, UINT64_MAX - 5, data, 10) ==
                FTL_ERR_INVALID_ARG,
@@ -304,8 +311,11 @@ static bool copy_fails_once_the_caller_died(void)
     ftl_handle_t ends[2];
     ftl_channel_create(ends);
     const char *argv[] = {"lender.elf", NULL};
-    struct ftl_spawn request = {.path = "lender.elf", .isolation = server_mode,
-                                .argc = 1, .argv = argv, .channel = ends[1]};
+    struct ftl_spawn request = {.path = "lender.elf",
+                                .isolation = server_mode,
+                                .argc = 1,
+                                .argv = argv,
+                                .channel = ends[1]};
     ftl_handle_t lender = ftl_process_spawn_request(&request);
     EXPECT(lender > 0, "spawn lender");
     ftl_handle_t sink = ftl_sink_create();
@@ -454,8 +464,7 @@ static bool bad_handles_pointers_and_sizes_give_errors(void)
     EXPECT(ftl_channel_recv(ends[1], &got, small, sizeof(small)) ==
                FTL_ERR_TOO_LARGE,
            "body larger than the buffer");
-    EXPECT(ftl_channel_recv(ends[1], &got, (void *)8, 8) ==
-               FTL_ERR_BAD_ADDRESS,
+    EXPECT(ftl_channel_recv(ends[1], &got, (void *)8, 8) == FTL_ERR_BAD_ADDRESS,
            "bad body buffer");
     char fits[8];
     EXPECT(ftl_channel_recv(ends[1], &got, fits, sizeof(fits)) == 8,
@@ -471,8 +480,7 @@ static bool bad_handles_pointers_and_sizes_give_errors(void)
     EXPECT(ftl_sink_wait(sink, &event, 0) == FTL_ERR_TIMED_OUT, "nothing");
     ftl_sink_add(sink, ends[1], 0);
     ftl_channel_send(ends[0], &msg, "12345678");
-    EXPECT(ftl_sink_wait(sink, (struct ftl_event *)8, 0) ==
-               FTL_ERR_BAD_ADDRESS,
+    EXPECT(ftl_sink_wait(sink, (struct ftl_event *)8, 0) == FTL_ERR_BAD_ADDRESS,
            "bad event pointer");
     ftl_handle_t *volatile bad_ends = (ftl_handle_t *)8;
     EXPECT(ftl_channel_create(bad_ends) == FTL_ERR_BAD_ADDRESS,
@@ -492,8 +500,8 @@ static bool ipc_objects_leave_no_leak(void)
         ftl_handle_t a[2], b[2];
         ftl_channel_create(a);
         ftl_channel_create(b);
-        struct ftl_msg msg = {.type = FTL_MSG_WRITE, .handle = b[1],
-                              .body_len = 3};
+        struct ftl_msg msg = {
+            .type = FTL_MSG_WRITE, .handle = b[1], .body_len = 3};
         ftl_channel_send(a[0], &msg, "abc"); // b[1] now sits in a queue
         ftl_handle_t sink = ftl_sink_create();
         ftl_sink_add(sink, a[1], 1);
@@ -523,7 +531,10 @@ struct test {
 };
 
 static const struct test tests[] = {
-#define TEST(name) {#name, name}
+#define TEST(name)                                                             \
+    {                                                                          \
+#name, name                                                            \
+    }
     TEST(request_and_reply_across_processes),
     TEST(handles_move_in_messages),
     TEST(failed_send_keeps_the_handle),

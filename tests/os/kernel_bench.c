@@ -2,8 +2,8 @@
 // (ftl.init=kernel_bench.elf): null system call from user mode and, through
 // a kernel-mode child, from kernel mode; thread switch; process create and
 // exit; IPC call round trips between processes in each pairing of modes
-// and 64 KiB copies (measured by ipc_client.c). Each figure is the median of several batches, printed as
-// `bench: NAME VALUE UNIT`.
+// and 64 KiB copies (measured by ipc_client.c). Each figure is the median of
+// several batches, printed as `bench: NAME VALUE UNIT`.
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,13 +111,16 @@ static void bench_ipc(const char *name, uint32_t client_mode,
     ftl_channel_create(ends);
     const char *server_argv[] = {"echo_server.elf", NULL};
     struct ftl_spawn server = {.path = "echo_server.elf",
-                               .isolation = server_mode, .argc = 1,
-                               .argv = server_argv, .channel = ends[1]};
+                               .isolation = server_mode,
+                               .argc = 1,
+                               .argv = server_argv,
+                               .channel = ends[1]};
     const char *client_argv[] = {"ipc_client.elf", name, what, NULL};
     struct ftl_spawn client = {.path = "ipc_client.elf",
                                .isolation = client_mode,
                                .argc = what != NULL ? 3 : 2,
-                               .argv = client_argv, .channel = ends[0]};
+                               .argv = client_argv,
+                               .channel = ends[0]};
     ftl_handle_t s = ftl_process_spawn_request(&server);
     ftl_handle_t c = ftl_process_spawn_request(&client);
     ftl_process_wait(c, FTL_WAIT_FOREVER); // its exit closes the channel
@@ -142,8 +145,8 @@ int main(int argc, char **argv)
     bench_ipc("user_kernel", FTL_ISOLATION_USER, FTL_ISOLATION_KERNEL, NULL);
     bench_ipc("copy", FTL_ISOLATION_USER, FTL_ISOLATION_USER, "copy");
     const char *child_argv[] = {"kernel_bench.elf", "syscall", NULL};
-    ftl_handle_t child = ftl_process_spawn("kernel_bench.elf",
-                                           FTL_ISOLATION_KERNEL, child_argv);
+    ftl_handle_t child =
+        ftl_process_spawn("kernel_bench.elf", FTL_ISOLATION_KERNEL, child_argv);
     ftl_process_wait(child, FTL_WAIT_FOREVER);
     return 0;
 }

@@ -10,7 +10,8 @@ static uint8_t buffer[4096];
 
 int main(void)
 {
-    struct ftl_msg req = {.type = FTL_MSG_READ, .id = 7,
+    struct ftl_msg req = {.type = FTL_MSG_READ,
+                          .id = 7,
                           .loan_base = (uint64_t)buffer,
                           .loan_len = sizeof(buffer)};
     ftl_channel_send(ftl_start_info->channel, &req, NULL);

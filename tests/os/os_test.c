@@ -25,14 +25,14 @@ static const char *isolation_name(uint32_t isolation)
     return isolation == FTL_ISOLATION_KERNEL ? "kernel" : "user";
 }
 
-#define EXPECT(condition, ...)                                                \
-    do {                                                                      \
-        if (!(condition)) {                                                   \
-            printf("  expected %s: ", #condition);                            \
-            printf(__VA_ARGS__);                                              \
-            printf("\n");                                                     \
-            return false;                                                     \
-        }                                                                     \
+#define EXPECT(condition, ...)                                                 \
+    do {                                                                       \
+        if (!(condition)) {                                                    \
+            printf("  expected %s: ", #condition);                             \
+            printf(__VA_ARGS__);                                               \
+            printf("\n");                                                      \
+            return false;                                                      \
+        }                                                                      \
     } while (0)
 
 // Spawns path with up to two arguments and waits; returns the exit status
@@ -78,8 +78,7 @@ static bool processes_in_both_modes_preempt_each_other(void)
 static bool same_binary_gives_same_result_in_both_modes(void)
 {
     char expected[16];
-    snprintf(expected, sizeof(expected), "%08x",
-             (unsigned)compute_checksum());
+    snprintf(expected, sizeof(expected), "%08x", (unsigned)compute_checksum());
     long user = run("compute.elf", FTL_ISOLATION_USER, expected, NULL);
     long kernel = run("compute.elf", FTL_ISOLATION_KERNEL, expected, NULL);
     EXPECT(user == 0, "user-mode status %ld", user);
@@ -89,16 +88,18 @@ static bool same_binary_gives_same_result_in_both_modes(void)
 
 static bool arguments_reach_main(void)
 {
-    EXPECT(run("exit_with.elf", FTL_ISOLATION_USER, "42", NULL) == 42, "status");
-    EXPECT(run("exit_with.elf", FTL_ISOLATION_KERNEL, "7", NULL) == 7, "status");
+    EXPECT(run("exit_with.elf", FTL_ISOLATION_USER, "42", NULL) == 42,
+           "status");
+    EXPECT(run("exit_with.elf", FTL_ISOLATION_KERNEL, "7", NULL) == 7,
+           "status");
     return true;
 }
 
 static bool fault_kills_only_its_process(const char *kind, uint32_t mode)
 {
     long status = run("fault.elf", mode, kind, NULL);
-    EXPECT(status == FTL_EXIT_KILLED, "%s fault in %s mode: status %ld",
-           kind, isolation_name(mode), status);
+    EXPECT(status == FTL_EXIT_KILLED, "%s fault in %s mode: status %ld", kind,
+           isolation_name(mode), status);
     // The system goes on: a new process still runs.
     EXPECT(run("exit_with.elf", mode, "3", NULL) == 3, "after the fault");
     return true;
@@ -110,10 +111,8 @@ static const char *const fault_kinds[] = {
 
 static bool user_faults_kill_only_the_faulting_process(void)
 {
-    for (unsigned i = 0; i < sizeof(fault_kinds) / sizeof(*fault_kinds);
-         i++) {
-        if (!fault_kills_only_its_process(fault_kinds[i],
-                                          FTL_ISOLATION_USER)) {
+    for (unsigned i = 0; i < sizeof(fault_kinds) / sizeof(*fault_kinds); i++) {
+        if (!fault_kills_only_its_process(fault_kinds[i], FTL_ISOLATION_USER)) {
             return false;
         }
     }
@@ -122,8 +121,7 @@ static bool user_faults_kill_only_the_faulting_process(void)
 
 static bool kernel_mode_faults_kill_only_the_faulting_process(void)
 {
-    for (unsigned i = 0; i < sizeof(fault_kinds) / sizeof(*fault_kinds);
-         i++) {
+    for (unsigned i = 0; i < sizeof(fault_kinds) / sizeof(*fault_kinds); i++) {
         if (!fault_kills_only_its_process(fault_kinds[i],
                                           FTL_ISOLATION_KERNEL)) {
             return false;
@@ -198,8 +196,7 @@ static bool bad_arguments_give_errors(void)
     EXPECT(ftl_vmarea_create((size_t)1 << 40) == FTL_ERR_TOO_LARGE, "1 TiB");
     ftl_handle_t area = ftl_vmarea_create(4096);
     int err = 0;
-    EXPECT(ftl_vmarea_map(area, FTL_PROT_WRITE | FTL_PROT_EXEC, &err) ==
-                   NULL &&
+    EXPECT(ftl_vmarea_map(area, FTL_PROT_WRITE | FTL_PROT_EXEC, &err) == NULL &&
                err == FTL_ERR_INVALID_ARG,
            "W+X mapping: %d", err);
     EXPECT(ftl_vmarea_unmap((void *)0x1000) == FTL_ERR_NOT_FOUND, "unmap");
@@ -278,8 +275,8 @@ static bool sleep_waits_at_least_the_time_asked(void)
     uint64_t start = ftl_clock_ns();
     ftl_sleep_ns(50 * 1000000ULL);
     uint64_t slept = ftl_clock_ns() - start;
-    EXPECT(slept >= 50 * 1000000ULL && slept < 2 * SECOND_NS,
-           "slept %lu ns", (unsigned long)slept);
+    EXPECT(slept >= 50 * 1000000ULL && slept < 2 * SECOND_NS, "slept %lu ns",
+           (unsigned long)slept);
     return true;
 }
 
@@ -303,7 +300,10 @@ struct test {
 };
 
 static const struct test tests[] = {
-#define TEST(name) {#name, name}
+#define TEST(name)                                                             \
+    {                                                                          \
+#name, name                                                            \
+    }
     TEST(arguments_reach_main),
     TEST(same_binary_gives_same_result_in_both_modes),
     TEST(processes_in_both_modes_preempt_each_other),

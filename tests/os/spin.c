@@ -16,8 +16,8 @@ static inline uint64_t cycles(void)
 
 int main(int argc, char **argv)
 {
-    uint64_t duration_ns = (argc > 1 ? strtoull(argv[1], NULL, 10) : 200) *
-                           1000000ULL;
+    uint64_t duration_ns =
+        (argc > 1 ? strtoull(argv[1], NULL, 10) : 200) * 1000000ULL;
     struct ftl_system_stats stats;
     ftl_system_stats(&stats);
     uint64_t gap = stats.cycles_per_second / 1000; // 1 ms

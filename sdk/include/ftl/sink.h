@@ -23,8 +23,8 @@ struct ftl_event {
     ftl_handle_t handle; // the watched handle
     uint64_t cookie;     // what was given to ftl_sink_add
     uint64_t count;
-    struct ftl_msg msg;  // FTL_EVENT_MESSAGE: the message's header (its
-                         // handle field is 1 if a handle travels with it)
+    struct ftl_msg msg; // FTL_EVENT_MESSAGE: the message's header (its
+                        // handle field is 1 if a handle travels with it)
 };
 
 // Most handles one sink watches.
@@ -46,5 +46,4 @@ int ftl_sink_wait(ftl_handle_t sink, struct ftl_event *event,
 // Timers: one-shot at deadline_ns (clock nanoseconds), then every period_ns
 // if it is not 0. Setting again replaces; deadline 0 cancels.
 ftl_handle_t ftl_timer_create(void);
-int ftl_timer_set(ftl_handle_t timer, uint64_t deadline_ns,
-                  uint64_t period_ns);
+int ftl_timer_set(ftl_handle_t timer, uint64_t deadline_ns, uint64_t period_ns);

@@ -21,29 +21,29 @@ static inline int ftl_syscall_failed(long result)
     return result < 0 && result >= -4095;
 }
 
-typedef long (*ftl_syscall_fn)(long number, long a1, long a2, long a3,
-                               long a4, long a5);
+typedef long (*ftl_syscall_fn)(long number, long a1, long a2, long a3, long a4,
+                               long a5);
 
 enum ftl_syscall_number {
-    FTL_SYS_NOP = 0,            // () -> 0; the cheapest call, for benchmarks
-    FTL_SYS_CONSOLE_WRITE = 1,  // (const char *text, size_t len) -> len
-    FTL_SYS_PROCESS_EXIT = 2,   // (int status) -> does not return
-    FTL_SYS_PROCESS_SPAWN = 3,  // (const struct ftl_spawn *) -> process handle
-    FTL_SYS_PROCESS_WAIT = 4,   // (handle, uint64_t timeout_ns) -> status
-    FTL_SYS_PROCESS_KILL = 5,   // (handle) -> 0
-    FTL_SYS_THREAD_CREATE = 6,  // (entry, arg, stack_top, priority) -> handle
-    FTL_SYS_THREAD_EXIT = 7,    // () -> does not return
-    FTL_SYS_THREAD_YIELD = 8,   // () -> 0
-    FTL_SYS_THREAD_SLEEP = 9,   // (uint64_t ns) -> 0
-    FTL_SYS_CLOCK_NOW = 10,     // () -> nanoseconds since boot
-    FTL_SYS_VMAREA_CREATE = 11, // (size_t size) -> vmarea handle
-    FTL_SYS_VMAREA_MAP = 12,    // (handle, unsigned prot) -> address
-    FTL_SYS_VMAREA_UNMAP = 13,  // (address) -> 0
-    FTL_SYS_HANDLE_CLOSE = 14,  // (handle) -> 0
-    FTL_SYS_SYSTEM_STATS = 15,  // (struct ftl_system_stats *) -> 0
-    FTL_SYS_CHANNEL_CREATE = 16,   // (ftl_handle_t ends[2]) -> 0
-    FTL_SYS_CHANNEL_SEND = 17,     // (handle, const struct ftl_msg *, body)
-    FTL_SYS_CHANNEL_RECV = 18,     // (handle, struct ftl_msg *, body, max)
+    FTL_SYS_NOP = 0,             // () -> 0; the cheapest call, for benchmarks
+    FTL_SYS_CONSOLE_WRITE = 1,   // (const char *text, size_t len) -> len
+    FTL_SYS_PROCESS_EXIT = 2,    // (int status) -> does not return
+    FTL_SYS_PROCESS_SPAWN = 3,   // (const struct ftl_spawn *) -> process handle
+    FTL_SYS_PROCESS_WAIT = 4,    // (handle, uint64_t timeout_ns) -> status
+    FTL_SYS_PROCESS_KILL = 5,    // (handle) -> 0
+    FTL_SYS_THREAD_CREATE = 6,   // (entry, arg, stack_top, priority) -> handle
+    FTL_SYS_THREAD_EXIT = 7,     // () -> does not return
+    FTL_SYS_THREAD_YIELD = 8,    // () -> 0
+    FTL_SYS_THREAD_SLEEP = 9,    // (uint64_t ns) -> 0
+    FTL_SYS_CLOCK_NOW = 10,      // () -> nanoseconds since boot
+    FTL_SYS_VMAREA_CREATE = 11,  // (size_t size) -> vmarea handle
+    FTL_SYS_VMAREA_MAP = 12,     // (handle, unsigned prot) -> address
+    FTL_SYS_VMAREA_UNMAP = 13,   // (address) -> 0
+    FTL_SYS_HANDLE_CLOSE = 14,   // (handle) -> 0
+    FTL_SYS_SYSTEM_STATS = 15,   // (struct ftl_system_stats *) -> 0
+    FTL_SYS_CHANNEL_CREATE = 16, // (ftl_handle_t ends[2]) -> 0
+    FTL_SYS_CHANNEL_SEND = 17,   // (handle, const struct ftl_msg *, body)
+    FTL_SYS_CHANNEL_RECV = 18,   // (handle, struct ftl_msg *, body, max)
     FTL_SYS_CHANNEL_DISCARD = 19,  // (handle) -> 0
     FTL_SYS_COPY_TO_CALLER = 20,   // (handle, id, offset, src, len) -> len
     FTL_SYS_COPY_FROM_CALLER = 21, // (handle, id, offset, dst, len) -> len
@@ -71,16 +71,16 @@ enum ftl_syscall_number {
 #define FTL_NAME_MAX 32
 
 struct ftl_spawn {
-    const char *path;         // a file of the initfs, e.g. "hello.elf"
-    const char *name;         // process name in logs; NULL: from the path
-    uint32_t isolation;       // FTL_ISOLATION_*
-    uint32_t priority;        // 0..7; 0 means the default (4)
-    uint32_t argc;            // entries of argv
-    uint32_t envc;            // entries of envp, "KEY=value"
+    const char *path;   // a file of the initfs, e.g. "hello.elf"
+    const char *name;   // process name in logs; NULL: from the path
+    uint32_t isolation; // FTL_ISOLATION_*
+    uint32_t priority;  // 0..7; 0 means the default (4)
+    uint32_t argc;      // entries of argv
+    uint32_t envc;      // entries of envp, "KEY=value"
     const char *const *argv;
     const char *const *envp;
-    ftl_handle_t channel;     // moves to the child as its first channel
-                              // (FTL_HANDLE_INVALID: none)
+    ftl_handle_t channel; // moves to the child as its first channel
+                          // (FTL_HANDLE_INVALID: none)
     uint32_t reserved;
 };
 
@@ -90,11 +90,11 @@ struct ftl_spawn {
 struct ftl_system_stats {
     uint64_t pages_free;
     uint64_t pages_total;
-    uint64_t heap_bytes;   // kernel heap in use
-    uint32_t processes;    // live process objects
-    uint32_t threads;      // live thread objects
+    uint64_t heap_bytes; // kernel heap in use
+    uint32_t processes;  // live process objects
+    uint32_t threads;    // live thread objects
     uint32_t vmareas;
-    uint32_t handles;      // handles of the calling process
+    uint32_t handles; // handles of the calling process
     uint64_t context_switches;
     uint64_t cycles_per_second;
 };

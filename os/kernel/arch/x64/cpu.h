@@ -10,10 +10,10 @@
 struct thread;
 
 struct cpu {
-    struct cpu *self;         // %gs:0
-    uint64_t kernel_stack;    // %gs:8, top of the running thread's stack
-    uint64_t user_rsp;        // %gs:16, scratch for the syscall entry
-    struct thread *current;   // %gs:24
+    struct cpu *self;       // %gs:0
+    uint64_t kernel_stack;  // %gs:8, top of the running thread's stack
+    uint64_t user_rsp;      // %gs:16, scratch for the syscall entry
+    struct thread *current; // %gs:24
     struct thread *idle;
     unsigned id;
 };

@@ -48,12 +48,27 @@ extern const char __text_start[], __text_end[];
 static struct idt_entry idt[256];
 
 static const char *const exception_names[32] = {
-    "divide error", "debug", "NMI", "breakpoint", "overflow",
-    "bound range exceeded", "invalid opcode", "device not available",
-    "double fault", "coprocessor segment overrun", "invalid TSS",
-    "segment not present", "stack-segment fault", "general protection fault",
-    "page fault", "reserved", "x87 floating-point error", "alignment check",
-    "machine check", "SIMD floating-point error", "virtualization exception",
+    "divide error",
+    "debug",
+    "NMI",
+    "breakpoint",
+    "overflow",
+    "bound range exceeded",
+    "invalid opcode",
+    "device not available",
+    "double fault",
+    "coprocessor segment overrun",
+    "invalid TSS",
+    "segment not present",
+    "stack-segment fault",
+    "general protection fault",
+    "page fault",
+    "reserved",
+    "x87 floating-point error",
+    "alignment check",
+    "machine check",
+    "SIMD floating-point error",
+    "virtualization exception",
     "control protection exception",
 };
 
@@ -78,16 +93,16 @@ void trap_init(void)
 
 void trap_dump(const struct trap_frame *f)
 {
-    log_raw("  rip %016lx  rsp %016lx  rflags %08lx  cs %lx  ss %lx",
-            f->rip, f->rsp, f->rflags, f->cs, f->ss);
-    log_raw("  rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx", f->rax,
-            f->rbx, f->rcx, f->rdx);
-    log_raw("  rsi %016lx  rdi %016lx  rbp %016lx  r8  %016lx", f->rsi,
-            f->rdi, f->rbp, f->r8);
-    log_raw("  r9  %016lx  r10 %016lx  r11 %016lx  r12 %016lx", f->r9,
-            f->r10, f->r11, f->r12);
-    log_raw("  r13 %016lx  r14 %016lx  r15 %016lx  cr2 %016lx", f->r13,
-            f->r14, f->r15, x64_read_cr2());
+    log_raw("  rip %016lx  rsp %016lx  rflags %08lx  cs %lx  ss %lx", f->rip,
+            f->rsp, f->rflags, f->cs, f->ss);
+    log_raw("  rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx", f->rax, f->rbx,
+            f->rcx, f->rdx);
+    log_raw("  rsi %016lx  rdi %016lx  rbp %016lx  r8  %016lx", f->rsi, f->rdi,
+            f->rbp, f->r8);
+    log_raw("  r9  %016lx  r10 %016lx  r11 %016lx  r12 %016lx", f->r9, f->r10,
+            f->r11, f->r12);
+    log_raw("  r13 %016lx  r14 %016lx  r15 %016lx  cr2 %016lx", f->r13, f->r14,
+            f->r15, x64_read_cr2());
     log_raw("  vector %lu  error code %lx", f->vector, f->error_code);
 }
 

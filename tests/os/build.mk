@@ -1,13 +1,14 @@
 # In-OS test programs: os_test is the first process of the test boot and
 # spawns the others.
-$(eval $(call program,os_test,tests/os/os_test.c tests/os/compute.c))
+$(eval $(call program,os_test,tests/os/os_test.c tests/os/compute.c \
+                    tests/os/suite.c))
 $(eval $(call program,spin,tests/os/spin.c))
 $(eval $(call program,compute,tests/os/compute_main.c tests/os/compute.c))
 $(eval $(call program,fault,tests/os/fault.c))
 $(eval $(call program,exit_with,tests/os/exit_with.c))
 $(eval $(call program,kernel_bench,tests/os/kernel_bench.c))
 $(eval $(call program,try_spawn,tests/os/try_spawn.c))
-$(eval $(call program,ipc_test,tests/os/ipc_test.c))
+$(eval $(call program,ipc_test,tests/os/ipc_test.c tests/os/suite.c))
 $(eval $(call program,echo_server,tests/os/echo_server.c))
 $(eval $(call program,lender,tests/os/lender.c))
 $(eval $(call program,ipc_client,tests/os/ipc_client.c))

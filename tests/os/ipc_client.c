@@ -11,25 +11,14 @@
 #include <ftl/process.h>
 #include <ftl/time.h>
 
+#include "bench_util.h"
+
 #include "ipc_util.h"
 
 #define BATCHES 11
 #define CALLS_PER_BATCH 500
 #define COPIES 64
 #define COPY_SIZE (64 * 1024)
-
-static inline uint64_t cycles(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
-static int compare(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
 
 int main(int argc, char **argv)
 {
@@ -58,7 +47,7 @@ int main(int argc, char **argv)
     }
     uint64_t per_call[BATCHES];
     for (int b = 0; b < BATCHES; b++) {
-        uint64_t start = cycles();
+        uint64_t start = bench_cycles();
         for (int i = 0; i < CALLS_PER_BATCH; i++) {
             struct ftl_msg req = {
                 .type = FTL_MSG_WRITE, .id = (uint64_t)i, .body_len = 8};
@@ -67,10 +56,9 @@ int main(int argc, char **argv)
                 return 1;
             }
         }
-        per_call[b] = (cycles() - start) / CALLS_PER_BATCH;
+        per_call[b] = (bench_cycles() - start) / CALLS_PER_BATCH;
     }
-    qsort(per_call, BATCHES, sizeof(per_call[0]), compare);
     printf("bench: ipc.call.%s %lu cycles\n", argc > 1 ? argv[1] : "?",
-           (unsigned long)per_call[BATCHES / 2]);
+           (unsigned long)bench_median(per_call, BATCHES));
     return 0;
 }

@@ -18,20 +18,11 @@
 #include <ftl/vmarea.h>
 
 #include "ipc_util.h"
+#include "suite.h"
 
 #define MS 1000000ULL
 
 static uint32_t server_mode = FTL_ISOLATION_USER;
-
-#define EXPECT(condition, ...)                                                 \
-    do {                                                                       \
-        if (!(condition)) {                                                    \
-            printf("  expected %s: ", #condition);                             \
-            printf(__VA_ARGS__);                                               \
-            printf("\n");                                                      \
-            return false;                                                      \
-        }                                                                      \
-    } while (0)
 
 // A server process with `path`, connected by a channel; returns our end
 // and the process handle.
@@ -525,16 +516,7 @@ static bool ipc_objects_leave_no_leak(void)
     return true;
 }
 
-struct test {
-    const char *name;
-    bool (*run)(void);
-};
-
 static const struct test tests[] = {
-#define TEST(name)                                                             \
-    {                                                                          \
-#name, name                                                            \
-    }
     TEST(request_and_reply_across_processes),
     TEST(handles_move_in_messages),
     TEST(failed_send_keeps_the_handle),
@@ -548,7 +530,6 @@ static const struct test tests[] = {
     TEST(timers_fire_in_deadline_order),
     TEST(bad_handles_pointers_and_sizes_give_errors),
     TEST(ipc_objects_leave_no_leak),
-#undef TEST
 };
 
 int main(int argc, char **argv)
@@ -560,12 +541,6 @@ int main(int argc, char **argv)
            ftl_start_info->isolation == FTL_ISOLATION_KERNEL ? "kernel"
                                                              : "user",
            server_mode == FTL_ISOLATION_KERNEL ? "kernel" : "user");
-    int passed = 0, failed = 0;
-    for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-        bool ok = tests[i].run();
-        printf("%s %s\n", ok ? "ok  " : "FAIL", tests[i].name);
-        ok ? passed++ : failed++;
-    }
-    printf("os.ipc: %d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return suite_run("os.ipc", tests, sizeof(tests) / sizeof(tests[0]), NULL,
+                     0);
 }

@@ -15,45 +15,28 @@
 #include <ftl/thread.h>
 #include <ftl/time.h>
 
+#include "bench_util.h"
+
 #define BATCHES 11
 #define CALLS_PER_BATCH 10000
 #define SWITCHES_PER_BATCH 2000
 #define SPAWNS 20
-
-static inline uint64_t cycles(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
-static int compare(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-static uint64_t median(uint64_t *values, int count)
-{
-    qsort(values, (size_t)count, sizeof(*values), compare);
-    return values[count / 2];
-}
 
 static void bench_null_syscall(void)
 {
     uint64_t per_call[BATCHES];
     ftl_syscall_fn syscall = ftl_start_info->syscall;
     for (int b = 0; b < BATCHES; b++) {
-        uint64_t start = cycles();
+        uint64_t start = bench_cycles();
         for (int i = 0; i < CALLS_PER_BATCH; i++) {
             syscall(FTL_SYS_NOP, 0, 0, 0, 0, 0);
         }
-        per_call[b] = (cycles() - start) / CALLS_PER_BATCH;
+        per_call[b] = (bench_cycles() - start) / CALLS_PER_BATCH;
     }
     printf("bench: syscall.null.%s %lu cycles\n",
            ftl_start_info->isolation == FTL_ISOLATION_KERNEL ? "kernel"
                                                              : "user",
-           (unsigned long)median(per_call, BATCHES));
+           (unsigned long)bench_median(per_call, BATCHES));
 }
 
 static volatile int yielder_running;
@@ -74,16 +57,16 @@ static void bench_context_switch(void)
     ftl_thread_yield(); // let it start
     uint64_t per_switch[BATCHES];
     for (int b = 0; b < BATCHES; b++) {
-        uint64_t start = cycles();
+        uint64_t start = bench_cycles();
         for (int i = 0; i < SWITCHES_PER_BATCH; i++) {
             ftl_thread_yield();
         }
-        per_switch[b] = (cycles() - start) / (2 * SWITCHES_PER_BATCH);
+        per_switch[b] = (bench_cycles() - start) / (2 * SWITCHES_PER_BATCH);
     }
     yielder_running = 0;
     ftl_handle_close(other);
     printf("bench: ctxswitch %lu cycles\n",
-           (unsigned long)median(per_switch, BATCHES));
+           (unsigned long)bench_median(per_switch, BATCHES));
 }
 
 static void bench_process_create_exit(uint32_t isolation)
@@ -99,7 +82,7 @@ static void bench_process_create_exit(uint32_t isolation)
     }
     printf("bench: process.create_exit_us.%s %lu us\n",
            isolation == FTL_ISOLATION_KERNEL ? "kernel" : "user",
-           (unsigned long)median(us, SPAWNS));
+           (unsigned long)bench_median(us, SPAWNS));
 }
 
 // Runs ipc_client against echo_server, in the given modes, connected by a

@@ -17,6 +17,7 @@
 #include <ftl/vmarea.h>
 
 #include "compute.h"
+#include "suite.h"
 
 #define SECOND_NS 1000000000ULL
 
@@ -24,16 +25,6 @@ static const char *isolation_name(uint32_t isolation)
 {
     return isolation == FTL_ISOLATION_KERNEL ? "kernel" : "user";
 }
-
-#define EXPECT(condition, ...)                                                 \
-    do {                                                                       \
-        if (!(condition)) {                                                    \
-            printf("  expected %s: ", #condition);                             \
-            printf(__VA_ARGS__);                                               \
-            printf("\n");                                                      \
-            return false;                                                      \
-        }                                                                      \
-    } while (0)
 
 // Spawns path with up to two arguments and waits; returns the exit status
 // or an error.
@@ -294,16 +285,7 @@ static bool wait_times_out_on_a_running_process(void)
     return true;
 }
 
-struct test {
-    const char *name;
-    bool (*run)(void);
-};
-
 static const struct test tests[] = {
-#define TEST(name)                                                             \
-    {                                                                          \
-#name, name                                                            \
-    }
     TEST(arguments_reach_main),
     TEST(same_binary_gives_same_result_in_both_modes),
     TEST(processes_in_both_modes_preempt_each_other),
@@ -316,24 +298,10 @@ static const struct test tests[] = {
     TEST(sleep_waits_at_least_the_time_asked),
     TEST(wait_times_out_on_a_running_process),
     TEST(hundred_processes_leave_no_leak),
-#undef TEST
 };
 
 int main(int argc, char **argv)
 {
-    int passed = 0, failed = 0;
-    for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-        bool selected = argc < 2;
-        for (int a = 1; a < argc; a++) {
-            selected |= strcmp(argv[a], tests[i].name) == 0;
-        }
-        if (!selected) {
-            continue;
-        }
-        bool ok = tests[i].run();
-        printf("%s %s\n", ok ? "ok  " : "FAIL", tests[i].name);
-        ok ? passed++ : failed++;
-    }
-    printf("os.kernel: %d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return suite_run("os.kernel", tests, sizeof(tests) / sizeof(tests[0]),
+                     argv + 1, argc - 1);
 }

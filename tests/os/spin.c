@@ -7,12 +7,7 @@
 #include <ftl/process.h>
 #include <ftl/time.h>
 
-static inline uint64_t cycles(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
+#include "bench_util.h"
 
 int main(int argc, char **argv)
 {
@@ -22,10 +17,10 @@ int main(int argc, char **argv)
     ftl_system_stats(&stats);
     uint64_t gap = stats.cycles_per_second / 1000; // 1 ms
     uint64_t start = ftl_clock_ns();
-    uint64_t last = cycles();
+    uint64_t last = bench_cycles();
     int preempted = 0;
     for (unsigned i = 1;; i++) {
-        uint64_t now = cycles();
+        uint64_t now = bench_cycles();
         if (now - last > gap && preempted < 250) {
             preempted++;
         }
@@ -34,7 +29,7 @@ int main(int argc, char **argv)
             if (ftl_clock_ns() - start > duration_ns) {
                 break;
             }
-            last = cycles(); // the system call itself is not a preemption
+            last = bench_cycles(); // the system call itself is not a preemption
         }
     }
     return preempted;

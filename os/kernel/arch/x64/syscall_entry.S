@@ -11,6 +11,7 @@
  * System call ABI: RAX = number, RDI, RSI, RDX, R10, R8 = arguments,
  * RAX = result. RCX and R11 are clobbered, as by any syscall.
  */
+#include "arch/x64/frame.h"
 #define CPU_KERNEL_STACK 8
 #define CPU_USER_RSP 16
 
@@ -27,38 +28,10 @@ x64_syscall_entry:
     pushq %rcx                  // RIP
     pushq $0                    // error code
     pushq $-1                   // vector: none, this is a system call
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    SAVE_GPRS
     mov %rsp, %rdi
     call x64_handle_syscall
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    RESTORE_GPRS
     addq $16, %rsp              // vector, error code
     popq %rcx                   // RIP
     addq $8, %rsp               // CS

@@ -9,6 +9,7 @@
  * back on exit. The CPU aligns RSP to 16 bytes before pushing its frame, and
  * the frame is 176 bytes, so the C call sees an aligned stack.
  */
+#include "arch/x64/frame.h"
 
 // Vectors for which the CPU pushes an error code (SDM vol. 3, 6.3.1).
 #define HAS_ERROR_CODE(v) \
@@ -23,41 +24,14 @@ trap_common:
     testb $3, FRAME_CS(%rsp)
     jz 1f
     swapgs
-1:  pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+1:
+    SAVE_GPRS
     cld
     mov %rsp, %rdi
     call x64_handle_trap
     .global x64_trap_return
 x64_trap_return:
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    RESTORE_GPRS
     testb $3, FRAME_CS(%rsp)
     jz 2f
     swapgs

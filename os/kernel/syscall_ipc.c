@@ -11,6 +11,7 @@
 #include "channel.h"
 #include "clock.h"
 #include "heap.h"
+#include "panic.h"
 #include "process.h"
 #include "sched.h"
 #include "sink.h"
@@ -147,16 +148,11 @@ long sys_channel_send(uint64_t h, uint64_t umsg, uint64_t ubody)
         handle_remove(handles(), header.handle, &msg->moved,
                       &msg->moved_rights);
     }
+    // The peer and the room in its queue were checked above, under the
+    // same lock: past the handle's removal the send cannot fail.
     err = channel_send(end, msg);
-    if (err < 0) {
-        // Cannot happen (peer and room were checked), but if it did, give
-        // the handle back rather than lose it.
-        if (msg->moved != NULL) {
-            handle_add(handles(), msg->moved, msg->moved_rights);
-        }
-        message_free(msg);
-    }
-    return err;
+    ASSERT(err == 0);
+    return 0;
 }
 
 long sys_channel_recv(uint64_t h, uint64_t umsg, uint64_t ubody,
@@ -237,7 +233,7 @@ static int lookup_loan(uint64_t h, uint64_t id, uint64_t offset, uint64_t len,
 }
 
 // Copies between the running process and a lender through a bounce buffer,
-// a chunk at a time.
+// a chunk at a time (the lender's space is not the current one).
 static long copy_loan(uint64_t h, uint64_t id, uint64_t offset, uint64_t local,
                       uint64_t len, bool to_caller)
 {
@@ -246,10 +242,9 @@ static long copy_loan(uint64_t h, uint64_t id, uint64_t offset, uint64_t local,
     if (err < 0) {
         return err;
     }
-    uint8_t *bounce = heap_alloc(COPY_CHUNK);
-    if (bounce == NULL) {
-        return FTL_ERR_NO_MEMORY;
-    }
+    // One buffer serves every copy: copies run under the kernel lock and
+    // never block or switch threads.
+    static uint8_t bounce[COPY_CHUNK];
     uint64_t done = 0;
     while (done < len && err == 0) {
         uint64_t chunk = len - done < COPY_CHUNK ? len - done : COPY_CHUNK;
@@ -269,7 +264,6 @@ static long copy_loan(uint64_t h, uint64_t id, uint64_t offset, uint64_t local,
         }
         done += chunk;
     }
-    heap_free(bounce);
     return err < 0 ? err : (long)len;
 }
 

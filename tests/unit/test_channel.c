@@ -13,12 +13,11 @@
 #include "channel.h"
 #include "heap.h"
 #include "page.h"
+#include "fake_memory.h"
 #include "process.h"
 
 #define MIB (1024 * 1024)
 
-static uint8_t *mem;
-static struct phys_window window;
 static int notifications;
 static int destroyed;
 
@@ -42,20 +41,14 @@ static void count_destroy(struct object *o)
 
 static void setup(void)
 {
-    mem = aligned_alloc(PAGE_SIZE, 16 * MIB);
-    window.offset = (uintptr_t)mem;
-    window.limit = 16 * MIB;
-    static struct boot_info info;
-    memset(&info, 0, sizeof(info));
-    boot_info_add_memory(&info, 0, 16 * MIB, BOOT_MEMORY_USABLE);
-    ck_assert_int_eq(page_init(&window, &info, NULL, 0), 0);
+    fake_memory_init(16 * MIB);
     notifications = 0;
     destroyed = 0;
 }
 
 static void teardown(void)
 {
-    free(mem);
+    fake_memory_free();
 }
 
 static struct message *make_message(uint32_t type, uint64_t id)

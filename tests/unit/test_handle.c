@@ -14,11 +14,10 @@
 #include "heap.h"
 #include "object.h"
 #include "page.h"
+#include "fake_memory.h"
 
 #define MEM_SIZE (8 * 1024 * 1024)
 
-static uint8_t *mem;
-static struct phys_window window;
 static unsigned destroyed;
 static uint64_t free_pages_at_start;
 
@@ -43,22 +42,14 @@ static struct object *test_object_create(enum object_type type)
 
 static void setup(void)
 {
-    mem = aligned_alloc(PAGE_SIZE, MEM_SIZE);
-    ck_assert_ptr_nonnull(mem);
-    window.offset = (uintptr_t)mem;
-    window.limit = MEM_SIZE;
-    static struct boot_info info;
-    memset(&info, 0, sizeof(info));
-    boot_info_add_memory(&info, 0, MEM_SIZE, BOOT_MEMORY_USABLE);
-    ck_assert_int_eq(page_init(&window, &info, NULL, 0), 0);
+    fake_memory_init(MEM_SIZE);
     free_pages_at_start = page_free_count();
     destroyed = 0;
 }
 
 static void teardown(void)
 {
-    free(mem);
-    mem = NULL;
+    fake_memory_free();
 }
 
 // Nothing left on the heap: every object and table was freed.

@@ -9,36 +9,19 @@
 #include "bootinfo.h"
 #include "heap.h"
 #include "page.h"
+#include "fake_memory.h"
 
 #define MIB (1024 * 1024)
 #define SIZE_TOP 8192
 
-static uint8_t *mem;
-static struct phys_window window;
-
-// Fake physical memory of `size` bytes, filled with garbage, all usable.
-static void memory_init(size_t size)
-{
-    mem = aligned_alloc(PAGE_SIZE, size);
-    ck_assert_ptr_nonnull(mem);
-    memset(mem, 0xa5, size);
-    window.offset = (uintptr_t)mem;
-    window.limit = size;
-    static struct boot_info info;
-    memset(&info, 0, sizeof(info));
-    boot_info_add_memory(&info, 0, size, BOOT_MEMORY_USABLE);
-    ck_assert_int_eq(page_init(&window, &info, NULL, 0), 0);
-}
-
 static void setup(void)
 {
-    memory_init(64 * MIB);
+    fake_memory_init(64 * MIB);
 }
 
 static void teardown(void)
 {
-    free(mem);
-    mem = NULL;
+    fake_memory_free();
 }
 
 static void assert_stats_empty(void)
@@ -228,8 +211,8 @@ END_TEST
 
 START_TEST(exhaustion_gives_null_and_recovers)
 {
-    free(mem);
-    memory_init(64 * 1024); // 15 usable pages, one for the bitmaps
+    fake_memory_free();
+    fake_memory_init(64 * 1024); // 15 usable pages, one for the bitmaps
     uint64_t free_before = page_free_count();
     enum { MAX = 1000 };
     void *blocks[MAX];

@@ -24,6 +24,7 @@ else
     suites+=("python3 tests/qemu/ipc_test.py")
 fi
 
+rm -rf build/test-logs # only this run's failed boots are kept
 total_passed=0
 total_failed=0
 total_skipped=0

@@ -31,3 +31,11 @@ bool arch_is_kernel_mapped(uint64_t address, uint64_t len);
 
 // A cycle counter (rdtsc on x86-64) for benchmarks and coarse timing.
 uint64_t arch_cycles(void);
+
+// PCI configuration space (x86-64: mechanism #1, ports 0xCF8/0xCFC): the
+// 32-bit register at `offset` (a multiple of 4, below 256) of function
+// bus:slot.function.
+uint32_t arch_pci_config_read(unsigned bus, unsigned slot, unsigned function,
+                              unsigned offset);
+void arch_pci_config_write(unsigned bus, unsigned slot, unsigned function,
+                           unsigned offset, uint32_t value);

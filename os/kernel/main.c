@@ -29,6 +29,7 @@
 #include "log.h"
 #include "page.h"
 #include "panic.h"
+#include "pci.h"
 #include "process.h"
 #include "sched.h"
 #include "tar.h"
@@ -199,6 +200,7 @@ static void start_init(const struct boot_info *info)
         return;
     }
     init->may_spawn = true;
+    init->may_grant = true;
     LOG_INFO("started %s (%s mode)", init->name,
              init->kernel_mode ? "kernel" : "user");
     struct thread *watcher =
@@ -219,6 +221,7 @@ void kernel_main(const struct boot_info *info, const struct phys_window *phys)
     bool ok = check_initfs(info, phys);
     init_memory(info, phys);
     init_interrupts(info);
+    pci_init();
     sched_init();
     loader_init();
     if (!ok && test_mode) {

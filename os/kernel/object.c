@@ -15,6 +15,7 @@ static const char *const type_names[OBJECT_TYPE_COUNT] = {
     [OBJECT_THREAD] = "thread",   [OBJECT_VMAREA] = "vmarea",
     [OBJECT_CHANNEL] = "channel", [OBJECT_SINK] = "sink",
     [OBJECT_TIMER] = "timer",     [OBJECT_INTERRUPT] = "interrupt",
+    [OBJECT_PCI_DEVICE] = "pci device", [OBJECT_IOPORT] = "ioport",
 };
 
 static bool type_is_valid(enum object_type type)

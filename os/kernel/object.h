@@ -17,6 +17,8 @@ enum object_type {
     OBJECT_SINK,
     OBJECT_TIMER,
     OBJECT_INTERRUPT,
+    OBJECT_PCI_DEVICE,
+    OBJECT_IOPORT,
     OBJECT_TYPE_COUNT,
 };
 

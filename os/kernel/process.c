@@ -3,6 +3,7 @@
 
 #include <ftl/error.h>
 
+#include "arch/x64/gdt.h"
 #include "heap.h"
 #include "lib/string.h"
 #include "log.h"
@@ -154,6 +155,11 @@ void process_thread_reaped(struct process *p, struct thread *t)
 void process_release_memory(struct process *p)
 {
     vm_space_destroy(&p->space);
+    if (p->io_bitmap != NULL) {
+        gdt_io_bitmap_changed(p->io_bitmap);
+        heap_free(p->io_bitmap);
+        p->io_bitmap = NULL;
+    }
     if (p->slot >= 0) {
         slot_free(p->slot);
         p->slot = -1;

@@ -28,6 +28,7 @@ struct process {
     char name[FTL_NAME_MAX];
     bool kernel_mode;
     bool may_spawn; // holds the right to create processes
+    bool may_grant; // holds the right to hand out devices (pci, ioport)
     enum process_state state;
     int exit_status;
     int slot; // kernel-mode slot, -1 for user processes
@@ -36,6 +37,8 @@ struct process {
     struct thread *threads;
     unsigned thread_count;
     struct thread *waiters; // threads in process_wait()
+    uint8_t *io_bitmap;     // I/O permission bitmap of a user process
+                            // with ports (ioport.h); NULL: no ports
 };
 
 // An empty process (no threads). NULL when out of memory or, for kernel

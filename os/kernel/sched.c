@@ -13,6 +13,7 @@
 #include "arch.h"
 #include "arch/x64/asm.h"
 #include "arch/x64/cpu.h"
+#include "arch/x64/gdt.h"
 #include "arch/x64/paging.h"
 #include "clock.h"
 #include "panic.h"
@@ -188,6 +189,7 @@ static void switch_to(struct thread *next)
     switches++;
     if (next->process != NULL) {
         vm_space_activate(&next->process->space);
+        gdt_load_io_bitmap(next->process->io_bitmap);
     } else {
         paging_switch(paging_kernel_root(), 0, false);
     }

@@ -4,6 +4,7 @@
 // an FTL_ERR_* code; nothing a process passes can make them panic.
 #include "syscall.h"
 
+#include "syscall_device.h"
 #include "syscall_ipc.h"
 
 #include <stdbool.h>
@@ -409,6 +410,17 @@ static const struct syscall_entry syscall_table[FTL_SYS_COUNT] = {
     [FTL_SYS_SINK_WAIT] = {HANDLER(sys_sink_wait), false},
     [FTL_SYS_TIMER_CREATE] = {HANDLER(sys_timer_create), false},
     [FTL_SYS_TIMER_SET] = {HANDLER(sys_timer_set), false},
+    [FTL_SYS_PCI_FIND] = {HANDLER(sys_pci_find), false},
+    [FTL_SYS_PCI_INFO] = {HANDLER(sys_pci_info), false},
+    [FTL_SYS_PCI_CONFIG_READ] = {HANDLER(sys_pci_config_read), false},
+    [FTL_SYS_PCI_SET_BUS_MASTER] = {HANDLER(sys_pci_set_bus_master), false},
+    [FTL_SYS_PCI_MAP_BAR] = {HANDLER(sys_pci_map_bar), false},
+    [FTL_SYS_PCI_IOPORT] = {HANDLER(sys_pci_ioport), false},
+    [FTL_SYS_IOPORT_CREATE] = {HANDLER(sys_ioport_create), false},
+    [FTL_SYS_IOPORT_ENABLE] = {HANDLER(sys_ioport_enable), false},
+    [FTL_SYS_DMA_CREATE] = {HANDLER(sys_dma_create), false},
+    [FTL_SYS_INTERRUPT_CREATE] = {HANDLER(sys_interrupt_create), false},
+    [FTL_SYS_INTERRUPT_ACK] = {HANDLER(sys_interrupt_ack), false},
 };
 
 long syscall_dispatch(long number, long a1, long a2, long a3, long a4, long a5)

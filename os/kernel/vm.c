@@ -182,6 +182,9 @@ int vm_map(struct address_space *space, struct vmarea *area, uint64_t offset,
            uint64_t va, uint64_t size, unsigned prot, uint64_t *mapped)
 {
     size = (size + PAGE_MASK) & ~(uint64_t)PAGE_MASK;
+    if (area->kind == VMAREA_DEVICE) {
+        prot |= VM_UNCACHED; // registers, not memory
+    }
     bool automatic = va == 0;
     if (automatic) {
         va = space->next_vmarea;
@@ -319,12 +322,14 @@ void *vm_map_device(paddr_t phys, uint64_t size)
 }
 
 // The physical page behind va for an access of the given kind, made present
-// if it is a demand-zero page; 0 if the mapping forbids the access.
+// if it is a demand-zero page; 0 if the mapping forbids the access or is
+// device memory (which the direct map must not touch).
 static paddr_t page_for_access(struct address_space *space, uint64_t va,
                                bool write)
 {
     struct mapping *m = find_mapping(space, va);
-    if (m == NULL || (write && !(m->prot & VM_WRITE)) || !(m->prot & VM_READ)) {
+    if (m == NULL || (write && !(m->prot & VM_WRITE)) ||
+        !(m->prot & VM_READ) || m->area->kind == VMAREA_DEVICE) {
         return 0;
     }
     uint64_t page_va = va & ~(uint64_t)PAGE_MASK;

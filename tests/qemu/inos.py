@@ -14,9 +14,10 @@ TEST_INITFS = os.path.join(BUILD, "test-initfs.tar")
 SUITE_TIMEOUT_S = 240
 
 
-def run_program(program, suite, mode, arg=None, report_as=None):
+def run_program(program, suite, mode, arg=None, report_as=None, extra=()):
     """Boots `program`.elf in `mode` (user or kernel) with an optional
-    argument; returns the console. Fails unless the suite passed."""
+    argument and extra QEMU arguments (devices); returns the console. Fails
+    unless the suite passed."""
     append = "ftl.test ftl.init=%s.elf ftl.init_mode=%s" % (program, mode)
     if arg:
         append += " ftl.init_arg=%s" % arg
@@ -26,7 +27,8 @@ def run_program(program, suite, mode, arg=None, report_as=None):
                          re.M)
     name = report_as or "%s.%s" % (suite, mode)
     with Guest(name.replace(".", "_"),
-               dict(kernel=KERNEL, initrd=TEST_INITFS, append=append)) as g:
+               dict(kernel=KERNEL, initrd=TEST_INITFS, append=append),
+               extra=extra) as g:
         try:
             match = g.wait_for(summary.pattern, SUITE_TIMEOUT_S)
             status = g.wait_exit(30)

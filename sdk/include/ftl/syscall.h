@@ -53,6 +53,17 @@ enum ftl_syscall_number {
     FTL_SYS_SINK_WAIT = 25,        // (sink, struct ftl_event *, timeout_ns)
     FTL_SYS_TIMER_CREATE = 26,     // () -> timer handle
     FTL_SYS_TIMER_SET = 27,        // (timer, deadline_ns, period_ns) -> 0
+    FTL_SYS_PCI_FIND = 28,         // (vendor, device, index) -> device handle
+    FTL_SYS_PCI_INFO = 29,         // (device, struct ftl_pci_info *) -> 0
+    FTL_SYS_PCI_CONFIG_READ = 30,  // (device, offset, width) -> value
+    FTL_SYS_PCI_SET_BUS_MASTER = 31, // (device, enable) -> 0
+    FTL_SYS_PCI_MAP_BAR = 32,        // (device, bar) -> vmarea handle
+    FTL_SYS_PCI_IOPORT = 33,         // (device, bar) -> ioport handle
+    FTL_SYS_IOPORT_CREATE = 34,      // (base, count) -> ioport handle
+    FTL_SYS_IOPORT_ENABLE = 35,      // (ioport) -> 0
+    FTL_SYS_DMA_CREATE = 36,       // (device, size, uint64_t *phys) -> vmarea
+    FTL_SYS_INTERRUPT_CREATE = 37, // (device, gsi) -> interrupt handle
+    FTL_SYS_INTERRUPT_ACK = 38,    // (interrupt) -> 0
     FTL_SYS_COUNT
 };
 

@@ -127,6 +127,11 @@ static struct ioapic *ioapic_of(unsigned gsi, unsigned *pin)
     return NULL;
 }
 
+unsigned apic_isa_irq_gsi(unsigned irq)
+{
+    return irq < ISA_IRQS ? routing.isa_gsi[irq] : irq;
+}
+
 bool apic_gsi_exists(unsigned gsi)
 {
     unsigned pin;

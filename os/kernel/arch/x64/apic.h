@@ -31,6 +31,8 @@ bool apic_is_x2apic(void);
 // and unmasks it.
 #define APIC_GSI_MAX 64
 bool apic_gsi_exists(unsigned gsi);
+// The GSI an ISA IRQ arrives on (the MADT may override the identity).
+unsigned apic_isa_irq_gsi(unsigned irq);
 void apic_gsi_route(unsigned gsi);
 void apic_gsi_mask(unsigned gsi);
 void apic_gsi_unmask(unsigned gsi);

@@ -27,19 +27,26 @@ struct gdt_pointer {
     uint64_t base;
 } __attribute__((packed));
 
-static struct tss tss;
+// The I/O permission bitmap follows the TSS within its limit; the CPU also
+// reads the byte after the last port's, which must be all ones.
+static struct {
+    struct tss tss;
+    uint8_t io_bitmap[IO_BITMAP_BYTES];
+    uint8_t io_bitmap_end;
+} __attribute__((packed)) tss_area;
+static const uint8_t *io_bitmap_loaded; // NULL: all ports closed
 static uint64_t gdt[8] __attribute__((aligned(16)));
 static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
 
 void gdt_set_kernel_stack(uint64_t top)
 {
-    tss.rsp[0] = top;
+    tss_area.tss.rsp[0] = top;
 }
 
 static void set_tss_descriptor(uint64_t *slot)
 {
-    uint64_t base = (uint64_t)&tss;
-    uint64_t limit = sizeof(tss) - 1;
+    uint64_t base = (uint64_t)&tss_area;
+    uint64_t limit = sizeof(tss_area) - 1;
     slot[0] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
               (0x89ULL << 40) | // present, 64-bit available TSS
               (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
@@ -56,13 +63,35 @@ void gdt_init(void)
     gdt[GDT_USER_CODE / 8] = 0x00affa000000ffff;
     set_tss_descriptor(&gdt[GDT_TSS / 8]);
 
-    memset(&tss, 0, sizeof(tss));
-    tss.iomap_base = sizeof(tss); // no I/O bitmap: ring 3 gets no ports
+    memset(&tss_area.tss, 0, sizeof(tss_area.tss));
+    tss_area.tss.iomap_base = sizeof(tss_area.tss);
+    memset(tss_area.io_bitmap, 0xff, sizeof(tss_area.io_bitmap));
+    tss_area.io_bitmap_end = 0xff;
     for (int i = 0; i < 3; i++) {
-        tss.ist[i] = (uint64_t)&ist_stacks[i][IST_STACK_SIZE];
+        tss_area.tss.ist[i] = (uint64_t)&ist_stacks[i][IST_STACK_SIZE];
     }
 
     struct gdt_pointer pointer = {sizeof(gdt) - 1, (uint64_t)gdt};
     x64_load_gdt(&pointer, GDT_KERNEL_CODE, GDT_KERNEL_DATA);
     x64_load_tss(GDT_TSS);
+}
+
+void gdt_load_io_bitmap(const uint8_t *bitmap)
+{
+    if (bitmap == io_bitmap_loaded) {
+        return;
+    }
+    if (bitmap == NULL) {
+        memset(tss_area.io_bitmap, 0xff, IO_BITMAP_BYTES);
+    } else {
+        memcpy(tss_area.io_bitmap, bitmap, IO_BITMAP_BYTES);
+    }
+    io_bitmap_loaded = bitmap;
+}
+
+void gdt_io_bitmap_changed(const uint8_t *bitmap)
+{
+    if (bitmap == io_bitmap_loaded) {
+        gdt_load_io_bitmap(NULL);
+    }
 }

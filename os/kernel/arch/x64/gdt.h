@@ -23,3 +23,14 @@ void gdt_init(void);
 // The stack the CPU switches to on an interrupt or exception from user mode:
 // the top of the current thread's kernel stack.
 void gdt_set_kernel_stack(uint64_t top);
+
+// I/O permission bitmaps: one bit per port, 0 lets ring 3 use the port.
+#define IO_BITMAP_BYTES (65536 / 8)
+
+// Makes `bitmap` (IO_BITMAP_BYTES, or NULL: no ports) the one ring 3 runs
+// with. It is copied into the TSS, only when it is not the one there.
+void gdt_load_io_bitmap(const uint8_t *bitmap);
+
+// `bitmap` changed or is about to be freed: the TSS's copy is dropped (no
+// ports) if it came from it, so the next load copies afresh.
+void gdt_io_bitmap_changed(const uint8_t *bitmap);

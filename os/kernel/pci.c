@@ -196,7 +196,11 @@ struct pci_function *pci_find(uint16_t vendor, uint16_t device,
 
 static void pci_device_destroy(struct object *object)
 {
-    heap_free(object);
+    struct pci_device *d = (struct pci_device *)object;
+    if (d->bus_master) {
+        pci_command_set(d->function, PCI_COMMAND_BUS_MASTER, false);
+    }
+    heap_free(d);
 }
 
 struct pci_device *pci_device_create(struct pci_function *f)
@@ -205,6 +209,7 @@ struct pci_device *pci_device_create(struct pci_function *f)
     if (device != NULL) {
         object_init(&device->object, OBJECT_PCI_DEVICE, pci_device_destroy);
         device->function = f;
+        device->bus_master = false;
     }
     return device;
 }
@@ -223,4 +228,10 @@ void pci_command_set(const struct pci_function *f, uint16_t bits, bool on)
     uint32_t command = read32(&f->info, PCI_COMMAND) & 0xffff;
     command = on ? command | bits : command & ~(uint32_t)bits;
     write32(&f->info, PCI_COMMAND, command);
+}
+
+void pci_device_set_bus_master(struct pci_device *d, bool on)
+{
+    pci_command_set(d->function, PCI_COMMAND_BUS_MASTER, on);
+    d->bus_master = on;
 }

@@ -25,6 +25,7 @@ struct pci_function {
 struct pci_device {
     struct object object;
     struct pci_function *function;
+    bool bus_master; // this handle's holder turned bus mastering on
 };
 
 // Walks the buses from bus 0 through PCI-to-PCI bridges, sizes every BAR
@@ -37,7 +38,9 @@ struct pci_function *pci_find(uint16_t vendor, uint16_t device,
                               unsigned index);
 
 // A new device object for f (one reference, the caller's), or NULL when
-// out of memory.
+// out of memory. When the object goes (its driver closed it or died), bus
+// mastering it turned on goes off: the device must not write into memory
+// that the driver's death has freed.
 struct pci_device *pci_device_create(struct pci_function *f);
 
 // `width` bytes (1, 2, 4) of f's configuration space at `offset`, which
@@ -47,3 +50,6 @@ uint32_t pci_config_read(const struct pci_function *f, unsigned offset,
 
 // Sets or clears `bits` of f's command register.
 void pci_command_set(const struct pci_function *f, uint16_t bits, bool on);
+
+// Turns bus mastering on or off for d's function, remembering who did.
+void pci_device_set_bus_master(struct pci_device *d, bool on);

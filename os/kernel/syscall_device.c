@@ -113,15 +113,16 @@ long sys_pci_config_read(uint64_t h, uint64_t offset, uint64_t width)
 
 long sys_pci_set_bus_master(uint64_t h, uint64_t enable)
 {
-    struct pci_function *f;
-    int err = lookup_device(h, FTL_RIGHT_MANAGE, &f);
+    struct object *o;
+    int err = handle_lookup(&current_process()->handles, (handle_t)h,
+                            OBJECT_PCI_DEVICE, FTL_RIGHT_MANAGE, &o);
     if (err < 0) {
         return err;
     }
     if (enable > 1) {
         return FTL_ERR_INVALID_ARG;
     }
-    pci_command_set(f, PCI_COMMAND_BUS_MASTER, enable);
+    pci_device_set_bus_master((struct pci_device *)o, enable);
     return 0;
 }
 

@@ -9,6 +9,8 @@
 //               edu liveness register; arg0 of the reply is what reads back
 //   PROBE_FIND: looks the edu device up (a driver may not: the reply is
 //               the error)
+//   PROBE_BUS_MASTER: turns bus mastering on for the device handle and
+//               replies with the PCI command register, then exits
 #include <stdint.h>
 
 #include <ftl/channel.h>
@@ -22,6 +24,8 @@
 
 #include "device_probe.h"
 #include "edu.h"
+
+#define PCI_COMMAND 0x04
 
 static void reply(ftl_handle_t channel, const struct ftl_msg *req, long result,
                   const void *body, uint32_t len)
@@ -92,6 +96,11 @@ int main(void)
         break;
     case PROBE_EDU:
         probe_edu(channel, &req);
+        break;
+    case PROBE_BUS_MASTER:
+        ftl_pci_set_bus_master(req.handle, 1);
+        reply(channel, &req, ftl_pci_config_read(req.handle, PCI_COMMAND, 2),
+              NULL, 0);
         break;
     case PROBE_FIND:
         reply(channel, &req, ftl_pci_find(EDU_VENDOR, EDU_DEVICE, 0), NULL, 0);

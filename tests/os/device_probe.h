@@ -5,4 +5,5 @@ enum probe_command {
     PROBE_MAC = 1,
     PROBE_EDU = 2,
     PROBE_FIND = 3,
+    PROBE_BUS_MASTER = 4,
 };

@@ -30,6 +30,8 @@
 #define VIRTIO_NET_LEGACY 0x1000
 #define VIRTIO_LEGACY_MAC 20 // offset of the MAC in the legacy I/O BAR
 #define PCI_CLASS_NET 0x02
+#define PCI_COMMAND 0x04
+#define PCI_COMMAND_BUS_MASTER 0x4
 
 static char expected_mac[18]; // "52:54:00:12:34:56", from the host
 
@@ -359,6 +361,26 @@ static bool device_handle_moves_to_a_driver(void)
     return true;
 }
 
+static bool bus_mastering_ends_with_the_driver(void)
+{
+    ftl_handle_t edu = find_edu();
+    ftl_handle_t for_driver = ftl_pci_find(EDU_VENDOR, EDU_DEVICE, 0);
+    struct ftl_msg reply;
+    long status;
+    run_probe(FTL_ISOLATION_USER, PROBE_BUS_MASTER, 0, for_driver, &reply,
+              NULL, 0, &status);
+    EXPECT(reply.type == FTL_MSG_GETATTR_REPLY &&
+               (reply.arg0 & PCI_COMMAND_BUS_MASTER),
+           "on while the driver ran: command %llx",
+           (unsigned long long)reply.arg0);
+    EXPECT(status == 0, "driver exited: %ld", status);
+    EXPECT(!(ftl_pci_config_read(edu, PCI_COMMAND, 2) &
+             PCI_COMMAND_BUS_MASTER),
+           "off once it is gone");
+    ftl_handle_close(edu);
+    return true;
+}
+
 static bool drivers_cannot_find_devices_themselves(void)
 {
     struct ftl_msg reply;
@@ -448,6 +470,7 @@ static const struct test tests[] = {
     TEST(granted_io_ports_reach_the_device),
     TEST(ports_outside_the_grant_kill_a_user_driver),
     TEST(device_handle_moves_to_a_driver),
+    TEST(bus_mastering_ends_with_the_driver),
     TEST(drivers_cannot_find_devices_themselves),
     TEST(bad_device_arguments_give_errors),
     TEST(device_objects_leave_no_leak),

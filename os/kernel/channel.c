@@ -7,7 +7,47 @@
 #include <ftl/error.h>
 
 #include "heap.h"
+#include "lib/string.h"
 #include "process.h"
+
+// Messages in flight come from this pool while it lasts (queues are short:
+// a request and its reply is the common case), then from the heap. Static,
+// so it does not count as heap in use and leak checks stay exact.
+#define MESSAGE_POOL_SIZE 256
+
+static struct message pool[MESSAGE_POOL_SIZE];
+static struct message *pool_free;
+static bool pool_ready;
+
+static bool is_pooled(const struct message *msg)
+{
+    return msg >= pool && msg < pool + MESSAGE_POOL_SIZE;
+}
+
+struct message *message_alloc(uint32_t body_len)
+{
+    if (!pool_ready) {
+        for (unsigned i = 0; i < MESSAGE_POOL_SIZE; i++) {
+            pool[i].next = pool_free;
+            pool_free = &pool[i];
+        }
+        pool_ready = true;
+    }
+    struct message *msg = pool_free;
+    if (msg != NULL) {
+        pool_free = msg->next;
+        memset(msg, 0, offsetof(struct message, inline_body));
+    } else if ((msg = heap_alloc(sizeof(*msg))) == NULL) {
+        return NULL;
+    }
+    msg->body = msg->inline_body;
+    if (body_len > MESSAGE_INLINE_BODY &&
+        (msg->body = heap_alloc(body_len)) == NULL) {
+        message_free(msg);
+        return NULL;
+    }
+    return msg;
+}
 
 void message_free(struct message *msg)
 {
@@ -17,8 +57,15 @@ void message_free(struct message *msg)
     if (msg->lender != NULL) {
         object_put(&msg->lender->object);
     }
-    heap_free(msg->body);
-    heap_free(msg);
+    if (msg->body != msg->inline_body) {
+        heap_free(msg->body);
+    }
+    if (is_pooled(msg)) {
+        msg->next = pool_free;
+        pool_free = msg;
+    } else {
+        heap_free(msg);
+    }
 }
 
 static void loan_free(struct loan *loan)

@@ -18,13 +18,17 @@
 
 struct process;
 
+// Bodies up to this size live inside the message itself.
+#define MESSAGE_INLINE_BODY 64
+
 struct message {
     struct ftl_msg header; // header.handle unused inside the kernel
     struct object *moved;  // the handle's object, or NULL
     uint32_t moved_rights;
     struct process *lender; // READ/WRITE with a loan: the caller
-    uint8_t *body;          // header.body_len bytes, heap
+    uint8_t *body;          // header.body_len bytes: inline_body or heap
     struct message *next;
+    uint8_t inline_body[MESSAGE_INLINE_BODY];
 };
 
 struct loan {
@@ -64,6 +68,11 @@ struct message *channel_peek(struct channel_end *end);
 struct message *channel_take(struct channel_end *end, bool keep_loan);
 
 void message_free(struct message *msg);
+
+// A zeroed message with room for a body of body_len bytes (msg->body), or
+// NULL when out of memory. Messages come from a fixed pool first, so the
+// common small message costs no heap allocation.
+struct message *message_alloc(uint32_t body_len);
 
 // The loan for request id received on end, or NULL.
 struct loan *channel_find_loan(struct channel_end *end, uint64_t id);

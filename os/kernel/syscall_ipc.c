@@ -97,16 +97,13 @@ static int message_build(const struct ftl_msg *header, uint64_t ubody,
             return FTL_ERR_INVALID_ARG;
         }
     }
-    struct message *msg = heap_alloc(sizeof(*msg));
+    struct message *msg = message_alloc(header->body_len);
     if (msg == NULL) {
         return FTL_ERR_NO_MEMORY;
     }
     msg->header = *header;
     if (header->body_len > 0) {
-        msg->body = heap_alloc(header->body_len);
-        int err = msg->body == NULL
-                      ? FTL_ERR_NO_MEMORY
-                      : copy_from_process(msg->body, ubody, header->body_len);
+        int err = copy_from_process(msg->body, ubody, header->body_len);
         if (err < 0) {
             message_free(msg);
             return err;

@@ -81,7 +81,8 @@ int vm_space_init(struct address_space *space, bool kernel_mode, uint64_t start,
                   uint64_t end);
 
 // Removes every mapping (dropping the vmarea references) and frees the page
-// tables. The space must not be the current one unless it is kernel mode.
+// tables. No thread of a user space may be running (its tables may still be
+// loaded under a kernel thread: see paging_destroy).
 void vm_space_destroy(struct address_space *space);
 
 // Maps `size` bytes of area from `offset` at `va` (0: the next free place in

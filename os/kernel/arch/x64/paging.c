@@ -168,7 +168,12 @@ static void free_table(paddr_t table, int level)
 
 void paging_destroy(paddr_t root)
 {
-    ASSERT(root != kernel_root && root != (x64_read_cr3() & PTE_ADDRESS));
+    ASSERT(root != kernel_root);
+    if (root == (x64_read_cr3() & PTE_ADDRESS)) {
+        // A kernel thread or kernel-mode process still runs on these tables
+        // (see switch_to in sched.c): move it to the kernel's own first.
+        x64_write_cr3(kernel_root);
+    }
     uint64_t *entries = table_of(root);
     for (unsigned i = 0; i < ENTRIES / 2; i++) {
         if (entries[i] & PTE_PRESENT) {

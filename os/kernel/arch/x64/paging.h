@@ -22,7 +22,9 @@ paddr_t paging_kernel_root(void);
 paddr_t paging_create(void);
 
 // Frees the lower half's tables and the root. Leaf pages belong to vmareas
-// and are not freed here. The space must not be the current one.
+// and are not freed here. No thread of the space may be running; if a
+// kernel thread still runs on its tables (lazy TLB), the kernel's are
+// loaded first.
 void paging_destroy(paddr_t root);
 
 // Maps one 4 KiB page. Allocates intermediate tables. Returns 0 or

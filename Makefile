@@ -58,6 +58,7 @@ KERNEL_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pic -fno-pie \
                  -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
                  -fno-stack-protector -fno-omit-frame-pointer \
                  -fno-asynchronous-unwind-tables \
+                 -fno-tree-loop-distribute-patterns \
                  $(WARNINGS) -Ios/kernel -Isdk/include \
                  -DFTL_VERSION='"$(VERSION)"' -MMD -MP
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 \

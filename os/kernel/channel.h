@@ -69,8 +69,9 @@ struct message *channel_take(struct channel_end *end, bool keep_loan);
 
 void message_free(struct message *msg);
 
-// A zeroed message with room for a body of body_len bytes (msg->body), or
-// NULL when out of memory. Messages come from a fixed pool first, so the
+// A message with room for a body of body_len bytes (msg->body), or NULL
+// when out of memory. Its header is the caller's to fill; the rest is
+// empty (no handle, no lender). Messages come from a fixed pool first, so the
 // common small message costs no heap allocation.
 struct message *message_alloc(uint32_t body_len);
 

@@ -13,6 +13,7 @@
 #include "arch.h"
 #include "arch/x64/asm.h"
 #include "arch/x64/cpu.h"
+#include "arch/x64/fpu.h"
 #include "arch/x64/gdt.h"
 #include "arch/x64/paging.h"
 #include "clock.h"
@@ -174,7 +175,31 @@ static void reap_zombies(void)
     }
 }
 
-static void switch_to(struct thread *next)
+// Moves prev's FPU state out and next's in. Kernel threads use no FPU
+// (the kernel is built without it) and leave the registers alone.
+static void switch_fpu(struct thread *prev, struct thread *next,
+                       bool interrupted)
+{
+    if (prev->process != NULL && prev->state != THREAD_DEAD) {
+        prev->fpu_live = interrupted;
+        if (interrupted) {
+            x64_fxsave(prev->fpu);
+        } else {
+            x64_fpu_save_control(prev->fpu);
+        }
+    }
+    if (next->process != NULL) {
+        if (next->fpu_live) {
+            x64_fxrstor(next->fpu);
+        } else {
+            x64_fpu_reset(next->fpu);
+        }
+    }
+}
+
+// `interrupted`: the current thread is being preempted by an interrupt
+// rather than giving up the CPU inside a system call.
+static void switch_to(struct thread *next, bool interrupted)
 {
     struct cpu *cpu = cpu_current();
     struct thread *prev = cpu->current;
@@ -200,15 +225,14 @@ static void switch_to(struct thread *next)
     if (next->kernel_stack_top != 0) {
         cpu_set_kernel_stack(next->kernel_stack_top);
     }
-    x64_fxsave(prev->fpu);
-    x64_fxrstor(next->fpu);
+    switch_fpu(prev, next, interrupted);
     x64_switch(&prev->saved_rsp, next->saved_rsp);
     // Running as prev again, on its stack.
     reap_zombies();
 }
 
 // Gives up the CPU; the caller has set the current thread's state.
-static void schedule(void)
+static void schedule(bool interrupted)
 {
     resched_pending = false;
     struct thread *current = sched_current();
@@ -216,7 +240,7 @@ static void schedule(void)
         current->state = THREAD_READY;
         queue_push(current);
     }
-    switch_to(queue_pop_highest());
+    switch_to(queue_pop_highest(), interrupted);
 }
 
 void sched_ready(struct thread *t)
@@ -232,18 +256,18 @@ void sched_ready(struct thread *t)
     arm_timer();
 }
 
-void sched_preempt_point(void)
+void sched_preempt_point(bool interrupted)
 {
     if (resched_pending) {
         resched_pending = false;
-        schedule();
+        schedule(interrupted);
     }
 }
 
 void sched_yield(void)
 {
     uint64_t flags = arch_interrupts_save();
-    schedule();
+    schedule(false);
     arch_interrupts_restore(flags);
 }
 
@@ -256,7 +280,7 @@ long sched_block(uint64_t deadline_ns)
         current->wake_at = deadline_ns;
         sleepers_insert(current);
     }
-    schedule();
+    schedule(false);
     return current->wait_result;
 }
 
@@ -295,7 +319,7 @@ void sched_exit_current(void)
     wait_list_remove(current);
     current->run_next = zombies;
     zombies = current;
-    schedule();
+    schedule(false);
     panic("a dead thread was scheduled");
 }
 
@@ -318,7 +342,7 @@ void sched_timer_interrupt(void)
     if (ready >= 0 &&
         (current == cpu_current()->idle ||
          (unsigned)ready > current->priority || now >= slice_end)) {
-        schedule();
+        schedule(true);
     } else {
         arm_timer();
     }
@@ -348,6 +372,6 @@ void sched_start(void)
     static struct thread boot; // the boot context, abandoned here
     cpu_current()->current = &boot;
     boot.state = THREAD_DEAD;
-    switch_to(queue_pop_highest());
+    switch_to(queue_pop_highest(), false);
     panic("returned to the boot context");
 }

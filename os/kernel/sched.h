@@ -4,6 +4,7 @@
 // there is one CPU.
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "thread.h"
@@ -27,8 +28,10 @@ struct thread *sched_current(void);
 void sched_ready(struct thread *t);
 
 // Switches if sched_ready() asked for it. Called where the kernel holds no
-// state in flight: at the end of a system call and of an interrupt.
-void sched_preempt_point(void);
+// state in flight: at the end of a system call and of an interrupt
+// (`interrupted`: the thread did not call in, so all its FPU state must be
+// kept).
+void sched_preempt_point(bool interrupted);
 
 // Gives the CPU to the next ready thread of the same or higher priority.
 void sched_yield(void);

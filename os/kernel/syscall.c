@@ -443,7 +443,7 @@ long syscall_call_from_kernel_mode(long number, long a1, long a2, long a3,
     }
     uint64_t flags = arch_interrupts_save();
     long result = entry->handler(a1, a2, a3, a4, a5);
-    sched_preempt_point();
+    sched_preempt_point(false);
     arch_interrupts_restore(flags);
     return result;
 }
@@ -455,5 +455,5 @@ void x64_handle_syscall(struct trap_frame *frame)
     frame->rax = (uint64_t)syscall_dispatch((long)frame->rax, (long)frame->rdi,
                                             (long)frame->rsi, (long)frame->rdx,
                                             (long)frame->r10, (long)frame->r8);
-    sched_preempt_point();
+    sched_preempt_point(false);
 }

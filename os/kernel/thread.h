@@ -48,7 +48,12 @@ struct thread {
     struct thread *sleep_next;
     long wait_result; // set by whoever wakes it
 
-    uint8_t fpu[512] __attribute__((aligned(16))); // fxsave area
+    // FPU and SSE state in FXSAVE layout. fpu_live: the thread was
+    // interrupted and all 512 bytes must come back; otherwise it stopped
+    // inside a system call and only the control words in it count (see
+    // arch/x64/fpu.S).
+    uint8_t fpu[512] __attribute__((aligned(16)));
+    bool fpu_live;
 };
 
 // A thread of process p starting at entry(arg) with stack pointer

@@ -17,6 +17,7 @@
 #include <ftl/vmarea.h>
 
 #include "compute.h"
+#include "fpu_worker.h"
 #include "suite.h"
 
 #define SECOND_NS 1000000000ULL
@@ -63,6 +64,54 @@ static bool processes_in_both_modes_preempt_each_other(void)
     }
     uint64_t elapsed_ms = (ftl_clock_ns() - start) / 1000000;
     EXPECT(elapsed_ms >= 300, "all done in %lu ms", (unsigned long)elapsed_ms);
+    return true;
+}
+
+// Workers in both modes compute with SSE registers at the same time, so
+// the timer takes each off the CPU many times mid-computation.
+static bool fpu_state_survives_preemption(void)
+{
+    static const double seeds[] = {1.5, 2.25, 3.125, 4.0625};
+    static const uint32_t modes[] = {FTL_ISOLATION_USER, FTL_ISOLATION_USER,
+                                     FTL_ISOLATION_KERNEL,
+                                     FTL_ISOLATION_KERNEL};
+    ftl_handle_t workers[4];
+    for (int i = 0; i < 4; i++) {
+        char seed[16], expected[24];
+        snprintf(seed, sizeof(seed), "%g", seeds[i]);
+        snprintf(expected, sizeof(expected), "%llx",
+                 (unsigned long long)fpu_work(seeds[i]));
+        const char *argv[] = {"fpu_worker.elf", "compute", seed, expected,
+                              NULL};
+        workers[i] = ftl_process_spawn("fpu_worker.elf", modes[i], argv);
+        EXPECT(workers[i] > 0, "spawn gave %d", workers[i]);
+    }
+    for (int i = 0; i < 4; i++) {
+        long status = ftl_process_wait(workers[i], 60 * SECOND_NS);
+        ftl_handle_close(workers[i]);
+        EXPECT(status == 0, "%s-mode worker %d: status %ld",
+               isolation_name(modes[i]), i, status);
+    }
+    return true;
+}
+
+// A process that stops inside a system call gets its SSE registers back
+// cleared, not holding whatever the previous process left there.
+static bool fpu_registers_do_not_leak_between_processes(void)
+{
+    const char *secret_argv[] = {"fpu_worker.elf", "secret", "300", NULL};
+    const char *spy_argv[] = {"fpu_worker.elf", "spy", "300", NULL};
+    ftl_handle_t secret =
+        ftl_process_spawn("fpu_worker.elf", FTL_ISOLATION_USER, secret_argv);
+    ftl_handle_t spy =
+        ftl_process_spawn("fpu_worker.elf", FTL_ISOLATION_USER, spy_argv);
+    EXPECT(secret > 0 && spy > 0, "spawned %d and %d", secret, spy);
+    long spy_status = ftl_process_wait(spy, 60 * SECOND_NS);
+    long secret_status = ftl_process_wait(secret, 60 * SECOND_NS);
+    ftl_handle_close(spy);
+    ftl_handle_close(secret);
+    EXPECT(secret_status == 0, "secret keeper status %ld", secret_status);
+    EXPECT(spy_status == 0, "the spy saw the secret (status %ld)", spy_status);
     return true;
 }
 
@@ -289,6 +338,8 @@ static const struct test tests[] = {
     TEST(arguments_reach_main),
     TEST(same_binary_gives_same_result_in_both_modes),
     TEST(processes_in_both_modes_preempt_each_other),
+    TEST(fpu_state_survives_preemption),
+    TEST(fpu_registers_do_not_leak_between_processes),
     TEST(user_faults_kill_only_the_faulting_process),
     TEST(kernel_mode_faults_kill_only_the_faulting_process),
     TEST(bad_arguments_give_errors),

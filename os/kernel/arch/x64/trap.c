@@ -212,7 +212,7 @@ void x64_handle_trap(struct trap_frame *f)
         apic_gsi_mask(gsi);
         apic_eoi();
         interrupt_raise(gsi);
-        sched_preempt_point();
+        sched_preempt_point(true);
     } else {
         apic_eoi();
         LOG_WARN("unexpected interrupt vector %lu", f->vector);

@@ -14,6 +14,10 @@ x64_usercopy_start:
     .global x64_copy_checked
 x64_copy_checked:
     mov %rdx, %rcx
+    shr $3, %rcx
+    rep movsq               // eight bytes a step, then the rest
+    mov %rdx, %rcx
+    and $7, %rcx
     rep movsb
     xor %eax, %eax
     ret

@@ -2,11 +2,14 @@
 // timers kept in user memory on a deadline-sorted list that sets the sink
 // wait's time-out, so timers cost no kernel objects.
 //
-// Safe removal during dispatch rests on the sink cookie: it names a slot of
-// the watch table and the slot's generation. Removing a handle frees its
-// slot and bumps the generation, so an event fetched for it (or for an
-// older user of the slot) no longer matches and is dropped. Nothing keeps
-// a pointer into the table across a callback, which may grow it.
+// Removal during dispatch is safe because one event is fetched per wait
+// and removing a handle takes it out of the sink at once: no event of it
+// can be in hand afterwards. The sink cookie still names both a slot of
+// the watch table and the slot's generation, bumped when the slot is
+// freed, so that a stale event would be dropped rather than reach the
+// slot's next user (which matters once events are fetched in batches).
+// Nothing keeps a pointer into the table across a callback, which may grow
+// it.
 #include <ftl/loop.h>
 
 #include <stdbool.h>
@@ -207,7 +210,7 @@ static void dispatch_event(struct ftl_loop *loop, const struct ftl_event *event)
     }
     struct watch *w = &loop->watches[slot];
     if (w->fn == NULL || w->generation != generation) {
-        return; // removed after the event was fetched
+        return; // a handle removed since (see the top of the file)
     }
     w->fn(loop, event, w->arg);
 }

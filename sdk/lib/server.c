@@ -5,7 +5,8 @@
 // A served channel is reference counted: the loop's watch holds one
 // reference and each pending request another, so a request completed after
 // its caller went away still finds its channel (its reply just fails), and
-// on_close runs only when nothing refers to the channel any more.
+// on_close runs only when nothing refers to the channel any more. The
+// server lists its open channels so that ftl_server_destroy can end them.
 #include <ftl/server.h>
 
 #include <stdbool.h>
@@ -20,10 +21,13 @@ struct ftl_server {
     struct ftl_loop *loop;
     const struct ftl_server_ops *ops;
     void *data;
+    struct served_channel *channels; // every one still open
+    unsigned pending;                // requests not completed yet
     char body[FTL_MSG_BODY_MAX + 1]; // the request being received, + NUL
 };
 
 struct served_channel {
+    struct served_channel *next, *prev;
     struct ftl_server *server;
     ftl_handle_t handle;
     void *context;
@@ -39,7 +43,7 @@ struct ftl_server *ftl_server_create(struct ftl_loop *loop,
                                      const struct ftl_server_ops *ops,
                                      void *data)
 {
-    struct ftl_server *server = malloc(sizeof(*server));
+    struct ftl_server *server = calloc(1, sizeof(*server));
     if (server != NULL) {
         server->loop = loop;
         server->ops = ops;
@@ -60,11 +64,33 @@ static void channel_put(struct served_channel *channel)
     }
     struct ftl_server *server = channel->server;
     ftl_handle_close(channel->handle);
+    if (channel->prev != NULL) {
+        channel->prev->next = channel->next;
+    } else {
+        server->channels = channel->next;
+    }
+    if (channel->next != NULL) {
+        channel->next->prev = channel->prev;
+    }
     void *context = channel->context;
     free(channel);
     if (server->ops->on_close != NULL) {
         server->ops->on_close(server, context);
     }
+}
+
+int ftl_server_destroy(struct ftl_server *server)
+{
+    if (server->pending > 0) {
+        return FTL_ERR_BUSY;
+    }
+    while (server->channels != NULL) {
+        struct served_channel *channel = server->channels;
+        ftl_loop_remove(server->loop, channel->handle);
+        channel_put(channel); // the watch's reference, the only one left
+    }
+    free(server);
+    return 0;
 }
 
 // Sends the reply of req (whose id it repeats) and frees req.
@@ -73,6 +99,7 @@ static int request_complete(struct ftl_request *req, struct ftl_msg *reply,
 {
     reply->id = req->msg.id;
     int err = ftl_channel_send(req->channel->handle, reply, body);
+    req->channel->server->pending--;
     channel_put(req->channel);
     free(req);
     return err;
@@ -277,6 +304,7 @@ static void receive(struct served_channel *channel)
     req->channel = channel;
     req->msg = msg;
     channel->refs++;
+    server->pending++;
     server->body[len] = '\0';
     dispatch(req, server->body, (size_t)len);
 }
@@ -305,6 +333,12 @@ int ftl_server_serve(struct ftl_server *server, ftl_handle_t handle,
     int err = ftl_loop_add(server->loop, handle, on_channel_event, channel);
     if (err < 0) {
         free(channel);
+        return err;
     }
-    return err;
+    channel->next = server->channels;
+    if (channel->next != NULL) {
+        channel->next->prev = channel;
+    }
+    server->channels = channel;
+    return 0;
 }

@@ -77,6 +77,11 @@ struct ftl_server *ftl_server_create(struct ftl_loop *loop,
                                      const struct ftl_server_ops *ops,
                                      void *data);
 
+// Stops serving: every served channel is closed (on_close runs for each)
+// and the server is freed. FTL_ERR_BUSY, and nothing happens, while a
+// request is still to be completed. Not from inside a handler.
+int ftl_server_destroy(struct ftl_server *server);
+
 // The data given to ftl_server_create.
 void *ftl_server_data(const struct ftl_server *server);
 

@@ -10,6 +10,7 @@
 #   make bench      run the benchmarks; prints "bench: NAME VALUE UNIT" lines
 #   make deps       fetch and build third-party sources (cached in ~/.cache/ftl)
 #   make sdk        build what a service links (libftl, picolibc); see sdk/mk/
+#   make docs       the SDK API reference (Doxygen) in build/docs/sdk/html/
 #   make clean      remove build/ and dist/
 #   make compile_commands.json   for editors (clangd)
 #   make format     clang-format every C file
@@ -31,7 +32,7 @@ Q := @
 say = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-PUBLIC_TARGETS := all run test bench deps sdk
+PUBLIC_TARGETS := all run test bench deps sdk docs
 
 .PHONY: $(PUBLIC_TARGETS) clean format compile_commands.json setup
 $(PUBLIC_TARGETS): setup
@@ -222,8 +223,14 @@ $(foreach t,$(unit-tests),$(eval $(call unit_test_rule,$(t))))
 # ---------------------------------------------------------------------------
 # Public targets, after setup
 
-.PHONY: do-all do-run do-test do-bench do-sdk
+.PHONY: do-all do-run do-test do-bench do-sdk do-docs
 do-sdk: do-deps $(LIBFTL)
+
+do-docs:
+	$(call say,DOXYGEN,build/docs/sdk/html/index.html)
+	$(Q)mkdir -p $(BUILD)/docs/sdk && doxygen docs/sdk/Doxyfile
+	$(Q)if [ -s $(BUILD)/docs/sdk/warnings.log ]; then \
+	    cat $(BUILD)/docs/sdk/warnings.log; fi
 
 do-all: do-deps $(KERNEL_ELF) $(INITFS) $(TEST_INITFS) $(ISO) $(UNIT_BINS)
 

@@ -234,10 +234,12 @@ do-docs:
 
 do-all: do-deps $(KERNEL_ELF) $(INITFS) $(TEST_INITFS) $(ISO) $(UNIT_BINS)
 
-# Until the supervisor exists (issue 6), the first process is apps/hello.
+# Until the supervisor exists (issue 6), the first process is apps/hello,
+# or the app named by INIT (make run INIT=ping.elf).
+INIT ?= hello.elf
 do-run: $(KERNEL_ELF) $(INITFS)
 	$(Q)python3 scripts/ftlqemu.py run --kernel $(KERNEL_ELF) \
-	    --initrd $(INITFS) --append "ftl.init=hello.elf"
+	    --initrd $(INITFS) --append "ftl.init=$(INIT)"
 
 do-test: do-all
 	$(Q)tests/run-all.sh

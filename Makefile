@@ -22,15 +22,7 @@ SHELL := /bin/bash
 
 VERSION := $(shell cat VERSION)
 BUILD := build
-V ?= 0
-
-ifeq ($(V),1)
-Q :=
-say :=
-else
-Q := @
-say = @printf '  %-8s %s\n' "$(1)" "$(2)";
-endif
+include sdk/mk/verbosity.mk
 
 PUBLIC_TARGETS := all run test bench deps sdk docs
 

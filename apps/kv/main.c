@@ -62,8 +62,8 @@ static void on_read(struct ftl_request *req, uint64_t offset, size_t len)
     ftl_request_reply_data(req, data, len);
 }
 
-static void on_write(struct ftl_request *req, uint64_t offset,
-                     const void *data, size_t len)
+static void on_write(struct ftl_request *req, uint64_t offset, const void *data,
+                     size_t len)
 {
     if (key_of(req) == NULL) {
         ftl_request_fail(req, FTL_ERR_NOT_SUPPORTED);

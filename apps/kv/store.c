@@ -47,8 +47,8 @@ size_t kv_entry_size(const struct kv_entry *entry)
     return entry->size;
 }
 
-size_t kv_entry_read(const struct kv_entry *entry, uint64_t offset,
-                     size_t len, const void **data)
+size_t kv_entry_read(const struct kv_entry *entry, uint64_t offset, size_t len,
+                     const void **data)
 {
     if (offset >= entry->size) {
         *data = entry->value;

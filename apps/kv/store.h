@@ -21,8 +21,8 @@ size_t kv_entry_size(const struct kv_entry *entry);
 
 // Up to len bytes of the value from offset: sets *data and returns the
 // count (0 at or past the end).
-size_t kv_entry_read(const struct kv_entry *entry, uint64_t offset,
-                     size_t len, const void **data);
+size_t kv_entry_read(const struct kv_entry *entry, uint64_t offset, size_t len,
+                     const void **data);
 
 // Writes len bytes at offset, growing the value (a gap reads as zeros).
 // Returns 0, FTL_ERR_TOO_LARGE (past KV_VALUE_MAX) or FTL_ERR_NO_MEMORY.

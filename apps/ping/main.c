@@ -46,8 +46,8 @@ static void on_pong(const struct ftl_result *result, void *arg)
         ftl_loop_stop(ping->loop, 1);
         return;
     }
-    printf("pong %d: %zu bytes back in %lu us\n", ping->sent,
-           result->body_len, (unsigned long)us);
+    printf("pong %d: %zu bytes back in %lu us\n", ping->sent, result->body_len,
+           (unsigned long)us);
     if (ping->sent == ping->count) {
         ftl_loop_stop(ping->loop, 0);
         return;
@@ -62,8 +62,8 @@ static void send_ping(struct ftl_loop *loop, struct ftl_loop_timer *timer,
     (void)timer;
     struct ping *ping = arg;
     ping->sent++;
-    int len = snprintf(ping->message, sizeof(ping->message), "ping %d",
-                       ping->sent);
+    int len =
+        snprintf(ping->message, sizeof(ping->message), "ping %d", ping->sent);
     ping->sent_at_ns = ftl_clock_ns();
     int err = ftl_client_write(ping->pong, 0, ping->message, (size_t)len,
                                on_pong, ping);
@@ -121,7 +121,7 @@ int main(int argc, char **argv)
     }
     ftl_loop_timer_start(ping.loop, &ping.timer, 0, 0, send_ping, &ping);
     int status = ftl_loop_run(ping.loop);
-    printf("%d of %d pings answered\n", status == 0 ? ping.count : ping.sent - 1,
-           ping.count);
+    printf("%d of %d pings answered\n",
+           status == 0 ? ping.count : ping.sent - 1, ping.count);
     return status == 0 ? 0 : 1;
 }

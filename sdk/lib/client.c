@@ -221,8 +221,8 @@ int ftl_client_write(struct ftl_client *client, uint64_t offset,
 
 // Runs a call's callback with the client kept alive across it. Returns
 // false if the callback destroyed the client (which is then freed).
-static bool run_callback(struct ftl_client *client, ftl_client_fn fn,
-                         void *arg, const struct ftl_result *result)
+static bool run_callback(struct ftl_client *client, ftl_client_fn fn, void *arg,
+                         const struct ftl_result *result)
 {
     client->running++;
     fn(result, arg);
@@ -255,14 +255,13 @@ static void receive_reply(struct ftl_client *client,
         ftl_channel_discard(client->channel); // not a reply to a call of ours
         return;
     }
-    bool into_buffer = call->read_buffer != NULL &&
-                       event->msg.type == FTL_MSG_READ_REPLY;
+    bool into_buffer =
+        call->read_buffer != NULL && event->msg.type == FTL_MSG_READ_REPLY;
     struct ftl_msg reply;
-    long len = into_buffer
-                   ? ftl_channel_recv(client->channel, &reply,
-                                      call->read_buffer, call->read_len)
-                   : ftl_channel_recv(client->channel, &reply, client->body,
-                                      FTL_MSG_BODY_MAX);
+    long len = into_buffer ? ftl_channel_recv(client->channel, &reply,
+                                              call->read_buffer, call->read_len)
+                           : ftl_channel_recv(client->channel, &reply,
+                                              client->body, FTL_MSG_BODY_MAX);
     struct ftl_result result = {.body = ""};
     if (len < 0) {
         ftl_channel_discard(client->channel); // too large, or no handle room

@@ -29,9 +29,9 @@ struct watch {
 struct ftl_loop {
     ftl_handle_t sink;
     struct watch *watches;
-    uint32_t slots;    // entries of watches in use or freed
-    uint32_t capacity; // entries allocated
-    uint32_t watched;  // slots with a callback
+    uint32_t slots;               // entries of watches in use or freed
+    uint32_t capacity;            // entries allocated
+    uint32_t watched;             // slots with a callback
     struct ftl_loop_timer timers; // sentinel of the armed timers
     bool stopped;
     int status;
@@ -108,8 +108,7 @@ static int watch_slot_alloc(struct ftl_loop *loop, uint32_t *slot)
     }
     if (loop->slots == loop->capacity) {
         uint32_t capacity = loop->capacity == 0 ? 16 : loop->capacity * 2;
-        struct watch *grown =
-            realloc(loop->watches, capacity * sizeof(*grown));
+        struct watch *grown = realloc(loop->watches, capacity * sizeof(*grown));
         if (grown == NULL) {
             return FTL_ERR_NO_MEMORY;
         }

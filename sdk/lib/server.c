@@ -112,16 +112,15 @@ int ftl_request_fail(struct ftl_request *req, int error)
     return request_complete(req, &reply, NULL);
 }
 
-int ftl_request_reply(struct ftl_request *req, uint64_t value,
-                      const void *body, size_t len)
+int ftl_request_reply(struct ftl_request *req, uint64_t value, const void *body,
+                      size_t len)
 {
     if (len > FTL_MSG_BODY_MAX) {
         ftl_request_fail(req, FTL_ERR_TOO_LARGE);
         return FTL_ERR_TOO_LARGE;
     }
-    struct ftl_msg reply = {.type = req->msg.type + 1,
-                            .arg0 = value,
-                            .body_len = (uint32_t)len};
+    struct ftl_msg reply = {
+        .type = req->msg.type + 1, .arg0 = value, .body_len = (uint32_t)len};
     return request_complete(req, &reply, body);
 }
 
@@ -278,8 +277,8 @@ static void receive(struct served_channel *channel)
 {
     struct ftl_server *server = channel->server;
     struct ftl_msg msg;
-    long len = ftl_channel_recv(channel->handle, &msg, server->body,
-                                FTL_MSG_BODY_MAX);
+    long len =
+        ftl_channel_recv(channel->handle, &msg, server->body, FTL_MSG_BODY_MAX);
     if (len < 0) {
         // FTL_ERR_LIMIT: its handle does not fit in our table. Drop it
         // rather than see it again at once.

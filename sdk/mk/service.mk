@@ -33,13 +33,7 @@ SERVICE_OUT ?= build
 SERVICE_ELF := $(SERVICE_OUT)/$(SERVICE_NAME).elf
 SERVICE_OBJS := $(SERVICE_SRCS:%.c=$(SERVICE_OUT)/%.o)
 
-ifeq ($(V),1)
-Q :=
-say :=
-else
-Q := @
-say = @printf '  %-8s %s\n' "$(1)" "$(2)";
-endif
+include $(FTL_SDK)/sdk/mk/verbosity.mk
 
 .DEFAULT_GOAL := all
 .PHONY: all clean ftl-sdk

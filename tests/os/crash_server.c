@@ -7,8 +7,8 @@
 #include <ftl/process.h>
 #include <ftl/server.h>
 
-static void on_write(struct ftl_request *req, uint64_t offset,
-                     const void *data, size_t len)
+static void on_write(struct ftl_request *req, uint64_t offset, const void *data,
+                     size_t len)
 {
     (void)offset;
     ftl_request_reply(req, len, data, len);

@@ -105,8 +105,7 @@ static void bench_calls(const struct call_bench *bench)
                                .argc = 1,
                                .argv = server_argv,
                                .channel = ends[1]};
-    const char *client_argv[] = {bench->client, bench->name, bench->what,
-                                 NULL};
+    const char *client_argv[] = {bench->client, bench->name, bench->what, NULL};
     struct ftl_spawn client = {.path = bench->client,
                                .isolation = bench->client_mode,
                                .argc = bench->what != NULL ? 3 : 2,

@@ -25,10 +25,10 @@ static int check_args(int argc, char **argv)
     }
     const char *greeting = getenv("GREETING"), *empty = getenv("EMPTY");
     int ok = argc == 3 && strcmp(argv[0], "runtime_child.elf") == 0 &&
-              strcmp(argv[2], "two words") == 0 && argv[3] == NULL &&
-              greeting != NULL && strcmp(greeting, "hello world") == 0 &&
-              empty != NULL && *empty == '\0' && getenv("MISSING") == NULL &&
-              env_count == 2;
+             strcmp(argv[2], "two words") == 0 && argv[3] == NULL &&
+             greeting != NULL && strcmp(greeting, "hello world") == 0 &&
+             empty != NULL && *empty == '\0' && getenv("MISSING") == NULL &&
+             env_count == 2;
     printf("args: argc %d, GREETING=%s, %d environment entries: %s\n", argc,
            greeting != NULL ? greeting : "(none)", env_count,
            ok ? "right" : "WRONG");

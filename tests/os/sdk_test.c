@@ -19,33 +19,12 @@
 #include <ftl/process.h>
 #include <ftl/time.h>
 
+#include "spawn_util.h"
 #include "suite.h"
 
 #define TIMEOUT_NS (10 * FTL_S)
 
 static uint32_t service_mode = FTL_ISOLATION_USER;
-
-// A service from the initfs with a channel to it; *process gets its
-// handle.
-static ftl_handle_t start_service(const char *path, ftl_handle_t *process)
-{
-    ftl_handle_t ends[2];
-    if (ftl_channel_create(ends) < 0) {
-        return FTL_HANDLE_INVALID;
-    }
-    const char *argv[] = {path, NULL};
-    struct ftl_spawn request = {.path = path,
-                                .isolation = service_mode,
-                                .argc = 1,
-                                .argv = argv,
-                                .channel = ends[1]};
-    *process = ftl_process_spawn_request(&request);
-    if (*process < 0) {
-        ftl_handle_close(ends[0]);
-        return FTL_HANDLE_INVALID;
-    }
-    return ends[0];
-}
 
 // Calls made from a test: each completion is recorded, and the loop runs
 // until `expected` have completed or a watchdog timer says the test hung.
@@ -98,11 +77,36 @@ static bool calls_wait(struct calls *calls, int count)
     return !calls->timed_out && calls->completed == calls->expected;
 }
 
-static void stop_service(ftl_handle_t process)
+// A service started for a test, and a client of it on a loop of the
+// test's own.
+struct session {
+    ftl_handle_t process;
+    struct ftl_loop *loop;
+    struct ftl_client *service;
+    struct calls calls;
+};
+
+static bool session_start(struct session *session, const char *path)
 {
-    // Its channel is closed by now; a server built on the loop then exits.
-    ftl_process_wait(process, TIMEOUT_NS);
-    ftl_handle_close(process);
+    ftl_handle_t channel =
+        spawn_connected(path, service_mode, &session->process);
+    session->loop = ftl_loop_create();
+    session->service = channel == FTL_HANDLE_INVALID
+                           ? NULL
+                           : ftl_client_create(session->loop, channel);
+    calls_init(&session->calls, session->loop);
+    return session->service != NULL;
+}
+
+// Closes the channel: a server built on the loop then runs out of work and
+// exits (or has died already).
+static long session_stop(struct session *session)
+{
+    ftl_client_destroy(session->service);
+    ftl_loop_destroy(session->loop);
+    long status = ftl_process_wait(session->process, TIMEOUT_NS);
+    ftl_handle_close(session->process);
+    return status;
 }
 
 static bool ping_gets_every_pong(void)
@@ -153,82 +157,58 @@ static void echo_done(const struct ftl_result *result, void *arg)
 static bool many_calls_in_flight_are_matched_by_id(void)
 {
     enum { N = FTL_CLIENT_CALLS_MAX };
-    ftl_handle_t pong, channel = start_service("pong.elf", &pong);
-    struct ftl_loop *loop = ftl_loop_create();
-    struct ftl_client *client = ftl_client_create(loop, channel);
-    EXPECT(client != NULL, "client");
-    struct calls calls;
-    calls_init(&calls, loop);
+    struct session pong;
+    EXPECT(session_start(&pong, "pong.elf"), "pong started");
+    struct ftl_client *client = pong.service;
     static struct echo_call echoes[N];
     for (int i = 0; i < N; i++) {
-        echoes[i] = (struct echo_call){.calls = &calls};
+        echoes[i] = (struct echo_call){.calls = &pong.calls};
         snprintf(echoes[i].sent, sizeof(echoes[i].sent), "call %d", i);
-        int err = ftl_client_write(client, 0, echoes[i].sent,
-                                   strlen(echoes[i].sent), echo_done,
-                                   &echoes[i]);
+        int err =
+            ftl_client_write(client, 0, echoes[i].sent, strlen(echoes[i].sent),
+                             echo_done, &echoes[i]);
         EXPECT(err == 0, "call %d: %s", i, ftl_error_str(err));
     }
     EXPECT(ftl_client_pending(client) == N, "%u in flight",
            ftl_client_pending(client));
-    EXPECT(ftl_client_write(client, 0, "x", 1, calls_done, &calls) ==
+    EXPECT(ftl_client_write(client, 0, "x", 1, calls_done, &pong.calls) ==
                FTL_ERR_WOULD_BLOCK,
            "one call too many");
-    EXPECT(calls_wait(&calls, N), "%d of %d answered", calls.completed, N);
+    EXPECT(calls_wait(&pong.calls, N), "%d of %d answered",
+           pong.calls.completed, N);
     for (int i = 0; i < N; i++) {
         EXPECT(echoes[i].answered_right, "call %d got another's answer", i);
     }
-    ftl_client_destroy(client);
-    ftl_loop_destroy(loop);
-    stop_service(pong);
+    EXPECT(session_stop(&pong) == 0, "pong exits when its channel closes");
     return true;
 }
 
 static bool types_without_a_handler_get_an_error(void)
 {
-    ftl_handle_t pong, channel = start_service("pong.elf", &pong);
-    struct ftl_loop *loop = ftl_loop_create();
-    struct ftl_client *client = ftl_client_create(loop, channel);
-    struct calls calls;
-    calls_init(&calls, loop);
+    struct session pong;
+    EXPECT(session_start(&pong, "pong.elf"), "pong started");
+    struct calls *calls = &pong.calls;
     char buffer[8];
-    ftl_client_getattr(client, "size", calls_done, &calls);
-    EXPECT(calls_wait(&calls, 1), "GETATTR answered");
-    EXPECT(calls.last.error == FTL_ERR_NOT_SUPPORTED, "GETATTR: %s",
-           ftl_error_str(calls.last.error));
-    ftl_client_read(client, 0, buffer, sizeof(buffer), calls_done, &calls);
-    EXPECT(calls_wait(&calls, 1), "READ answered");
-    EXPECT(calls.last.error == FTL_ERR_NOT_SUPPORTED, "READ: %s",
-           ftl_error_str(calls.last.error));
-    ftl_client_open(client, "anything", calls_done, &calls);
-    EXPECT(calls_wait(&calls, 1), "OPEN answered");
-    EXPECT(calls.last.error == FTL_ERR_NOT_SUPPORTED &&
-               calls.last.handle == FTL_HANDLE_INVALID,
-           "OPEN: %s", ftl_error_str(calls.last.error));
-    ftl_client_destroy(client);
-    ftl_loop_destroy(loop);
-    stop_service(pong);
+    ftl_client_getattr(pong.service, "size", calls_done, calls);
+    EXPECT(calls_wait(calls, 1), "GETATTR answered");
+    EXPECT(calls->last.error == FTL_ERR_NOT_SUPPORTED, "GETATTR: %s",
+           ftl_error_str(calls->last.error));
+    ftl_client_read(pong.service, 0, buffer, sizeof(buffer), calls_done, calls);
+    EXPECT(calls_wait(calls, 1), "READ answered");
+    EXPECT(calls->last.error == FTL_ERR_NOT_SUPPORTED, "READ: %s",
+           ftl_error_str(calls->last.error));
+    ftl_client_open(pong.service, "anything", calls_done, calls);
+    EXPECT(calls_wait(calls, 1), "OPEN answered");
+    EXPECT(calls->last.error == FTL_ERR_NOT_SUPPORTED &&
+               calls->last.handle == FTL_HANDLE_INVALID,
+           "OPEN: %s", ftl_error_str(calls->last.error));
+    EXPECT(session_stop(&pong) == 0, "pong exits when its channel closes");
     return true;
 }
 
-// A kv session: the service and a client on the loop.
-struct kv {
-    ftl_handle_t process;
-    struct ftl_loop *loop;
-    struct ftl_client *service;
-    struct calls calls;
-};
-
-static bool kv_start(struct kv *kv)
-{
-    ftl_handle_t channel = start_service("kv.elf", &kv->process);
-    kv->loop = ftl_loop_create();
-    kv->service = ftl_client_create(kv->loop, channel);
-    calls_init(&kv->calls, kv->loop);
-    return kv->service != NULL;
-}
-
-// A client for kv/<key>, or NULL with the error in kv->calls.last.
-static struct ftl_client *kv_open(struct kv *kv, const char *key)
+// A kv client on a session's loop for kv/<key>, or NULL with the error in
+// session->calls.last.
+static struct ftl_client *kv_open(struct session *kv, const char *key)
 {
     char path[64];
     snprintf(path, sizeof(path), "kv/%s", key);
@@ -239,17 +219,10 @@ static struct ftl_client *kv_open(struct kv *kv, const char *key)
     return ftl_client_create(kv->loop, kv->calls.last.handle);
 }
 
-static void kv_stop(struct kv *kv)
-{
-    ftl_client_destroy(kv->service);
-    ftl_loop_destroy(kv->loop);
-    stop_service(kv->process);
-}
-
 static bool kv_keeps_a_value_per_key(void)
 {
-    struct kv kv;
-    EXPECT(kv_start(&kv), "kv started");
+    struct session kv;
+    EXPECT(session_start(&kv, "kv.elf"), "kv started");
     struct ftl_client *a = kv_open(&kv, "a"), *b = kv_open(&kv, "b");
     EXPECT(a != NULL && b != NULL, "open: %s",
            ftl_error_str(kv.calls.last.error));
@@ -284,25 +257,23 @@ static bool kv_keeps_a_value_per_key(void)
            "keys: %s", kv.calls.last.body);
     ftl_client_destroy(a);
     ftl_client_destroy(b);
-    kv_stop(&kv);
+    EXPECT(session_stop(&kv) == 0, "kv exits when its channels close");
     return true;
 }
 
 static bool kv_refuses_what_it_does_not_know(void)
 {
-    struct kv kv;
-    EXPECT(kv_start(&kv), "kv started");
+    struct session kv;
+    EXPECT(session_start(&kv, "kv.elf"), "kv started");
     EXPECT(kv_open(&kv, "") == NULL &&
                kv.calls.last.error == FTL_ERR_INVALID_ARG,
            "empty key: %s", ftl_error_str(kv.calls.last.error));
     ftl_client_open(kv.service, "files/x", calls_done, &kv.calls);
-    EXPECT(calls_wait(&kv.calls, 1) &&
-               kv.calls.last.error == FTL_ERR_NOT_FOUND,
+    EXPECT(calls_wait(&kv.calls, 1) && kv.calls.last.error == FTL_ERR_NOT_FOUND,
            "a path outside kv/: %s", ftl_error_str(kv.calls.last.error));
     struct ftl_client *key = kv_open(&kv, "k");
     ftl_client_getattr(key, "colour", calls_done, &kv.calls);
-    EXPECT(calls_wait(&kv.calls, 1) &&
-               kv.calls.last.error == FTL_ERR_NOT_FOUND,
+    EXPECT(calls_wait(&kv.calls, 1) && kv.calls.last.error == FTL_ERR_NOT_FOUND,
            "unknown attribute: %s", ftl_error_str(kv.calls.last.error));
     ftl_client_setattr(key, "size", "many", calls_done, &kv.calls);
     EXPECT(calls_wait(&kv.calls, 1) &&
@@ -314,15 +285,15 @@ static bool kv_refuses_what_it_does_not_know(void)
            "WRITE to the service channel: %s",
            ftl_error_str(kv.calls.last.error));
     ftl_client_destroy(key);
-    kv_stop(&kv);
+    EXPECT(session_stop(&kv) == 0, "kv exits when its channels close");
     return true;
 }
 
 static bool kv_values_larger_than_a_page_round_trip(void)
 {
     static const size_t sizes[] = {4097, 64 * 1024 + 13, 1024 * 1024};
-    struct kv kv;
-    EXPECT(kv_start(&kv), "kv started");
+    struct session kv;
+    EXPECT(session_start(&kv, "kv.elf"), "kv started");
     for (unsigned s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
         size_t size = sizes[s];
         uint8_t *out = malloc(size), *in = malloc(size);
@@ -349,8 +320,8 @@ static bool kv_values_larger_than_a_page_round_trip(void)
         uint8_t piece[100];
         ftl_client_read(client, 4050, piece, sizeof(piece), calls_done,
                         &kv.calls);
-        size_t expected = size - 4050 < sizeof(piece) ? size - 4050
-                                                       : sizeof(piece);
+        size_t expected =
+            size - 4050 < sizeof(piece) ? size - 4050 : sizeof(piece);
         EXPECT(calls_wait(&kv.calls, 1) && kv.calls.last.value == expected,
                "piece: %lu bytes, expected %zu",
                (unsigned long)kv.calls.last.value, expected);
@@ -360,37 +331,31 @@ static bool kv_values_larger_than_a_page_round_trip(void)
         free(out);
         free(in);
     }
-    kv_stop(&kv);
+    EXPECT(session_stop(&kv) == 0, "kv exits when its channels close");
     return true;
 }
 
 static bool client_of_a_crashing_server_gets_errors_not_a_hang(void)
 {
-    ftl_handle_t server, channel = start_service("crash_server.elf", &server);
-    struct ftl_loop *loop = ftl_loop_create();
-    struct ftl_client *client = ftl_client_create(loop, channel);
-    struct calls calls;
-    calls_init(&calls, loop);
+    struct session crash;
+    EXPECT(session_start(&crash, "crash_server.elf"), "server started");
+    struct ftl_client *client = crash.service;
+    struct calls *calls = &crash.calls;
     static struct echo_call before = {.sent = "before"};
     static struct echo_call after = {.sent = "after"};
-    before.calls = after.calls = &calls;
+    before.calls = after.calls = calls;
     ftl_client_write(client, 0, before.sent, 6, echo_done, &before);
-    ftl_client_setattr(client, "crash", "now", calls_done, &calls);
+    ftl_client_setattr(client, "crash", "now", calls_done, calls);
     ftl_client_write(client, 0, after.sent, 5, echo_done, &after);
-    EXPECT(calls_wait(&calls, 3), "%d of 3 calls completed",
-           calls.completed);
+    EXPECT(calls_wait(calls, 3), "%d of 3 calls completed", calls->completed);
     EXPECT(before.answered_right, "the call before the crash succeeded");
     EXPECT(!after.answered_right, "the call after the crash failed");
-    EXPECT(calls.last.error == FTL_ERR_PEER_CLOSED, "last error: %s",
-           ftl_error_str(calls.last.error));
-    EXPECT(ftl_client_write(client, 0, "x", 1, calls_done, &calls) ==
+    EXPECT(calls->last.error == FTL_ERR_PEER_CLOSED, "last error: %s",
+           ftl_error_str(calls->last.error));
+    EXPECT(ftl_client_write(client, 0, "x", 1, calls_done, calls) ==
                FTL_ERR_PEER_CLOSED,
            "a call after the crash fails at once");
-    EXPECT(ftl_process_wait(server, TIMEOUT_NS) == FTL_EXIT_KILLED,
-           "the server was killed");
-    ftl_handle_close(server);
-    ftl_client_destroy(client);
-    ftl_loop_destroy(loop);
+    EXPECT(session_stop(&crash) == FTL_EXIT_KILLED, "the server was killed");
     return true;
 }
 

@@ -184,16 +184,16 @@ long ftl_channel_recv(ftl_handle_t channel, struct ftl_msg *msg, void *body,
     if (q->msg.body_len > 0) {
         memcpy(body, q->body, q->msg.body_len);
     }
-    bool is_loan = (q->msg.type == FTL_MSG_READ ||
-                    q->msg.type == FTL_MSG_WRITE) &&
-                   q->msg.loan_len > 0;
+    bool is_loan =
+        (q->msg.type == FTL_MSG_READ || q->msg.type == FTL_MSG_WRITE) &&
+        q->msg.loan_len > 0;
     for (int i = 0; is_loan && i < FAKE_LOANS; i++) {
         if (end->loans[i].len == 0) {
-            end->loans[i] = (struct loan){
-                .id = q->msg.id,
-                .base = (uint8_t *)(uintptr_t)q->msg.loan_base,
-                .len = q->msg.loan_len,
-                .to_caller = q->msg.type == FTL_MSG_READ};
+            end->loans[i] =
+                (struct loan){.id = q->msg.id,
+                              .base = (uint8_t *)(uintptr_t)q->msg.loan_base,
+                              .len = q->msg.loan_len,
+                              .to_caller = q->msg.type == FTL_MSG_READ};
             break;
         }
     }
@@ -352,8 +352,7 @@ static void unwatch_everywhere(ftl_handle_t handle)
 
 int ftl_handle_close(ftl_handle_t handle)
 {
-    if (handle <= 0 || handle >= FAKE_HANDLES ||
-        objects[handle].kind == FREE) {
+    if (handle <= 0 || handle >= FAKE_HANDLES || objects[handle].kind == FREE) {
         return FTL_ERR_BAD_HANDLE;
     }
     struct object *o = &objects[handle];

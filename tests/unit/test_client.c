@@ -13,6 +13,7 @@
 #include <ftl/server.h>
 
 #include "fake_ipc.h"
+#include "loop_util.h"
 
 static struct ftl_loop *loop;
 static struct ftl_client *client;
@@ -62,21 +63,6 @@ static void teardown(void)
     fake_ipc_reset();
 }
 
-static void stop(struct ftl_loop *l, struct ftl_loop_timer *timer, void *arg)
-{
-    (void)timer, (void)arg;
-    ftl_loop_stop(l, 0);
-}
-
-// Runs the loop until every waiting event is handled (see test_server.c).
-static void run_pending(void)
-{
-    struct ftl_loop_timer idle = {0};
-    ftl_loop_timer_start(loop, &idle, 1, 0, stop, NULL);
-    ftl_loop_run(loop);
-    ftl_loop_timer_cancel(loop, &idle);
-}
-
 // The service side: takes the next request.
 static long take_request(struct ftl_msg *req, char *body)
 {
@@ -98,9 +84,9 @@ START_TEST(replies_in_any_order_reach_their_own_calls)
     struct outcome o[3] = {0};
     const char *data[3] = {"one", "two", "three"};
     for (int i = 0; i < 3; i++) {
-        ck_assert_int_eq(ftl_client_write(client, i, data[i], strlen(data[i]),
-                                          done, &o[i]),
-                         0);
+        ck_assert_int_eq(
+            ftl_client_write(client, i, data[i], strlen(data[i]), done, &o[i]),
+            0);
     }
     ck_assert_uint_eq(ftl_client_pending(client), 3);
     struct ftl_msg req[3];
@@ -113,7 +99,7 @@ START_TEST(replies_in_any_order_reach_their_own_calls)
     for (int i = 2; i >= 0; i--) { // backwards
         answer(&req[i], FTL_MSG_WRITE_REPLY, 10 + i, data[i]);
     }
-    run_pending();
+    loop_run_pending(loop);
     for (int i = 0; i < 3; i++) {
         ck_assert_int_eq(o[i].calls, 1);
         ck_assert_int_eq(o[i].error, 0);
@@ -137,7 +123,7 @@ START_TEST(error_replies_and_wrong_replies_complete_with_errors)
            NULL);
     take_request(&req, body);
     answer(&req, FTL_MSG_READ_REPLY, 0, NULL); // not a GETATTR reply
-    run_pending();
+    loop_run_pending(loop);
     ck_assert_int_eq(a.error, FTL_ERR_NOT_FOUND);
     ck_assert_int_eq(b.error, FTL_ERR_BAD_FORMAT);
 }
@@ -152,10 +138,10 @@ START_TEST(a_reply_nobody_waits_for_is_dropped)
     ck_assert_int_eq(take_request(&req, body), 9);
     ck_assert_mem_eq(body, "mode=fast", 9);
     ftl_channel_send(service, &stray, NULL);
-    run_pending();
+    loop_run_pending(loop);
     ck_assert_int_eq(o.calls, 0);
     answer(&req, FTL_MSG_SETATTR_REPLY, 0, NULL);
-    run_pending();
+    loop_run_pending(loop);
     ck_assert_int_eq(o.calls, 1);
     ck_assert_int_eq(o.error, 0);
 }
@@ -172,7 +158,7 @@ START_TEST(the_services_death_fails_every_call_in_flight)
     take_request(&req, body);
     answer(&req, FTL_MSG_WRITE_REPLY, 1, NULL); // the first one made it
     ftl_handle_close(service);
-    run_pending();
+    loop_run_pending(loop);
     ck_assert_int_eq(o[0].error, 0);
     for (int i = 0; i < 5; i++) {
         ck_assert_int_eq(o[i].calls, 1);
@@ -194,7 +180,7 @@ START_TEST(destroying_the_client_from_a_failing_callback_is_safe)
         ftl_client_write(client, 0, "x", 1, done, &o[i]);
     }
     ftl_handle_close(service);
-    run_pending(); // ASan would catch a use after free
+    loop_run_pending(loop); // ASan would catch a use after free
     ck_assert_ptr_null(client);
     ck_assert_int_eq(o[0].calls, 1);
     ck_assert_int_eq(o[1].calls + o[2].calls, 0); // dropped with the client
@@ -216,14 +202,14 @@ START_TEST(the_call_after_the_last_slot_is_refused)
     take_request(&req, body);
     uint64_t first_id = req.id;
     answer(&req, FTL_MSG_WRITE_REPLY, 1, NULL);
-    run_pending();
+    loop_run_pending(loop);
     ck_assert_int_eq(ftl_client_write(client, 0, "x", 1, done, &extra), 0);
     for (int i = 0; i < FTL_CLIENT_CALLS_MAX; i++) {
         take_request(&req, body);
     }
     ck_assert_uint_ne(req.id, first_id);
     answer(&(struct ftl_msg){.id = first_id}, FTL_MSG_WRITE_REPLY, 1, NULL);
-    run_pending();
+    loop_run_pending(loop);
     ck_assert_int_eq(extra.calls, 0); // the old id does not complete it
 }
 END_TEST
@@ -242,7 +228,7 @@ START_TEST(large_reads_and_writes_lend_the_buffer)
     ck_assert_int_eq(ftl_copy_to_caller(service, req.id, size - 3, "end", 3),
                      3);
     answer(&req, FTL_MSG_READ_REPLY, size, NULL);
-    run_pending();
+    loop_run_pending(loop);
     ck_assert_uint_eq(r.value, size);
     ck_assert_mem_eq(buffer + size - 3, "end", 3);
     struct outcome w = {0};
@@ -264,7 +250,7 @@ START_TEST(small_reads_come_inline_into_the_buffer)
     ck_assert_uint_eq(req.loan_len, 0);
     ck_assert_uint_eq(req.arg1, 5);
     answer(&req, FTL_MSG_READ_REPLY, 5, "hello");
-    run_pending();
+    loop_run_pending(loop);
     ck_assert_int_eq(r.error, 0);
     ck_assert_uint_eq(r.value, 5);
     ck_assert_str_eq(buffer, "hello");
@@ -300,16 +286,16 @@ START_TEST(a_client_opens_and_calls_through_a_server_helper)
     ftl_server_serve(server, service, NULL);
     struct outcome opened = {0};
     ftl_client_open(client, "files/readme", done, &opened);
-    run_pending();
+    loop_run_pending(loop);
     ck_assert_int_eq(opened.error, 0);
     ck_assert_int_gt(opened.handle, 0);
     struct ftl_client *file = ftl_client_create(loop, opened.handle);
     struct outcome attr = {0};
     ftl_client_getattr(file, "path", done, &attr);
-    run_pending();
+    loop_run_pending(loop);
     ck_assert_str_eq(attr.body, "files/readme");
     ftl_client_destroy(file);
-    run_pending(); // the server sees the close and frees the context
+    loop_run_pending(loop); // the server sees the close and frees the context
     ck_assert_int_eq(ftl_server_destroy(server), 0);
 }
 END_TEST

@@ -13,12 +13,15 @@
 #include "fake_ipc.h"
 
 static struct ftl_loop *loop;
+static ftl_handle_t a[2], b[2]; // two channels for a test to use
 
 static void setup(void)
 {
     fake_ipc_reset();
     loop = ftl_loop_create();
     ck_assert_ptr_nonnull(loop);
+    ftl_channel_create(a);
+    ftl_channel_create(b);
 }
 
 static void teardown(void)
@@ -82,9 +85,6 @@ static void on_event(struct ftl_loop *l, const struct ftl_event *event,
 
 START_TEST(handle_callbacks_get_their_events_until_nothing_is_left)
 {
-    ftl_handle_t a[2], b[2];
-    ftl_channel_create(a);
-    ftl_channel_create(b);
     struct seen seen_a = {0}, seen_b = {0};
     ck_assert_int_eq(ftl_loop_add(loop, a[1], on_event, &seen_a), 0);
     ck_assert_int_eq(ftl_loop_add(loop, b[1], on_event, &seen_b), 0);
@@ -109,9 +109,6 @@ END_TEST
 
 START_TEST(a_handle_removed_during_dispatch_gets_no_more_callbacks)
 {
-    ftl_handle_t a[2], b[2];
-    ftl_channel_create(a);
-    ftl_channel_create(b);
     struct seen seen_a = {.remove_other = b[1], .stop = true}, seen_b = {0};
     ftl_loop_add(loop, a[1], on_event, &seen_a);
     ftl_loop_add(loop, b[1], on_event, &seen_b);
@@ -129,9 +126,6 @@ END_TEST
 
 START_TEST(a_handle_added_during_dispatch_is_served)
 {
-    ftl_handle_t a[2], b[2];
-    ftl_channel_create(a);
-    ftl_channel_create(b);
     struct seen seen_b = {0};
     struct seen seen_a = {.add_other = b[1], .add_other_seen = &seen_b};
     ftl_loop_add(loop, a[1], on_event, &seen_a);
@@ -147,9 +141,6 @@ END_TEST
 
 START_TEST(a_slot_reused_after_removal_reaches_the_new_callback)
 {
-    ftl_handle_t a[2], b[2];
-    ftl_channel_create(a);
-    ftl_channel_create(b);
     struct seen seen_a = {0}, seen_b = {0};
     ftl_loop_add(loop, a[1], on_event, &seen_a);
     ftl_loop_remove(loop, a[1]);
@@ -164,8 +155,6 @@ END_TEST
 
 START_TEST(waiting_forever_with_nothing_coming_is_an_error_not_a_spin)
 {
-    ftl_handle_t a[2];
-    ftl_channel_create(a);
     struct seen seen = {0};
     ftl_loop_add(loop, a[1], on_event, &seen);
     // The fake reports a wait that would never end as FTL_ERR_WOULD_BLOCK.
@@ -232,8 +221,7 @@ START_TEST(a_due_timer_cancelled_by_another_does_not_run)
     struct numbered_timer first = {.number = 1, .log = &log};
     struct numbered_timer second = {.number = 2, .log = &log};
     ftl_loop_timer_start(loop, &first.timer, 5 * FTL_MS, 0, on_timer, &first);
-    ftl_loop_timer_start(loop, &second.timer, 5 * FTL_MS, 0, on_timer,
-                         &second);
+    ftl_loop_timer_start(loop, &second.timer, 5 * FTL_MS, 0, on_timer, &second);
     log.cancel = &second.timer; // both due in the same turn
     ck_assert_int_eq(ftl_loop_run(loop), 0);
     ck_assert_int_eq(log.count, 1);
@@ -245,8 +233,8 @@ START_TEST(a_periodic_timer_repeats_until_cancelled)
 {
     struct timer_log log = {.stop_after = 4};
     struct numbered_timer tick = {.number = 1, .log = &log};
-    ftl_loop_timer_start(loop, &tick.timer, 10 * FTL_MS, 10 * FTL_MS,
-                         on_timer, &tick);
+    ftl_loop_timer_start(loop, &tick.timer, 10 * FTL_MS, 10 * FTL_MS, on_timer,
+                         &tick);
     ck_assert_int_eq(ftl_loop_run(loop), 0);
     ck_assert_int_eq(log.count, 4);
     ck_assert_uint_eq(ftl_clock_ns(), 40 * FTL_MS);
@@ -277,8 +265,6 @@ static void rearm_at_once(struct ftl_loop *l, struct ftl_loop_timer *timer,
 
 START_TEST(a_timer_rearmed_with_no_delay_cannot_starve_handles)
 {
-    ftl_handle_t a[2];
-    ftl_channel_create(a);
     struct busy_timer busy = {.send_on = a[0]};
     ftl_loop_timer_start(loop, &busy.timer, 0, 0, rearm_at_once, &busy);
     struct seen seen = {.stop = true};

@@ -10,6 +10,7 @@
 #include <ftl/server.h>
 
 #include "fake_ipc.h"
+#include "loop_util.h"
 
 static struct ftl_loop *loop;
 static struct ftl_server *server;
@@ -44,8 +45,8 @@ static void on_read(struct ftl_request *req, uint64_t offset, size_t len)
     ftl_request_reply_data(req, read_source + offset, sizeof(read_source) / 2);
 }
 
-static void on_write(struct ftl_request *req, uint64_t offset,
-                     const void *data, size_t len)
+static void on_write(struct ftl_request *req, uint64_t offset, const void *data,
+                     size_t len)
 {
     seen.offset = offset;
     seen.len = len;
@@ -101,27 +102,11 @@ static void teardown(void)
     fake_ipc_reset();
 }
 
-static void stop(struct ftl_loop *l, struct ftl_loop_timer *timer, void *arg)
-{
-    (void)timer, (void)arg;
-    ftl_loop_stop(l, 0);
-}
-
-// Runs the loop until it has nothing to do right now: the fake serves
-// every waiting event before it lets the clock reach the timer.
-static void serve_pending(void)
-{
-    struct ftl_loop_timer idle = {0};
-    ftl_loop_timer_start(loop, &idle, 1, 0, stop, NULL);
-    ftl_loop_run(loop);
-    ftl_loop_timer_cancel(loop, &idle);
-}
-
 static long call(ftl_handle_t channel, struct ftl_msg *req, const void *body,
                  struct ftl_msg *reply, void *reply_body, size_t max)
 {
     ck_assert_int_eq(ftl_channel_send(channel, req, body), 0);
-    serve_pending();
+    loop_run_pending(loop);
     return ftl_channel_recv(channel, reply, reply_body, max);
 }
 
@@ -155,7 +140,9 @@ END_TEST
 
 START_TEST(a_request_completes_later_from_elsewhere)
 {
-    struct ftl_msg req = {.type = FTL_MSG_WRITE, .id = 5, .arg0 = 9,
+    struct ftl_msg req = {.type = FTL_MSG_WRITE,
+                          .id = 5,
+                          .arg0 = 9,
                           .body_len = 4},
                    reply;
     ck_assert_int_eq(call(caller, &req, "data", &reply, NULL, 0),
@@ -211,8 +198,8 @@ START_TEST(reads_go_into_the_loan_or_inline_cut_to_the_request)
     ck_assert_mem_eq(buffer, read_source + 100, size);
     free(buffer);
     // Inline: arg1 asks for 10 bytes, and 10 come in the reply's body.
-    req = (struct ftl_msg){.type = FTL_MSG_READ, .id = 8, .arg0 = 3,
-                           .arg1 = 10};
+    req =
+        (struct ftl_msg){.type = FTL_MSG_READ, .id = 8, .arg0 = 3, .arg1 = 10};
     char body[FTL_MSG_BODY_MAX];
     ck_assert_int_eq(call(caller, &req, NULL, &reply, body, sizeof(body)), 10);
     ck_assert_uint_eq(reply.arg0, 10);
@@ -226,8 +213,7 @@ END_TEST
 
 START_TEST(open_replies_with_a_channel_served_with_its_context)
 {
-    struct ftl_msg req = {.type = FTL_MSG_OPEN, .id = 9, .body_len = 6},
-                   reply;
+    struct ftl_msg req = {.type = FTL_MSG_OPEN, .id = 9, .body_len = 6}, reply;
     ck_assert_int_eq(call(caller, &req, "kv/key", &reply, NULL, 0), 0);
     ck_assert_uint_eq(reply.type, FTL_MSG_OPEN_REPLY);
     ck_assert_str_eq(seen.path, "kv/key");
@@ -239,7 +225,7 @@ START_TEST(open_replies_with_a_channel_served_with_its_context)
     ck_assert_ptr_eq(seen.context, (void *)0x1234);
     // Closing it ends it on the server side too, with its context.
     ftl_handle_close(opened);
-    serve_pending();
+    loop_run_pending(loop);
     ck_assert_int_eq(seen.closes, 1);
     ck_assert_ptr_eq(seen.closed_context, (void *)0x1234);
 }
@@ -253,7 +239,7 @@ START_TEST(a_channel_closes_only_after_its_pending_requests)
     call(caller, &req, "x", &reply, NULL, 0);
     ck_assert_ptr_nonnull(seen.held);
     ftl_handle_close(caller); // the caller goes away mid-call
-    serve_pending();
+    loop_run_pending(loop);
     ck_assert_int_eq(seen.closes, 0); // a request still refers to it
     ck_assert_int_eq(ftl_request_reply(seen.held, 1, NULL, 0),
                      FTL_ERR_PEER_CLOSED);

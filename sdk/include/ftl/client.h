@@ -74,8 +74,7 @@ int ftl_client_read(struct ftl_client *client, uint64_t offset, void *buffer,
 // WRITE len bytes of data at offset; the result's value says how many the
 // server took.
 int ftl_client_write(struct ftl_client *client, uint64_t offset,
-                     const void *data, size_t len, ftl_client_fn fn,
-                     void *arg);
+                     const void *data, size_t len, ftl_client_fn fn, void *arg);
 
 // GETATTR name; the value arrives as the result's body.
 int ftl_client_getattr(struct ftl_client *client, const char *name,

@@ -23,8 +23,8 @@
 // it is at or above the threshold. A line longer than FTL_LOG_LINE_MAX is
 // cut there, with "..." at the end to say so.
 #define FTL_LOG_LINE_MAX 1024
-__attribute__((format(printf, 2, 3))) void
-ftl_log(enum ftl_console_level level, const char *format, ...);
+__attribute__((format(printf, 2, 3))) void ftl_log(enum ftl_console_level level,
+                                                   const char *format, ...);
 
 // Sets the threshold: lines below `level` are dropped from now on.
 void ftl_log_set_level(enum ftl_console_level level);

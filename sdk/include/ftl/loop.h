@@ -81,8 +81,7 @@ void ftl_loop_timer_start(struct ftl_loop *loop, struct ftl_loop_timer *timer,
 
 // Disarms timer; nothing happens if it is not armed. Its callback does not
 // run again.
-void ftl_loop_timer_cancel(struct ftl_loop *loop,
-                           struct ftl_loop_timer *timer);
+void ftl_loop_timer_cancel(struct ftl_loop *loop, struct ftl_loop_timer *timer);
 
 // Whether timer is armed.
 int ftl_loop_timer_is_armed(const struct ftl_loop_timer *timer);

@@ -58,8 +58,8 @@ struct ftl_server_ops {
     void (*on_read)(struct ftl_request *req, uint64_t offset, size_t len);
     // WRITE data at offset: reply with ftl_request_reply(req, bytes
     // consumed, NULL, 0).
-    void (*on_write)(struct ftl_request *req, uint64_t offset,
-                     const void *data, size_t len);
+    void (*on_write)(struct ftl_request *req, uint64_t offset, const void *data,
+                     size_t len);
     // GETATTR name: reply with the value as the body.
     void (*on_getattr)(struct ftl_request *req, const char *name);
     // SETATTR name=value: reply with ftl_request_reply(req, 0, NULL, 0).
@@ -106,8 +106,8 @@ const struct ftl_msg *ftl_request_msg(const struct ftl_request *req);
 // Replies with the request's *_REPLY type, arg0 = value and an optional
 // body of len bytes (at most FTL_MSG_BODY_MAX; more fails the request
 // with FTL_ERR_TOO_LARGE instead, which is also returned).
-int ftl_request_reply(struct ftl_request *req, uint64_t value,
-                      const void *body, size_t len);
+int ftl_request_reply(struct ftl_request *req, uint64_t value, const void *body,
+                      size_t len);
 
 // Completes a READ with len bytes of data (cut to what the caller asked
 // for), into the caller's loan or inline. READ_REPLY's arg0 is the count.

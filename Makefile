@@ -9,6 +9,8 @@
 #   make test       run every test suite; ends with "N passed, N failed"
 #   make bench      run the benchmarks; prints "bench: NAME VALUE UNIT" lines
 #   make deps       fetch and build third-party sources (cached in ~/.cache/ftl)
+#   make sdk        build what a service links (libftl, picolibc); see sdk/mk/
+#   make docs       the SDK API reference (Doxygen) in build/docs/sdk/html/
 #   make clean      remove build/ and dist/
 #   make compile_commands.json   for editors (clangd)
 #   make format     clang-format every C file
@@ -20,17 +22,9 @@ SHELL := /bin/bash
 
 VERSION := $(shell cat VERSION)
 BUILD := build
-V ?= 0
+include sdk/mk/verbosity.mk
 
-ifeq ($(V),1)
-Q :=
-say :=
-else
-Q := @
-say = @printf '  %-8s %s\n' "$(1)" "$(2)";
-endif
-
-PUBLIC_TARGETS := all run test bench deps
+PUBLIC_TARGETS := all run test bench deps sdk docs
 
 .PHONY: $(PUBLIC_TARGETS) clean format compile_commands.json setup
 $(PUBLIC_TARGETS): setup
@@ -47,9 +41,10 @@ clean:
 
 CC := gcc
 LD := ld
-WARNINGS := -Wall -Wextra -Werror=implicit-function-declaration \
-            -Werror=int-conversion -Werror=return-type -Werror=switch \
-            -Werror=incompatible-pointer-types
+FTL_SDK := .
+FTL_BUILD := $(BUILD)
+include sdk/mk/flags.mk
+WARNINGS := $(FTL_WARNINGS)
 ifeq ($(CI),true)
 WARNINGS += -Werror
 endif
@@ -116,8 +111,7 @@ $(KERNEL_ELF): $(BUILD)/ftl-kernel.pass1.elf $(BUILD)/ksyms.o
 # ---------------------------------------------------------------------------
 # Third-party dependencies (scripts/fetch-deps.sh, deps.lock)
 
-PICOLIBC := $(BUILD)/picolibc
-PICOLIBC_LIBC := $(PICOLIBC)/lib/libc.a
+PICOLIBC_LIBC := $(FTL_PICOLIBC_LIBC)
 
 .PHONY: do-deps
 do-deps:
@@ -129,21 +123,14 @@ $(PICOLIBC_LIBC): deps.lock scripts/build-picolibc.sh
 
 # ---------------------------------------------------------------------------
 # Programs (services, apps, in-OS tests): position-independent executables
-# that run in either isolation mode, linked with libftl and picolibc.
-# The link flags are the ones os/kernel/elf.h asks for.
+# that run in either isolation mode, linked with libftl and picolibc, with
+# the flags of sdk/mk/flags.mk (the ones os/kernel/elf.h asks for).
 
-PROGRAM_CFLAGS := -std=c11 -O2 -g -fPIE -mno-red-zone -fno-stack-protector \
-                  -fno-omit-frame-pointer -nostdinc \
-                  -isystem $(PICOLIBC)/include \
-                  -isystem $(shell $(CC) -print-file-name=include) \
-                  -Isdk/include $(WARNINGS) -MMD -MP
-PROGRAM_LDFLAGS := -static-pie -nostdlib -Wl,-z,max-page-size=4096 \
-                   -Wl,-z,separate-code -Wl,-e,_start
-LIBGCC := $(shell $(CC) -print-libgcc-file-name)
+PROGRAM_CFLAGS := $(FTL_CFLAGS) $(WARNINGS) -MMD -MP
 
 libftl-objs-y :=
 include sdk/lib/build.mk
-LIBFTL := $(BUILD)/sdk/libftl.a
+LIBFTL := $(FTL_LIBFTL)
 LIBFTL_OBJS := $(addprefix $(BUILD)/sdk/lib/,$(libftl-objs-y))
 
 $(BUILD)/sdk/lib/%.o: sdk/lib/%.c | $(PICOLIBC_LIBC)
@@ -163,8 +150,7 @@ define program
 PROGRAMS += $(BUILD)/programs/$(1).elf
 $(BUILD)/programs/$(1).elf: $(addprefix $(BUILD)/programs/,$(2:.c=.o)) $(LIBFTL)
 	$$(call say,LINK,$$@)
-	$$(Q)$$(CC) $$(PROGRAM_LDFLAGS) -o $$@ $$(filter %.o,$$^) \
-	    -Wl,--start-group $$(LIBFTL) $$(PICOLIBC_LIBC) $$(LIBGCC) -Wl,--end-group
+	$$(Q)$$(CC) $$(FTL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $$(FTL_LIBS)
 endef
 
 PROGRAMS :=
@@ -230,13 +216,23 @@ $(foreach t,$(unit-tests),$(eval $(call unit_test_rule,$(t))))
 # ---------------------------------------------------------------------------
 # Public targets, after setup
 
-.PHONY: do-all do-run do-test do-bench
+.PHONY: do-all do-run do-test do-bench do-sdk do-docs
+do-sdk: do-deps $(LIBFTL)
+
+do-docs:
+	$(call say,DOXYGEN,build/docs/sdk/html/index.html)
+	$(Q)mkdir -p $(BUILD)/docs/sdk && doxygen docs/sdk/Doxyfile
+	$(Q)if [ -s $(BUILD)/docs/sdk/warnings.log ]; then \
+	    cat $(BUILD)/docs/sdk/warnings.log; fi
+
 do-all: do-deps $(KERNEL_ELF) $(INITFS) $(TEST_INITFS) $(ISO) $(UNIT_BINS)
 
-# Until the supervisor exists (issue 6), the first process is apps/hello.
+# Until the supervisor exists (issue 6), the first process is apps/hello,
+# or the app named by INIT (make run INIT=ping.elf).
+INIT ?= hello.elf
 do-run: $(KERNEL_ELF) $(INITFS)
 	$(Q)python3 scripts/ftlqemu.py run --kernel $(KERNEL_ELF) \
-	    --initrd $(INITFS) --append "ftl.init=hello.elf"
+	    --initrd $(INITFS) --append "ftl.init=$(INIT)"
 
 do-test: do-all
 	$(Q)tests/run-all.sh

@@ -1,4 +1,15 @@
-# Example apps. Until `sdk/mk/service.mk` (issue 5) they are built by the
-# top Makefile's program rule.
-$(eval $(call program,hello,apps/hello/main.c))
-INITFS_PROGRAMS += $(BUILD)/programs/hello.elf
+# Example apps. Each folder builds with its own three-line Makefile and
+# sdk/mk/service.mk, exactly as a user's service does; this only runs that
+# make with the output under build/apps/NAME/ and packs the results into the
+# initfs (and the test initfs, whose programs spawn them).
+apps := hello ping pong kv
+
+.PHONY: FORCE
+define app_rule
+$(BUILD)/apps/$(1)/$(1).elf: $(LIBFTL) FORCE
+	$$(Q)$$(MAKE) --no-print-directory -C apps/$(1) FTL_SDK_UP_TO_DATE=1 \
+	    SERVICE_OUT=$(abspath $(BUILD))/apps/$(1)
+INITFS_PROGRAMS += $(BUILD)/apps/$(1)/$(1).elf
+PROGRAMS += $(BUILD)/apps/$(1)/$(1).elf
+endef
+$(foreach a,$(apps),$(eval $(call app_rule,$(a))))

@@ -12,6 +12,8 @@ PACKAGES=(
     gcc make binutils pkg-config meson ninja-build libyaml-dev
     # host unit tests
     check
+    # the SDK API reference (make docs)
+    doxygen
     # dependency sources from the Debian archive
     curl ca-certificates xz-utils bzip2 tar
     # booting: QEMU, its firmware, GRUB images

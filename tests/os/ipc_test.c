@@ -18,6 +18,7 @@
 #include <ftl/vmarea.h>
 
 #include "ipc_util.h"
+#include "spawn_util.h"
 #include "suite.h"
 
 #define MS 1000000ULL
@@ -28,21 +29,7 @@ static uint32_t server_mode = FTL_ISOLATION_USER;
 // and the process handle.
 static ftl_handle_t spawn_server(const char *path, ftl_handle_t *process)
 {
-    ftl_handle_t ends[2];
-    if (ftl_channel_create(ends) < 0) {
-        return FTL_HANDLE_INVALID;
-    }
-    const char *argv[] = {path, NULL};
-    struct ftl_spawn request = {.path = path,
-                                .isolation = server_mode,
-                                .argc = 1,
-                                .argv = argv,
-                                .channel = ends[1]};
-    *process = ftl_process_spawn_request(&request);
-    if (*process < 0) {
-        return FTL_HANDLE_INVALID;
-    }
-    return ends[0];
+    return spawn_connected(path, server_mode, process);
 }
 
 static void stop_server(ftl_handle_t channel, ftl_handle_t process)

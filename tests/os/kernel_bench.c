@@ -2,8 +2,9 @@
 // (ftl.init=kernel_bench.elf): null system call from user mode and, through
 // a kernel-mode child, from kernel mode; thread switch; process create and
 // exit; IPC call round trips between processes in each pairing of modes
-// and 64 KiB copies (measured by ipc_client.c). Each figure is the median of
-// several batches, printed as `bench: NAME VALUE UNIT`.
+// and 64 KiB copies (measured by ipc_client.c), and the same round trip
+// through the SDK's loop and helpers (loop_client.c). Each figure is the
+// median of several batches, printed as `bench: NAME VALUE UNIT`.
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,23 +86,29 @@ static void bench_process_create_exit(uint32_t isolation)
            (unsigned long)bench_median(us, SPAWNS));
 }
 
-// Runs ipc_client against echo_server, in the given modes, connected by a
-// channel; the client prints its own bench line.
-static void bench_ipc(const char *name, uint32_t client_mode,
-                      uint32_t server_mode, const char *what)
+// Runs a benchmark client against a server, in the given modes, connected
+// by a channel; the client prints its own bench line.
+struct call_bench {
+    const char *client, *server; // initfs paths
+    const char *name;            // the bench line's suffix
+    uint32_t client_mode, server_mode;
+    const char *what; // an extra argument for the client, or NULL
+};
+
+static void bench_calls(const struct call_bench *bench)
 {
     ftl_handle_t ends[2];
     ftl_channel_create(ends);
-    const char *server_argv[] = {"echo_server.elf", NULL};
-    struct ftl_spawn server = {.path = "echo_server.elf",
-                               .isolation = server_mode,
+    const char *server_argv[] = {bench->server, NULL};
+    struct ftl_spawn server = {.path = bench->server,
+                               .isolation = bench->server_mode,
                                .argc = 1,
                                .argv = server_argv,
                                .channel = ends[1]};
-    const char *client_argv[] = {"ipc_client.elf", name, what, NULL};
-    struct ftl_spawn client = {.path = "ipc_client.elf",
-                               .isolation = client_mode,
-                               .argc = what != NULL ? 3 : 2,
+    const char *client_argv[] = {bench->client, bench->name, bench->what, NULL};
+    struct ftl_spawn client = {.path = bench->client,
+                               .isolation = bench->client_mode,
+                               .argc = bench->what != NULL ? 3 : 2,
                                .argv = client_argv,
                                .channel = ends[0]};
     ftl_handle_t s = ftl_process_spawn_request(&server);
@@ -110,6 +117,14 @@ static void bench_ipc(const char *name, uint32_t client_mode,
     ftl_process_wait(s, FTL_WAIT_FOREVER);
     ftl_handle_close(c);
     ftl_handle_close(s);
+}
+
+static void bench_ipc(const char *name, uint32_t client_mode,
+                      uint32_t server_mode, const char *what)
+{
+    struct call_bench bench = {"ipc_client.elf", "echo_server.elf", name,
+                               client_mode,      server_mode,       what};
+    bench_calls(&bench);
 }
 
 int main(int argc, char **argv)
@@ -127,6 +142,11 @@ int main(int argc, char **argv)
               NULL);
     bench_ipc("user_kernel", FTL_ISOLATION_USER, FTL_ISOLATION_KERNEL, NULL);
     bench_ipc("copy", FTL_ISOLATION_USER, FTL_ISOLATION_USER, "copy");
+    // The same round trip through the SDK's loop, client and server helpers.
+    struct call_bench loop = {"loop_client.elf",  "pong.elf",
+                              "user_user",        FTL_ISOLATION_USER,
+                              FTL_ISOLATION_USER, NULL};
+    bench_calls(&loop);
     const char *child_argv[] = {"kernel_bench.elf", "syscall", NULL};
     ftl_handle_t child =
         ftl_process_spawn("kernel_bench.elf", FTL_ISOLATION_KERNEL, child_argv);

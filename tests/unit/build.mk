@@ -25,3 +25,10 @@ unit-cflags-elf := -DFIXTURE_DIR='"build/tests/fixtures"'
 unit-tests += channel
 unit-src-channel := os/kernel/channel.c os/kernel/heap.c os/kernel/page.c \
                     os/kernel/object.c os/kernel/bootinfo.c
+
+# The SDK's event loop and helpers against a fake IPC layer.
+unit-tests += loop server client
+unit-src-loop := sdk/lib/loop.c tests/unit/fake_ipc.c
+unit-src-server := sdk/lib/server.c sdk/lib/loop.c tests/unit/fake_ipc.c
+unit-src-client := sdk/lib/client.c sdk/lib/server.c sdk/lib/loop.c \
+                   tests/unit/fake_ipc.c

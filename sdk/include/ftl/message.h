@@ -17,6 +17,7 @@ enum ftl_msg_type {
     FTL_MSG_OPEN = 1,        // body: a path such as "service/kv"
     FTL_MSG_OPEN_REPLY = 2,  // handle: the channel to the opened thing
     FTL_MSG_READ = 3,        // arg0: offset, loan: where to put the data
+                             // (no loan: arg1 = most bytes wanted inline)
     FTL_MSG_READ_REPLY = 4,  // arg0: bytes produced
     FTL_MSG_WRITE = 5,       // arg0: offset, body or loan: the data
     FTL_MSG_WRITE_REPLY = 6, // arg0: bytes consumed

@@ -1,0 +1,316 @@
+// The client helper (see ftl/client.h): sends requests with ids that name
+// a slot of a fixed table of calls, so a reply finds its call in one step,
+// and turns replies (or the peer's death) into completion callbacks.
+//
+// A call's id is its slot plus a per-slot use count above it: a late or
+// forged reply for a slot that has moved on to another call does not
+// match and is dropped.
+//
+// Callbacks may call anything here, ftl_client_destroy included; the
+// client is freed only once no callback of it is running (`running`).
+#include <ftl/client.h>
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ftl/channel.h>
+#include <ftl/error.h>
+#include <ftl/process.h>
+
+#define SLOT_BITS 8
+_Static_assert(FTL_CLIENT_CALLS_MAX <= 1 << SLOT_BITS, "slots fit in ids");
+
+struct call {
+    uint64_t id;
+    bool in_use;
+    uint32_t type;     // of the request
+    void *read_buffer; // an inline READ: where the reply body goes
+    size_t read_len;
+    ftl_client_fn fn;
+    void *arg;
+};
+
+struct ftl_client {
+    struct ftl_loop *loop;
+    ftl_handle_t channel;
+    unsigned pending;
+    unsigned running; // callbacks of this client on the stack
+    bool peer_closed;
+    bool destroyed;
+    struct call calls[FTL_CLIENT_CALLS_MAX];
+    char body[FTL_MSG_BODY_MAX + 1]; // the reply being received, + NUL
+};
+
+static void on_channel_event(struct ftl_loop *loop,
+                             const struct ftl_event *event, void *arg);
+
+struct ftl_client *ftl_client_create(struct ftl_loop *loop,
+                                     ftl_handle_t channel)
+{
+    struct ftl_client *client = calloc(1, sizeof(*client));
+    if (client == NULL) {
+        return NULL;
+    }
+    client->loop = loop;
+    client->channel = channel;
+    for (unsigned i = 0; i < FTL_CLIENT_CALLS_MAX; i++) {
+        client->calls[i].id = i;
+    }
+    if (ftl_loop_add(loop, channel, on_channel_event, client) < 0) {
+        free(client);
+        return NULL;
+    }
+    return client;
+}
+
+void ftl_client_destroy(struct ftl_client *client)
+{
+    if (!client->peer_closed) {
+        ftl_loop_remove(client->loop, client->channel);
+    }
+    ftl_handle_close(client->channel);
+    if (client->running > 0) {
+        client->destroyed = true; // freed when the callbacks return
+        return;
+    }
+    free(client);
+}
+
+unsigned ftl_client_pending(const struct ftl_client *client)
+{
+    return client->pending;
+}
+
+static struct call *call_alloc(struct ftl_client *client)
+{
+    for (unsigned i = 0; i < FTL_CLIENT_CALLS_MAX; i++) {
+        struct call *call = &client->calls[i];
+        if (!call->in_use) {
+            call->id += 1 << SLOT_BITS;
+            call->in_use = true;
+            client->pending++;
+            return call;
+        }
+    }
+    return NULL;
+}
+
+static void call_free(struct ftl_client *client, struct call *call)
+{
+    call->in_use = false;
+    client->pending--;
+}
+
+static struct call *call_lookup(struct ftl_client *client, uint64_t id)
+{
+    uint64_t slot = id & ((1 << SLOT_BITS) - 1);
+    if (slot >= FTL_CLIENT_CALLS_MAX) {
+        return NULL;
+    }
+    struct call *call = &client->calls[slot];
+    return call->in_use && call->id == id ? call : NULL;
+}
+
+// Sends req (its id and type filled in here) as a new call. On failure
+// nothing is in flight and the callback will not run.
+static int call_start(struct ftl_client *client, struct ftl_msg *req,
+                      const void *body, ftl_client_fn fn, void *arg,
+                      struct call **out)
+{
+    if (client->peer_closed) {
+        return FTL_ERR_PEER_CLOSED;
+    }
+    struct call *call = call_alloc(client);
+    if (call == NULL) {
+        return FTL_ERR_WOULD_BLOCK;
+    }
+    call->type = req->type;
+    call->read_buffer = NULL;
+    call->fn = fn;
+    call->arg = arg;
+    req->id = call->id;
+    int err = ftl_channel_send(client->channel, req, body);
+    if (err < 0) {
+        call_free(client, call);
+        return err;
+    }
+    if (out != NULL) {
+        *out = call;
+    }
+    return 0;
+}
+
+// A request with a string body (OPEN path, GETATTR name).
+static int call_with_string(struct ftl_client *client, uint32_t type,
+                            const char *text, ftl_client_fn fn, void *arg)
+{
+    size_t len = strlen(text);
+    if (len > FTL_MSG_BODY_MAX) {
+        return FTL_ERR_TOO_LARGE;
+    }
+    struct ftl_msg req = {.type = type, .body_len = (uint32_t)len};
+    return call_start(client, &req, text, fn, arg, NULL);
+}
+
+int ftl_client_open(struct ftl_client *client, const char *path,
+                    ftl_client_fn fn, void *arg)
+{
+    return call_with_string(client, FTL_MSG_OPEN, path, fn, arg);
+}
+
+int ftl_client_getattr(struct ftl_client *client, const char *name,
+                       ftl_client_fn fn, void *arg)
+{
+    return call_with_string(client, FTL_MSG_GETATTR, name, fn, arg);
+}
+
+int ftl_client_setattr(struct ftl_client *client, const char *name,
+                       const char *value, ftl_client_fn fn, void *arg)
+{
+    size_t name_len = strlen(name), value_len = strlen(value);
+    if (name_len + value_len >= FTL_MSG_BODY_MAX) {
+        return FTL_ERR_TOO_LARGE;
+    }
+    char *body = malloc(name_len + 1 + value_len + 1);
+    if (body == NULL) {
+        return FTL_ERR_NO_MEMORY;
+    }
+    memcpy(body, name, name_len);
+    body[name_len] = '=';
+    memcpy(body + name_len + 1, value, value_len + 1);
+    int err = call_with_string(client, FTL_MSG_SETATTR, body, fn, arg);
+    free(body);
+    return err;
+}
+
+int ftl_client_read(struct ftl_client *client, uint64_t offset, void *buffer,
+                    size_t len, ftl_client_fn fn, void *arg)
+{
+    struct ftl_msg req = {.type = FTL_MSG_READ, .arg0 = offset};
+    bool inline_reply = len <= FTL_MSG_BODY_MAX;
+    if (inline_reply) {
+        req.arg1 = len; // the reply body brings at most this much
+    } else {
+        req.loan_base = (uint64_t)(uintptr_t)buffer;
+        req.loan_len = len;
+    }
+    struct call *call;
+    int err = call_start(client, &req, NULL, fn, arg, &call);
+    if (err == 0 && inline_reply) {
+        call->read_buffer = buffer;
+        call->read_len = len;
+    }
+    return err;
+}
+
+int ftl_client_write(struct ftl_client *client, uint64_t offset,
+                     const void *data, size_t len, ftl_client_fn fn, void *arg)
+{
+    struct ftl_msg req = {.type = FTL_MSG_WRITE, .arg0 = offset};
+    const void *body = NULL;
+    if (len <= FTL_MSG_BODY_MAX) {
+        req.body_len = (uint32_t)len;
+        body = data;
+    } else {
+        req.loan_base = (uint64_t)(uintptr_t)data;
+        req.loan_len = len;
+    }
+    return call_start(client, &req, body, fn, arg, NULL);
+}
+
+// Runs a call's callback with the client kept alive across it. Returns
+// false if the callback destroyed the client (which is then freed).
+static bool run_callback(struct ftl_client *client, ftl_client_fn fn, void *arg,
+                         const struct ftl_result *result)
+{
+    client->running++;
+    fn(result, arg);
+    client->running--;
+    if (client->destroyed) {
+        if (client->running == 0) {
+            free(client);
+        }
+        return false;
+    }
+    return true;
+}
+
+// The reply's verdict: the server's error, a reply of the wrong type, or
+// success.
+static int reply_error(const struct call *call, const struct ftl_msg *reply)
+{
+    if (reply->type == FTL_MSG_ERROR_REPLY) {
+        int error = (int)(int64_t)reply->arg0;
+        return error < 0 && error >= FTL_ERROR_MIN ? error : FTL_ERR_IO;
+    }
+    return reply->type == call->type + 1 ? 0 : FTL_ERR_BAD_FORMAT;
+}
+
+static void receive_reply(struct ftl_client *client,
+                          const struct ftl_event *event)
+{
+    struct call *call = call_lookup(client, event->msg.id);
+    if (call == NULL) {
+        ftl_channel_discard(client->channel); // not a reply to a call of ours
+        return;
+    }
+    bool into_buffer =
+        call->read_buffer != NULL && event->msg.type == FTL_MSG_READ_REPLY;
+    struct ftl_msg reply;
+    long len = into_buffer ? ftl_channel_recv(client->channel, &reply,
+                                              call->read_buffer, call->read_len)
+                           : ftl_channel_recv(client->channel, &reply,
+                                              client->body, FTL_MSG_BODY_MAX);
+    struct ftl_result result = {.body = ""};
+    if (len < 0) {
+        ftl_channel_discard(client->channel); // too large, or no handle room
+        result.error = (int)len;
+    } else {
+        result.error = reply_error(call, &reply);
+        result.value = reply.arg0;
+        if (!into_buffer) {
+            client->body[len] = '\0';
+            result.body = client->body;
+            result.body_len = (size_t)len;
+        }
+        result.handle = reply.handle;
+        if (result.error < 0 && reply.handle != FTL_HANDLE_INVALID) {
+            ftl_handle_close(reply.handle);
+            result.handle = FTL_HANDLE_INVALID;
+        }
+    }
+    ftl_client_fn fn = call->fn;
+    void *arg = call->arg;
+    call_free(client, call); // the callback may start a new call in it
+    run_callback(client, fn, arg, &result);
+}
+
+// The service is gone: every call in flight fails.
+static void fail_all(struct ftl_client *client)
+{
+    struct ftl_result result = {.error = FTL_ERR_PEER_CLOSED, .body = ""};
+    for (unsigned i = 0; i < FTL_CLIENT_CALLS_MAX; i++) {
+        struct call *call = &client->calls[i];
+        if (!call->in_use) {
+            continue;
+        }
+        call_free(client, call);
+        if (!run_callback(client, call->fn, call->arg, &result)) {
+            return;
+        }
+    }
+}
+
+static void on_channel_event(struct ftl_loop *loop,
+                             const struct ftl_event *event, void *arg)
+{
+    struct ftl_client *client = arg;
+    if (event->kind == FTL_EVENT_MESSAGE) {
+        receive_reply(client, event);
+    } else if (event->kind == FTL_EVENT_PEER_CLOSED) {
+        client->peer_closed = true;
+        ftl_loop_remove(loop, client->channel);
+        fail_all(client);
+    }
+}

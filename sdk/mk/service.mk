@@ -1,0 +1,70 @@
+# Builds one service folder into NAME.elf. A service's Makefile is three
+# lines:
+#
+#   # apps/pong/Makefile
+#   FTL_SDK := ../..
+#   include $(FTL_SDK)/sdk/mk/service.mk
+#
+# The name is the folder's name; the sources are the folder's *.c files;
+# the program lands in build/NAME.elf beside them. `make clean` removes
+# build/. The folder must have a service.yaml: until the spec compiler
+# (issue 6) exists it is only required here, not read; the initfs and the
+# supervisor will take isolation, environment and permissions from it.
+#
+# Knobs (command line or the service's Makefile):
+#   SERVICE_NAME  program name (default: the folder's name)
+#   SERVICE_SRCS  C sources (default: every *.c of the folder)
+#   SERVICE_OUT   output directory (default: build)
+#   CFLAGS        extra compiler flags
+#   V=1           show full commands
+#
+# libftl and picolibc come from the SDK: this runs `make sdk` there first,
+# which does nothing when they are up to date. The SDK's own top-level build
+# passes FTL_SDK_UP_TO_DATE=1, having just built them.
+
+FTL_SDK := $(abspath $(FTL_SDK))
+FTL_BUILD ?= $(FTL_SDK)/build
+CC ?= gcc
+include $(FTL_SDK)/sdk/mk/flags.mk
+
+SERVICE_NAME ?= $(notdir $(CURDIR))
+SERVICE_SRCS ?= $(wildcard *.c)
+SERVICE_OUT ?= build
+SERVICE_ELF := $(SERVICE_OUT)/$(SERVICE_NAME).elf
+SERVICE_OBJS := $(SERVICE_SRCS:%.c=$(SERVICE_OUT)/%.o)
+
+include $(FTL_SDK)/sdk/mk/verbosity.mk
+
+.DEFAULT_GOAL := all
+.PHONY: all clean ftl-sdk
+all: $(SERVICE_ELF)
+	@: # no "Nothing to be done" from every app of the in-tree build
+
+clean:
+	rm -rf $(SERVICE_OUT)
+
+ifeq ($(wildcard service.yaml),)
+$(error $(CURDIR): a service folder needs a service.yaml)
+endif
+
+ifeq ($(FTL_SDK_UP_TO_DATE),1)
+ftl-sdk:
+else
+ftl-sdk:
+	$(Q)$(MAKE) --no-print-directory -C $(FTL_SDK) sdk
+endif
+
+$(SERVICE_OUT)/%.o: %.c | ftl-sdk
+	$(call say,CC,$(SERVICE_NAME)/$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(FTL_CFLAGS) $(FTL_WARNINGS) $(CFLAGS) \
+	    -MMD -MP -c $< -o $@
+
+# ftl-sdk always runs; libftl.a is only newer afterwards if it changed, so
+# the link runs when something did.
+$(FTL_LIBFTL): ftl-sdk ;
+
+$(SERVICE_ELF): $(SERVICE_OBJS) service.yaml $(FTL_LIBFTL)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(FTL_LDFLAGS) -o $@ $(SERVICE_OBJS) $(FTL_LIBS)
+
+-include $(SERVICE_OBJS:.o=.d)

@@ -1,0 +1,280 @@
+// The server helper (sdk/lib/server.c) against the fake IPC layer: the
+// test plays the caller with raw channel calls on the other end.
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ftl/channel.h>
+#include <ftl/error.h>
+#include <ftl/process.h>
+#include <ftl/server.h>
+
+#include "fake_ipc.h"
+#include "loop_util.h"
+
+static struct ftl_loop *loop;
+static struct ftl_server *server;
+static ftl_handle_t caller; // the test's end; the server serves the other
+
+// What the handlers saw.
+static struct {
+    char path[64], name[64], value[64];
+    uint64_t offset;
+    size_t len;
+    uint8_t *data;
+    void *context;
+    struct ftl_request *held; // a request left to complete later
+    int closes;
+    void *closed_context;
+} seen;
+
+static uint8_t read_source[200 * 1024];
+
+static void on_open(struct ftl_request *req, const char *path)
+{
+    strcpy(seen.path, path);
+    ftl_request_reply_channel(req, (void *)0x1234);
+}
+
+static void on_read(struct ftl_request *req, uint64_t offset, size_t len)
+{
+    seen.offset = offset;
+    seen.len = len;
+    seen.context = ftl_request_context(req);
+    // Offers more than asked: the helper cuts it to what the caller lent.
+    ftl_request_reply_data(req, read_source + offset, sizeof(read_source) / 2);
+}
+
+static void on_write(struct ftl_request *req, uint64_t offset, const void *data,
+                     size_t len)
+{
+    seen.offset = offset;
+    seen.len = len;
+    free(seen.data);
+    seen.data = malloc(len);
+    memcpy(seen.data, data, len);
+    seen.held = req; // completed by the test
+}
+
+static void on_setattr(struct ftl_request *req, const char *name,
+                       const char *value)
+{
+    strcpy(seen.name, name);
+    strcpy(seen.value, value);
+    ftl_request_reply(req, 0, NULL, 0);
+}
+
+static void on_close(struct ftl_server *s, void *context)
+{
+    ck_assert_ptr_eq(s, server);
+    seen.closes++;
+    seen.closed_context = context;
+}
+
+static const struct ftl_server_ops ops = {
+    .on_open = on_open,
+    .on_read = on_read,
+    .on_write = on_write,
+    .on_setattr = on_setattr,
+    .on_close = on_close,
+};
+
+static void setup(void)
+{
+    fake_ipc_reset();
+    memset(&seen, 0, sizeof(seen));
+    for (size_t i = 0; i < sizeof(read_source); i++) {
+        read_source[i] = (uint8_t)(i * 13 + i / 251);
+    }
+    loop = ftl_loop_create();
+    server = ftl_server_create(loop, &ops, &seen);
+    ftl_handle_t ends[2];
+    ftl_channel_create(ends);
+    caller = ends[0];
+    ck_assert_int_eq(ftl_server_serve(server, ends[1], NULL), 0);
+}
+
+static void teardown(void)
+{
+    free(seen.data);
+    ck_assert_int_eq(ftl_server_destroy(server), 0);
+    ftl_loop_destroy(loop);
+    fake_ipc_reset();
+}
+
+static long call(ftl_handle_t channel, struct ftl_msg *req, const void *body,
+                 struct ftl_msg *reply, void *reply_body, size_t max)
+{
+    ck_assert_int_eq(ftl_channel_send(channel, req, body), 0);
+    loop_run_pending(loop);
+    return ftl_channel_recv(channel, reply, reply_body, max);
+}
+
+START_TEST(types_without_a_handler_get_not_supported)
+{
+    uint32_t types[] = {FTL_MSG_GETATTR, 12345};
+    for (int i = 0; i < 2; i++) {
+        struct ftl_msg req = {.type = types[i], .id = 77 + i}, reply;
+        ck_assert_int_eq(call(caller, &req, NULL, &reply, NULL, 0), 0);
+        ck_assert_uint_eq(reply.type, FTL_MSG_ERROR_REPLY);
+        ck_assert_uint_eq(reply.id, 77 + i);
+        ck_assert_int_eq((int)reply.arg0, FTL_ERR_NOT_SUPPORTED);
+    }
+}
+END_TEST
+
+START_TEST(setattr_arrives_split_and_malformed_ones_are_refused)
+{
+    struct ftl_msg req = {.type = FTL_MSG_SETATTR, .id = 1, .body_len = 13},
+                   reply;
+    ck_assert_int_eq(call(caller, &req, "colour=green=", &reply, NULL, 0), 0);
+    ck_assert_uint_eq(reply.type, FTL_MSG_SETATTR_REPLY);
+    ck_assert_str_eq(seen.name, "colour");
+    ck_assert_str_eq(seen.value, "green=");
+    req.body_len = 6;
+    ck_assert_int_eq(call(caller, &req, "colour", &reply, NULL, 0), 0);
+    ck_assert_uint_eq(reply.type, FTL_MSG_ERROR_REPLY);
+    ck_assert_int_eq((int)reply.arg0, FTL_ERR_INVALID_ARG);
+}
+END_TEST
+
+START_TEST(a_request_completes_later_from_elsewhere)
+{
+    struct ftl_msg req = {.type = FTL_MSG_WRITE,
+                          .id = 5,
+                          .arg0 = 9,
+                          .body_len = 4},
+                   reply;
+    ck_assert_int_eq(call(caller, &req, "data", &reply, NULL, 0),
+                     FTL_ERR_WOULD_BLOCK); // no reply yet
+    ck_assert_ptr_nonnull(seen.held);
+    ck_assert_uint_eq(seen.offset, 9);
+    ck_assert_uint_eq(seen.len, 4);
+    ck_assert_mem_eq(seen.data, "data", 4);
+    ck_assert_int_eq(ftl_request_msg(seen.held)->id, 5);
+    ck_assert_ptr_eq(ftl_request_server(seen.held), server);
+    ck_assert_int_eq(ftl_request_reply(seen.held, 4, NULL, 0), 0);
+    ck_assert_int_eq(ftl_channel_recv(caller, &reply, NULL, 0), 0);
+    ck_assert_uint_eq(reply.type, FTL_MSG_WRITE_REPLY);
+    ck_assert_uint_eq(reply.id, 5);
+    ck_assert_uint_eq(reply.arg0, 4);
+}
+END_TEST
+
+START_TEST(large_writes_come_through_the_loan_as_one_buffer)
+{
+    size_t size = 100 * 1024 + 3;
+    uint8_t *data = malloc(size);
+    for (size_t i = 0; i < size; i++) {
+        data[i] = (uint8_t)(i * 7);
+    }
+    struct ftl_msg req = {.type = FTL_MSG_WRITE,
+                          .id = 6,
+                          .loan_base = (uint64_t)(uintptr_t)data,
+                          .loan_len = size},
+                   reply;
+    call(caller, &req, NULL, &reply, NULL, 0);
+    ck_assert_uint_eq(seen.len, size);
+    ck_assert_mem_eq(seen.data, data, size);
+    ftl_request_reply(seen.held, size, NULL, 0);
+    free(data);
+}
+END_TEST
+
+START_TEST(reads_go_into_the_loan_or_inline_cut_to_the_request)
+{
+    size_t size = 64 * 1024;
+    uint8_t *buffer = calloc(1, size);
+    struct ftl_msg req = {.type = FTL_MSG_READ,
+                          .id = 7,
+                          .arg0 = 100,
+                          .loan_base = (uint64_t)(uintptr_t)buffer,
+                          .loan_len = size},
+                   reply;
+    ck_assert_int_eq(call(caller, &req, NULL, &reply, NULL, 0), 0);
+    ck_assert_uint_eq(reply.type, FTL_MSG_READ_REPLY);
+    ck_assert_uint_eq(reply.arg0, size);
+    ck_assert_uint_eq(seen.len, size);
+    ck_assert_mem_eq(buffer, read_source + 100, size);
+    free(buffer);
+    // Inline: arg1 asks for 10 bytes, and 10 come in the reply's body.
+    req =
+        (struct ftl_msg){.type = FTL_MSG_READ, .id = 8, .arg0 = 3, .arg1 = 10};
+    char body[FTL_MSG_BODY_MAX];
+    ck_assert_int_eq(call(caller, &req, NULL, &reply, body, sizeof(body)), 10);
+    ck_assert_uint_eq(reply.arg0, 10);
+    ck_assert_mem_eq(body, read_source + 3, 10);
+    // Asking for more than a body holds gets at most a body.
+    req.arg1 = 1 << 20;
+    ck_assert_int_eq(call(caller, &req, NULL, &reply, body, sizeof(body)),
+                     FTL_MSG_BODY_MAX);
+}
+END_TEST
+
+START_TEST(open_replies_with_a_channel_served_with_its_context)
+{
+    struct ftl_msg req = {.type = FTL_MSG_OPEN, .id = 9, .body_len = 6}, reply;
+    ck_assert_int_eq(call(caller, &req, "kv/key", &reply, NULL, 0), 0);
+    ck_assert_uint_eq(reply.type, FTL_MSG_OPEN_REPLY);
+    ck_assert_str_eq(seen.path, "kv/key");
+    ck_assert_int_gt(reply.handle, 0);
+    ftl_handle_t opened = reply.handle;
+    uint8_t out[4];
+    req = (struct ftl_msg){.type = FTL_MSG_READ, .id = 10, .arg1 = 4};
+    ck_assert_int_eq(call(opened, &req, NULL, &reply, out, sizeof(out)), 4);
+    ck_assert_ptr_eq(seen.context, (void *)0x1234);
+    // Closing it ends it on the server side too, with its context.
+    ftl_handle_close(opened);
+    loop_run_pending(loop);
+    ck_assert_int_eq(seen.closes, 1);
+    ck_assert_ptr_eq(seen.closed_context, (void *)0x1234);
+}
+END_TEST
+
+START_TEST(a_channel_closes_only_after_its_pending_requests)
+{
+    int handles_before = fake_handles_open();
+    struct ftl_msg req = {.type = FTL_MSG_WRITE, .id = 11, .body_len = 1},
+                   reply;
+    call(caller, &req, "x", &reply, NULL, 0);
+    ck_assert_ptr_nonnull(seen.held);
+    ftl_handle_close(caller); // the caller goes away mid-call
+    loop_run_pending(loop);
+    ck_assert_int_eq(seen.closes, 0); // a request still refers to it
+    ck_assert_int_eq(ftl_request_reply(seen.held, 1, NULL, 0),
+                     FTL_ERR_PEER_CLOSED);
+    ck_assert_int_eq(seen.closes, 1);
+    ck_assert_int_eq(fake_handles_open(), handles_before - 2);
+}
+END_TEST
+
+START_TEST(a_reply_body_over_the_limit_fails_the_request)
+{
+    struct ftl_msg req = {.type = FTL_MSG_WRITE, .id = 12, .body_len = 1},
+                   reply;
+    call(caller, &req, "x", &reply, NULL, 0);
+    static char big[FTL_MSG_BODY_MAX + 1];
+    ck_assert_int_eq(ftl_request_reply(seen.held, 0, big, sizeof(big)),
+                     FTL_ERR_TOO_LARGE);
+    ck_assert_int_eq(ftl_channel_recv(caller, &reply, NULL, 0), 0);
+    ck_assert_uint_eq(reply.type, FTL_MSG_ERROR_REPLY);
+    ck_assert_int_eq((int)reply.arg0, FTL_ERR_TOO_LARGE);
+}
+END_TEST
+
+Suite *unit_suite(void)
+{
+    Suite *s = suite_create("server");
+    TCase *t = tcase_create("server");
+    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_add_test(t, types_without_a_handler_get_not_supported);
+    tcase_add_test(t, setattr_arrives_split_and_malformed_ones_are_refused);
+    tcase_add_test(t, a_request_completes_later_from_elsewhere);
+    tcase_add_test(t, large_writes_come_through_the_loan_as_one_buffer);
+    tcase_add_test(t, reads_go_into_the_loan_or_inline_cut_to_the_request);
+    tcase_add_test(t, open_replies_with_a_channel_served_with_its_context);
+    tcase_add_test(t, a_channel_closes_only_after_its_pending_requests);
+    tcase_add_test(t, a_reply_body_over_the_limit_fails_the_request);
+    suite_add_tcase(s, t);
+    return s;
+}

@@ -159,3 +159,13 @@ int ftl_vmarea_unmap(void *address)
 {
     return (int)call1(FTL_SYS_VMAREA_UNMAP, (long)address);
 }
+
+int ftl_vmarea_commit(ftl_handle_t vmarea, size_t size)
+{
+    return (int)call2(FTL_SYS_VMAREA_COMMIT, vmarea, (long)size);
+}
+
+int ftl_process_info(ftl_handle_t process, struct ftl_process_info *info)
+{
+    return (int)call2(FTL_SYS_PROCESS_INFO, process, (long)info);
+}

@@ -37,5 +37,9 @@ __attribute__((noreturn)) void ftl_process_exit(int status);
 // Closes a handle of any kind.
 int ftl_handle_close(ftl_handle_t handle);
 
+// Name, state, exit status, threads and memory (charged now, peak, limit)
+// of a process (READ right on the handle).
+int ftl_process_info(ftl_handle_t process, struct ftl_process_info *info);
+
 // System-wide counters (free pages, live objects...), for tests and tools.
 int ftl_system_stats(struct ftl_system_stats *out);

@@ -25,3 +25,9 @@ unit-cflags-elf := -DFIXTURE_DIR='"build/tests/fixtures"'
 unit-tests += channel
 unit-src-channel := os/kernel/channel.c os/kernel/heap.c os/kernel/page.c \
                     os/kernel/object.c os/kernel/bootinfo.c
+
+# The in-OS boot manifest parser; it also reads the manifests the spec suite
+# keeps as golden files.
+unit-tests += manifest
+unit-src-manifest := sdk/lib/manifest.c
+unit-cflags-manifest := -DSPEC_GOOD_DIR='"tests/spec/good"'

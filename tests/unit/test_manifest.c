@@ -20,7 +20,6 @@ static int parse(const char *text)
     return ftl_manifest_parse(buf, len, &m);
 }
 
-// clang-format off: one manifest line per source line
 static const char full[] = "# FTL boot manifest\n"
                            "ftl-manifest 1\n"
                            "system web\n"
@@ -51,7 +50,6 @@ static const char full[] = "# FTL boot manifest\n"
                            "arg two words\n"
                            "arg \n"
                            "end\n";
-// clang-format on
 
 START_TEST(every_field_is_read)
 {

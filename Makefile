@@ -171,6 +171,23 @@ include apps/build.mk
 include tests/os/build.mk
 
 # ---------------------------------------------------------------------------
+# Host tools: ftl-spec, the spec compiler (tools/ftl-spec), on libyaml
+
+ftl-spec-src :=
+include tools/ftl-spec/build.mk
+FTL_SPEC := $(BUILD)/host/ftl-spec
+YAML_CFLAGS := $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
+YAML_LIBS := $(shell pkg-config --libs yaml-0.1 2>/dev/null)
+
+$(BUILD)/host/tools/ftl-spec/%.o: tools/ftl-spec/%.c
+	$(call say,HOSTCC,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) $(YAML_CFLAGS) -c $< -o $@
+
+$(FTL_SPEC): $(addprefix $(BUILD)/host/tools/ftl-spec/,$(ftl-spec-src:.c=.o))
+	$(call say,HOSTLD,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(YAML_LIBS)
+
+# ---------------------------------------------------------------------------
 # initfs and the GRUB ISO
 
 INITFS := $(BUILD)/initfs.tar
@@ -230,7 +247,8 @@ $(foreach t,$(unit-tests),$(eval $(call unit_test_rule,$(t))))
 # Public targets, after setup
 
 .PHONY: do-all do-run do-test do-bench
-do-all: do-deps $(KERNEL_ELF) $(INITFS) $(TEST_INITFS) $(ISO) $(UNIT_BINS)
+do-all: do-deps $(KERNEL_ELF) $(INITFS) $(TEST_INITFS) $(ISO) $(UNIT_BINS) \
+        $(FTL_SPEC)
 
 # Until the supervisor exists (issue 6), the first process is apps/hello.
 do-run: $(KERNEL_ELF) $(INITFS)
@@ -254,4 +272,4 @@ compile_commands.json:
 format:
 	$(Q)git ls-files '*.c' '*.h' | xargs clang-format -i
 
--include $(shell find $(BUILD)/os $(BUILD)/kernel $(BUILD)/tests $(BUILD)/sdk $(BUILD)/programs -type f -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/os $(BUILD)/kernel $(BUILD)/tests $(BUILD)/sdk $(BUILD)/programs $(BUILD)/host -type f -name '*.d' 2>/dev/null)

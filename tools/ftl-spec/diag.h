@@ -1,6 +1,7 @@
-// Error reports of ftl-spec. Every problem is printed as it is found, as
-// `FILE:LINE:COLUMN: FIELD: MESSAGE` on stderr, and counted; checking goes
-// on after an error so one run shows them all.
+// Error reports of ftl-spec: `FILE:LINE:COLUMN: FIELD: MESSAGE` on stderr.
+// Checking goes on after an error so one run shows them all; diag_flush
+// prints them in reading order (files in the order they were read, then by
+// line and column), whatever order the checks found them in.
 #pragma once
 
 #include <stddef.h>
@@ -13,15 +14,20 @@ struct loc {
     const char *field;
 };
 
-// Prints one error at loc and counts it.
+// Records one error at loc.
 __attribute__((format(printf, 2, 3))) void diag_error(struct loc loc,
                                                       const char *fmt, ...);
 
-// Prints an error that has no position (a file that cannot be read).
-__attribute__((format(printf, 1, 2))) void diag_plain(const char *fmt, ...);
+// Records an error about a whole file (one that cannot be read), printed
+// as `ftl-spec: MESSAGE` before the file's other errors.
+__attribute__((format(printf, 2, 3))) void diag_file(const char *file,
+                                                     const char *fmt, ...);
 
 // Errors reported so far.
 unsigned diag_count(void);
+
+// Prints the errors recorded so far, sorted, and forgets them.
+void diag_flush(void);
 
 // The candidate closest to word by edit distance when it is a likely typo
 // (at most 2 edits, and fewer than half the word), else NULL.

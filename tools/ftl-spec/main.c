@@ -226,6 +226,7 @@ static int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
     int status = run(argc, argv);
+    diag_flush();
     ydoc_free_all();
     pool_free_all();
     return status;

@@ -33,7 +33,8 @@ static const char *service_file(struct ydoc *d, yaml_node_t *item,
             path = path_join(path, "service.yaml");
         }
         if (!path_is_file(path)) {
-            diag_error(ydoc_loc(d, item, field), "no service spec at %s", path);
+            diag_error(ydoc_loc(d, item, field),
+                       "%s: no such service folder or file", path);
             return NULL;
         }
         return path;

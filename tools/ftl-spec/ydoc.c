@@ -18,7 +18,7 @@ struct ydoc *ydoc_load(const char *file)
 {
     FILE *f = fopen(file, "rb");
     if (f == NULL) {
-        diag_plain("cannot read %s: %s", file, strerror(errno));
+        diag_file(file, "cannot read %s: %s", file, strerror(errno));
         return NULL;
     }
     struct ydoc *d = pool_alloc(sizeof(*d));
@@ -315,7 +315,8 @@ bool yuint(struct ydoc *d, yaml_node_t *node, const char *field, uint64_t max,
     return true;
 }
 
-// "8MiB" -> 8388608; false if malformed or over UINT64_MAX.
+// "8MiB" -> 8388608; false if malformed. Sizes past UINT64_MAX give
+// UINT64_MAX, which is over every limit.
 static bool size_parse(const char *s, uint64_t *out)
 {
     static const struct {
@@ -323,21 +324,21 @@ static bool size_parse(const char *s, uint64_t *out)
         unsigned shift;
     } units[] = {{"KiB", 10}, {"MiB", 20}, {"GiB", 30}, {"", 0}};
     size_t digits = strspn(s, "0123456789");
-    if (digits == 0 || digits > 19) {
+    if (digits == 0) {
         return false;
     }
     for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
         if (strcmp(s + digits, units[i].suffix) != 0) {
             continue;
         }
-        char number[20];
-        memcpy(number, s, digits);
-        number[digits] = '\0';
-        uint64_t n;
-        if (!number_parse(number, UINT64_MAX >> units[i].shift, &n)) {
-            return false;
+        uint64_t n = 0, max = UINT64_MAX >> units[i].shift;
+        bool over = false;
+        for (size_t k = 0; k < digits && !over; k++) {
+            unsigned digit = (unsigned)(s[k] - '0');
+            over = n > (max - digit) / 10;
+            n = n * 10 + digit;
         }
-        *out = n << units[i].shift;
+        *out = over ? UINT64_MAX : n << units[i].shift;
         return true;
     }
     return false;
@@ -370,15 +371,15 @@ bool ysize(struct ydoc *d, yaml_node_t *node, const char *field, uint64_t min,
                    ydoc_quote(s));
         return false;
     }
-    if (bytes % 4096 != 0) {
-        diag_error(ydoc_loc(d, node, field),
-                   "bad size %s: not a multiple of 4KiB", ydoc_quote(s));
-        return false;
-    }
     if (bytes < min || bytes > max) {
         diag_error(ydoc_loc(d, node, field),
                    "bad size %s: must be from %s to %s", ydoc_quote(s),
                    size_text(min), size_text(max));
+        return false;
+    }
+    if (bytes % 4096 != 0) {
+        diag_error(ydoc_loc(d, node, field),
+                   "bad size %s: not a multiple of 4KiB", ydoc_quote(s));
         return false;
     }
     *out = bytes;

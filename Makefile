@@ -194,12 +194,16 @@ INITFS := $(BUILD)/initfs.tar
 TEST_INITFS := $(BUILD)/test-initfs.tar
 ISO := $(BUILD)/ftl.iso
 
-# Until the spec compiler exists (issue 6), the manifest only names the
-# version; the kernel checks that it is there.
-$(BUILD)/initfs/boot.manifest: VERSION
+# The boot manifest is the base system's specs, compiled; the kernel checks
+# that it is there and the supervisor reads it. ftl-spec's -d rule makes it
+# depend on every service.yaml it read.
+BASE_SYSTEM := os/ftl.yaml
+SPEC_SEARCH := -I apps -I os/services
+$(BUILD)/initfs/boot.manifest: $(BASE_SYSTEM) $(FTL_SPEC)
+	$(call say,SPEC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)printf '# FTL boot manifest\nversion %s\nservices 0\n' \
-	    "$(VERSION)" > $@
+	$(Q)$(FTL_SPEC) compile $(SPEC_SEARCH) -d $@.d -o $@ $(BASE_SYSTEM)
+-include $(BUILD)/initfs/boot.manifest.d
 
 # $(call pack_initfs,ARCHIVE,FILES): a ustar archive of the files, flat.
 define pack_initfs

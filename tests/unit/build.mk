@@ -31,3 +31,9 @@ unit-src-channel := os/kernel/channel.c os/kernel/heap.c os/kernel/page.c \
 unit-tests += manifest
 unit-src-manifest := sdk/lib/manifest.c
 unit-cflags-manifest := -DSPEC_GOOD_DIR='"tests/spec/good"'
+
+# ftl-spec's file name handling (the tool itself is tested end to end by
+# tests/host/spec_test.sh).
+unit-tests += spec_path
+unit-src-spec_path := tools/ftl-spec/path.c tools/ftl-spec/pool.c
+unit-cflags-spec_path := -Itools/ftl-spec

@@ -228,23 +228,52 @@ START_TEST(a_nul_byte_inside_a_line_is_refused)
 }
 END_TEST
 
+// Reads a file of tests/spec/good into buf and parses it.
+static int parse_file(const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "%s/%s", SPEC_GOOD_DIR, name);
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    size_t len = fread(buf, 1, sizeof(buf), f);
+    fclose(f);
+    ck_assert_uint_lt(len, sizeof(buf));
+    return ftl_manifest_parse(buf, len, &m);
+}
+
 // The manifests ftl-spec compiled from tests/spec/good (the golden files the
 // spec suite compares with) parse, so compiler and parser agree.
 START_TEST(compiled_manifests_parse)
 {
-    static const char *const files[] = {"web.manifest", "minimal.manifest"};
+    static const char *const files[] = {"web.manifest", "minimal.manifest",
+                                        "edge.manifest"};
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-        char path[256];
-        snprintf(path, sizeof(path), "%s/%s", SPEC_GOOD_DIR, files[i]);
-        FILE *f = fopen(path, "r");
-        ck_assert_msg(f != NULL, "cannot open %s", path);
-        size_t len = fread(buf, 1, sizeof(buf), f);
-        fclose(f);
-        ck_assert_uint_lt(len, sizeof(buf));
-        ck_assert_msg(ftl_manifest_parse(buf, len, &m) == 0, "%s:%u: %s", path,
+        ck_assert_msg(parse_file(files[i]) == 0, "%s:%u: %s", files[i],
                       m.error_line, m.error);
         ck_assert_uint_gt(m.service_count, 0);
     }
+}
+END_TEST
+
+// Values at the edges (tests/spec/services/edge) survive the trip from
+// YAML through ftl-spec to this parser unchanged.
+START_TEST(edge_values_survive_compilation)
+{
+    ck_assert_int_eq(parse_file("edge.manifest"), 0);
+    const struct ftl_manifest_service *s = &m.services[0];
+    ck_assert_str_eq(s->name, "edge-case_name_of_31_chars_xyz");
+    ck_assert_uint_eq(s->memory, 64ull << 30);
+    ck_assert_uint_eq(s->devices[0].vendor, 0xffff);
+    ck_assert_uint_eq(s->devices[0].device, 0);
+    ck_assert_uint_eq(s->devices[0].index, 255);
+    ck_assert_uint_eq(s->devices[2].port_base, 0xfff8);
+    ck_assert_uint_eq(s->envc, 3);
+    ck_assert_str_eq(s->envp[0], "EMPTY=now set");
+    ck_assert_str_eq(s->envp[2], "SPACES=  padded  ");
+    ck_assert_uint_eq(s->argc, 3);
+    ck_assert_str_eq(s->argv[0], "");
+    ck_assert_str_eq(s->argv[1], "  ");
+    ck_assert_str_eq(s->argv[2], "x=y z");
 }
 END_TEST
 
@@ -260,6 +289,7 @@ Suite *unit_suite(void)
     tcase_add_test(t, limits_are_enforced_not_overrun);
     tcase_add_test(t, a_nul_byte_inside_a_line_is_refused);
     tcase_add_test(t, compiled_manifests_parse);
+    tcase_add_test(t, edge_values_survive_compilation);
     suite_add_tcase(s, t);
     return s;
 }

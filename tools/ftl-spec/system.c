@@ -72,7 +72,8 @@ static void service_add(struct ydoc *d, yaml_node_t *item, const char *field,
     if (strchr(listed, '/') == NULL && strcmp(listed, svc->name) != 0) {
         diag_error(ydoc_loc(d, item, field), "%s names service \"%s\"", file,
                    svc->name);
-        return;
+        // reported; keep the service under its own name, so that the
+        // checks below do not add errors that follow from this one
     }
     for (unsigned i = 0; i < sys->service_count; i++) {
         if (strcmp(sys->services[i].name, svc->name) == 0) {

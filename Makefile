@@ -158,18 +158,39 @@ include apps/build.mk
 include tests/os/build.mk
 
 # ---------------------------------------------------------------------------
+# Host tools: ftl-spec, the spec compiler (tools/ftl-spec), on libyaml
+
+ftl-spec-src :=
+include tools/ftl-spec/build.mk
+FTL_SPEC := $(BUILD)/host/ftl-spec
+YAML_CFLAGS := $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
+YAML_LIBS := $(shell pkg-config --libs yaml-0.1 2>/dev/null)
+
+$(BUILD)/host/tools/ftl-spec/%.o: tools/ftl-spec/%.c
+	$(call say,HOSTCC,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) $(YAML_CFLAGS) -c $< -o $@
+
+$(FTL_SPEC): $(addprefix $(BUILD)/host/tools/ftl-spec/,$(ftl-spec-src:.c=.o))
+	$(call say,HOSTLD,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(YAML_LIBS)
+
+# ---------------------------------------------------------------------------
 # initfs and the GRUB ISO
 
 INITFS := $(BUILD)/initfs.tar
 TEST_INITFS := $(BUILD)/test-initfs.tar
 ISO := $(BUILD)/ftl.iso
 
-# Until the spec compiler exists (issue 6), the manifest only names the
-# version; the kernel checks that it is there.
-$(BUILD)/initfs/boot.manifest: VERSION
+# The boot manifest is the base system's specs, compiled; the kernel checks
+# that it is there and the supervisor reads it. ftl-spec's -d rule makes it
+# depend on every service.yaml it read.
+BASE_SYSTEM := os/ftl.yaml
+SPEC_SEARCH := -I apps -I os/services
+$(BUILD)/initfs/boot.manifest: $(BASE_SYSTEM) $(FTL_SPEC)
+	$(call say,SPEC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)printf '# FTL boot manifest\nversion %s\nservices 0\n' \
-	    "$(VERSION)" > $@
+	$(Q)$(FTL_SPEC) compile $(SPEC_SEARCH) -d $@.d -o $@ $(BASE_SYSTEM)
+-include $(BUILD)/initfs/boot.manifest.d
 
 # $(call pack_initfs,ARCHIVE,FILES): a ustar archive of the files, flat.
 define pack_initfs
@@ -225,7 +246,8 @@ do-docs:
 	$(Q)if [ -s $(BUILD)/docs/sdk/warnings.log ]; then \
 	    cat $(BUILD)/docs/sdk/warnings.log; fi
 
-do-all: do-deps $(KERNEL_ELF) $(INITFS) $(TEST_INITFS) $(ISO) $(UNIT_BINS)
+do-all: do-deps $(KERNEL_ELF) $(INITFS) $(TEST_INITFS) $(ISO) $(UNIT_BINS) \
+        $(FTL_SPEC)
 
 # Until the supervisor exists (issue 6), the first process is apps/hello,
 # or the app named by INIT (make run INIT=ping.elf).
@@ -251,4 +273,4 @@ compile_commands.json:
 format:
 	$(Q)git ls-files '*.c' '*.h' | xargs clang-format -i
 
--include $(shell find $(BUILD)/os $(BUILD)/kernel $(BUILD)/tests $(BUILD)/sdk $(BUILD)/programs -type f -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/os $(BUILD)/kernel $(BUILD)/tests $(BUILD)/sdk $(BUILD)/programs $(BUILD)/host -type f -name '*.d' 2>/dev/null)

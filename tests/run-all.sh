@@ -19,6 +19,7 @@ else
         [[ -x "$t" && "$t" != *.d ]] && suites+=("$t")
     done
     suites+=("tests/host/deps_test.sh")
+    suites+=("tests/host/spec_test.sh")
     suites+=("python3 tests/qemu/boot_test.py")
     suites+=("python3 tests/qemu/kernel_test.py")
     suites+=("python3 tests/qemu/ipc_test.py")

@@ -16,6 +16,7 @@
 #include "arch/x64/trap.h"
 #include "clock.h"
 #include "heap.h"
+#include "initfs.h"
 #include "lib/string.h"
 #include "loader.h"
 #include "log.h"
@@ -374,6 +375,35 @@ static long sys_process_info(uint64_t h, uint64_t uinfo)
     return copy_to_process(uinfo, &info, sizeof(info));
 }
 
+// Reads a file of the initfs (the supervisor's boot.manifest). Only for the
+// process that may spawn: the others have no business with the image.
+static long sys_initfs_read(uint64_t upath, uint64_t offset, uint64_t ubuf,
+                            uint64_t len)
+{
+    if (!current_process()->may_spawn) {
+        return FTL_ERR_NOT_ALLOWED;
+    }
+    char path[SPAWN_PATH_MAX];
+    long n = copy_string_from_process(path, upath, sizeof(path));
+    if (n < 0) {
+        return n;
+    }
+    const void *data;
+    size_t size;
+    int err = initfs_find(path, &data, &size);
+    if (err < 0) {
+        return err;
+    }
+    if (offset >= size) {
+        return 0;
+    }
+    if (len > size - offset) {
+        len = size - offset;
+    }
+    err = copy_to_process(ubuf, (const uint8_t *)data + offset, len);
+    return err < 0 ? err : (long)len;
+}
+
 static long sys_vmarea_unmap(uint64_t address)
 {
     return vm_unmap(&current_process()->space, address);
@@ -460,6 +490,7 @@ static const struct syscall_entry syscall_table[FTL_SYS_COUNT] = {
     [FTL_SYS_INTERRUPT_ACK] = {HANDLER(sys_interrupt_ack), false},
     [FTL_SYS_VMAREA_COMMIT] = {HANDLER(sys_vmarea_commit), false},
     [FTL_SYS_PROCESS_INFO] = {HANDLER(sys_process_info), false},
+    [FTL_SYS_INITFS_READ] = {HANDLER(sys_initfs_read), false},
 };
 
 long syscall_dispatch(long number, long a1, long a2, long a3, long a4, long a5)

@@ -66,6 +66,7 @@ enum ftl_syscall_number {
     FTL_SYS_INTERRUPT_ACK = 38,    // (interrupt) -> 0
     FTL_SYS_VMAREA_COMMIT = 39,    // (vmarea, size) -> 0
     FTL_SYS_PROCESS_INFO = 40,     // (process, struct ftl_process_info *)
+    FTL_SYS_INITFS_READ = 41,      // (path, offset, buffer, len) -> bytes
     FTL_SYS_COUNT
 };
 

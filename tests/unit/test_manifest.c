@@ -267,13 +267,15 @@ START_TEST(edge_values_survive_compilation)
     ck_assert_uint_eq(s->devices[0].device, 0);
     ck_assert_uint_eq(s->devices[0].index, 255);
     ck_assert_uint_eq(s->devices[2].port_base, 0xfff8);
-    ck_assert_uint_eq(s->envc, 3);
+    ck_assert_uint_eq(s->envc, 4);
     ck_assert_str_eq(s->envp[0], "EMPTY=now set");
     ck_assert_str_eq(s->envp[2], "SPACES=  padded  ");
-    ck_assert_uint_eq(s->argc, 3);
+    ck_assert_str_eq(s->envp[3], "NOTHING=");
+    ck_assert_uint_eq(s->argc, 4);
     ck_assert_str_eq(s->argv[0], "");
     ck_assert_str_eq(s->argv[1], "  ");
     ck_assert_str_eq(s->argv[2], "x=y z");
+    ck_assert_str_eq(s->argv[3], "");
 }
 END_TEST
 

@@ -24,8 +24,7 @@ static const struct {
 
 START_TEST(joins_fold_dot_and_dotdot)
 {
-    ck_assert_str_eq(path_join(joins[_i].dir, joins[_i].rel),
-                     joins[_i].joined);
+    ck_assert_str_eq(path_join(joins[_i].dir, joins[_i].rel), joins[_i].joined);
     pool_free_all();
 }
 END_TEST

@@ -227,6 +227,14 @@ static void resources_read(struct ydoc *d, yaml_node_t *node, const char *field,
     }
 }
 
+// An env value or argument: text as written, and null (`~` or nothing) is
+// the empty string.
+static const char *text_read(struct ydoc *d, yaml_node_t *node,
+                             const char *field, size_t max)
+{
+    return ynode_is_null(node) ? "" : ytext(d, node, field, max);
+}
+
 static bool is_env_key(const char *s)
 {
     size_t len = strlen(s);
@@ -259,7 +267,8 @@ static void env_read(struct ydoc *d, yaml_node_t *map, const char *field,
             continue;
         }
         yaml_node_t *value_node = ydoc_node(d, pairs[i].value);
-        const char *value = ytext(d, value_node, var_field, VALUE_MAX("env "));
+        const char *value =
+            text_read(d, value_node, var_field, VALUE_MAX("env "));
         if (value == NULL) {
             continue;
         }
@@ -296,8 +305,8 @@ static void args_read(struct ydoc *d, yaml_node_t *list, const char *field,
     }
     svc->argc = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *arg = ytext(d, ydoc_node(d, items[i]),
-                                field_index(field, i), VALUE_MAX("arg "));
+        const char *arg = text_read(d, ydoc_node(d, items[i]),
+                                    field_index(field, i), VALUE_MAX("arg "));
         if (arg != NULL) {
             svc->args[svc->argc++] = arg;
         }

@@ -29,7 +29,8 @@ unit-src-channel := os/kernel/channel.c os/kernel/heap.c os/kernel/page.c \
 # The SDK's event loop and helpers against a fake IPC layer.
 unit-tests += loop server client
 unit-src-loop := sdk/lib/loop.c tests/unit/fake_ipc.c
-unit-src-server := sdk/lib/server.c sdk/lib/loop.c tests/unit/fake_ipc.c
+unit-src-server := sdk/lib/server.c sdk/lib/client.c sdk/lib/loop.c \
+                   tests/unit/fake_ipc.c
 unit-src-client := sdk/lib/client.c sdk/lib/server.c sdk/lib/loop.c \
                    tests/unit/fake_ipc.c
 

@@ -91,6 +91,15 @@ void *ftl_server_data(const struct ftl_server *server);
 int ftl_server_serve(struct ftl_server *server, ftl_handle_t channel,
                      void *context);
 
+// A client calling the other way on served `channel`: a service's first
+// channel is served (the supervisor connects clients through it) and also
+// where the service makes its own requests (OPEN service/NAME). The client
+// belongs to the served channel: it goes when the channel goes, and
+// ftl_client_destroy does nothing to it. NULL if the channel is not served
+// by this server, or out of memory.
+struct ftl_client *ftl_server_client(struct ftl_server *server,
+                                     ftl_handle_t channel);
+
 // The server and the context of the channel a request arrived on.
 struct ftl_server *ftl_request_server(const struct ftl_request *req);
 void *ftl_request_context(const struct ftl_request *req);

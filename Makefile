@@ -154,6 +154,7 @@ $(BUILD)/programs/$(1).elf: $(addprefix $(BUILD)/programs/,$(2:.c=.o)) $(LIBFTL)
 endef
 
 PROGRAMS :=
+include os/services/build.mk
 include apps/build.mk
 include tests/os/build.mk
 
@@ -249,9 +250,10 @@ do-docs:
 do-all: do-deps $(KERNEL_ELF) $(INITFS) $(TEST_INITFS) $(ISO) $(UNIT_BINS) \
         $(FTL_SPEC)
 
-# Until the supervisor exists (issue 6), the first process is apps/hello,
-# or the app named by INIT (make run INIT=ping.elf).
-INIT ?= hello.elf
+# The first process is the supervisor, which starts the services of
+# os/ftl.yaml; INIT names another program to start alone instead
+# (make run INIT=ping.elf).
+INIT ?= supervisor.elf
 do-run: $(KERNEL_ELF) $(INITFS)
 	$(Q)python3 scripts/ftlqemu.py run --kernel $(KERNEL_ELF) \
 	    --initrd $(INITFS) --append "ftl.init=$(INIT)"

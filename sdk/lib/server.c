@@ -248,9 +248,13 @@ static void dispatch(struct ftl_request *req, char *body, size_t len)
     case FTL_MSG_OPEN:
         if (strncmp(body, FTL_SERVICE_PREFIX, strlen(FTL_SERVICE_PREFIX)) ==
             0) {
-            // The supervisor connecting a client: a channel of its own,
-            // served like the one the request came on.
-            ftl_request_reply_channel(req, req->channel->context);
+            if (ops->on_service_open != NULL) {
+                ops->on_service_open(req, body + strlen(FTL_SERVICE_PREFIX));
+            } else {
+                // The supervisor connecting a client: a channel of its
+                // own, served like the one the request came on.
+                ftl_request_reply_channel(req, req->channel->context);
+            }
             return;
         }
         if (ops->on_open != NULL) {

@@ -68,6 +68,11 @@ struct ftl_server_ops {
     // A served channel is gone (its peer closed it or died) and has no
     // pending request any more; context is the one it was served with.
     void (*on_close)(struct ftl_server *server, void *context);
+    // OPEN of FTL_SERVICE_PREFIX "NAME" (message.h). NULL, as in nearly
+    // every service: the helper answers with a new channel served like the
+    // one the request came on (that is how the supervisor connects a
+    // client). The supervisor sets it to do the routing.
+    void (*on_service_open)(struct ftl_request *req, const char *name);
 };
 
 // A server on loop with the handlers of ops (kept by pointer: it must

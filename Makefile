@@ -208,6 +208,8 @@ $(INITFS): $(BUILD)/initfs/boot.manifest $(INITFS_PROGRAMS)
 $(TEST_INITFS): $(BUILD)/initfs/boot.manifest $(PROGRAMS)
 	$(call pack_initfs,$@,$^)
 
+include tests/supervisor/build.mk
+
 $(ISO): $(KERNEL_ELF) $(INITFS) os/boot/grub.cfg
 	$(call say,ISO,$@)
 	$(Q)rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
@@ -248,7 +250,7 @@ do-docs:
 	    cat $(BUILD)/docs/sdk/warnings.log; fi
 
 do-all: do-deps $(KERNEL_ELF) $(INITFS) $(TEST_INITFS) $(ISO) $(UNIT_BINS) \
-        $(FTL_SPEC)
+        $(FTL_SPEC) $(SUPERVISOR_TEST_INITFS)
 
 # The first process is the supervisor, which starts the services of
 # os/ftl.yaml; INIT names another program to start alone instead

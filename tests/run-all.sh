@@ -24,6 +24,7 @@ else
     suites+=("python3 tests/qemu/kernel_test.py")
     suites+=("python3 tests/qemu/ipc_test.py")
     suites+=("python3 tests/qemu/device_test.py")
+    suites+=("python3 tests/qemu/supervisor_test.py")
     suites+=("python3 tests/qemu/sdk_test.py")
 fi
 

@@ -210,6 +210,13 @@ $(TEST_INITFS): $(BUILD)/initfs/boot.manifest $(PROGRAMS)
 
 include tests/supervisor/build.mk
 
+# The image Google Compute Engine imports: disk.raw (the hybrid ISO as a
+# disk, grown to 1 GiB, sparse) in an oldgnu tar.gz (docs/deploy/gce.md).
+GCE_IMAGE := $(BUILD)/gce/ftl-gce.tar.gz
+$(GCE_IMAGE): $(ISO) scripts/gce-image.sh
+	$(call say,GCE,$@)
+	$(Q)scripts/gce-image.sh $(ISO) $(@D) >/dev/null
+
 $(ISO): $(KERNEL_ELF) $(INITFS) os/boot/grub.cfg
 	$(call say,ISO,$@)
 	$(Q)rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
@@ -250,7 +257,7 @@ do-docs:
 	    cat $(BUILD)/docs/sdk/warnings.log; fi
 
 do-all: do-deps $(KERNEL_ELF) $(INITFS) $(TEST_INITFS) $(ISO) $(UNIT_BINS) \
-        $(FTL_SPEC) $(SUPERVISOR_TEST_INITFS)
+        $(FTL_SPEC) $(SUPERVISOR_TEST_INITFS) $(GCE_IMAGE)
 
 # The first process is the supervisor, which starts the services of
 # os/ftl.yaml; INIT names another program to start alone instead

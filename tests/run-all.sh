@@ -25,6 +25,7 @@ else
     suites+=("python3 tests/qemu/ipc_test.py")
     suites+=("python3 tests/qemu/device_test.py")
     suites+=("python3 tests/qemu/supervisor_test.py")
+    suites+=("python3 tests/qemu/gce_test.py")
     suites+=("python3 tests/qemu/sdk_test.py")
 fi
 

@@ -79,7 +79,10 @@ static double probe_boot(const char *accel)
     }
     argv[n] = NULL;
     char *out = NULL;
-    struct proc_options opt = {.capture = &out, .timeout_s = PROBE_TIMEOUT_S};
+    // QEMU's own complaints about KVM (stderr) are expected here: the
+    // probe is how we learn that KVM does not work.
+    struct proc_options opt = {
+        .log = "/dev/null", .capture = &out, .timeout_s = PROBE_TIMEOUT_S};
     double started = now_s();
     int status = proc_run(argv, &opt);
     regex_t banner;

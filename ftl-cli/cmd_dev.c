@@ -31,6 +31,18 @@ static const char usage[] =
 
 static const char *const unwatched[] = {"build", ".git", NULL};
 
+// The QEMU running now. Ctrl-C reaches it with us (same process group), but
+// a SIGTERM to ftl alone must not leave it behind.
+static volatile pid_t qemu_pid;
+
+static void on_signal(int sig)
+{
+    if (qemu_pid > 0) {
+        kill(qemu_pid, SIGTERM);
+    }
+    _exit(128 + sig);
+}
+
 // Builds and starts QEMU; its pid, or 0 when the build failed.
 static pid_t boot(const struct project *p, const struct run_args *a,
                   const struct session *s)
@@ -88,9 +100,12 @@ int cmd_dev(int argc, char **argv)
         return out_error(EXIT_REFUSED, "stop it with `ftl stop`",
                          "this project's system is already running");
     }
+    signal(SIGTERM, on_signal);
+    signal(SIGINT, on_signal);
     for (;;) {
         int64_t seen = tree_mtime(p.root, unwatched);
         pid_t pid = boot(&p, &a, &s);
+        qemu_pid = pid;
         while (tree_mtime(p.root, unwatched) == seen) {
             if (pid > 0 && waitpid(pid, NULL, WNOHANG) == pid) {
                 out_info("the system ended; waiting for a change...");

@@ -9,7 +9,9 @@
 #   make test       run every test suite; ends with "N passed, N failed"
 #   make bench      run the benchmarks; prints "bench: NAME VALUE UNIT" lines
 #   make deps       fetch and build third-party sources (cached in ~/.cache/ftl)
-#   make sdk        build what a service links (libftl, picolibc); see sdk/mk/
+#   make sdk        the SDK: build/sdk-root/ (its bin/ftl is the `ftl` command)
+#                   and dist/ftl-sdk-VERSION-x86_64-linux.tar.gz; see sdk/dist.mk
+#   make sdk-libs   only what a service links (libftl, picolibc); see sdk/mk/
 #   make docs       the SDK API reference (Doxygen) in build/docs/sdk/html/
 #   make clean      remove build/ and dist/
 #   make compile_commands.json   for editors (clangd)
@@ -24,7 +26,7 @@ VERSION := $(shell cat VERSION)
 BUILD := build
 include sdk/mk/verbosity.mk
 
-PUBLIC_TARGETS := all run test bench deps sdk docs
+PUBLIC_TARGETS := all run test bench deps sdk sdk-libs docs
 
 .PHONY: $(PUBLIC_TARGETS) clean format compile_commands.json setup
 $(PUBLIC_TARGETS): setup
@@ -217,6 +219,8 @@ $(GCE_IMAGE): $(ISO) scripts/gce-image.sh
 	$(call say,GCE,$@)
 	$(Q)scripts/gce-image.sh $(ISO) $(@D) >/dev/null
 
+include sdk/dist.mk
+
 $(ISO): $(KERNEL_ELF) $(INITFS) os/boot/grub.cfg
 	$(call say,ISO,$@)
 	$(Q)rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
@@ -247,8 +251,11 @@ $(foreach t,$(unit-tests),$(eval $(call unit_test_rule,$(t))))
 # ---------------------------------------------------------------------------
 # Public targets, after setup
 
-.PHONY: do-all do-run do-test do-bench do-sdk do-docs
-do-sdk: do-deps $(LIBFTL)
+.PHONY: do-all do-run do-test do-bench do-sdk do-sdk-libs do-docs
+do-sdk-libs: do-deps $(LIBFTL)
+
+do-sdk: do-deps $(SDK_TARBALL)
+	@echo "SDK: $(SDK_TARBALL) ($(SDK_ROOT)/bin/ftl works in place)"
 
 do-docs:
 	$(call say,DOXYGEN,build/docs/sdk/html/index.html)
@@ -257,7 +264,7 @@ do-docs:
 	    cat $(BUILD)/docs/sdk/warnings.log; fi
 
 do-all: do-deps $(KERNEL_ELF) $(INITFS) $(TEST_INITFS) $(ISO) $(UNIT_BINS) \
-        $(FTL_SPEC) $(SUPERVISOR_TEST_INITFS) $(GCE_IMAGE)
+        $(FTL_SPEC) $(SUPERVISOR_TEST_INITFS) $(GCE_IMAGE) $(SDK_TARBALL)
 
 # The first process is the supervisor, which starts the services of
 # os/ftl.yaml; INIT names another program to start alone instead
@@ -284,4 +291,4 @@ compile_commands.json:
 format:
 	$(Q)git ls-files '*.c' '*.h' | xargs clang-format -i
 
--include $(shell find $(BUILD)/os $(BUILD)/kernel $(BUILD)/tests $(BUILD)/sdk $(BUILD)/programs $(BUILD)/host -type f -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/os $(BUILD)/kernel $(BUILD)/tests $(BUILD)/sdk $(BUILD)/programs $(BUILD)/host $(BUILD)/sdk-host -type f -name '*.d' 2>/dev/null)

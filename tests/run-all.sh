@@ -27,6 +27,7 @@ else
     suites+=("python3 tests/qemu/supervisor_test.py")
     suites+=("python3 tests/qemu/gce_test.py")
     suites+=("python3 tests/qemu/sdk_test.py")
+    suites+=("tests/cli/cli_test.sh")
 fi
 
 rm -rf build/test-logs # only this run's failed boots are kept

@@ -45,3 +45,9 @@ unit-cflags-manifest := -DSPEC_GOOD_DIR='"tests/spec/good"'
 unit-tests += spec_path
 unit-src-spec_path := tools/ftl-spec/path.c tools/ftl-spec/pool.c
 unit-cflags-spec_path := -Itools/ftl-spec
+
+# The ftl command's parsing of names, ports, sizes and PCI IDs, template
+# placeholders and the generators' text edits.
+unit-tests += cli
+unit-src-cli := ftl-cli/text.c ftl-cli/edit.c
+unit-cflags-cli := -D_GNU_SOURCE -Iftl-cli

@@ -26,6 +26,7 @@ struct run_queue {
 };
 
 static struct run_queue queues[THREAD_PRIORITIES];
+static uint32_t ready_mask; // bit p: queues[p] is not empty
 static struct thread *sleepers;
 static struct thread *zombies;
 static uint64_t slice_end;
@@ -34,11 +35,6 @@ static bool resched_pending;    // a thread outranking the current one is ready
 static uint64_t switches;
 
 void x64_switch(uint64_t *save_rsp, uint64_t load_rsp);
-
-struct thread *sched_current(void)
-{
-    return cpu_current()->current;
-}
 
 uint64_t sched_switch_count(void)
 {
@@ -55,6 +51,7 @@ static void queue_push(struct thread *t)
         q->head = t;
     }
     q->tail = t;
+    ready_mask |= 1u << t->priority;
 }
 
 static void queue_remove(struct thread *t)
@@ -71,6 +68,9 @@ static void queue_remove(struct thread *t)
             if (q->tail == c) {
                 q->tail = prev;
             }
+            if (q->head == NULL) {
+                ready_mask &= ~(1u << t->priority);
+            }
             return;
         }
     }
@@ -78,12 +78,7 @@ static void queue_remove(struct thread *t)
 
 static int highest_ready_priority(void)
 {
-    for (int p = THREAD_PRIORITIES - 1; p >= 0; p--) {
-        if (queues[p].head != NULL) {
-            return p;
-        }
-    }
-    return -1;
+    return ready_mask == 0 ? -1 : 31 - __builtin_clz(ready_mask);
 }
 
 static struct thread *queue_pop_highest(void)
@@ -96,6 +91,7 @@ static struct thread *queue_pop_highest(void)
     queues[p].head = t->run_next;
     if (queues[p].head == NULL) {
         queues[p].tail = NULL;
+        ready_mask &= ~(1u << p);
     }
     return t;
 }

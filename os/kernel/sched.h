@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/x64/cpu.h"
 #include "thread.h"
 
 // Time a thread runs before another of the same priority gets the CPU.
@@ -19,8 +20,12 @@ void sched_init(void);
 // boot context is never resumed.
 __attribute__((noreturn)) void sched_start(void);
 
-// The thread running on this CPU (NULL before sched_start).
-struct thread *sched_current(void);
+// The thread running on this CPU (NULL before sched_start). Inline: every
+// system call asks, several times.
+static inline struct thread *sched_current(void)
+{
+    return cpu_current()->current;
+}
 
 // Makes t runnable. If it outranks the running thread, the switch happens at
 // the next preemption point, never inside the caller (which may be walking

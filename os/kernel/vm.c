@@ -190,12 +190,6 @@ void vm_space_destroy(struct address_space *space)
     }
 }
 
-bool vm_range_is_owned(const struct address_space *space, uint64_t va,
-                       uint64_t len)
-{
-    return va >= space->start && va <= space->end && len <= space->end - va;
-}
-
 static bool overlaps(const struct address_space *space, uint64_t va,
                      uint64_t size)
 {

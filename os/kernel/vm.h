@@ -123,8 +123,11 @@ int vm_handle_fault(struct address_space *space, uint64_t va, bool write,
 
 // True if [va, va + len) lies inside the addresses the space owns
 // (overflow-safe). Pages are checked when touched (faults).
-bool vm_range_is_owned(const struct address_space *space, uint64_t va,
-                       uint64_t len);
+static inline bool vm_range_is_owned(const struct address_space *space,
+                                     uint64_t va, uint64_t len)
+{
+    return va >= space->start && va <= space->end && len <= space->end - va;
+}
 
 // Copies between a kernel buffer and [va, va + len) of `space`, which need
 // not be the current space: page by page through the direct map, resolving

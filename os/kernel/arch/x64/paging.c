@@ -38,7 +38,8 @@
 #define LARGE_PAGE (2ULL << 20)
 
 static paddr_t kernel_root;
-static bool has_nx, has_smap, has_pcid;
+static bool has_nx, has_pcid;
+bool paging_smap; // read inline by paging_has_smap()
 
 extern const char __text_start[], __text_end[], __rodata_start[],
     __rodata_end[], __data_start[], __kernel_end[];
@@ -202,10 +203,6 @@ paddr_t paging_kernel_root(void)
     return kernel_root;
 }
 
-bool paging_has_smap(void)
-{
-    return has_smap;
-}
 
 bool paging_has_pcid(void)
 {
@@ -223,18 +220,18 @@ static void detect_features(void)
     has_pcid = c & (1u << 17);
     if (max_leaf >= 7) {
         x64_cpuid(7, 0, &a, &b, &c, &d);
-        has_smap = b & (1u << 20);
+        paging_smap = b & (1u << 20);
         bool has_smep = b & (1u << 7);
         uint64_t cr4 = x64_read_cr4() | CR4_PGE;
         if (has_smep) {
             cr4 |= CR4_SMEP;
         }
-        if (has_smap) {
+        if (paging_smap) {
             cr4 |= CR4_SMAP;
         }
         x64_write_cr4(cr4);
         LOG_INFO("cpu: NX %s, SMEP %s, SMAP %s, PCID %s", has_nx ? "on" : "no",
-                 has_smep ? "on" : "no", has_smap ? "on" : "no",
+                 has_smep ? "on" : "no", paging_smap ? "on" : "no",
                  has_pcid ? "on" : "no");
     }
 }

@@ -46,4 +46,8 @@ void paging_switch(paddr_t root, uint16_t asid, bool flush);
 // Whether the CPU tags TLB entries with address-space ids (PCID).
 bool paging_has_pcid(void);
 
-bool paging_has_smap(void);
+extern bool paging_smap;
+static inline bool paging_has_smap(void)
+{
+    return paging_smap;
+}

@@ -145,16 +145,18 @@ $(BUILD)/programs/%.o: %.c | $(PICOLIBC_LIBC)
 	$(call say,CC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(PROGRAM_CFLAGS) -c $< -o $@
 
-# $(call program,NAME,SOURCES): builds $(BUILD)/programs/NAME.elf.
+# $(call program,NAME,SOURCES[,LIBRARIES]): builds $(BUILD)/programs/NAME.elf;
+# LIBRARIES are static libraries linked before libftl (lwIP for tcpip).
 define program
 PROGRAMS += $(BUILD)/programs/$(1).elf
-$(BUILD)/programs/$(1).elf: $(addprefix $(BUILD)/programs/,$(2:.c=.o)) $(LIBFTL)
+$(BUILD)/programs/$(1).elf: $(addprefix $(BUILD)/programs/,$(2:.c=.o)) $(3) $(LIBFTL)
 	$$(call say,LINK,$$@)
-	$$(Q)$$(CC) $$(FTL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $$(FTL_LIBS)
+	$$(Q)$$(CC) $$(FTL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(3) $$(FTL_LIBS)
 endef
 
 PROGRAMS :=
 include apps/build.mk
+include os/services/build.mk
 include tests/os/build.mk
 
 # ---------------------------------------------------------------------------

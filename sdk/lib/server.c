@@ -98,6 +98,9 @@ static int request_complete(struct ftl_request *req, struct ftl_msg *reply,
                             const void *body)
 {
     reply->id = req->msg.id;
+    if (req->msg.handle != FTL_HANDLE_INVALID) {
+        ftl_handle_close(req->msg.handle); // came with it, never taken
+    }
     int err = ftl_channel_send(req->channel->handle, reply, body);
     req->channel->server->pending--;
     channel_put(req->channel);
@@ -193,6 +196,13 @@ const struct ftl_msg *ftl_request_msg(const struct ftl_request *req)
     return &req->msg;
 }
 
+ftl_handle_t ftl_request_take_handle(struct ftl_request *req)
+{
+    ftl_handle_t handle = req->msg.handle;
+    req->msg.handle = FTL_HANDLE_INVALID;
+    return handle;
+}
+
 // WRITE: the data comes inline (body) or is pulled from the caller's loan
 // into memory of ours before the handler sees it.
 static void dispatch_write(struct ftl_request *req, const char *body,
@@ -285,11 +295,10 @@ static void receive(struct served_channel *channel)
         ftl_channel_discard(channel->handle);
         return;
     }
-    if (msg.handle != FTL_HANDLE_INVALID) {
-        ftl_handle_close(msg.handle); // no predefined request carries one
-        msg.handle = FTL_HANDLE_INVALID;
-    }
     if (ftl_msg_is_reply(msg.type)) {
+        if (msg.handle != FTL_HANDLE_INVALID) {
+            ftl_handle_close(msg.handle);
+        }
         return; // not a request: nothing to answer
     }
     struct ftl_request *req = malloc(sizeof(*req));
@@ -298,6 +307,9 @@ static void receive(struct served_channel *channel)
                                 .id = msg.id,
                                 .arg0 = (uint64_t)(int64_t)FTL_ERR_NO_MEMORY};
         ftl_channel_send(channel->handle, &reply, NULL);
+        if (msg.handle != FTL_HANDLE_INVALID) {
+            ftl_handle_close(msg.handle);
+        }
         return;
     }
     req->channel = channel;
@@ -316,6 +328,12 @@ static void on_channel_event(struct ftl_loop *loop,
         receive(channel);
     } else if (event->kind == FTL_EVENT_PEER_CLOSED) {
         ftl_loop_remove(loop, channel->handle);
+        const struct ftl_server_ops *ops = channel->server->ops;
+        if (channel->refs > 1 && ops->on_hangup != NULL) {
+            channel->refs++; // the channel outlives the handler
+            ops->on_hangup(channel->server, channel->context);
+            channel_put(channel);
+        }
         channel_put(channel); // the watch's reference
     }
 }

@@ -1,0 +1,218 @@
+// tcpip: the TCP/IP stack (lwIP, NO_SYS, raw API) as a nanoservice.
+//
+// Its first channel (from its supervisor) is served with:
+//   SETATTR link=virtio_net, carrying a frame link channel to the driver
+//       (ftl/link.h): attaches the network interface, which then takes its
+//       address by DHCP, or statically from NET_ADDRESS ("10.0.2.15/24"),
+//       NET_GATEWAY and NET_DNS in the environment.
+//   OPEN (any path, e.g. service/tcpip) -> a service channel for an app.
+//   GETATTR address -> the interface's configuration.
+// A service channel is served with OPEN tcp-listen:PORT, OPEN
+// tcp:HOST:PORT (listener.h, connection.h), GETATTR resolve:HOST and
+// GETATTR address. docs/concepts/networking.md has the whole picture.
+//
+// lwIP's timers run from one loop timer; everything else happens in
+// callbacks of the loop, so lwIP is only ever entered from one thread.
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ftl/error.h>
+#include <ftl/log.h>
+#include <ftl/loop.h>
+#include <ftl/process.h>
+#include <ftl/server.h>
+#include <ftl/time.h>
+
+#include "lwip/init.h"
+#include "lwip/ip_addr.h"
+#include "lwip/timeouts.h"
+
+#include "connection.h"
+#include "listener.h"
+#include "netif.h"
+#include "resolve.h"
+#include "socket.h"
+
+#define TIMER_PERIOD_NS (50 * FTL_MS)
+
+static struct ftl_loop *loop;
+static struct socket control = {SOCKET_CONTROL};
+static struct socket service = {SOCKET_SERVICE};
+
+// lwIP's clock (sys.h): milliseconds, wrapping.
+u32_t sys_now(void)
+{
+    return (u32_t)(ftl_clock_ns() / FTL_MS);
+}
+
+static void on_lwip_timer(struct ftl_loop *l, struct ftl_loop_timer *timer,
+                          void *arg)
+{
+    (void)l;
+    (void)timer;
+    (void)arg;
+    sys_check_timeouts();
+}
+
+static void on_resolved(int error, const ip_addr_t *address, void *arg)
+{
+    struct ftl_request *req = arg;
+    if (error < 0) {
+        ftl_request_fail(req, error);
+        return;
+    }
+    char text[16];
+    ipaddr_ntoa_r(address, text, sizeof(text));
+    ftl_request_reply(req, 0, text, strlen(text));
+}
+
+// OPEN of sockets, on control and service channels alike; false if path
+// names no socket.
+static bool open_socket(struct ftl_request *req, const char *path)
+{
+    if (strncmp(path, "tcp-listen:", 11) == 0) {
+        listener_open(req, path + 11);
+    } else if (strncmp(path, "tcp:", 4) == 0) {
+        connection_connect(req, path + 4);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+static void on_open(struct ftl_request *req, const char *path)
+{
+    struct socket *socket = ftl_request_context(req);
+    switch (socket->kind) {
+    case SOCKET_CONTROL:
+        if (!open_socket(req, path)) {
+            ftl_request_reply_channel(req, &service); // an app's channel
+        }
+        return;
+    case SOCKET_SERVICE:
+        if (!open_socket(req, path)) {
+            ftl_request_fail(req, FTL_ERR_NOT_FOUND);
+        }
+        return;
+    case SOCKET_LISTENER:
+        listener_accept(req, (struct listener *)socket);
+        return;
+    default:
+        ftl_request_fail(req, FTL_ERR_NOT_SUPPORTED);
+    }
+}
+
+static void on_read(struct ftl_request *req, uint64_t offset, size_t len)
+{
+    (void)offset; // a stream has no offsets
+    struct socket *socket = ftl_request_context(req);
+    if (socket->kind == SOCKET_CONNECTION) {
+        connection_read(req, (struct connection *)socket, len);
+    } else {
+        ftl_request_fail(req, FTL_ERR_NOT_SUPPORTED);
+    }
+}
+
+static void on_write(struct ftl_request *req, uint64_t offset,
+                     const void *data, size_t len)
+{
+    (void)offset;
+    struct socket *socket = ftl_request_context(req);
+    if (socket->kind == SOCKET_CONNECTION) {
+        connection_write(req, (struct connection *)socket, data, len);
+    } else {
+        ftl_request_fail(req, FTL_ERR_NOT_SUPPORTED);
+    }
+}
+
+static void on_getattr(struct ftl_request *req, const char *name)
+{
+    struct socket *socket = ftl_request_context(req);
+    if (socket->kind == SOCKET_CONNECTION) {
+        connection_getattr(req, (struct connection *)socket, name);
+    } else if (socket->kind != SOCKET_CONTROL &&
+               socket->kind != SOCKET_SERVICE) {
+        ftl_request_fail(req, FTL_ERR_NOT_SUPPORTED);
+    } else if (strncmp(name, "resolve:", 8) == 0) {
+        resolve(name + 8, on_resolved, req);
+    } else if (strcmp(name, "address") == 0) {
+        char text[256];
+        size_t len = netif_describe(text, sizeof(text));
+        ftl_request_reply(req, netif_is_ready(), text, len);
+    } else {
+        ftl_request_fail(req, FTL_ERR_NOT_FOUND);
+    }
+}
+
+static void on_setattr(struct ftl_request *req, const char *name,
+                       const char *value)
+{
+    (void)value;
+    struct socket *socket = ftl_request_context(req);
+    if (socket->kind == SOCKET_CONNECTION) {
+        connection_setattr(req, (struct connection *)socket, name, value);
+        return;
+    }
+    if (socket->kind != SOCKET_CONTROL || strcmp(name, "link") != 0 ||
+        ftl_request_msg(req)->handle == FTL_HANDLE_INVALID) {
+        ftl_request_fail(req, FTL_ERR_INVALID_ARG);
+        return;
+    }
+    struct netif_config config = {.address = getenv("NET_ADDRESS"),
+                                  .gateway = getenv("NET_GATEWAY"),
+                                  .dns = getenv("NET_DNS")};
+    int err = netif_attach(loop, ftl_request_take_handle(req), &config);
+    if (err < 0) {
+        ftl_request_fail(req, err);
+    } else {
+        ftl_request_reply(req, 0, NULL, 0);
+    }
+}
+
+static void on_hangup(struct ftl_server *server, void *context)
+{
+    (void)server;
+    struct socket *socket = context;
+    if (socket->kind == SOCKET_CONNECTION) {
+        connection_hangup((struct connection *)socket);
+    } else if (socket->kind == SOCKET_LISTENER) {
+        listener_hangup((struct listener *)socket);
+    }
+}
+
+static void on_close(struct ftl_server *server, void *context)
+{
+    (void)server;
+    struct socket *socket = context;
+    if (socket->kind == SOCKET_CONNECTION) {
+        connection_close((struct connection *)socket);
+    } else if (socket->kind == SOCKET_LISTENER) {
+        listener_close((struct listener *)socket);
+    }
+}
+
+static const struct ftl_server_ops ops = {.on_open = on_open,
+                                          .on_read = on_read,
+                                          .on_write = on_write,
+                                          .on_getattr = on_getattr,
+                                          .on_setattr = on_setattr,
+                                          .on_hangup = on_hangup,
+                                          .on_close = on_close};
+
+int main(void)
+{
+    srand((unsigned)ftl_clock_ns()); // lwIP's ports and sequence numbers
+    lwip_init();
+    loop = ftl_loop_create();
+    struct ftl_server *server = ftl_server_create(loop, &ops, NULL);
+    if (loop == NULL || server == NULL ||
+        ftl_server_serve(server, ftl_start_info->channel, &control) < 0) {
+        FTL_LOG_ERROR("cannot serve the first channel");
+        return 1;
+    }
+    static struct ftl_loop_timer timer;
+    ftl_loop_timer_start(loop, &timer, TIMER_PERIOD_NS, TIMER_PERIOD_NS,
+                         on_lwip_timer, NULL);
+    return ftl_loop_run(loop);
+}

@@ -37,3 +37,7 @@ $(eval $(call program,tcpip,$(addprefix os/services/tcpip/, \
     main.c netif.c route.c classless.c resolve.c connection.c listener.c), \
     $(LWIP_LIB)))
 INITFS_PROGRAMS += $(BUILD)/programs/tcpip.elf
+
+# netboot: the first process of `make run-net` until the supervisor exists.
+$(eval $(call program,netboot,os/services/netboot/main.c))
+INITFS_PROGRAMS += $(BUILD)/programs/netboot.elf

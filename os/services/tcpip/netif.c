@@ -32,6 +32,8 @@ static struct ftl_link *driver_link;
 static struct netif_config config;
 static bool ready;
 static uint64_t drops;
+static struct ftl_loop *loop;
+static struct ftl_loop_timer report;
 
 static err_t link_output(struct netif *nif, struct pbuf *p)
 {
@@ -89,15 +91,26 @@ static err_t netif_setup(struct netif *nif)
     return ERR_OK;
 }
 
+static void on_report(struct ftl_loop *l, struct ftl_loop_timer *timer,
+                      void *arg)
+{
+    (void)l;
+    (void)timer;
+    (void)arg;
+    char text[256];
+    netif_describe(text, sizeof(text));
+    FTL_LOG_INFO("%s", text);
+}
+
+// lwIP calls this when the address changes, before it sets the mask and
+// gateway: the report waits for the next turn of the loop.
 static void on_status(struct netif *nif)
 {
     if (ip4_addr_isany_val(*netif_ip4_addr(nif))) {
         return;
     }
     ready = true;
-    char text[256];
-    netif_describe(text, sizeof(text));
-    FTL_LOG_INFO("%s", text);
+    ftl_loop_timer_start(loop, &report, 0, 0, on_report, NULL);
 }
 
 // "a.b.c.d/len" into address and mask.
@@ -164,9 +177,10 @@ static const struct ftl_link_ops link_ops = {.on_frame = on_frame,
                                              .on_getattr_reply = on_mac,
                                              .on_close = on_close};
 
-int netif_attach(struct ftl_loop *loop, ftl_handle_t channel,
+int netif_attach(struct ftl_loop *l, ftl_handle_t channel,
                  const struct netif_config *c)
 {
+    loop = l;
     if (driver_link != NULL) {
         return FTL_ERR_BUSY;
     }

@@ -13,7 +13,9 @@
 //
 // argv[1]: "APP[,KEY=VALUE...]", e.g. "http_server.elf" or
 // "tcp_echo.elf,NET_ADDRESS=10.0.2.15/24,NET_GATEWAY=10.0.2.2": the app to
-// start and environment entries for tcpip (a static address).
+// start and environment entries for tcpip and the app (a static address,
+// the app's PORT).
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,6 +36,14 @@
 #define ENV_MAX 8
 
 static struct ftl_client *tcpip;
+
+// What was started, for GETATTR status.
+#define STARTED_MAX 3
+static struct {
+    char name[32];
+    ftl_handle_t process;
+} started[STARTED_MAX];
+static unsigned started_count;
 
 // Sends a request (moving `handle` with it) and waits for its reply.
 // Returns the reply's handle (OPEN), 0 (other replies) or an error.
@@ -92,7 +102,11 @@ static ftl_handle_t start(const char *path, const char *const *envp,
         ftl_handle_close(ends[0]);
         return process;
     }
-    ftl_handle_close(process); // it runs on; we keep only the channel
+    if (started_count < STARTED_MAX) {
+        snprintf(started[started_count].name, sizeof(started[0].name), "%.*s",
+                 (int)strcspn(path, "."), path);
+        started[started_count++].process = process;
+    }
     return ends[0];
 }
 
@@ -129,7 +143,27 @@ static void on_open(struct ftl_request *req, const char *path)
     }
 }
 
-static const struct ftl_server_ops app_ops = {.on_open = on_open};
+// GETATTR status: "NAME STATE" lines, as the supervisor will answer.
+static void on_getattr(struct ftl_request *req, const char *name)
+{
+    if (strcmp(name, "status") != 0) {
+        ftl_request_fail(req, FTL_ERR_NOT_FOUND);
+        return;
+    }
+    char text[256];
+    size_t used = 0;
+    for (unsigned i = 0; i < started_count && used < sizeof(text); i++) {
+        bool running = ftl_process_wait(started[i].process, 0) ==
+                       FTL_ERR_TIMED_OUT;
+        int n = snprintf(text + used, sizeof(text) - used, "%s %s\n",
+                         started[i].name, running ? "running" : "exited");
+        used += n > 0 ? (size_t)n : 0;
+    }
+    ftl_request_reply(req, 0, text, used < sizeof(text) ? used : 0);
+}
+
+static const struct ftl_server_ops app_ops = {.on_open = on_open,
+                                              .on_getattr = on_getattr};
 
 static int fail(const char *what, long err)
 {
@@ -180,7 +214,7 @@ int main(int argc, char **argv)
     struct ftl_loop *loop = ftl_loop_create();
     tcpip = ftl_client_create(loop, stack);
     struct ftl_server *server = ftl_server_create(loop, &app_ops, NULL);
-    ftl_handle_t channel = start(app, NULL, 0);
+    ftl_handle_t channel = start(app, envp, envc);
     if (channel < 0) {
         return fail(app, channel);
     }

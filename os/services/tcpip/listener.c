@@ -87,7 +87,8 @@ void listener_open(struct ftl_request *req, const char *port_text)
         ftl_request_fail(req, FTL_ERR_BUSY);
         return;
     }
-    listener->pcb = tcp_listen_with_backlog(pcb, LISTENER_BACKLOG);
+    // lwIP's backlog counts half-open connections: as many as it can.
+    listener->pcb = tcp_listen_with_backlog(pcb, 0xff);
     if (listener->pcb == NULL) {
         tcp_abort(pcb);
         free(listener);

@@ -9,7 +9,7 @@
 
 #include <ftl/server.h>
 
-#define LISTENER_BACKLOG 32
+#define LISTENER_BACKLOG 128
 #define LISTENER_ACCEPTS_MAX 64 // accepts waiting at once
 
 struct listener;

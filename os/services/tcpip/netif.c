@@ -1,8 +1,6 @@
 // lwIP's netif on a frame link. Frames from the driver become pbufs for
-// ethernet_input; lwIP's output goes to ftl_link_send. When the link has no
-// credit the frame is dropped, as a full NIC queue would drop it, and
-// TCP's retransmission recovers; counting the drops shows when that
-// happens.
+// ethernet_input; lwIP's output goes to ftl_link_send, through a bounded
+// queue while the link has no credit.
 //
 // The interface comes up only once the driver has told its MAC address
 // (GETATTR mac over the link); then DHCP starts, or the static address is
@@ -32,22 +30,52 @@ static struct ftl_link *driver_link;
 static struct netif_config config;
 static bool ready;
 static uint64_t drops;
+#define QUEUE_MAX 256
+static struct pbuf *queue[QUEUE_MAX]; // a ring of frames waiting for credit
+static unsigned queue_head, queue_count;
 static struct ftl_loop *loop;
 static struct ftl_loop_timer report;
+
+// Sends frame p now, or false when the link has no credit.
+static bool send_now(struct pbuf *p)
+{
+    uint8_t frame[FTL_LINK_FRAME_MAX];
+    pbuf_copy_partial(p, frame, p->tot_len, 0);
+    return ftl_link_send(driver_link, frame, p->tot_len) != FTL_ERR_WOULD_BLOCK;
+}
+
+// Frames wait here while the link has no credit, as in a NIC's transmit
+// queue; the link's on_ready drains it. When it is full too, frames are
+// dropped and TCP's retransmission recovers.
+static void flush_queue(struct ftl_link *l, void *arg)
+{
+    (void)l;
+    (void)arg;
+    while (queue_count > 0 && send_now(queue[queue_head])) {
+        pbuf_free(queue[queue_head]);
+        queue_head = (queue_head + 1) % QUEUE_MAX;
+        queue_count--;
+    }
+}
 
 static err_t link_output(struct netif *nif, struct pbuf *p)
 {
     (void)nif;
-    uint8_t frame[FTL_LINK_FRAME_MAX];
-    if (driver_link == NULL || p->tot_len > sizeof(frame)) {
+    if (driver_link == NULL || p->tot_len > FTL_LINK_FRAME_MAX) {
         return ERR_IF;
     }
-    pbuf_copy_partial(p, frame, p->tot_len, 0);
-    int err = ftl_link_send(driver_link, frame, p->tot_len);
-    if (err < 0) {
-        drops++;
-        return err == FTL_ERR_WOULD_BLOCK ? ERR_MEM : ERR_IF;
+    if (queue_count == 0 && send_now(p)) {
+        return ERR_OK;
     }
+    struct pbuf *copy = queue_count < QUEUE_MAX
+                            ? pbuf_clone(PBUF_RAW, PBUF_RAM, p)
+                            : NULL;
+    if (copy == NULL) {
+        drops++;
+        return ERR_MEM;
+    }
+    queue[(queue_head + queue_count) % QUEUE_MAX] = copy;
+    queue_count++;
     return ERR_OK;
 }
 
@@ -174,6 +202,7 @@ static void on_mac(struct ftl_link *l, int error, const char *value, void *arg)
 }
 
 static const struct ftl_link_ops link_ops = {.on_frame = on_frame,
+                                             .on_ready = flush_queue,
                                              .on_getattr_reply = on_mac,
                                              .on_close = on_close};
 

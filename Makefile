@@ -6,6 +6,8 @@
 #
 #   make            build everything (dependencies, kernel, initfs, ISO, tests)
 #   make run        boot FTL in QEMU with the serial console on this terminal
+#   make run-net    boot the network path with http_server on
+#                   http://127.0.0.1:8080/ (APP=, PORT=, HOST_PORT= change it)
 #   make test       run every test suite; ends with "N passed, N failed"
 #   make bench      run the benchmarks; prints "bench: NAME VALUE UNIT" lines
 #   make deps       fetch and build third-party sources (cached in ~/.cache/ftl)
@@ -235,6 +237,19 @@ INIT ?= hello.elf
 do-run: $(KERNEL_ELF) $(INITFS)
 	$(Q)python3 scripts/ftlqemu.py run --kernel $(KERNEL_ELF) \
 	    --initrd $(INITFS) --append "ftl.init=$(INIT)"
+
+# The network path until the supervisor exists (issue 6): netboot starts
+# virtio_net, tcpip and the app (make run-net APP=tcp_echo.elf PORT=7).
+APP ?= http_server.elf
+PORT ?= 80
+HOST_PORT ?= 8080
+.PHONY: run-net do-run-net
+run-net: setup
+	$(Q)$(MAKE) --no-print-directory do-run-net
+do-run-net: $(KERNEL_ELF) $(INITFS)
+	$(Q)python3 scripts/ftlqemu.py run --kernel $(KERNEL_ELF) \
+	    --initrd $(INITFS) --forward $(HOST_PORT):$(PORT) \
+	    --append "ftl.init=netboot.elf ftl.init_arg=$(APP),PORT=$(PORT)"
 
 do-test: do-all
 	$(Q)tests/run-all.sh

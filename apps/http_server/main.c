@@ -1,5 +1,6 @@
 // http_server: a small HTTP/1.1 server (keep-alive, GET and HEAD) for the
-// files embedded from www/ and /status, on PORT (default 80). Its first
+// files embedded from www/ and /status, on PORT (default 80); HTTP_IDLE_MS
+// and HTTP_HEADER_MS change its time-outs (session.h). Its first
 // channel leads to its supervisor, which gives it tcpip (OPEN
 // service/tcpip) and the services' status (GETATTR status).
 #include <stdlib.h>
@@ -43,9 +44,17 @@ static void on_tcpip(const struct ftl_result *result, void *arg)
     FTL_LOG_INFO("serving on port %ld", number);
 }
 
+static uint64_t env_ms(const char *name, uint64_t fallback_ns)
+{
+    const char *value = getenv(name);
+    return value != NULL ? strtoull(value, NULL, 10) * FTL_MS : fallback_ns;
+}
+
 int main(void)
 {
     stats.started_ns = ftl_clock_ns();
+    session_set_timeouts(env_ms("HTTP_IDLE_MS", SESSION_IDLE_NS),
+                         env_ms("HTTP_HEADER_MS", SESSION_HEADER_NS));
     loop = ftl_loop_create();
     struct ftl_client *supervisor =
         ftl_client_create(loop, ftl_start_info->channel);

@@ -32,6 +32,15 @@ struct session {
     char buf[SESSION_REQUEST_MAX];
 };
 
+static uint64_t idle_ns = SESSION_IDLE_NS;
+static uint64_t header_ns = SESSION_HEADER_NS;
+
+void session_set_timeouts(uint64_t idle, uint64_t header)
+{
+    idle_ns = idle;
+    header_ns = header;
+}
+
 static void read_more(struct session *s);
 static void process(struct session *s);
 
@@ -141,7 +150,7 @@ static void on_read(struct ftl_conn *conn, const void *data, long len,
     }
     if (s->len == 0) {
         // The first bytes of a request: from now on it must finish soon.
-        ftl_loop_timer_start(s->loop, &s->timer, SESSION_HEADER_NS, 0,
+        ftl_loop_timer_start(s->loop, &s->timer, header_ns, 0,
                              on_timeout, s);
     }
     memcpy(s->buf + s->len, data, (size_t)len);
@@ -152,7 +161,7 @@ static void on_read(struct ftl_conn *conn, const void *data, long len,
 static void read_more(struct session *s)
 {
     if (s->len == 0) {
-        ftl_loop_timer_start(s->loop, &s->timer, SESSION_IDLE_NS, 0,
+        ftl_loop_timer_start(s->loop, &s->timer, idle_ns, 0,
                              on_timeout, s);
     }
     if (ftl_conn_read(s->conn, sizeof(s->buf) - s->len, on_read, s) < 0) {

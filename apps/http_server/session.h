@@ -20,6 +20,10 @@ struct server_stats {
     uint64_t accepted;    // since start
 };
 
+// Changes the time-outs (HTTP_IDLE_MS and HTTP_HEADER_MS in the
+// environment set them at start).
+void session_set_timeouts(uint64_t idle_ns, uint64_t header_ns);
+
 // Serves conn until it closes; stats is updated as requests go by.
 void session_start(struct ftl_loop *loop, struct ftl_conn *conn,
                    struct server_stats *stats);

@@ -32,3 +32,11 @@ unit-src-loop := sdk/lib/loop.c tests/unit/fake_ipc.c
 unit-src-server := sdk/lib/server.c sdk/lib/loop.c tests/unit/fake_ipc.c
 unit-src-client := sdk/lib/client.c sdk/lib/server.c sdk/lib/loop.c \
                    tests/unit/fake_ipc.c
+
+# Networking: DHCP classless static routes (tcpip), the HTTP parser
+# (apps/http_server).
+unit-tests += classless http
+unit-src-classless := os/services/tcpip/classless.c
+unit-cflags-classless := -Ios/services/tcpip
+unit-src-http := apps/http_server/http.c
+unit-cflags-http := -Iapps/http_server

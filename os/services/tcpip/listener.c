@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <ftl/error.h>
+#include <ftl/log.h>
 
 #include "lwip/tcp.h"
 
@@ -97,6 +98,7 @@ void listener_open(struct ftl_request *req, const char *port_text)
     }
     tcp_arg(listener->pcb, listener);
     tcp_accept(listener->pcb, on_accept);
+    FTL_LOG_INFO("listening on port %lu", port);
     // If the reply fails, the channel's far end closes and on_close frees
     // the listener.
     ftl_request_reply_channel(req, listener);

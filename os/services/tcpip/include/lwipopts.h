@@ -61,6 +61,9 @@
                                     option, len, pbuf, offset)                \
     route_dhcp_option(netif, msg_type, option, len, pbuf, offset)
 #define LWIP_HOOK_ETHARP_GET_GW(netif, dest) route_next_hop(netif, dest)
+// A client's SYN may start a new connection over one in TIME_WAIT, as with
+// BSD and Linux (timewait.c).
+#define LWIP_HOOK_IP4_INPUT(p, netif) timewait_ip4_input(p, netif)
 
 #define LWIP_RAND() ((u32_t)rand())
 #define LWIP_ERRNO_STDINCLUDE 1

@@ -18,14 +18,9 @@
 static struct ftl_loop *loop;
 static struct server_stats stats;
 
-static void on_accept(struct ftl_conn *conn, int error, void *arg)
+static void on_accept(struct ftl_conn *conn, void *arg)
 {
     (void)arg;
-    if (error < 0) {
-        FTL_LOG_ERROR("cannot listen: %s", ftl_error_str(error));
-        ftl_loop_stop(loop, 1);
-        return;
-    }
     session_start(loop, conn, &stats);
 }
 

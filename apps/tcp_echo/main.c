@@ -1,21 +1,20 @@
 // tcp_echo: sends back whatever a TCP client sends, on port 7.
 #include <ftl/tcp.h>
 
-static void on_read(struct ftl_conn *c, const void *data, long len, void *arg)
+static void on_read(struct ftl_conn *conn, const void *data, long len,
+                    void *arg)
 {
     if (len <= 0) { // the client is done, or the connection broke
-        ftl_conn_close(c);
+        ftl_conn_close(conn);
         return;
     }
-    ftl_conn_write(c, data, (size_t)len, NULL, NULL);
-    ftl_conn_read(c, 4096, on_read, arg);
+    ftl_conn_write(conn, data, (size_t)len, NULL, NULL);
+    ftl_conn_read(conn, 4096, on_read, arg);
 }
 
-static void on_accept(struct ftl_conn *c, int error, void *arg)
+static void on_accept(struct ftl_conn *conn, void *arg)
 {
-    if (error == 0) {
-        ftl_conn_read(c, 4096, on_read, arg);
-    }
+    ftl_conn_read(conn, 4096, on_read, arg);
 }
 
 int main(void)

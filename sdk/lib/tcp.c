@@ -341,20 +341,27 @@ int ftl_conn_shutdown(struct ftl_conn *conn)
 
 static void accept_next(struct listener *listener);
 
+// Listening failed or ended (tcpip is gone): a server cannot go on.
+static void listen_failed(struct listener *listener, int error)
+{
+    FTL_LOG_ERROR("cannot listen (%s): %s", listener->path,
+                  ftl_error_str(error));
+    ftl_loop_stop(listener->loop, 1);
+}
+
 static void on_accepted(const struct ftl_result *result, void *arg)
 {
     struct listener *listener = arg;
     if (result->error < 0) {
-        // The listener is gone (tcpip died) or refused: tell the app once.
         if (ftl_client_pending(listener->client) == 0) {
-            listener->fn(NULL, result->error, listener->arg);
+            listen_failed(listener, result->error); // once, at the last
         }
         return;
     }
     struct ftl_conn *conn = conn_create(listener->loop, result->handle);
     accept_next(listener);
     if (conn != NULL) {
-        listener->fn(conn, 0, listener->arg);
+        listener->fn(conn, listener->arg);
     }
 }
 
@@ -373,8 +380,8 @@ static void on_listening(const struct ftl_result *result, void *arg)
         listener->client = ftl_client_create(listener->loop, result->handle);
     }
     if (listener->client == NULL) {
-        int error = result->error < 0 ? result->error : FTL_ERR_NO_MEMORY;
-        listener->fn(NULL, error, listener->arg);
+        listen_failed(listener,
+                      result->error < 0 ? result->error : FTL_ERR_NO_MEMORY);
         free(listener);
         return;
     }
@@ -391,7 +398,7 @@ static void listen_with_service(int error, void *arg)
                                 listener);
     }
     if (error < 0) {
-        listener->fn(NULL, error, listener->arg);
+        listen_failed(listener, error);
         free(listener);
     }
 }
@@ -416,7 +423,7 @@ int ftl_tcp_listen(struct ftl_loop *loop, uint16_t port,
 
 struct connecting {
     struct ftl_loop *loop;
-    ftl_tcp_accept_fn fn;
+    ftl_tcp_connect_fn fn;
     void *arg;
     char path[300];
 };
@@ -447,7 +454,7 @@ static void connect_with_service(int error, void *arg)
 }
 
 int ftl_tcp_connect(struct ftl_loop *loop, const char *host, uint16_t port,
-                    ftl_tcp_accept_fn fn, void *arg)
+                    ftl_tcp_connect_fn fn, void *arg)
 {
     struct connecting *c = malloc(sizeof(*c));
     if (c == NULL) {

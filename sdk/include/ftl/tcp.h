@@ -11,11 +11,9 @@
 //           ftl_conn_read(conn, 4096, on_read, arg);
 //       }
 //   }
-//   static void on_accept(struct ftl_conn *conn, int error, void *arg)
+//   static void on_accept(struct ftl_conn *conn, void *arg)
 //   {
-//       if (conn != NULL) {
-//           ftl_conn_read(conn, 4096, on_read, arg);
-//       }
+//       ftl_conn_read(conn, 4096, on_read, arg);
 //   }
 //   ftl_tcp_listen(loop, 7, on_accept, NULL);
 //
@@ -37,22 +35,27 @@
 
 struct ftl_conn;
 
-// A new connection (the callback owns it: close it when done), or conn
-// NULL and error < 0 when listening failed (port in use, no tcpip).
-typedef void (*ftl_tcp_accept_fn)(struct ftl_conn *conn, int error,
-                                  void *arg);
+// A new connection; the callback owns it (close it when done).
+typedef void (*ftl_tcp_accept_fn)(struct ftl_conn *conn, void *arg);
 
 // Listens on port (all addresses) and calls on_accept for each connection,
-// for as long as the program runs. Returns 0, or FTL_ERR_NO_MEMORY; later
-// failures reach on_accept.
+// for as long as the program runs. Returns 0, or FTL_ERR_NO_MEMORY. A
+// server that cannot listen cannot work: when listening fails later (port
+// in use, no tcpip) the reason is logged and the loop stops with status 1,
+// so the program ends and its supervisor can restart it.
 int ftl_tcp_listen(struct ftl_loop *loop, uint16_t port,
                    ftl_tcp_accept_fn on_accept, void *arg);
 
-// Connects to host (a name or a dotted address) and port; fn gets the
-// connection, or NULL and FTL_ERR_NOT_FOUND (name unknown), FTL_ERR_IO
-// (refused, unreachable). Returns 0 or FTL_ERR_NO_MEMORY.
+// The outcome of ftl_tcp_connect: the connection (the callback owns it),
+// or NULL and error: FTL_ERR_NOT_FOUND (name unknown), FTL_ERR_IO
+// (refused, unreachable).
+typedef void (*ftl_tcp_connect_fn)(struct ftl_conn *conn, int error,
+                                   void *arg);
+
+// Connects to host (a name or a dotted address) and port. Returns 0 (fn
+// runs later) or FTL_ERR_NO_MEMORY, FTL_ERR_TOO_LARGE (host name).
 int ftl_tcp_connect(struct ftl_loop *loop, const char *host, uint16_t port,
-                    ftl_tcp_accept_fn fn, void *arg);
+                    ftl_tcp_connect_fn fn, void *arg);
 
 // Reads up to max bytes; fn gets them (data valid during the call only),
 // len 0 at the end of the stream (the peer closed its side) or len < 0 on

@@ -22,7 +22,7 @@ PACKAGES=(
     python3 cpio gzip libc6-dev
     # network tests and benchmarks: HTTP client and load generator, DHCP
     # server and crafted frames in a test's own namespace, ip and tap
-    curl wrk dnsmasq-base python3-scapy iproute2
+    curl wrk dnsmasq-base python3-scapy iproute2 iputils-ping
 )
 
 if [[ "${FTL_SKIP_SETUP:-}" == 1 ]]; then

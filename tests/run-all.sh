@@ -25,6 +25,7 @@ else
     suites+=("python3 tests/qemu/device_test.py")
     suites+=("python3 tests/qemu/sdk_test.py")
     suites+=("python3 tests/qemu/net_test.py")
+    suites+=("python3 tests/qemu/netns_test.py")
 fi
 
 rm -rf build/test-logs # only this run's failed boots are kept

@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Network benchmarks of the http_server path (netboot, virtio_net, tcpip,
+http_server) on QEMU user networking, through a port forwarded from
+127.0.0.1: milliseconds from QEMU's start to the first 200 (median of
+three boots), requests per second and latency percentiles with wrk
+against the index page, and the smallest guest memory that still serves
+it. Figures, not pass/fail."""
+
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "scripts"))
+from ftlqemu import BUILD, Guest, net_args  # noqa: E402
+from linux_bench import linux_accel  # noqa: E402
+
+KERNEL = os.path.join(BUILD, "ftl-kernel.elf")
+INITFS = os.path.join(BUILD, "initfs.tar")
+BOOT = dict(kernel=KERNEL, initrd=INITFS,
+            append="ftl.init=netboot.elf ftl.init_arg=http_server.elf")
+WRK_SECONDS = 10
+WRK_CONNECTIONS = 16
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get_200(port, timeout=1.0):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n")
+            return s.recv(16).startswith(b"HTTP/1.1 200")
+    except OSError:
+        return False
+
+
+def boot(name, accel, memory="128M"):
+    port = free_port()
+    return port, Guest(name, BOOT, accel=accel, memory=memory,
+                       extra=net_args([(port, 80)]))
+
+
+def first_200_ms(accel, limit_s=60):
+    """Milliseconds from QEMU's start to the first 200, or None."""
+    port, guest = boot("bench_first_200", accel)
+    with guest as g:
+        while g.elapsed_ms() < limit_s * 1000:
+            if get_200(port, timeout=0.5):
+                return g.elapsed_ms()
+            time.sleep(0.01)
+    return None
+
+
+def serves_with(accel, mib):
+    port, guest = boot("bench_mem_%d" % mib, accel, memory="%dM" % mib)
+    try:
+        with guest as g:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                if get_200(port):
+                    return True
+                if g.proc.poll() is not None:
+                    return False
+                time.sleep(0.1)
+    except Exception:
+        return False
+    return False
+
+
+def min_mib(accel):
+    """Smallest guest memory (MiB, by halving then stepping) that serves."""
+    low, high = 1, 128  # low does not serve (assumed), high does
+    if not serves_with(accel, high):
+        return None
+    while high - low > 1:
+        mid = (low + high) // 2
+        if serves_with(accel, mid):
+            high = mid
+        else:
+            low = mid
+    return high
+
+
+def wrk(accel):
+    port, guest = boot("bench_wrk", accel)
+    with guest as g:
+        while not get_200(port):
+            if g.elapsed_ms() > 60000:
+                return None
+            time.sleep(0.05)
+        out = subprocess.run(
+            ["wrk", "-t2", "-c%d" % WRK_CONNECTIONS, "-d%ds" % WRK_SECONDS,
+             "--latency", "http://127.0.0.1:%d/" % port],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT).stdout.decode()
+    print(out.rstrip())
+    return out
+
+
+def latency_ms(out, percent):
+    m = re.search(r"^\s+%d%%\s+([\d.]+)(us|ms|s)\s*$" % percent, out, re.M)
+    if not m:
+        return None
+    scale = {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
+    return float(m.group(1)) * scale
+
+
+def main():
+    accel = linux_accel()
+    print("accelerator: %s" % accel)
+    boots = [first_200_ms(accel) for _ in range(3)]
+    boots = [b for b in boots if b is not None]
+    if boots:
+        print("bench: boot.first_200_ms %.0f ms" % statistics.median(boots))
+    out = wrk(accel)
+    if out:
+        rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+        if rps:
+            print("bench: http.rps %.0f requests/s" % float(rps.group(1)))
+        for p in (50, 99):
+            value = latency_ms(out, p)
+            if value is not None:
+                print("bench: http.p%d_ms %.2f ms" % (p, value))
+    mib = min_mib(accel)
+    if mib:
+        print("bench: mem.min_mib %d MiB" % mib)
+
+
+if __name__ == "__main__":
+    main()

@@ -6,12 +6,14 @@
 #
 #   make            build everything (dependencies, kernel, initfs, ISO, tests)
 #   make run        boot FTL in QEMU with the serial console on this terminal
-#   make run-net    boot the network path with http_server on
-#                   http://127.0.0.1:8080/ (APP=, PORT=, HOST_PORT= change it)
+#   make run-net    boot the network system (os/net.yaml) with http_server
+#                   on http://127.0.0.1:8080/ (HOST_PORT= changes it)
 #   make test       run every test suite; ends with "N passed, N failed"
 #   make bench      run the benchmarks; prints "bench: NAME VALUE UNIT" lines
 #   make deps       fetch and build third-party sources (cached in ~/.cache/ftl)
-#   make sdk        build what a service links (libftl, picolibc); see sdk/mk/
+#   make sdk        the SDK: build/sdk-root/ (its bin/ftl is the `ftl` command)
+#                   and dist/ftl-sdk-VERSION-x86_64-linux.tar.gz; see sdk/dist.mk
+#   make sdk-libs   only what a service links (libftl, picolibc); see sdk/mk/
 #   make docs       the SDK API reference (Doxygen) in build/docs/sdk/html/
 #   make clean      remove build/ and dist/
 #   make compile_commands.json   for editors (clangd)
@@ -26,7 +28,7 @@ VERSION := $(shell cat VERSION)
 BUILD := build
 include sdk/mk/verbosity.mk
 
-PUBLIC_TARGETS := all run test bench deps sdk docs
+PUBLIC_TARGETS := all run test bench deps sdk sdk-libs docs
 
 .PHONY: $(PUBLIC_TARGETS) clean format compile_commands.json setup
 $(PUBLIC_TARGETS): setup
@@ -157,9 +159,26 @@ $(BUILD)/programs/$(1).elf: $(addprefix $(BUILD)/programs/,$(2:.c=.o)) $(3) $(LI
 endef
 
 PROGRAMS :=
-include apps/build.mk
 include os/services/build.mk
+include apps/build.mk
 include tests/os/build.mk
+
+# ---------------------------------------------------------------------------
+# Host tools: ftl-spec, the spec compiler (tools/ftl-spec), on libyaml
+
+ftl-spec-src :=
+include tools/ftl-spec/build.mk
+FTL_SPEC := $(BUILD)/host/ftl-spec
+YAML_CFLAGS := $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
+YAML_LIBS := $(shell pkg-config --libs yaml-0.1 2>/dev/null)
+
+$(BUILD)/host/tools/ftl-spec/%.o: tools/ftl-spec/%.c
+	$(call say,HOSTCC,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) $(YAML_CFLAGS) -c $< -o $@
+
+$(FTL_SPEC): $(addprefix $(BUILD)/host/tools/ftl-spec/,$(ftl-spec-src:.c=.o))
+	$(call say,HOSTLD,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(YAML_LIBS)
 
 # ---------------------------------------------------------------------------
 # initfs and the GRUB ISO
@@ -168,12 +187,16 @@ INITFS := $(BUILD)/initfs.tar
 TEST_INITFS := $(BUILD)/test-initfs.tar
 ISO := $(BUILD)/ftl.iso
 
-# Until the spec compiler exists (issue 6), the manifest only names the
-# version; the kernel checks that it is there.
-$(BUILD)/initfs/boot.manifest: VERSION
+# The boot manifest is the base system's specs, compiled; the kernel checks
+# that it is there and the supervisor reads it. ftl-spec's -d rule makes it
+# depend on every service.yaml it read.
+BASE_SYSTEM := os/ftl.yaml
+SPEC_SEARCH := -I apps -I os/services
+$(BUILD)/initfs/boot.manifest: $(BASE_SYSTEM) $(FTL_SPEC)
+	$(call say,SPEC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)printf '# FTL boot manifest\nversion %s\nservices 0\n' \
-	    "$(VERSION)" > $@
+	$(Q)$(FTL_SPEC) compile $(SPEC_SEARCH) -d $@.d -o $@ $(BASE_SYSTEM)
+-include $(BUILD)/initfs/boot.manifest.d
 
 # $(call pack_initfs,ARCHIVE,FILES): a ustar archive of the files, flat.
 define pack_initfs
@@ -189,6 +212,18 @@ $(INITFS): $(BUILD)/initfs/boot.manifest $(INITFS_PROGRAMS)
 
 $(TEST_INITFS): $(BUILD)/initfs/boot.manifest $(PROGRAMS)
 	$(call pack_initfs,$@,$^)
+
+include tests/supervisor/build.mk
+include tests/net/build.mk
+
+# The image Google Compute Engine imports: disk.raw (the hybrid ISO as a
+# disk, grown to 1 GiB, sparse) in an oldgnu tar.gz (docs/deploy/gce.md).
+GCE_IMAGE := $(BUILD)/gce/ftl-gce.tar.gz
+$(GCE_IMAGE): $(ISO) scripts/gce-image.sh
+	$(call say,GCE,$@)
+	$(Q)scripts/gce-image.sh $(ISO) $(@D) >/dev/null
+
+include sdk/dist.mk
 
 $(ISO): $(KERNEL_ELF) $(INITFS) os/boot/grub.cfg
 	$(call say,ISO,$@)
@@ -220,8 +255,11 @@ $(foreach t,$(unit-tests),$(eval $(call unit_test_rule,$(t))))
 # ---------------------------------------------------------------------------
 # Public targets, after setup
 
-.PHONY: do-all do-run do-test do-bench do-sdk do-docs
-do-sdk: do-deps $(LIBFTL)
+.PHONY: do-all do-run do-test do-bench do-sdk do-sdk-libs do-docs
+do-sdk-libs: do-deps $(LIBFTL)
+
+do-sdk: do-deps $(SDK_TARBALL)
+	@echo "SDK: $(SDK_TARBALL) ($(SDK_ROOT)/bin/ftl works in place)"
 
 do-docs:
 	$(call say,DOXYGEN,build/docs/sdk/html/index.html)
@@ -229,27 +267,28 @@ do-docs:
 	$(Q)if [ -s $(BUILD)/docs/sdk/warnings.log ]; then \
 	    cat $(BUILD)/docs/sdk/warnings.log; fi
 
-do-all: do-deps $(KERNEL_ELF) $(INITFS) $(TEST_INITFS) $(ISO) $(UNIT_BINS)
+do-all: do-deps $(KERNEL_ELF) $(INITFS) $(TEST_INITFS) $(ISO) $(UNIT_BINS) \
+        $(FTL_SPEC) $(SUPERVISOR_TEST_INITFS) $(GCE_IMAGE) $(SDK_TARBALL) \
+        $(NET_INITFS_ALL)
 
-# Until the supervisor exists (issue 6), the first process is apps/hello,
-# or the app named by INIT (make run INIT=ping.elf).
-INIT ?= hello.elf
+# The first process is the supervisor, which starts the services of
+# os/ftl.yaml; INIT names another program to start alone instead
+# (make run INIT=ping.elf).
+INIT ?= supervisor.elf
 do-run: $(KERNEL_ELF) $(INITFS)
 	$(Q)python3 scripts/ftlqemu.py run --kernel $(KERNEL_ELF) \
 	    --initrd $(INITFS) --append "ftl.init=$(INIT)"
 
-# The network path until the supervisor exists (issue 6): netboot starts
-# virtio_net, tcpip and the app (make run-net APP=tcp_echo.elf PORT=7).
-APP ?= http_server.elf
-PORT ?= 80
+# The network system (os/net.yaml): the supervisor starts virtio_net, tcpip
+# and http_server; guest port 80 is http://127.0.0.1:8080/ (HOST_PORT=
+# changes it). `make run` will boot it once the lead switches it over.
 HOST_PORT ?= 8080
 .PHONY: run-net do-run-net
 run-net: setup
 	$(Q)$(MAKE) --no-print-directory do-run-net
-do-run-net: $(KERNEL_ELF) $(INITFS)
+do-run-net: $(KERNEL_ELF) $(NET_INITFS)
 	$(Q)python3 scripts/ftlqemu.py run --kernel $(KERNEL_ELF) \
-	    --initrd $(INITFS) --forward $(HOST_PORT):$(PORT) \
-	    --append "ftl.init=netboot.elf ftl.init_arg=$(APP),PORT=$(PORT)"
+	    --initrd $(NET_INITFS) --forward $(HOST_PORT):80
 
 do-test: do-all
 	$(Q)tests/run-all.sh
@@ -268,4 +307,4 @@ compile_commands.json:
 format:
 	$(Q)git ls-files '*.c' '*.h' | xargs clang-format -i
 
--include $(shell find $(BUILD)/os $(BUILD)/kernel $(BUILD)/tests $(BUILD)/sdk $(BUILD)/programs -type f -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/os $(BUILD)/kernel $(BUILD)/tests $(BUILD)/sdk $(BUILD)/programs $(BUILD)/host $(BUILD)/sdk-host -type f -name '*.d' 2>/dev/null)

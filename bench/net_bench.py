@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Network benchmarks of the http_server path (netboot, virtio_net, tcpip,
-http_server) on QEMU user networking, through a port forwarded from
+"""Network benchmarks of the network system (os/net.yaml: the supervisor
+starting virtio_net, tcpip, http_server) on QEMU user networking, through a port forwarded from
 127.0.0.1: milliseconds from QEMU's start to the first 200 (median of
 three boots), requests per second and latency percentiles with wrk
 against the index page, and the smallest guest memory that still serves
@@ -20,9 +20,8 @@ from ftlqemu import BUILD, Guest, net_args  # noqa: E402
 from linux_bench import linux_accel  # noqa: E402
 
 KERNEL = os.path.join(BUILD, "ftl-kernel.elf")
-INITFS = os.path.join(BUILD, "initfs.tar")
-BOOT = dict(kernel=KERNEL, initrd=INITFS,
-            append="ftl.init=netboot.elf ftl.init_arg=http_server.elf")
+INITFS = os.path.join(BUILD, "systems", "net.tar")
+BOOT = dict(kernel=KERNEL, initrd=INITFS)
 WRK_SECONDS = 10
 WRK_CONNECTIONS = 16
 

@@ -49,9 +49,11 @@ def base_args(accel, memory="128M"):
             "-no-reboot", "-display", "none", "-monitor", "none"] + DEBUG_EXIT
 
 
-def boot_args(kernel=None, initrd=None, append=None, iso=None, disk=None):
+def boot_args(kernel=None, initrd=None, append=None, iso=None, disk=None,
+              scsi_disk=None):
     """QEMU arguments for one of the boot paths: PVH (kernel), GRUB from a
-    CD-ROM (iso) or GRUB from a raw disk (disk)."""
+    CD-ROM (iso), GRUB from a raw disk on IDE (disk) or on virtio-scsi
+    (scsi_disk, as Google Compute Engine attaches a boot disk)."""
     if kernel:
         args = ["-kernel", kernel]
         if initrd:
@@ -63,6 +65,10 @@ def boot_args(kernel=None, initrd=None, append=None, iso=None, disk=None):
         return ["-cdrom", iso]
     if disk:
         return ["-drive", "file=%s,format=raw,if=ide" % disk]
+    if scsi_disk:
+        return ["-device", "virtio-scsi-pci,id=scsi0",
+                "-drive", "file=%s,format=raw,if=none,id=boot" % scsi_disk,
+                "-device", "scsi-hd,drive=boot,bus=scsi0.0"]
     raise ValueError("no kernel, iso or disk to boot")
 
 

@@ -19,13 +19,17 @@ else
         [[ -x "$t" && "$t" != *.d ]] && suites+=("$t")
     done
     suites+=("tests/host/deps_test.sh")
+    suites+=("tests/host/spec_test.sh")
     suites+=("python3 tests/qemu/boot_test.py")
     suites+=("python3 tests/qemu/kernel_test.py")
     suites+=("python3 tests/qemu/ipc_test.py")
     suites+=("python3 tests/qemu/device_test.py")
+    suites+=("python3 tests/qemu/supervisor_test.py")
+    suites+=("python3 tests/qemu/gce_test.py")
     suites+=("python3 tests/qemu/sdk_test.py")
     suites+=("python3 tests/qemu/net_test.py")
     suites+=("python3 tests/qemu/netns_test.py")
+    suites+=("tests/cli/cli_test.sh")
 fi
 
 rm -rf build/test-logs # only this run's failed boots are kept

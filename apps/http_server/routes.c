@@ -1,7 +1,6 @@
 // Routing: GET and HEAD only (405 with Allow for other methods); /status
 // is built from the server's counters and the supervisor's `GETATTR
-// status` (one "NAME STATE" line per service); any other path is an
-// embedded file or 404.
+// status` table; any other path is an embedded file or 404.
 #include "routes.h"
 
 #include <stdio.h>
@@ -29,27 +28,25 @@ struct status_call {
     void *arg;
 };
 
-// "NAME STATE" lines to JSON objects; the names and states are plain
-// words, checked so, so they need no escaping.
-static size_t services_json(const char *lines, char *out, size_t max)
+// The supervisor's status table (a header line, then one line per
+// service: NAME STATE RESTARTS ...) to JSON objects. Names and states are
+// plain words, checked so, so they need no escaping.
+static size_t services_json(const char *table, char *out, size_t max)
 {
     size_t used = 0;
-    const char *at = lines;
-    while (*at != '\0' && used < max) {
+    for (const char *at = table; *at != '\0' && used < max;) {
         char name[64], state[32];
-        int n = 0;
-        if (sscanf(at, "%63[A-Za-z0-9_.-] %31[A-Za-z0-9_-]%n", name, state,
-                   &n) != 2) {
-            break;
+        unsigned restarts;
+        if (sscanf(at, "%63[A-Za-z0-9_.-] %31[A-Za-z0-9_-] %u", name, state,
+                   &restarts) == 3) {
+            int w = snprintf(out + used, max - used,
+                             "%s{\"name\":\"%s\",\"state\":\"%s\","
+                             "\"restarts\":%u}",
+                             used > 0 ? "," : "", name, state, restarts);
+            used += w > 0 ? (size_t)w : 0;
         }
-        int w = snprintf(out + used, max - used,
-                         "%s{\"name\":\"%s\",\"state\":\"%s\"}",
-                         used > 0 ? "," : "", name, state);
-        used += w > 0 ? (size_t)w : 0;
-        at += n;
-        while (*at == '\n' || *at == '\r') {
-            at++;
-        }
+        const char *nl = strchr(at, '\n');
+        at = nl != NULL ? nl + 1 : at + strlen(at);
     }
     return used < max ? used : max - 1;
 }

@@ -3,9 +3,11 @@
 //
 //   ftl.init=ping.elf ftl.init_arg=5     five pings (default: PINGS or 3)
 //
-// Its first channel leads to pong. Until the supervisor wires services
-// from their specs (issue 6), a ping started without one starts its own
-// pong, in its own isolation mode.
+// It asks for a channel to pong with OPEN service/pong on its first
+// channel: the supervisor answers (ping's spec requires pong), or pong
+// itself if the first channel leads straight to it. Started without a first
+// channel (ftl.init=ping.elf) it starts a pong of its own, in its own
+// isolation mode.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,7 @@
 
 struct ping {
     struct ftl_loop *loop;
+    struct ftl_client *link; // the first channel: where pong is asked for
     struct ftl_client *pong;
     struct ftl_loop_timer timer;
     int sent, count;
@@ -97,6 +100,22 @@ static ftl_handle_t start_pong(void)
     return ends[0];
 }
 
+static void on_pong_opened(const struct ftl_result *result, void *arg)
+{
+    struct ping *ping = arg;
+    if (result->error < 0) {
+        FTL_LOG_ERROR("open service/pong: %s", ftl_error_str(result->error));
+        ftl_loop_stop(ping->loop, 1);
+        return;
+    }
+    ping->pong = ftl_client_create(ping->loop, result->handle);
+    if (ping->pong == NULL) {
+        ftl_loop_stop(ping->loop, 1);
+        return;
+    }
+    send_ping(ping->loop, &ping->timer, ping);
+}
+
 static int ping_count(int argc, char **argv)
 {
     const char *count = argc > 1 ? argv[1] : getenv("PINGS");
@@ -115,11 +134,12 @@ int main(int argc, char **argv)
     if (channel == FTL_HANDLE_INVALID || ping.loop == NULL) {
         return 1;
     }
-    ping.pong = ftl_client_create(ping.loop, channel);
-    if (ping.pong == NULL) {
+    ping.link = ftl_client_create(ping.loop, channel);
+    if (ping.link == NULL ||
+        ftl_client_open(ping.link, FTL_SERVICE_PREFIX "pong", on_pong_opened,
+                        &ping) < 0) {
         return 1;
     }
-    ftl_loop_timer_start(ping.loop, &ping.timer, 0, 0, send_ping, &ping);
     int status = ftl_loop_run(ping.loop);
     printf("%d of %d pings answered\n",
            status == 0 ? ping.count : ping.sent - 1, ping.count);

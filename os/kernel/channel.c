@@ -134,18 +134,29 @@ static void end_loan(struct channel_end *end, uint64_t id)
     }
 }
 
+bool channel_has_room(const struct channel_end *end, uint32_t type)
+{
+    unsigned queued = end->peer->queued;
+    return queued < CHANNEL_QUEUE_MAX ||
+           (ftl_msg_is_reply(type) && end->replies_owed > 0 &&
+            queued < 2 * CHANNEL_QUEUE_MAX);
+}
+
 int channel_send(struct channel_end *end, struct message *msg)
 {
     struct channel_end *peer = end->peer;
     if (peer == NULL) {
         return FTL_ERR_PEER_CLOSED;
     }
-    if (peer->queued >= CHANNEL_QUEUE_MAX) {
+    if (!channel_has_room(end, msg->header.type)) {
         return FTL_ERR_WOULD_BLOCK;
     }
     // Point of no return: nothing below fails.
     if (ftl_msg_is_reply(msg->header.type)) {
         end_loan(end, msg->header.id);
+        if (end->replies_owed > 0) {
+            end->replies_owed--;
+        }
     }
     msg->next = NULL;
     if (peer->tail != NULL) {
@@ -175,6 +186,10 @@ struct message *channel_take(struct channel_end *end, bool keep_loan)
         end->tail = NULL;
     }
     end->queued--;
+    if (!ftl_msg_is_reply(msg->header.type) &&
+        end->replies_owed < CHANNEL_QUEUE_MAX) {
+        end->replies_owed++;
+    }
     if (msg->lender != NULL && keep_loan &&
         end->loan_count < CHANNEL_LOANS_MAX) {
         struct loan *loan = heap_alloc(sizeof(*loan));

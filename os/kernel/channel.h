@@ -46,11 +46,20 @@ struct channel_end {
     unsigned queued;
     struct loan *loans;
     unsigned loan_count;
+    unsigned replies_owed; // requests taken from this end, not answered yet
+                           // (at most CHANNEL_QUEUE_MAX)
     struct waitable waitable;
 };
 
 // Creates a connected pair, each with one reference. NULL on no memory.
 int channel_create(struct channel_end **a, struct channel_end **b);
+
+// Whether a message of `type` from end fits into its peer's queue: while
+// the queue holds fewer than CHANNEL_QUEUE_MAX messages, or, for a reply
+// that end owes, while it holds fewer than twice that. So a server's answer
+// is not lost because its caller's queue is full of other traffic, and a
+// queue still never grows without bound. The peer must exist.
+bool channel_has_room(const struct channel_end *end, uint32_t type);
 
 // Queues a message on end's peer. The message (and its body, moved object
 // reference, lender reference) belongs to the channel on success; on error

@@ -44,7 +44,7 @@ long syscall_call_from_kernel_mode(long number, long a1, long a2, long a3,
 
 void loader_init(void)
 {
-    stub_area = vmarea_create(PAGE_SIZE, VMAREA_CONTIGUOUS);
+    stub_area = vmarea_create(PAGE_SIZE, VMAREA_CONTIGUOUS, NULL);
     if (stub_area == NULL) {
         panic("no memory for the system call stub");
     }
@@ -139,7 +139,8 @@ static int write_start_info(struct process *p,
                             uint64_t image_base, handle_t channel,
                             uint64_t *info_va)
 {
-    struct vmarea *area = vmarea_create(START_AREA_SIZE, VMAREA_CONTIGUOUS);
+    struct vmarea *area =
+        vmarea_create(START_AREA_SIZE, VMAREA_CONTIGUOUS, p->space.account);
     if (area == NULL) {
         return FTL_ERR_NO_MEMORY;
     }
@@ -197,7 +198,8 @@ static int load_image(struct process *p, const void *file, size_t size,
     if (err < 0) {
         return err;
     }
-    struct vmarea *image = vmarea_create(elf.span, VMAREA_CONTIGUOUS);
+    struct vmarea *image =
+        vmarea_create(elf.span, VMAREA_CONTIGUOUS, p->space.account);
     if (image == NULL) {
         return FTL_ERR_NO_MEMORY;
     }
@@ -220,7 +222,8 @@ int loader_spawn(const struct loader_request *request, struct process **out)
     }
     char name[FTL_NAME_MAX];
     name_from_path(request->name != NULL ? request->name : request->path, name);
-    struct process *p = process_create(name, request->kernel_mode);
+    struct process *p =
+        process_create(name, request->kernel_mode, request->memory_limit);
     if (p == NULL) {
         return FTL_ERR_NO_MEMORY;
     }

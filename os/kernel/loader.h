@@ -16,6 +16,7 @@ struct loader_request {
     const char *const *argv; // kernel copies, NUL-terminated
     const char *const *envp;
     struct object *channel; // installed in the child as its first channel
+    uint64_t memory_limit;  // bytes, 0: none
 };
 
 // Loads and starts the program. On success *out holds a reference for the

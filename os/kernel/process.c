@@ -34,13 +34,19 @@ static void process_destroy(struct object *object)
 {
     struct process *p = (struct process *)object;
     ASSERT(p->thread_count == 0);
+    account_put(p->space.account);
     heap_free(p);
 }
 
-struct process *process_create(const char *name, bool kernel_mode)
+struct process *process_create(const char *name, bool kernel_mode,
+                               uint64_t memory_limit)
 {
     struct process *p = heap_alloc(sizeof(*p));
-    if (p == NULL) {
+    struct memory_account *account =
+        account_create((memory_limit + PAGE_SIZE - 1) / PAGE_SIZE);
+    if (p == NULL || account == NULL) {
+        heap_free(p);
+        heap_free(account);
         return NULL;
     }
     size_t len = strnlen(name, FTL_NAME_MAX - 1);
@@ -53,6 +59,7 @@ struct process *process_create(const char *name, bool kernel_mode)
         p->slot = slot_alloc();
         if (p->slot < 0) {
             heap_free(p);
+            account_put(account);
             return NULL;
         }
         uint64_t start =
@@ -73,8 +80,10 @@ struct process *process_create(const char *name, bool kernel_mode)
             slot_free(p->slot);
         }
         heap_free(p);
+        account_put(account);
         return NULL;
     }
+    p->space.account = account;
     object_init(&p->object, OBJECT_PROCESS, process_destroy);
     p->id = next_process_id++;
     return p;

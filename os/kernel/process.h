@@ -41,9 +41,11 @@ struct process {
                             // with ports (ioport.h); NULL: no ports
 };
 
-// An empty process (no threads). NULL when out of memory or, for kernel
+// An empty process (no threads) whose memory may grow to memory_limit bytes
+// (0: no limit; see account.h). NULL when out of memory or, for kernel
 // mode, out of slots.
-struct process *process_create(const char *name, bool kernel_mode);
+struct process *process_create(const char *name, bool kernel_mode,
+                               uint64_t memory_limit);
 
 // Adds t to p and makes it runnable.
 void process_start_thread(struct process *p, struct thread *t);

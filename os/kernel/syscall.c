@@ -16,6 +16,7 @@
 #include "arch/x64/trap.h"
 #include "clock.h"
 #include "heap.h"
+#include "initfs.h"
 #include "lib/string.h"
 #include "loader.h"
 #include "log.h"
@@ -157,6 +158,7 @@ static long spawn_checked(const struct ftl_spawn *spawn, char *strings)
         .argv = argv,
         .envp = envp,
         .channel = channel,
+        .memory_limit = spawn->memory_limit,
     };
     struct process *child;
     err = loader_spawn(&request, &child);
@@ -303,7 +305,8 @@ static long sys_vmarea_create(uint64_t size)
     if (size > VMAREA_SIZE_MAX) {
         return FTL_ERR_TOO_LARGE;
     }
-    struct vmarea *area = vmarea_create(size, VMAREA_ANONYMOUS);
+    struct vmarea *area = vmarea_create(size, VMAREA_ANONYMOUS,
+                                        current_process()->space.account);
     if (area == NULL) {
         return FTL_ERR_NO_MEMORY;
     }
@@ -335,6 +338,70 @@ static long sys_vmarea_map(uint64_t h, uint64_t prot)
     err = vm_map(&current_process()->space, area, 0, 0, area->size, vm_prot,
                  &address);
     return err < 0 ? err : (long)address;
+}
+
+static long sys_vmarea_commit(uint64_t h, uint64_t size)
+{
+    struct object *o;
+    int err = handle_lookup(&current_process()->handles, (handle_t)h,
+                            OBJECT_VMAREA, FTL_RIGHT_WRITE, &o);
+    if (err < 0) {
+        return err;
+    }
+    return vmarea_commit((struct vmarea *)o, size);
+}
+
+static long sys_process_info(uint64_t h, uint64_t uinfo)
+{
+    struct object *o;
+    int err = handle_lookup(&current_process()->handles, (handle_t)h,
+                            OBJECT_PROCESS, FTL_RIGHT_READ, &o);
+    if (err < 0) {
+        return err;
+    }
+    struct process *p = (struct process *)o;
+    const struct memory_account *account = p->space.account;
+    struct ftl_process_info info = {
+        .id = p->id,
+        .isolation = p->kernel_mode ? FTL_ISOLATION_KERNEL : FTL_ISOLATION_USER,
+        .running = p->state == PROCESS_RUNNING,
+        .exit_status = p->state == PROCESS_RUNNING ? 0 : p->exit_status,
+        .threads = p->thread_count,
+        .memory_bytes = account->pages * PAGE_SIZE,
+        .memory_peak = account->peak_pages * PAGE_SIZE,
+        .memory_limit = account->limit_pages * PAGE_SIZE,
+    };
+    memcpy(info.name, p->name, sizeof(info.name));
+    return copy_to_process(uinfo, &info, sizeof(info));
+}
+
+// Reads a file of the initfs (the supervisor's boot.manifest). Only for the
+// process that may spawn: the others have no business with the image.
+static long sys_initfs_read(uint64_t upath, uint64_t offset, uint64_t ubuf,
+                            uint64_t len)
+{
+    if (!current_process()->may_spawn) {
+        return FTL_ERR_NOT_ALLOWED;
+    }
+    char path[SPAWN_PATH_MAX];
+    long n = copy_string_from_process(path, upath, sizeof(path));
+    if (n < 0) {
+        return n;
+    }
+    const void *data;
+    size_t size;
+    int err = initfs_find(path, &data, &size);
+    if (err < 0) {
+        return err;
+    }
+    if (offset >= size) {
+        return 0;
+    }
+    if (len > size - offset) {
+        len = size - offset;
+    }
+    err = copy_to_process(ubuf, (const uint8_t *)data + offset, len);
+    return err < 0 ? err : (long)len;
 }
 
 static long sys_vmarea_unmap(uint64_t address)
@@ -421,6 +488,9 @@ static const struct syscall_entry syscall_table[FTL_SYS_COUNT] = {
     [FTL_SYS_DMA_CREATE] = {HANDLER(sys_dma_create), false},
     [FTL_SYS_INTERRUPT_CREATE] = {HANDLER(sys_interrupt_create), false},
     [FTL_SYS_INTERRUPT_ACK] = {HANDLER(sys_interrupt_ack), false},
+    [FTL_SYS_VMAREA_COMMIT] = {HANDLER(sys_vmarea_commit), false},
+    [FTL_SYS_PROCESS_INFO] = {HANDLER(sys_process_info), false},
+    [FTL_SYS_INITFS_READ] = {HANDLER(sys_initfs_read), false},
 };
 
 long syscall_dispatch(long number, long a1, long a2, long a3, long a4, long a5)

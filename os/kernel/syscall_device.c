@@ -203,7 +203,8 @@ long sys_dma_create(uint64_t h, uint64_t size, uint64_t uphys)
     if (size > FTL_DMA_SIZE_MAX) {
         return FTL_ERR_TOO_LARGE;
     }
-    struct vmarea *area = vmarea_create(size, VMAREA_CONTIGUOUS);
+    struct vmarea *area = vmarea_create(size, VMAREA_CONTIGUOUS,
+                                        current_process()->space.account);
     if (area == NULL) {
         return FTL_ERR_NO_MEMORY;
     }

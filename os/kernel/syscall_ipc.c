@@ -132,7 +132,7 @@ long sys_channel_send(uint64_t h, uint64_t umsg, uint64_t ubody)
     if (end->peer == NULL) {
         return FTL_ERR_PEER_CLOSED;
     }
-    if (end->peer->queued >= CHANNEL_QUEUE_MAX) {
+    if (!channel_has_room(end, header.type)) {
         return FTL_ERR_WOULD_BLOCK;
     }
     struct message *msg;

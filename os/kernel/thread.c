@@ -52,7 +52,7 @@ static bool kernel_stack_create(struct thread *t)
         return false;
     }
     t->kernel_stack =
-        vmarea_create(THREAD_KERNEL_STACK_SIZE, VMAREA_CONTIGUOUS);
+        vmarea_create(THREAD_KERNEL_STACK_SIZE, VMAREA_CONTIGUOUS, NULL);
     if (t->kernel_stack == NULL) {
         slot_free(t->stack_slot);
         t->stack_slot = -1;

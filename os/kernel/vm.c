@@ -27,6 +27,10 @@ static void vmarea_destroy(struct object *object)
             }
         }
     }
+    if (area->account != NULL) {
+        account_uncharge(area->account, area->charged);
+        account_put(area->account);
+    }
     heap_free(area->pages);
     heap_free(area);
 }
@@ -50,14 +54,26 @@ static struct vmarea *vmarea_alloc(uint64_t size, enum vmarea_kind kind)
     return area;
 }
 
-struct vmarea *vmarea_create(uint64_t size, enum vmarea_kind kind)
+struct vmarea *vmarea_create(uint64_t size, enum vmarea_kind kind,
+                             struct memory_account *account)
 {
     ASSERT(size > 0 && size <= VMAREA_SIZE_MAX && kind != VMAREA_DEVICE);
     struct vmarea *area = vmarea_alloc(size, kind);
-    if (area == NULL || kind != VMAREA_CONTIGUOUS) {
+    if (area == NULL) {
+        return NULL;
+    }
+    if (account != NULL) {
+        account_get(account);
+        area->account = account;
+    }
+    if (kind != VMAREA_CONTIGUOUS) {
         return area;
     }
-    paddr_t base = page_alloc(area->page_count, PAGE_ZERO);
+    paddr_t base = 0;
+    if (account_charge(account, area->page_count)) {
+        area->charged = area->page_count;
+        base = page_alloc(area->page_count, PAGE_ZERO);
+    }
     if (base == 0) {
         object_put(&area->object); // no pages yet: frees just the area
         return NULL;
@@ -67,6 +83,22 @@ struct vmarea *vmarea_create(uint64_t size, enum vmarea_kind kind)
     }
     area->resident = area->page_count;
     return area;
+}
+
+int vmarea_commit(struct vmarea *area, uint64_t size)
+{
+    if (size > area->size) {
+        return FTL_ERR_INVALID_ARG;
+    }
+    unsigned pages = (unsigned)((size + PAGE_MASK) / PAGE_SIZE);
+    if (pages <= area->charged) {
+        return 0;
+    }
+    if (!account_charge(area->account, pages - area->charged)) {
+        return FTL_ERR_NO_MEMORY;
+    }
+    area->charged = pages;
+    return 0;
 }
 
 struct vmarea *vmarea_create_device(paddr_t phys, uint64_t size)
@@ -85,11 +117,23 @@ struct vmarea *vmarea_create_device(paddr_t phys, uint64_t size)
 paddr_t vmarea_page(struct vmarea *area, unsigned index)
 {
     ASSERT(index < area->page_count);
+    if (area->pages[index] != 0) {
+        return area->pages[index];
+    }
+    bool precharged = area->resident < area->charged;
+    if (!precharged && !account_charge(area->account, 1)) {
+        return 0;
+    }
+    area->pages[index] = page_alloc(1, PAGE_ZERO);
     if (area->pages[index] == 0) {
-        area->pages[index] = page_alloc(1, PAGE_ZERO);
-        if (area->pages[index] != 0) {
-            area->resident++;
+        if (!precharged) {
+            account_uncharge(area->account, 1);
         }
+        return 0;
+    }
+    area->resident++;
+    if (!precharged) {
+        area->charged++;
     }
     return area->pages[index];
 }
@@ -249,7 +293,8 @@ int vm_map_stack(struct address_space *space, uint64_t size, uint64_t *top)
     // Kernel-mode stacks are populated now: a fault on the stack in ring 0
     // would have nowhere to push its frame.
     struct vmarea *area = vmarea_create(
-        size, space->kernel_mode ? VMAREA_CONTIGUOUS : VMAREA_ANONYMOUS);
+        size, space->kernel_mode ? VMAREA_CONTIGUOUS : VMAREA_ANONYMOUS,
+        space->account);
     if (area == NULL) {
         return FTL_ERR_NO_MEMORY;
     }

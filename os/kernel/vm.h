@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "account.h"
 #include "object.h"
 #include "page.h"
 
@@ -39,7 +40,9 @@ struct vmarea {
     uint64_t size; // a multiple of PAGE_SIZE
     unsigned page_count;
     unsigned resident; // pages allocated so far
+    unsigned charged;  // pages charged to account (>= resident)
     paddr_t *pages;    // 0 = not touched yet (anonymous only)
+    struct memory_account *account; // NULL: kernel memory
 };
 
 struct mapping {
@@ -60,18 +63,28 @@ struct address_space {
     uint64_t next_vmarea; // where vm_map places the next automatic mapping
     uint64_t next_stack;  // top of the next stack slot
     struct mapping *mappings;
+    struct memory_account *account; // the owner's (NULL: the kernel's)
 };
 
-// Creates a vmarea of `size` bytes (rounded up to pages). Contiguous areas
-// get their pages now. Returns NULL when out of memory; size 0 or over
-// VMAREA_SIZE_MAX is the caller's error to check first.
-struct vmarea *vmarea_create(uint64_t size, enum vmarea_kind kind);
+// Creates a vmarea of `size` bytes (rounded up to pages) whose pages are
+// charged to `account` (NULL: kernel memory). Contiguous areas get (and
+// are charged) their pages now. Returns NULL when out of memory or over the
+// account's limit; size 0 or over VMAREA_SIZE_MAX is the caller's error to
+// check first.
+struct vmarea *vmarea_create(uint64_t size, enum vmarea_kind kind,
+                             struct memory_account *account);
+
+// Charges the first `size` bytes of an anonymous area now, so that touching
+// them later cannot fail for the limit. Returns 0, FTL_ERR_INVALID_ARG (past
+// the end) or FTL_ERR_NO_MEMORY (over the limit).
+int vmarea_commit(struct vmarea *area, uint64_t size);
 
 // A device area over physical [phys, phys + size): its pages are not freed.
 struct vmarea *vmarea_create_device(paddr_t phys, uint64_t size);
 
 // The physical page at `index`, allocating it zero-filled for anonymous
-// areas. Returns 0 when out of memory.
+// areas (and charging it unless committed). Returns 0 when out of memory or
+// over the account's limit.
 paddr_t vmarea_page(struct vmarea *area, unsigned index);
 
 // Sets up an empty space: a user space gets its own page tables and owns

@@ -1,6 +1,11 @@
-# The core nanoservices of the base. Each is a program like any other
-# (position-independent, libftl and picolibc), packed into both initfs
-# archives.
+# The base's services that are not described by a spec: the supervisor,
+# which reads the specs (as the compiled boot.manifest) and starts the rest.
+$(eval $(call program,supervisor,$(addprefix os/services/supervisor/, \
+    main.c service.c routing.c status.c)))
+INITFS_PROGRAMS += $(BUILD)/programs/supervisor.elf
+
+# The network services (docs/concepts/networking.md), programs like any
+# other, packed into both initfs archives.
 $(eval $(call program,virtio_net,$(addprefix os/services/virtio_net/, \
     main.c netdev.c virtqueue.c legacy.c modern.c)))
 INITFS_PROGRAMS += $(BUILD)/programs/virtio_net.elf
@@ -39,6 +44,3 @@ $(eval $(call program,tcpip,$(addprefix os/services/tcpip/, \
     $(LWIP_LIB)))
 INITFS_PROGRAMS += $(BUILD)/programs/tcpip.elf
 
-# netboot: the first process of `make run-net` until the supervisor exists.
-$(eval $(call program,netboot,os/services/netboot/main.c))
-INITFS_PROGRAMS += $(BUILD)/programs/netboot.elf

@@ -18,6 +18,8 @@
 #include <ftl/error.h>
 #include <ftl/process.h>
 
+#include "client_shared.h"
+
 #define SLOT_BITS 8
 _Static_assert(FTL_CLIENT_CALLS_MAX <= 1 << SLOT_BITS, "slots fit in ids");
 
@@ -38,6 +40,7 @@ struct ftl_client {
     unsigned running; // callbacks of this client on the stack
     bool peer_closed;
     bool destroyed;
+    bool shared; // the channel is served: the server watches and owns it
     struct call calls[FTL_CLIENT_CALLS_MAX];
     char body[FTL_MSG_BODY_MAX + 1]; // the reply being received, + NUL
 };
@@ -45,8 +48,8 @@ struct ftl_client {
 static void on_channel_event(struct ftl_loop *loop,
                              const struct ftl_event *event, void *arg);
 
-struct ftl_client *ftl_client_create(struct ftl_loop *loop,
-                                     ftl_handle_t channel)
+struct ftl_client *client_create_shared(struct ftl_loop *loop,
+                                        ftl_handle_t channel)
 {
     struct ftl_client *client = calloc(1, sizeof(*client));
     if (client == NULL) {
@@ -54,9 +57,21 @@ struct ftl_client *ftl_client_create(struct ftl_loop *loop,
     }
     client->loop = loop;
     client->channel = channel;
+    client->shared = true;
     for (unsigned i = 0; i < FTL_CLIENT_CALLS_MAX; i++) {
         client->calls[i].id = i;
     }
+    return client;
+}
+
+struct ftl_client *ftl_client_create(struct ftl_loop *loop,
+                                     ftl_handle_t channel)
+{
+    struct ftl_client *client = client_create_shared(loop, channel);
+    if (client == NULL) {
+        return NULL;
+    }
+    client->shared = false;
     if (ftl_loop_add(loop, channel, on_channel_event, client) < 0) {
         free(client);
         return NULL;
@@ -64,8 +79,20 @@ struct ftl_client *ftl_client_create(struct ftl_loop *loop,
     return client;
 }
 
+void client_release(struct ftl_client *client)
+{
+    if (client->running > 0) {
+        client->destroyed = true; // freed when the callbacks return
+        return;
+    }
+    free(client);
+}
+
 void ftl_client_destroy(struct ftl_client *client)
 {
+    if (client->shared) {
+        return; // the server frees it with its channel
+    }
     if (!client->peer_closed) {
         ftl_loop_remove(client->loop, client->channel);
     }
@@ -302,6 +329,17 @@ static void fail_all(struct ftl_client *client)
     }
 }
 
+void client_receive(struct ftl_client *client, const struct ftl_event *event)
+{
+    receive_reply(client, event);
+}
+
+void client_peer_closed(struct ftl_client *client)
+{
+    client->peer_closed = true;
+    fail_all(client);
+}
+
 static void on_channel_event(struct ftl_loop *loop,
                              const struct ftl_event *event, void *arg)
 {
@@ -309,8 +347,7 @@ static void on_channel_event(struct ftl_loop *loop,
     if (event->kind == FTL_EVENT_MESSAGE) {
         receive_reply(client, event);
     } else if (event->kind == FTL_EVENT_PEER_CLOSED) {
-        client->peer_closed = true;
         ftl_loop_remove(loop, client->channel);
-        fail_all(client);
+        client_peer_closed(client);
     }
 }

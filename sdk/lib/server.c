@@ -17,6 +17,8 @@
 #include <ftl/error.h>
 #include <ftl/process.h>
 
+#include "client_shared.h"
+
 struct ftl_server {
     struct ftl_loop *loop;
     const struct ftl_server_ops *ops;
@@ -32,6 +34,7 @@ struct served_channel {
     ftl_handle_t handle;
     void *context;
     uint32_t refs;
+    struct ftl_client *client; // calls the other way (ftl_server_client)
 };
 
 struct ftl_request {
@@ -73,6 +76,9 @@ static void channel_put(struct served_channel *channel)
         channel->next->prev = channel->prev;
     }
     void *context = channel->context;
+    if (channel->client != NULL) {
+        client_release(channel->client);
+    }
     free(channel);
     if (server->ops->on_close != NULL) {
         server->ops->on_close(server, context);
@@ -250,6 +256,17 @@ static void dispatch(struct ftl_request *req, char *body, size_t len)
     const struct ftl_server_ops *ops = req->channel->server->ops;
     switch (req->msg.type) {
     case FTL_MSG_OPEN:
+        if (strncmp(body, FTL_SERVICE_PREFIX, strlen(FTL_SERVICE_PREFIX)) ==
+            0) {
+            if (ops->on_service_open != NULL) {
+                ops->on_service_open(req, body + strlen(FTL_SERVICE_PREFIX));
+            } else {
+                // The supervisor connecting a client: a channel of its
+                // own, served like the one the request came on.
+                ftl_request_reply_channel(req, req->channel->context);
+            }
+            return;
+        }
         if (ops->on_open != NULL) {
             ops->on_open(req, body);
             return;
@@ -283,9 +300,18 @@ static void dispatch(struct ftl_request *req, char *body, size_t len)
     ftl_request_fail(req, FTL_ERR_NOT_SUPPORTED);
 }
 
-static void receive(struct served_channel *channel)
+static void receive(struct served_channel *channel,
+                    const struct ftl_event *event)
 {
     struct ftl_server *server = channel->server;
+    if (ftl_msg_is_reply(event->msg.type)) {
+        if (channel->client != NULL) {
+            client_receive(channel->client, event);
+        } else {
+            ftl_channel_discard(channel->handle); // answers nothing of ours
+        }
+        return;
+    }
     struct ftl_msg msg;
     long len =
         ftl_channel_recv(channel->handle, &msg, server->body, FTL_MSG_BODY_MAX);
@@ -325,9 +351,14 @@ static void on_channel_event(struct ftl_loop *loop,
 {
     struct served_channel *channel = arg;
     if (event->kind == FTL_EVENT_MESSAGE) {
-        receive(channel);
+        receive(channel, event);
     } else if (event->kind == FTL_EVENT_PEER_CLOSED) {
         ftl_loop_remove(loop, channel->handle);
+        if (channel->client != NULL) {
+            channel->refs++; // its callbacks may complete requests
+            client_peer_closed(channel->client);
+            channel_put(channel);
+        }
         const struct ftl_server_ops *ops = channel->server->ops;
         if (channel->refs > 1 && ops->on_hangup != NULL) {
             channel->refs++; // the channel outlives the handler
@@ -358,4 +389,20 @@ int ftl_server_serve(struct ftl_server *server, ftl_handle_t handle,
     }
     server->channels = channel;
     return 0;
+}
+
+struct ftl_client *ftl_server_client(struct ftl_server *server,
+                                     ftl_handle_t handle)
+{
+    struct served_channel *channel = server->channels;
+    while (channel != NULL && channel->handle != handle) {
+        channel = channel->next;
+    }
+    if (channel == NULL) {
+        return NULL;
+    }
+    if (channel->client == NULL) {
+        channel->client = client_create_shared(server->loop, handle);
+    }
+    return channel->client;
 }

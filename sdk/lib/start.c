@@ -66,25 +66,31 @@ FILE *const stderr = &console_file;
 FILE *const stdin = NULL;
 
 // The malloc heap: one anonymous vmarea, reserved on first use. Its pages
-// cost memory only when touched.
+// cost memory only when touched; growing the break commits them first, so
+// that a process over its memory limit sees malloc return NULL rather than
+// a fault.
 static char *heap_base, *heap_break;
+static ftl_handle_t heap_area;
 
 void *sbrk(ptrdiff_t increment)
 {
     if (heap_base == NULL) {
-        ftl_handle_t area = ftl_vmarea_create(HEAP_RESERVE);
-        if (area < 0) {
+        heap_area = ftl_vmarea_create(HEAP_RESERVE);
+        if (heap_area < 0) {
             return (void *)-1;
         }
-        heap_base = ftl_vmarea_map(area, FTL_PROT_READ | FTL_PROT_WRITE, NULL);
-        ftl_handle_close(area); // the mapping keeps it
+        heap_base =
+            ftl_vmarea_map(heap_area, FTL_PROT_READ | FTL_PROT_WRITE, NULL);
         if (heap_base == NULL) {
+            ftl_handle_close(heap_area);
             return (void *)-1;
         }
         heap_break = heap_base;
     }
     size_t used = (size_t)(heap_break - heap_base);
-    if (increment > 0 && (size_t)increment > HEAP_RESERVE - used) {
+    if (increment > 0 &&
+        ((size_t)increment > HEAP_RESERVE - used ||
+         ftl_vmarea_commit(heap_area, used + (size_t)increment) < 0)) {
         return (void *)-1;
     }
     if (increment < 0 && (size_t)-increment > used) {

@@ -159,3 +159,20 @@ int ftl_vmarea_unmap(void *address)
 {
     return (int)call1(FTL_SYS_VMAREA_UNMAP, (long)address);
 }
+
+int ftl_vmarea_commit(ftl_handle_t vmarea, size_t size)
+{
+    return (int)call2(FTL_SYS_VMAREA_COMMIT, vmarea, (long)size);
+}
+
+int ftl_process_info(ftl_handle_t process, struct ftl_process_info *info)
+{
+    return (int)call2(FTL_SYS_PROCESS_INFO, process, (long)info);
+}
+
+long ftl_initfs_read(const char *path, uint64_t offset, void *buffer,
+                     size_t len)
+{
+    return ftl_start_info->syscall(FTL_SYS_INITFS_READ, (long)path,
+                                   (long)offset, (long)buffer, (long)len, 0);
+}

@@ -2,8 +2,13 @@
 # top-level Makefile (in-tree programs and tests) and service.mk (a service
 # folder built on its own, in tree or not).
 #
-# Needs FTL_SDK (the SDK root: this repository) and FTL_BUILD (its build
-# directory, where `make sdk` puts libftl.a and picolibc).
+# Needs FTL_SDK (the SDK root) and, in the source tree, FTL_BUILD (its build
+# directory, where `make sdk` puts libftl.a and picolibc). Two layouts:
+# - the source tree: FTL_SDK is the repository, headers in sdk/include,
+#   libraries under FTL_BUILD;
+# - an installed SDK (the tarball of `make sdk`, or build/sdk-root): its
+#   mk/layout.mk, beside this file, points at include/ and lib/ instead and
+#   says that everything is prebuilt (FTL_SDK_UP_TO_DATE).
 #
 # Programs are static position-independent executables: the same file loads
 # at any address, in its own address space (user isolation) or in the
@@ -13,9 +18,12 @@
 # and data in separate page-aligned segments (-z separate-code), which is
 # what the loader's W^X needs, so FTL ships no linker script of its own.
 
-FTL_PICOLIBC := $(FTL_BUILD)/picolibc
-FTL_PICOLIBC_LIBC := $(FTL_PICOLIBC)/lib/libc.a
-FTL_LIBFTL := $(FTL_BUILD)/sdk/libftl.a
+-include $(dir $(lastword $(MAKEFILE_LIST)))layout.mk
+FTL_INCLUDE ?= $(FTL_SDK)/sdk/include
+FTL_PICOLIBC ?= $(FTL_BUILD)/picolibc
+FTL_PICOLIBC_INCLUDE ?= $(FTL_PICOLIBC)/include
+FTL_PICOLIBC_LIBC ?= $(FTL_PICOLIBC)/lib/libc.a
+FTL_LIBFTL ?= $(FTL_BUILD)/sdk/libftl.a
 
 FTL_WARNINGS := -Wall -Wextra -Werror=implicit-function-declaration \
                 -Werror=int-conversion -Werror=return-type -Werror=switch \
@@ -27,9 +35,9 @@ FTL_WARNINGS := -Wall -Wextra -Werror=implicit-function-declaration \
 FTL_CFLAGS := -std=c11 -O2 -g -fPIE -mno-red-zone -fno-stack-protector \
               -fno-omit-frame-pointer -nostdinc \
               -D_DEFAULT_SOURCE -D_POSIX_MONOTONIC_CLOCK=200112L \
-              -isystem $(FTL_PICOLIBC)/include \
+              -isystem $(FTL_PICOLIBC_INCLUDE) \
               -isystem $(shell $(CC) -print-file-name=include) \
-              -I$(FTL_SDK)/sdk/include
+              -I$(FTL_INCLUDE)
 
 FTL_LDFLAGS := -static-pie -nostdlib -Wl,-z,max-page-size=4096 \
                -Wl,-z,separate-code -Wl,-e,_start

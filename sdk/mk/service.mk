@@ -18,14 +18,19 @@
 #   CFLAGS        extra compiler flags
 #   V=1           show full commands
 #
-# libftl and picolibc come from the SDK: this runs `make sdk` there first,
-# which does nothing when they are up to date. The SDK's own top-level build
-# passes FTL_SDK_UP_TO_DATE=1, having just built them.
+# In an installed SDK (ftl build) this is `include $(FTL_SDK)/mk/service.mk`
+# and everything is prebuilt. In the source tree libftl and picolibc come
+# from the repository: this runs `make sdk-libs` there first, which does
+# nothing when they are up to date. The top-level build passes
+# FTL_SDK_UP_TO_DATE=1, having just built them.
 
+# The fragments beside this file, wherever the SDK is (source tree or
+# installed: see flags.mk).
+FTL_MK := $(dir $(lastword $(MAKEFILE_LIST)))
 FTL_SDK := $(abspath $(FTL_SDK))
 FTL_BUILD ?= $(FTL_SDK)/build
 CC ?= gcc
-include $(FTL_SDK)/sdk/mk/flags.mk
+include $(FTL_MK)flags.mk
 
 SERVICE_NAME ?= $(notdir $(CURDIR))
 SERVICE_SRCS ?= $(wildcard *.c)
@@ -33,7 +38,7 @@ SERVICE_OUT ?= build
 SERVICE_ELF := $(SERVICE_OUT)/$(SERVICE_NAME).elf
 SERVICE_OBJS := $(SERVICE_SRCS:%.c=$(SERVICE_OUT)/%.o)
 
-include $(FTL_SDK)/sdk/mk/verbosity.mk
+include $(FTL_MK)verbosity.mk
 
 .DEFAULT_GOAL := all
 .PHONY: all clean ftl-sdk
@@ -51,7 +56,7 @@ ifeq ($(FTL_SDK_UP_TO_DATE),1)
 ftl-sdk:
 else
 ftl-sdk:
-	$(Q)$(MAKE) --no-print-directory -C $(FTL_SDK) sdk
+	$(Q)$(MAKE) --no-print-directory -C $(FTL_SDK) sdk-libs
 endif
 
 $(SERVICE_OUT)/%.o: %.c | ftl-sdk

@@ -20,6 +20,7 @@
 #include "ipc_util.h"
 #include "spawn_util.h"
 #include "suite.h"
+#include "usage.h"
 
 #define MS 1000000ULL
 
@@ -493,13 +494,7 @@ static bool ipc_objects_leave_no_leak(void)
         ftl_handle_close(sink);
     }
     ftl_system_stats(&after);
-    EXPECT(before.pages_free == after.pages_free &&
-               before.heap_bytes == after.heap_bytes &&
-               before.handles == after.handles,
-           "pages %lu -> %lu, heap %lu -> %lu, handles %u -> %u",
-           (unsigned long)before.pages_free, (unsigned long)after.pages_free,
-           (unsigned long)before.heap_bytes, (unsigned long)after.heap_bytes,
-           before.handles, after.handles);
+    EXPECT(usage_unchanged(&before, &after), "kernel objects leaked");
     return true;
 }
 

@@ -115,6 +115,76 @@ static bool fpu_registers_do_not_leak_between_processes(void)
     return true;
 }
 
+// Spawns memhog with `mode` under a memory limit and returns its process
+// handle, after it exited.
+static ftl_handle_t run_memhog(const char *mode, uint32_t isolation,
+                               uint64_t limit)
+{
+    const char *argv[] = {"memhog.elf", mode, NULL};
+    struct ftl_spawn request = {.path = "memhog.elf",
+                                .isolation = isolation,
+                                .argc = 2,
+                                .argv = argv,
+                                .memory_limit = limit};
+    ftl_handle_t p = ftl_process_spawn_request(&request);
+    if (p > 0) {
+        ftl_process_wait(p, 60 * SECOND_NS);
+    }
+    return p;
+}
+
+// Over its limit, a service's malloc returns NULL; the memory it had is
+// given back and the rest of the system goes on allocating.
+static bool memory_limit_makes_malloc_fail_in_that_process_only(void)
+{
+    static const uint32_t modes[] = {FTL_ISOLATION_USER, FTL_ISOLATION_KERNEL};
+    const uint64_t limit = 4 * 1024 * 1024;
+    // Kernel-mode slots keep their page tables once used: use one first.
+    ftl_handle_close(run_memhog("malloc", FTL_ISOLATION_KERNEL, limit));
+    struct ftl_system_stats before, after;
+    ftl_system_stats(&before);
+    for (int i = 0; i < 2; i++) {
+        ftl_handle_t p = run_memhog("malloc", modes[i], limit);
+        EXPECT(p > 0, "spawned: %d", p);
+        struct ftl_process_info info;
+        EXPECT(ftl_process_info(p, &info) == 0, "info");
+        ftl_handle_close(p);
+        // 4 MiB less the image, stacks and start-up information: about
+        // 50 blocks of 64 KiB; never more than 64.
+        EXPECT(!info.running && info.exit_status >= 40 &&
+                   info.exit_status < 64,
+               "%s mode: malloc gave %d blocks before NULL",
+               isolation_name(modes[i]), info.exit_status);
+        EXPECT(info.memory_limit == limit && info.memory_peak <= limit &&
+                   info.memory_peak > limit - 256 * 1024,
+               "peak %llu of limit %llu",
+               (unsigned long long)info.memory_peak,
+               (unsigned long long)info.memory_limit);
+        EXPECT(info.memory_bytes == 0, "%llu bytes still charged after exit",
+               (unsigned long long)info.memory_bytes);
+    }
+    ftl_system_stats(&after);
+    EXPECT(after.pages_free == before.pages_free, "pages %lu -> %lu",
+           (unsigned long)before.pages_free, (unsigned long)after.pages_free);
+    void *mine = malloc(8 * 1024 * 1024);
+    EXPECT(mine != NULL, "the parent, with no limit, still allocates");
+    free(mine);
+    return true;
+}
+
+static bool touching_past_the_memory_limit_ends_the_process(void)
+{
+    ftl_handle_t p = run_memhog("touch", FTL_ISOLATION_USER, 2 * 1024 * 1024);
+    struct ftl_process_info info;
+    ftl_process_info(p, &info);
+    ftl_handle_close(p);
+    EXPECT(!info.running && info.exit_status == FTL_EXIT_KILLED,
+           "exit status %d", info.exit_status);
+    EXPECT(info.memory_peak == 2 * 1024 * 1024, "peak %llu",
+           (unsigned long long)info.memory_peak);
+    return true;
+}
+
 static bool same_binary_gives_same_result_in_both_modes(void)
 {
     char expected[16];
@@ -340,6 +410,8 @@ static const struct test tests[] = {
     TEST(processes_in_both_modes_preempt_each_other),
     TEST(fpu_state_survives_preemption),
     TEST(fpu_registers_do_not_leak_between_processes),
+    TEST(memory_limit_makes_malloc_fail_in_that_process_only),
+    TEST(touching_past_the_memory_limit_ends_the_process),
     TEST(user_faults_kill_only_the_faulting_process),
     TEST(kernel_mode_faults_kill_only_the_faulting_process),
     TEST(bad_arguments_give_errors),

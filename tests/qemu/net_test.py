@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""The network path end to end: netboot starts virtio_net, tcpip and an app
-(http_server or tcp_echo) on QEMU user networking, and the host talks to
-the guest only through ports forwarded from 127.0.0.1. HTTP with curl (GET,
+"""The network path end to end: the supervisor starts virtio_net, tcpip and
+an app (http_server or tcp_echo) from a system file (os/net.yaml,
+tests/net/*.yaml) on QEMU user networking, and the host talks to the guest
+only through ports forwarded from 127.0.0.1. HTTP with curl (GET,
 HEAD, 404, keep-alive), the error statuses and time-outs, /status, 1,000
 sequential and 50 concurrent requests, TCP echo, both virtio transports
 (legacy and modern), and a static address instead of DHCP."""
@@ -19,7 +20,6 @@ from testlib import check, run_suite
 from ftlqemu import BUILD, Guest, net_args
 
 KERNEL = os.path.join(BUILD, "ftl-kernel.elf")
-INITFS = os.path.join(BUILD, "initfs.tar")
 READY_TIMEOUT_S = 60
 INDEX_BYTES = os.path.getsize(os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "..", "apps",
@@ -35,19 +35,16 @@ def free_port():
 
 
 class Boot:
-    """A guest running netboot with app; port is the forwarded host port of
-    the app's guest port."""
+    """A guest booting the network system `system` (build/systems/NAME.tar,
+    tests/net/build.mk); port is the forwarded host port of the app's
+    guest port."""
 
-    def __init__(self, name, app="http_server.elf", guest_port=80,
-                 legacy=False, env=()):
+    def __init__(self, name, system="http", guest_port=80, legacy=False):
         self.port = free_port()
         self.guest_port = guest_port
-        # The kernel passes at most 63 bytes of ftl.init_arg.
-        port_env = [] if guest_port == 80 else ["PORT=%d" % guest_port]
-        spec = ",".join([app] + port_env + list(env))
+        initrd = os.path.join(BUILD, "systems", system + ".tar")
         self.guest = Guest(
-            name, dict(kernel=KERNEL, initrd=INITFS,
-                       append="ftl.init=netboot.elf ftl.init_arg=" + spec),
+            name, dict(kernel=KERNEL, initrd=initrd),
             extra=net_args([(self.port, guest_port)], legacy=legacy, mac=MAC))
 
     def __enter__(self):
@@ -156,8 +153,9 @@ def http_status_is_json_with_the_services():
     status = json.loads(out)
     check(status["uptime_ms"] > 0, "uptime %r" % status)
     names = {s["name"]: s["state"] for s in status["services"]}
-    check(names.get("tcpip") == "running" and
-          names.get("virtio_net") == "running", "services %r" % names)
+    check(names.get("tcpip") == "Running" and
+          names.get("virtio_net") == "Running" and
+          names.get("http_server") == "Running", "services %r" % names)
 
 
 def http_errors_have_the_right_status():
@@ -179,7 +177,7 @@ def http_errors_have_the_right_status():
 
 
 def http_slow_and_idle_clients_are_cut_off():
-    # This boot has HTTP_HEADER_MS=1500 and HTTP_IDLE_MS=2500.
+    # tests/net/http.yaml sets HTTP_HEADER_MS=1500 and HTTP_IDLE_MS=2500.
     started = time.monotonic()
     got = raw_exchange(http_boot.port, b"GET / HTTP/1.1\r\nHost: t")
     check(status_of(got) == 408, "half a head: %r" % got[:60])
@@ -216,8 +214,7 @@ def with_http_boot(test):
     def run():
         global http_boot
         if http_boot is None:
-            http_boot = Boot("net_http", env=["HTTP_HEADER_MS=1500",
-                                              "HTTP_IDLE_MS=2500"])
+            http_boot = Boot("net_http")  # tests/net/http.yaml
             http_boot.__enter__()
         test()
     run.__name__ = test.__name__
@@ -226,7 +223,7 @@ def with_http_boot(test):
 
 def transport(legacy):
     def test():
-        with Boot("net_" + ("legacy" if legacy else "modern"),
+        with Boot("net_" + ("legacy" if legacy else "modern"), system="net",
                   legacy=legacy) as boot:
             name = "legacy" if legacy else "modern"
             boot.guest.wait_for(
@@ -244,7 +241,7 @@ def transport(legacy):
 
 
 def tcp_echo_returns_every_byte():
-    with Boot("net_echo", app="tcp_echo.elf", guest_port=7) as boot:
+    with Boot("net_echo", system="echo", guest_port=7) as boot:
         data = bytes(range(256)) * 1024  # 256 KiB, more than a TCP window
         with socket.create_connection(("127.0.0.1", boot.port),
                                       timeout=20) as s:
@@ -264,10 +261,10 @@ def tcp_echo_returns_every_byte():
 
 
 def static_address_replaces_dhcp():
-    with Boot("net_static", env=["NET_ADDRESS=10.0.2.15/24",
-                                 "NET_GATEWAY=10.0.2.2"]) as boot:
+    with Boot("net_static", system="static") as boot:
         boot.guest.wait_for(rb"address=10\.0\.2\.15 netmask=255\.255\.255\.0 "
-                            rb"gateway=10\.0\.2\.2 dns=none mode=static", 5)
+                            rb"gateway=10\.0\.2\.2 dns=10\.0\.2\.3 mode=static",
+                            5)
         check(get_ok(boot.port), "HTTP with a static address")
 
 

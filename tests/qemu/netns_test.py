@@ -25,7 +25,7 @@ from testlib import check
 from ftlqemu import BUILD, Guest
 
 KERNEL = os.path.join(BUILD, "ftl-kernel.elf")
-INITFS = os.path.join(BUILD, "initfs.tar")
+INITFS = os.path.join(BUILD, "systems", "net.tar")  # os/net.yaml
 NS = "ftl-net-%d" % os.getpid()
 TAP = "ftltap0"
 ROUTER = "10.128.0.1"   # the namespace's end of the tap
@@ -94,9 +94,7 @@ class Wire:
              "--dhcp-leasefile=" + os.path.join(self.temp, "leases"),
              "--pid-file=" + os.path.join(self.temp, "pid")],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        self.guest = Guest("netns", dict(
-            kernel=KERNEL, initrd=INITFS,
-            append="ftl.init=netboot.elf ftl.init_arg=http_server.elf"),
+        self.guest = Guest("netns", dict(kernel=KERNEL, initrd=INITFS),
             extra=["-netdev", "tap,id=net0,ifname=%s,script=no,downscript=no"
                    % TAP, "-device", "virtio-net-pci,netdev=net0"])
         # QEMU opens the tap inside the namespace.
@@ -125,8 +123,12 @@ def dhcp_applies_a_gce_like_lease():
                      wire.guest.console()).group(1)
     check("address=%s netmask=255.255.255.255" % GUEST in line, line)
     check("mode=dhcp" in line, line)
-    check("routes=[%s/32 on-link, 0.0.0.0/0 via %s]" % (ROUTER, ROUTER)
-          in line, line)
+    check("routes=2" in line, line)
+    routes = wire.guest.wait_for(
+        rb"\[tcpip\] info: classless static routes: ([^\r\n]*)", 10
+    ).group(1).decode()
+    check(routes == "%s/32 on-link, 0.0.0.0/0 via %s" % (ROUTER, ROUTER),
+          routes)
 
 
 def ping_reaches_the_guest():

@@ -29,9 +29,28 @@ unit-src-channel := os/kernel/channel.c os/kernel/heap.c os/kernel/page.c \
 # The SDK's event loop and helpers against a fake IPC layer.
 unit-tests += loop server client
 unit-src-loop := sdk/lib/loop.c tests/unit/fake_ipc.c
-unit-src-server := sdk/lib/server.c sdk/lib/loop.c tests/unit/fake_ipc.c
+unit-src-server := sdk/lib/server.c sdk/lib/client.c sdk/lib/loop.c \
+                   tests/unit/fake_ipc.c
 unit-src-client := sdk/lib/client.c sdk/lib/server.c sdk/lib/loop.c \
                    tests/unit/fake_ipc.c
+
+# The in-OS boot manifest parser; it also reads the manifests the spec suite
+# keeps as golden files.
+unit-tests += manifest
+unit-src-manifest := sdk/lib/manifest.c
+unit-cflags-manifest := -DSPEC_GOOD_DIR='"tests/spec/good"'
+
+# ftl-spec's file name handling (the tool itself is tested end to end by
+# tests/host/spec_test.sh).
+unit-tests += spec_path
+unit-src-spec_path := tools/ftl-spec/path.c tools/ftl-spec/pool.c
+unit-cflags-spec_path := -Itools/ftl-spec
+
+# The ftl command's parsing of names, ports, sizes and PCI IDs, template
+# placeholders and the generators' text edits.
+unit-tests += cli
+unit-src-cli := ftl-cli/text.c ftl-cli/edit.c
+unit-cflags-cli := -D_GNU_SOURCE -Iftl-cli
 
 # Networking: DHCP classless static routes (tcpip), the HTTP parser
 # (apps/http_server).

@@ -97,6 +97,65 @@ START_TEST(full_queue_refuses_and_keeps_the_message_with_the_sender)
 }
 END_TEST
 
+// a is the client, b the server. a's queue is full of other traffic when
+// b answers: replies b owes still go in, up to a second queue's worth.
+START_TEST(owed_replies_fit_a_full_queue)
+{
+    struct channel_end *a, *b;
+    channel_create(&a, &b);
+    for (int i = 0; i < 3; i++) {
+        channel_send(a, make_message(FTL_MSG_READ, i));
+        message_free(channel_take(b, false));
+    }
+    ck_assert_uint_eq(b->replies_owed, 3);
+    for (int i = 0; i < CHANNEL_QUEUE_MAX; i++) {
+        ck_assert_int_eq(channel_send(b, make_message(FTL_MSG_WRITE, 100 + i)),
+                         0);
+    }
+    struct message *unasked = make_message(FTL_MSG_WRITE, 999);
+    ck_assert_int_eq(channel_send(b, unasked), FTL_ERR_WOULD_BLOCK);
+    message_free(unasked);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(
+            channel_send(b, make_message(FTL_MSG_READ_REPLY, i)), 0);
+    }
+    ck_assert_uint_eq(a->queued, CHANNEL_QUEUE_MAX + 3);
+    struct message *unowed = make_message(FTL_MSG_READ_REPLY, 3);
+    ck_assert_int_eq(channel_send(b, unowed), FTL_ERR_WOULD_BLOCK);
+    message_free(unowed);
+    object_put(&a->object);
+    object_put(&b->object);
+}
+END_TEST
+
+// However many requests it took, a server never fills its caller's queue
+// past twice the limit.
+START_TEST(owed_replies_are_bounded)
+{
+    struct channel_end *a, *b;
+    channel_create(&a, &b);
+    for (int i = 0; i < 3 * CHANNEL_QUEUE_MAX; i++) {
+        channel_send(a, make_message(FTL_MSG_READ, i));
+        message_free(channel_take(b, false));
+    }
+    ck_assert_uint_eq(b->replies_owed, CHANNEL_QUEUE_MAX);
+    for (int i = 0; i < CHANNEL_QUEUE_MAX; i++) {
+        channel_send(b, make_message(FTL_MSG_WRITE, 1000 + i));
+    }
+    int sent = 0;
+    struct message *reply;
+    while (channel_send(b, reply = make_message(FTL_MSG_READ_REPLY, sent)) ==
+           0) {
+        sent++;
+    }
+    message_free(reply);
+    ck_assert_int_eq(sent, CHANNEL_QUEUE_MAX);
+    ck_assert_uint_eq(a->queued, 2 * CHANNEL_QUEUE_MAX);
+    object_put(&a->object);
+    object_put(&b->object);
+}
+END_TEST
+
 START_TEST(closing_an_end_drops_its_queue_and_tells_the_peer)
 {
     struct channel_end *a, *b;
@@ -222,6 +281,8 @@ Suite *unit_suite(void)
     tcase_add_checked_fixture(t, setup, teardown);
     tcase_add_test(t, messages_come_out_in_order);
     tcase_add_test(t, full_queue_refuses_and_keeps_the_message_with_the_sender);
+    tcase_add_test(t, owed_replies_fit_a_full_queue);
+    tcase_add_test(t, owed_replies_are_bounded);
     tcase_add_test(t, closing_an_end_drops_its_queue_and_tells_the_peer);
     tcase_add_test(t, loans_start_on_receipt_and_end_with_the_reply);
     tcase_add_test(t, discarded_requests_lend_nothing);

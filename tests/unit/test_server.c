@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <ftl/channel.h>
+#include <ftl/client.h>
 #include <ftl/error.h>
 #include <ftl/process.h>
 #include <ftl/server.h>
@@ -15,6 +16,7 @@
 static struct ftl_loop *loop;
 static struct ftl_server *server;
 static ftl_handle_t caller; // the test's end; the server serves the other
+static ftl_handle_t served;
 
 // What the handlers saw.
 static struct {
@@ -91,6 +93,7 @@ static void setup(void)
     ftl_handle_t ends[2];
     ftl_channel_create(ends);
     caller = ends[0];
+    served = ends[1];
     ck_assert_int_eq(ftl_server_serve(server, ends[1], NULL), 0);
 }
 
@@ -109,6 +112,73 @@ static long call(ftl_handle_t channel, struct ftl_msg *req, const void *body,
     loop_run_pending(loop);
     return ftl_channel_recv(channel, reply, reply_body, max);
 }
+
+// The supervisor connecting a client: OPEN service/NAME is answered by the
+// helper itself with a new channel, served like the first, whatever
+// on_open would have said.
+START_TEST(open_of_a_service_path_gives_a_served_channel)
+{
+    struct ftl_msg req = {.type = FTL_MSG_OPEN, .id = 3, .body_len = 10},
+                   reply;
+    ck_assert_int_eq(call(caller, &req, "service/kv", &reply, NULL, 0), 0);
+    ck_assert_uint_eq(reply.type, FTL_MSG_OPEN_REPLY);
+    ck_assert_int_gt(reply.handle, 0);
+    ck_assert_str_eq(seen.path, ""); // on_open was not asked
+    struct ftl_msg set = {.type = FTL_MSG_SETATTR, .id = 4, .body_len = 3};
+    ck_assert_int_eq(call(reply.handle, &set, "a=b", &reply, NULL, 0), 0);
+    ck_assert_uint_eq(reply.type, FTL_MSG_SETATTR_REPLY);
+    ck_assert_str_eq(seen.name, "a");
+}
+END_TEST
+
+static struct ftl_result called_back;
+static int callbacks;
+
+static void on_result(const struct ftl_result *result, void *arg)
+{
+    (void)arg;
+    called_back = *result;
+    callbacks++;
+}
+
+// A served channel also carries calls the other way: the server's own
+// requests go out on it and their replies come back to its client, while
+// requests from the peer still reach the handlers.
+START_TEST(a_served_channel_carries_calls_both_ways)
+{
+    callbacks = 0;
+    ck_assert_ptr_null(ftl_server_client(server, caller)); // not served
+    struct ftl_client *out = ftl_server_client(server, served);
+    ck_assert_ptr_nonnull(out);
+    ck_assert_ptr_eq(ftl_server_client(server, served), out); // one only
+    ck_assert_int_eq(ftl_client_getattr(out, "status", on_result, NULL), 0);
+    struct ftl_msg incoming;
+    char body[32];
+    ck_assert_int_eq(ftl_channel_recv(caller, &incoming, body, sizeof(body)),
+                     6);
+    ck_assert_uint_eq(incoming.type, FTL_MSG_GETATTR);
+    // A request from the caller meanwhile still reaches its handler.
+    struct ftl_msg set = {.type = FTL_MSG_SETATTR, .id = 9, .body_len = 3},
+                   reply;
+    ck_assert_int_eq(call(caller, &set, "x=y", &reply, NULL, 0), 0);
+    ck_assert_uint_eq(reply.type, FTL_MSG_SETATTR_REPLY);
+    ck_assert_int_eq(callbacks, 0);
+    struct ftl_msg answer = {.type = FTL_MSG_GETATTR_REPLY,
+                             .id = incoming.id,
+                             .body_len = 2};
+    ck_assert_int_eq(ftl_channel_send(caller, &answer, "ok"), 0);
+    loop_run_pending(loop);
+    ck_assert_int_eq(callbacks, 1);
+    ck_assert_int_eq(called_back.error, 0);
+    ck_assert_str_eq(called_back.body, "ok");
+    // The peer goes: a call still in flight fails instead of hanging.
+    ck_assert_int_eq(ftl_client_getattr(out, "again", on_result, NULL), 0);
+    ftl_handle_close(caller);
+    loop_run_pending(loop);
+    ck_assert_int_eq(callbacks, 2);
+    ck_assert_int_eq(called_back.error, FTL_ERR_PEER_CLOSED);
+}
+END_TEST
 
 START_TEST(types_without_a_handler_get_not_supported)
 {
@@ -275,6 +345,8 @@ Suite *unit_suite(void)
     tcase_add_test(t, open_replies_with_a_channel_served_with_its_context);
     tcase_add_test(t, a_channel_closes_only_after_its_pending_requests);
     tcase_add_test(t, a_reply_body_over_the_limit_fails_the_request);
+    tcase_add_test(t, open_of_a_service_path_gives_a_served_channel);
+    tcase_add_test(t, a_served_channel_carries_calls_both_ways);
     suite_add_tcase(s, t);
     return s;
 }

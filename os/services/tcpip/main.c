@@ -1,11 +1,12 @@
 // tcpip: the TCP/IP stack (lwIP, NO_SYS, raw API) as a nanoservice.
 //
-// Its first channel (from its supervisor) is served with:
-//   SETATTR link=virtio_net, carrying a frame link channel to the driver
-//       (ftl/link.h): attaches the network interface, which then takes its
-//       address by DHCP, or statically from NET_ADDRESS ("10.0.2.15/24"),
-//       NET_GATEWAY and NET_DNS in the environment.
-//   OPEN (any path, e.g. service/tcpip) -> a service channel for an app.
+// At start it opens service/virtio_net through its supervisor: a frame
+// link to the driver (ftl/link.h), on which the network interface takes its
+// address by DHCP, or statically from NET_ADDRESS ("10.0.2.15/24"),
+// NET_GATEWAY and NET_DNS in the environment. Its first channel is served
+// with:
+//   OPEN service/tcpip (the supervisor forwarding an app's) -> a service
+//       channel for the app.
 //   GETATTR address -> the interface's configuration.
 // A service channel is served with OPEN tcp-listen:PORT, OPEN
 // tcp:HOST:PORT (listener.h, connection.h), GETATTR resolve:HOST and
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ftl/client.h>
 #include <ftl/error.h>
 #include <ftl/log.h>
 #include <ftl/loop.h>
@@ -86,10 +88,6 @@ static void on_open(struct ftl_request *req, const char *path)
     struct socket *socket = ftl_request_context(req);
     switch (socket->kind) {
     case SOCKET_CONTROL:
-        if (!open_socket(req, path)) {
-            ftl_request_reply_channel(req, &service); // an app's channel
-        }
-        return;
     case SOCKET_SERVICE:
         if (!open_socket(req, path)) {
             ftl_request_fail(req, FTL_ERR_NOT_FOUND);
@@ -148,25 +146,34 @@ static void on_getattr(struct ftl_request *req, const char *name)
 static void on_setattr(struct ftl_request *req, const char *name,
                        const char *value)
 {
-    (void)value;
     struct socket *socket = ftl_request_context(req);
     if (socket->kind == SOCKET_CONNECTION) {
         connection_setattr(req, (struct connection *)socket, name, value);
-        return;
-    }
-    if (socket->kind != SOCKET_CONTROL || strcmp(name, "link") != 0 ||
-        ftl_request_msg(req)->handle == FTL_HANDLE_INVALID) {
-        ftl_request_fail(req, FTL_ERR_INVALID_ARG);
-        return;
-    }
-    struct netif_config config = {.address = getenv("NET_ADDRESS"),
-                                  .gateway = getenv("NET_GATEWAY"),
-                                  .dns = getenv("NET_DNS")};
-    int err = netif_attach(loop, ftl_request_take_handle(req), &config);
-    if (err < 0) {
-        ftl_request_fail(req, err);
     } else {
-        ftl_request_reply(req, 0, NULL, 0);
+        ftl_request_fail(req, FTL_ERR_NOT_SUPPORTED);
+    }
+}
+
+// An app's channel, which the supervisor asked for on the app's behalf.
+static void on_service_open(struct ftl_request *req, const char *name)
+{
+    (void)name;
+    ftl_request_reply_channel(req, &service);
+}
+
+static void on_link(const struct ftl_result *result, void *arg)
+{
+    (void)arg;
+    int err = result->error;
+    if (err == 0) {
+        struct netif_config config = {.address = getenv("NET_ADDRESS"),
+                                      .gateway = getenv("NET_GATEWAY"),
+                                      .dns = getenv("NET_DNS")};
+        err = netif_attach(loop, result->handle, &config);
+    }
+    if (err < 0) {
+        FTL_LOG_ERROR("no link to virtio_net: %s", ftl_error_str(err));
+        ftl_loop_stop(loop, 1);
     }
 }
 
@@ -198,7 +205,8 @@ static const struct ftl_server_ops ops = {.on_open = on_open,
                                           .on_getattr = on_getattr,
                                           .on_setattr = on_setattr,
                                           .on_hangup = on_hangup,
-                                          .on_close = on_close};
+                                          .on_close = on_close,
+                                          .on_service_open = on_service_open};
 
 int main(void)
 {
@@ -209,6 +217,13 @@ int main(void)
     if (loop == NULL || server == NULL ||
         ftl_server_serve(server, ftl_start_info->channel, &control) < 0) {
         FTL_LOG_ERROR("cannot serve the first channel");
+        return 1;
+    }
+    struct ftl_client *supervisor =
+        ftl_server_client(server, ftl_start_info->channel);
+    if (supervisor == NULL || ftl_client_open(supervisor, "service/virtio_net",
+                                              on_link, NULL) < 0) {
+        FTL_LOG_ERROR("cannot ask for virtio_net");
         return 1;
     }
     static struct ftl_loop_timer timer;

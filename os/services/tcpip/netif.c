@@ -128,6 +128,10 @@ static void on_report(struct ftl_loop *l, struct ftl_loop_timer *timer,
     char text[256];
     netif_describe(text, sizeof(text));
     FTL_LOG_INFO("%s", text);
+    if (route_count() > 0) {
+        route_describe(text, sizeof(text));
+        FTL_LOG_INFO("classless static routes: %s", text);
+    }
 }
 
 // lwIP calls this when the address changes, before it sets the mask and
@@ -246,13 +250,11 @@ size_t netif_describe(char *out, size_t max)
     if (!ip_addr_isany(server)) {
         ipaddr_ntoa_r(server, dns, sizeof(dns));
     }
-    char routes[160];
-    route_describe(routes, sizeof(routes));
     int n = snprintf(out, max,
                      "address=%s netmask=%s gateway=%s dns=%s mode=%s "
-                     "routes=[%s] drops=%llu",
+                     "routes=%d drops=%llu",
                      address, mask, gateway, dns,
-                     config.address != NULL ? "static" : "dhcp", routes,
-                     (unsigned long long)drops);
+                     config.address != NULL ? "static" : "dhcp",
+                     route_count(), (unsigned long long)drops);
     return n < 0 ? 0 : (size_t)n < max ? (size_t)n : max - 1;
 }

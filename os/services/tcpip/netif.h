@@ -25,6 +25,6 @@ int netif_attach(struct ftl_loop *loop, ftl_handle_t channel,
 // Whether the interface has an address.
 int netif_is_ready(void);
 
-// "address=10.0.2.15/24 gateway=10.0.2.2 dns=10.0.2.3 dhcp=bound
-// routes=..." for GETATTR and logs. Returns the length.
+// "address=10.0.2.15 netmask=255.255.255.0 gateway=10.0.2.2 dns=10.0.2.3
+// mode=dhcp routes=0 drops=0" for GETATTR and logs. Returns the length.
 size_t netif_describe(char *out, size_t max);

@@ -1,19 +1,20 @@
 // virtio_net: the driver of a virtio network device, legacy or modern.
 //
-// Its first channel (from its supervisor) is served with:
-//   SETATTR device=pci, carrying the PCI device handle (the grant): brings
-//       the device up. Once only.
+// At start it asks its supervisor for its device (OPEN device/0, the
+// grant of its spec's first `devices` entry) and brings it up. Its first
+// channel is served with:
+//   OPEN service/virtio_net (the supervisor forwarding a client's) -> a
+//       frame link channel (ftl/link.h): one Ethernet frame per WRITE,
+//       each way. One link at a time (FTL_ERR_BUSY otherwise); while none
+//       is open, received frames are dropped.
 //   GETATTR mac -> "52:54:00:12:34:56"; transport -> legacy|modern;
 //       stats -> counters.
-//   OPEN (any path, e.g. service/virtio_net) -> a frame link channel
-//       (ftl/link.h): one Ethernet frame per WRITE, each way. One link at a
-//       time (FTL_ERR_BUSY otherwise); while none is open, received frames
-//       are dropped.
 // docs/concepts/networking.md has the whole picture.
 #include <stdio.h>
 #include <string.h>
 
 #include <ftl/channel.h>
+#include <ftl/client.h>
 #include <ftl/error.h>
 #include <ftl/link.h>
 #include <ftl/log.h>
@@ -125,9 +126,9 @@ static const struct ftl_link_ops link_ops = {.on_frame = on_frame,
                                              .on_getattr = on_link_getattr,
                                              .on_close = on_link_close};
 
-static void on_open(struct ftl_request *req, const char *path)
+static void on_service_open(struct ftl_request *req, const char *name)
 {
-    (void)path;
+    (void)name;
     if (!driver.up) {
         ftl_request_fail(req, FTL_ERR_NOT_FOUND);
         return;
@@ -163,25 +164,20 @@ static void on_getattr(struct ftl_request *req, const char *name)
     }
 }
 
-static void on_setattr(struct ftl_request *req, const char *name,
-                       const char *value)
+static void on_device(const struct ftl_result *result, void *arg)
 {
-    (void)value;
-    if (strcmp(name, "device") != 0 ||
-        ftl_request_msg(req)->handle == FTL_HANDLE_INVALID) {
-        ftl_request_fail(req, FTL_ERR_INVALID_ARG);
-        return;
+    (void)arg;
+    int err = result->error;
+    if (err == 0) {
+        err = netdev_open(&driver.dev, driver.loop, result->handle,
+                          &netdev_ops, NULL);
+        if (err < 0) {
+            ftl_handle_close(result->handle);
+        }
     }
-    if (driver.up) {
-        ftl_request_fail(req, FTL_ERR_ALREADY_EXISTS);
-        return;
-    }
-    ftl_handle_t device = ftl_request_take_handle(req);
-    int err = netdev_open(&driver.dev, driver.loop, device, &netdev_ops, NULL);
     if (err < 0) {
         FTL_LOG_ERROR("device: %s", ftl_error_str(err));
-        ftl_handle_close(device);
-        ftl_request_fail(req, err);
+        ftl_loop_stop(driver.loop, 1); // no device, no driver
         return;
     }
     driver.up = true;
@@ -189,12 +185,10 @@ static void on_setattr(struct ftl_request *req, const char *name,
     format_mac(driver.dev.mac, mac);
     FTL_LOG_INFO("%s transport, mac %s", netdev_transport_name(&driver.dev),
                  mac);
-    ftl_request_reply(req, 0, NULL, 0);
 }
 
-static const struct ftl_server_ops control_ops = {.on_open = on_open,
-                                                  .on_getattr = on_getattr,
-                                                  .on_setattr = on_setattr};
+static const struct ftl_server_ops control_ops = {
+    .on_getattr = on_getattr, .on_service_open = on_service_open};
 
 int main(void)
 {
@@ -204,6 +198,13 @@ int main(void)
     if (driver.loop == NULL || control == NULL ||
         ftl_server_serve(control, ftl_start_info->channel, NULL) < 0) {
         FTL_LOG_ERROR("cannot serve the first channel");
+        return 1;
+    }
+    struct ftl_client *supervisor =
+        ftl_server_client(control, ftl_start_info->channel);
+    if (supervisor == NULL ||
+        ftl_client_open(supervisor, "device/0", on_device, NULL) < 0) {
+        FTL_LOG_ERROR("cannot ask for the device");
         return 1;
     }
     return ftl_loop_run(driver.loop);

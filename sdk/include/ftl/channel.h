@@ -20,7 +20,9 @@ int ftl_channel_create(ftl_handle_t ends[2]);
 
 // Sends msg (and msg->body_len bytes of body). On success the handle in
 // msg->handle, if any, has moved to the receiver; on failure the sender
-// keeps it. Errors: FTL_ERR_PEER_CLOSED, FTL_ERR_WOULD_BLOCK (queue full),
+// keeps it. A reply to a request this end received and has not answered
+// yet still fits a full queue, into a reserve of FTL_CHANNEL_QUEUE_MAX more.
+// Errors: FTL_ERR_PEER_CLOSED, FTL_ERR_WOULD_BLOCK (queue full),
 // FTL_ERR_TOO_LARGE (body), FTL_ERR_BAD_HANDLE, FTL_ERR_NOT_ALLOWED (no
 // TRANSFER right on the handle to move), FTL_ERR_BAD_ADDRESS.
 int ftl_channel_send(ftl_handle_t channel, const struct ftl_msg *msg,

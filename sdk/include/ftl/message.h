@@ -30,6 +30,13 @@ enum ftl_msg_type {
 
 #define FTL_MSG_BODY_MAX 4096
 
+// OPEN of "service/NAME" asks the supervisor for a channel to service NAME
+// (allowed only if NAME is in the caller's `requires`). The supervisor in
+// turn sends OPEN "service/NAME" to the provider, whose answer is the new
+// channel; the server helper gives that answer by itself.
+#define FTL_SERVICE_PREFIX "service/"
+
+
 static inline int ftl_msg_is_reply(uint32_t type)
 {
     return type == FTL_MSG_ERROR_REPLY ||

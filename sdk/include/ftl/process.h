@@ -2,6 +2,7 @@
 // them, and the start-up information of the running one.
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <ftl/handle.h>
@@ -36,6 +37,17 @@ __attribute__((noreturn)) void ftl_process_exit(int status);
 
 // Closes a handle of any kind.
 int ftl_handle_close(ftl_handle_t handle);
+
+// Name, state, exit status, threads and memory (charged now, peak, limit)
+// of a process (READ right on the handle).
+int ftl_process_info(ftl_handle_t process, struct ftl_process_info *info);
+
+// Reads up to len bytes of initfs file `path` from `offset` into buffer.
+// Returns the bytes read (0 past the end), FTL_ERR_NOT_FOUND, or
+// FTL_ERR_NOT_ALLOWED for a process that may not spawn (only the supervisor
+// reads the image: its boot.manifest).
+long ftl_initfs_read(const char *path, uint64_t offset, void *buffer,
+                     size_t len);
 
 // System-wide counters (free pages, live objects...), for tests and tools.
 int ftl_system_stats(struct ftl_system_stats *out);

@@ -73,6 +73,11 @@ struct ftl_server_ops {
     // read with no data yet): complete them now, or on_close waits for
     // them. Their replies fail; on_close follows once the last is done.
     void (*on_hangup)(struct ftl_server *server, void *context);
+    // OPEN of FTL_SERVICE_PREFIX "NAME" (message.h). NULL, as in nearly
+    // every service: the helper answers with a new channel served like the
+    // one the request came on (that is how the supervisor connects a
+    // client). The supervisor sets it to do the routing.
+    void (*on_service_open)(struct ftl_request *req, const char *name);
 };
 
 // A server on loop with the handlers of ops (kept by pointer: it must
@@ -95,6 +100,15 @@ void *ftl_server_data(const struct ftl_server *server);
 // it when the peer is gone. Errors of ftl_loop_add.
 int ftl_server_serve(struct ftl_server *server, ftl_handle_t channel,
                      void *context);
+
+// A client calling the other way on served `channel`: a service's first
+// channel is served (the supervisor connects clients through it) and also
+// where the service makes its own requests (OPEN service/NAME). The client
+// belongs to the served channel: it goes when the channel goes, and
+// ftl_client_destroy does nothing to it. NULL if the channel is not served
+// by this server, or out of memory.
+struct ftl_client *ftl_server_client(struct ftl_server *server,
+                                     ftl_handle_t channel);
 
 // The server and the context of the channel a request arrived on.
 struct ftl_server *ftl_request_server(const struct ftl_request *req);

@@ -64,6 +64,9 @@ enum ftl_syscall_number {
     FTL_SYS_DMA_CREATE = 36,       // (device, size, uint64_t *phys) -> vmarea
     FTL_SYS_INTERRUPT_CREATE = 37, // (device, gsi) -> interrupt handle
     FTL_SYS_INTERRUPT_ACK = 38,    // (interrupt) -> 0
+    FTL_SYS_VMAREA_COMMIT = 39,    // (vmarea, size) -> 0
+    FTL_SYS_PROCESS_INFO = 40,     // (process, struct ftl_process_info *)
+    FTL_SYS_INITFS_READ = 41,      // (path, offset, buffer, len) -> bytes
     FTL_SYS_COUNT
 };
 
@@ -93,6 +96,24 @@ struct ftl_spawn {
     ftl_handle_t channel; // moves to the child as its first channel
                           // (FTL_HANDLE_INVALID: none)
     uint32_t reserved;
+    uint64_t memory_limit; // bytes the child's memory may grow to; 0: no
+                           // limit. Over it, allocations fail (malloc
+                           // returns NULL) and touching uncommitted pages
+                           // is a fault.
+};
+
+// What FTL_SYS_PROCESS_INFO tells about a process.
+struct ftl_process_info {
+    char name[FTL_NAME_MAX];
+    uint32_t id;
+    uint32_t isolation;    // FTL_ISOLATION_*
+    uint32_t running;      // 1 until it exits
+    int32_t exit_status;   // once exited
+    uint32_t threads;
+    uint32_t reserved;
+    uint64_t memory_bytes; // charged to it now
+    uint64_t memory_peak;  // most it ever had
+    uint64_t memory_limit; // 0: none
 };
 
 // Exit status of a process killed by a fault or FTL_SYS_PROCESS_KILL.

@@ -17,3 +17,11 @@ void *ftl_vmarea_map(ftl_handle_t vmarea, unsigned prot, int *error);
 
 // Removes the mapping that starts at address.
 int ftl_vmarea_unmap(void *address);
+
+// Charges the first `size` bytes of an anonymous vmarea to this process's
+// memory account now (pages still appear on first touch). Past the memory
+// limit (a service's resources.memory) it returns FTL_ERR_NO_MEMORY and
+// nothing changes; pages touched without a commit are charged as they
+// appear, and one over the limit is a fault that ends the process. malloc
+// commits as its heap grows, so there the limit is a NULL return.
+int ftl_vmarea_commit(ftl_handle_t vmarea, size_t size);

@@ -181,7 +181,11 @@ static void handle_exception(struct trap_frame *f)
     // there (or a double fault caused by its stack overflowing) is its own.
     if (p != NULL && (trap_from_user(f) || !in_kernel_text(f->rip))) {
         const char *kind = exception_names[f->vector];
-        if (resolved == FTL_ERR_NO_MEMORY) {
+        const struct memory_account *account = p->space.account;
+        if (resolved == FTL_ERR_NO_MEMORY && account->limit_pages != 0 &&
+            account->pages >= account->limit_pages) {
+            kind = "over its memory limit (a demand-zero page)";
+        } else if (resolved == FTL_ERR_NO_MEMORY) {
             kind = "out of memory for a demand-zero page";
         } else if (f->vector == TRAP_PAGE_FAULT) {
             kind = page_fault_kind(f, p, address);

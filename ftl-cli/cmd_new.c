@@ -1,0 +1,115 @@
+// ftl new NAME [--template T]: a project folder that builds and runs as
+// created (templates/README.md says how templates combine).
+#include "commands.h"
+#include "exitcode.h"
+#include "files.h"
+#include "output.h"
+#include "sdk.h"
+#include "template.h"
+#include "text.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: ftl new NAME [--template service|driver|http|tcp-echo]\n\n"
+    "Creates the folder NAME with a project: ftl.yaml, services/NAME/\n"
+    "(main.c, service.yaml, Makefile), tests/, README.md, .gitignore.\n"
+    "It builds and runs as created. Nothing is overwritten.\n\n"
+    "  --template T  service  a service that answers READ, with a test (default)\n"
+    "                driver   a PCI driver for QEMU's edu device (1234:11e8)\n"
+    "                http     an HTTP server on port 80 (needs ftl/tcp.h)\n"
+    "                tcp-echo a TCP echo server (needs ftl/tcp.h)\n"
+    "  -h, --help    this help\n\n"
+    "NAME: a lowercase letter, then lowercase letters, digits, '_' or '-',\n"
+    "at most 31 characters (it also names the system and its first service).\n";
+
+// Templates that are planned but need an SDK part this one lacks.
+static const char *const networking_templates[] = {"http", "tcp-echo", NULL};
+
+static int template_check(const char *name)
+{
+    if (path_is_dir(sdk_path(str_printf("templates/%s", name))) &&
+        strcmp(name, "project") != 0 && strcmp(name, "test") != 0 &&
+        strcmp(name, "handler") != 0 && strcmp(name, "client") != 0) {
+        return 0;
+    }
+    for (const char *const *t = networking_templates; *t != NULL; t++) {
+        if (strcmp(name, *t) == 0) {
+            return out_error(EXIT_USAGE,
+                             "use --template service for now; sockets "
+                             "(ftl/tcp.h) arrive with the networking "
+                             "services",
+                             "the %s template is not available yet: this "
+                             "SDK has no TCP/IP",
+                             name);
+        }
+    }
+    return out_usage_error(usage, "unknown template \"%s\"", name);
+}
+
+int cmd_new(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"template", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *template = "service";
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "ht:", options, NULL)) != -1) {
+        if (c == 't') {
+            template = optarg;
+        } else if (c == 'h') {
+            fputs(usage, stdout);
+            return EXIT_OK;
+        } else {
+            return out_usage_error(usage, "bad option %s", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1) {
+        return out_usage_error(usage, optind == argc ? "give the project a NAME"
+                                                     : "one NAME only");
+    }
+    const char *name = argv[optind];
+    if (!name_is_valid(name)) {
+        return out_error(EXIT_USAGE,
+                         "use a lowercase letter, then lowercase letters, "
+                         "digits, '_' or '-' (at most 31)",
+                         "\"%s\" is not a valid name", name);
+    }
+    int err = template_check(template);
+    if (err != 0) {
+        return err;
+    }
+    if (path_exists(name)) {
+        return out_error(EXIT_REFUSED, "choose another name, or remove it",
+                         "%s already exists", name);
+    }
+    char *test = str_printf("%s_test", name);
+    const char *vars[] = {"name",    name,    "ident",   str_ident(name),
+                          "service", name,    "service_ident", str_ident(name),
+                          "vendor",  "1234",  "device",  "11e8",
+                          "version", sdk_version(), NULL};
+    static struct plan plan;
+    plan.dest = name;
+    if ((err = plan_add_template(&plan, "project", vars)) != 0 ||
+        (err = plan_add_template(&plan, template, vars)) != 0) {
+        return err;
+    }
+    if (strcmp(template, "service") == 0) {
+        vars[1] = test; // the test's name; service stays the project's
+        vars[3] = str_ident(test);
+        if ((err = plan_add_template(&plan, "test", vars)) != 0) {
+            return err;
+        }
+    }
+    if ((err = plan_write(&plan)) != 0) {
+        return err;
+    }
+    out_ok("created %s from the %s template", name, template);
+    out_info("next: cd %s && ftl run      (or: ftl build, ftl test, ftl dev)",
+             name);
+    return EXIT_OK;
+}

@@ -1,0 +1,6 @@
+// The supervisor's request handlers (see routing.c).
+#pragma once
+
+#include <ftl/server.h>
+
+extern const struct ftl_server_ops routing_ops;

@@ -1,0 +1,85 @@
+// The supervisor's view of one service of the manifest: its life cycle
+// (start, exit, restart with back-off, crash loop), the channel it talks to
+// the supervisor on, and the OPENs waiting for it to come up.
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ftl/client.h>
+#include <ftl/loop.h>
+#include <ftl/manifest.h>
+#include <ftl/server.h>
+
+// Back-off before a restart: BACKOFF_FIRST_NS, doubling after each quick
+// failure, at most BACKOFF_MAX_NS. A run that lasted STABLE_RUN_NS resets
+// it. QUICK_FAILURES_FOR_LOOP quick failures in a row is a crash loop.
+#define BACKOFF_FIRST_NS (100 * FTL_MS)
+#define BACKOFF_MAX_NS (10 * FTL_S)
+#define STABLE_RUN_NS (10 * FTL_S)
+#define QUICK_FAILURES_FOR_LOOP 3
+
+enum service_state {
+    SERVICE_PENDING,    // not started yet
+    SERVICE_RUNNING,
+    SERVICE_BACKOFF,    // exited, restarting after a delay
+    SERVICE_CRASH_LOOP, // the same, after several quick failures
+    SERVICE_COMPLETED,  // exited 0 and its policy does not restart it
+    SERVICE_FAILED,     // exited otherwise and its policy does not restart it
+};
+
+// An OPEN of a service that is not running yet, answered once it runs.
+struct waiting_open {
+    struct ftl_request *req;
+    struct waiting_open *next;
+};
+
+struct service {
+    const struct ftl_manifest_service *spec;
+    enum service_state state;
+    ftl_handle_t process; // while running (or until its exit is seen)
+    ftl_handle_t channel; // our end of its first channel, served
+    struct ftl_client *calls; // our requests to it, on that channel
+    uint64_t started_ns;
+    unsigned restarts;
+    unsigned quick_failures; // in a row
+    uint64_t backoff_ns;     // the last delay
+    int last_status;         // exit status of the last run
+    struct ftl_loop_timer restart_timer;
+    struct waiting_open *waiting;
+};
+
+// Everything the supervisor knows: the manifest and a service per entry.
+struct supervisor {
+    struct ftl_loop *loop;
+    struct ftl_server *server;
+    struct ftl_manifest *manifest;
+    struct service services[FTL_MANIFEST_SERVICES_MAX];
+    unsigned count;
+    bool ready_said; // "system ready" is printed once
+};
+
+extern struct supervisor supervisor;
+
+// Spawns s with its spec and a channel to us. Returns 0 or an error (the
+// service is then treated as having failed at once).
+int service_start(struct service *s);
+
+// Starting s failed with `error`: handled like an exit at once (so its
+// restart policy and back-off apply).
+void service_start_failed(struct service *s, int error);
+
+// s's channel to us is gone: it exited, or dropped its link, which ends it.
+// Decides per restart policy what comes next.
+void service_exited(struct service *s);
+
+// The service with this name or, failing that, the one providing it; NULL
+// if none.
+struct service *service_provider(const char *name);
+
+// "Running", "CrashLoopBackOff"... as the status table shows them.
+const char *service_state_name(enum service_state state);
+
+// Answers an OPEN of s (a channel to it) now if it runs, later when it
+// comes up, or with an error if it will not come back.
+void service_connect(struct service *s, struct ftl_request *req);

@@ -1,0 +1,102 @@
+# The SDK distribution: build/sdk-root/, laid out as the tarball
+# dist/ftl-sdk-VERSION-x86_64-linux.tar.gz unpacks (docs/cli.md, "The
+# SDK"). build/sdk-root/bin/ftl is also the `ftl` of the source tree: it
+# finds its SDK from its own location, so both work the same way.
+#
+#   bin/       ftl and ftl-spec (host programs; ftl-spec needs libyaml)
+#   base/      the prebuilt kernel, supervisor, GRUB configuration, the
+#              probe initfs, and services/NAME/ (spec and program) for
+#              every service a project may list by name
+#   include/   ftl/*.h, and libc/ (picolibc's headers)
+#   lib/       libftl.a, picolibc's libc.a and libm.a
+#   mk/        the make fragments of sdk/mk, plus layout.mk (installed layout)
+#   templates/ what `ftl new` and `ftl generate` copy
+#   docs/      the documentation
+#
+# Host programs here are built without sanitizers (unlike build/host/,
+# which the unit tests use): they are what users run.
+
+SDK_ROOT := $(BUILD)/sdk-root
+SDK_NAME := ftl-sdk-$(VERSION)-x86_64-linux
+SDK_TARBALL := dist/$(SDK_NAME).tar.gz
+SDK_HOST_CFLAGS := -std=c11 -O2 -g $(WARNINGS) -DFTL_VERSION='"$(VERSION)"' \
+                   -MMD -MP -Isdk/include
+
+# Services a project may name in its ftl.yaml without shipping them: the
+# example apps now; the core services of os/services (virtio_net, tcpip)
+# join with `SDK_SERVICES += NAME` and sdk-elf-NAME / sdk-spec-NAME.
+SDK_SERVICES := $(apps)
+$(foreach a,$(apps),$(eval sdk-elf-$(a) := $(BUILD)/apps/$(a)/$(a).elf))
+$(foreach a,$(apps),$(eval sdk-spec-$(a) := apps/$(a)/service.yaml))
+
+ftl-cli-src :=
+include ftl-cli/build.mk
+
+# ftl uses POSIX and GNU calls (getdelim, vasprintf, pipe2) beside C11.
+$(BUILD)/sdk-host/ftl-cli/%.o: SDK_HOST_EXTRA := -D_GNU_SOURCE
+
+$(BUILD)/sdk-host/%.o: %.c
+	$(call say,HOSTCC,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(SDK_HOST_CFLAGS) $(SDK_HOST_EXTRA) \
+	    $(YAML_CFLAGS) -c $< -o $@
+
+# ftl reads boot manifests with the SDK's own parser, as the supervisor does.
+FTL_CLI_OBJS := $(addprefix $(BUILD)/sdk-host/ftl-cli/,$(ftl-cli-src:.c=.o)) \
+                $(BUILD)/sdk-host/sdk/lib/manifest.o
+
+$(SDK_ROOT)/bin/ftl: $(FTL_CLI_OBJS)
+	$(call say,HOSTLD,$@)
+	$(Q)mkdir -p $(@D) && $(CC) -o $@ $^
+
+$(SDK_ROOT)/bin/ftl-spec: $(addprefix $(BUILD)/sdk-host/tools/ftl-spec/,$(ftl-spec-src:.c=.o))
+	$(call say,HOSTLD,$@)
+	$(Q)mkdir -p $(@D) && $(CC) -o $@ $^ $(YAML_LIBS)
+
+# The probe initfs: hello.elf alone, for `ftl.test ftl.init=hello.elf` boots
+# that tell whether KVM really runs our kernel (ring 3 and syscall included).
+$(SDK_ROOT)/base/probe-initfs.tar: $(BUILD)/apps/hello/hello.elf
+	$(Q)mkdir -p $(@D)
+	$(call pack_initfs,$@,$^)
+
+# Everything else is copied; one rule, remade whenever an input changes.
+SDK_COPIED := $(KERNEL_ELF) $(BUILD)/programs/supervisor.elf os/boot/grub.cfg \
+              $(LIBFTL) $(PICOLIBC_LIBC) $(wildcard sdk/include/ftl/*.h) \
+              $(wildcard sdk/mk/*.mk) $(shell find templates docs -type f) \
+              $(foreach s,$(SDK_SERVICES),$(sdk-elf-$(s)) $(sdk-spec-$(s)))
+
+$(SDK_ROOT)/.copied: $(SDK_COPIED) sdk/dist.mk
+	$(call say,SDK,$(SDK_ROOT))
+	$(Q)rm -rf $(addprefix $(SDK_ROOT)/,include lib mk templates docs \
+	    base/services) && mkdir -p $(SDK_ROOT)/base/services \
+	    $(SDK_ROOT)/include $(SDK_ROOT)/lib $(SDK_ROOT)/mk
+	$(Q)cp $(KERNEL_ELF) $(BUILD)/programs/supervisor.elf os/boot/grub.cfg \
+	    $(SDK_ROOT)/base/
+	$(Q)$(foreach s,$(SDK_SERVICES),mkdir -p $(SDK_ROOT)/base/services/$(s) \
+	    && cp $(sdk-elf-$(s)) $(sdk-spec-$(s)) $(SDK_ROOT)/base/services/$(s)/ &&) :
+	$(Q)cp -r sdk/include/ftl $(SDK_ROOT)/include/
+	$(Q)cp -r $(FTL_PICOLIBC)/include $(SDK_ROOT)/include/libc
+	$(Q)cp $(LIBFTL) $(PICOLIBC_LIBC) $(dir $(PICOLIBC_LIBC))libm.a \
+	    $(SDK_ROOT)/lib/
+	$(Q)cp sdk/mk/*.mk $(SDK_ROOT)/mk/
+	$(Q)printf '%s\n' \
+	    '# An installed FTL SDK (written by make sdk): everything is prebuilt.' \
+	    'FTL_INCLUDE := $$(FTL_SDK)/include' \
+	    'FTL_PICOLIBC_INCLUDE := $$(FTL_SDK)/include/libc' \
+	    'FTL_PICOLIBC_LIBC := $$(FTL_SDK)/lib/libc.a' \
+	    'FTL_LIBFTL := $$(FTL_SDK)/lib/libftl.a' \
+	    'FTL_SDK_UP_TO_DATE := 1' > $(SDK_ROOT)/mk/layout.mk
+	$(Q)cp -r templates docs $(SDK_ROOT)/
+	$(Q)echo $(VERSION) > $(SDK_ROOT)/VERSION
+	$(Q)touch $@
+
+SDK_FILES := $(SDK_ROOT)/.copied $(SDK_ROOT)/bin/ftl $(SDK_ROOT)/bin/ftl-spec \
+             $(SDK_ROOT)/base/probe-initfs.tar
+
+$(SDK_TARBALL): $(SDK_FILES)
+	$(call say,TAR,$@)
+	$(Q)mkdir -p dist && tar --owner=0 --group=0 --numeric-owner \
+	    --exclude=.copied --transform 's,^\.,$(SDK_NAME),' --sort=name \
+	    -czf $@ -C $(SDK_ROOT) .
+
+.PHONY: sdk-root
+sdk-root: $(SDK_FILES)

@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# The ftl command as users meet it: the SDK tarball (dist/) unpacked in a
+# temporary folder, used from there with nothing of the source tree:
+# projects from every template built, booted (QEMU, detached) to
+# `system ready` and stopped; code from every generator built and booted;
+# ftl test; bad specs and bad arguments with their messages and exit codes.
+#
+# Usage: tests/cli/cli_test.sh    (prints "ok NAME" / "FAIL NAME: why" and
+#                                  ends with "cli: N passed, N failed")
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+TARBALL="$(ls "$ROOT"/dist/ftl-sdk-"$(cat "$ROOT/VERSION")"-x86_64-linux.tar.gz)"
+TMP="$(mktemp -d)"
+FTL="$TMP/sdk/bin/ftl"
+
+passed=0
+failed=0
+cleanup() {
+    # Stop any system a failed test left running (ftl stop only ever ends
+    # the QEMU of that project's pid file).
+    for p in "$TMP"/*/; do
+        [[ -f "$p/ftl.yaml" ]] && (cd "$p" && "$FTL" stop >/dev/null 2>&1)
+    done
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+result() { # result NAME WHY: WHY empty means it passed
+    if [[ -z "$2" ]]; then
+        echo "ok $1"
+        passed=$((passed + 1))
+    else
+        echo "FAIL $1: $2"
+        failed=$((failed + 1))
+    fi
+}
+
+# ftl_in DIR ARGS...: runs ftl in DIR without a terminal; sets RC, OUT, ERR.
+RC=0 OUT="" ERR=""
+ftl_in() {
+    local dir="$1"
+    shift
+    RC=0
+    OUT="$(cd "$dir" && env -u FTL_SDK "$FTL" "$@" 2>"$TMP/stderr")" || RC=$?
+    ERR="$(cat "$TMP/stderr")"
+}
+
+# expect NAME RC PATTERN: the last ftl_in exited with RC and its stderr
+# (or stdout) matches the extended regex PATTERN.
+expect() {
+    local why=""
+    if [[ $RC -ne $2 ]]; then
+        why="exit status $RC, not $2: $(tail -3 <<<"$ERR")"
+    elif ! grep -Eq -- "$3" <<<"$ERR$OUT"; then
+        why="no /$3/ in: $(tail -3 <<<"$ERR$OUT")"
+    fi
+    result "$1" "$why"
+}
+
+# boots NAME PROJECT PATTERN...: ftl run --detach reaches system ready, the
+# console shows each pattern, ftl stop ends QEMU.
+boots() {
+    local name="$1" dir="$TMP/$2" why=""
+    shift 2
+    ftl_in "$dir" run --detach
+    if [[ $RC -ne 0 ]]; then
+        result "$name" "ftl run --detach: status $RC: $(tail -3 <<<"$ERR")"
+        return
+    fi
+    local pid
+    pid="$(cat "$dir/build/run/qemu.pid")"
+    # A service prints right after the supervisor's ready line: give the
+    # console a moment before reading it.
+    for pattern in "$@"; do
+        for _ in $(seq 50); do
+            grep -Eq -- "$pattern" "$dir/build/run/console.log" && break
+            sleep 0.1
+        done
+        grep -Eq -- "$pattern" "$dir/build/run/console.log" ||
+            why="no /$pattern/ on the console"
+    done
+    ftl_in "$dir" stop
+    [[ $RC -eq 0 && "$ERR" == *stopped* ]] || why="ftl stop: $ERR"
+    kill -0 "$pid" 2>/dev/null && why="QEMU $pid still runs after ftl stop"
+    result "$name" "$why"
+}
+
+mkdir -p "$TMP/sdk"
+tar -xzf "$TARBALL" -C "$TMP/sdk" --strip-components=1
+
+# --- the SDK finds itself -------------------------------------------------
+ftl_in "$TMP" --version
+[[ $RC -eq 0 && "$OUT" == *"SDK $(cat "$ROOT/VERSION") at $TMP/sdk"* ]]
+result sdk_found_from_its_own_location "$([[ $? -ne 0 ]] && echo "$OUT")"
+RC=0
+OUT="$(cd "$TMP" && FTL_SDK="$TMP/nowhere" "$FTL" build 2>&1)" || RC=$?
+[[ $RC -eq 5 && "$OUT" == *"cannot find the FTL SDK"* ]]
+result ftl_sdk_overrides_and_is_checked "$([[ $? -ne 0 ]] && echo "$RC $OUT")"
+
+# --- ftl new, build, run, stop (service template) -------------------------
+ftl_in "$TMP" new demo
+expect new_creates_a_project 0 "created demo from the service template"
+for f in ftl.yaml README.md .gitignore services/demo/main.c \
+         services/demo/service.yaml services/demo/Makefile tests; do
+    [[ -e "$TMP/demo/$f" ]] || result "new_creates_$f" "missing"
+done
+ftl_in "$TMP/demo" build
+expect build_makes_initfs_and_iso 0 "built demo: 1 services; image [0-9]+ KiB"
+[[ -f "$TMP/demo/build/initfs.tar" && -f "$TMP/demo/build/ftl.iso" ]]
+result build_writes_the_image_files "$([[ $? -ne 0 ]] && echo missing)"
+ftl_in "$TMP/demo" build
+[[ $RC -eq 0 ]] && ! grep -Eq '^  (CC|LINK|INITFS|ISO) ' <<<"$ERR$OUT"
+result build_again_rebuilds_nothing "$([[ $? -ne 0 ]] && echo "$ERR$OUT")"
+[[ "$ERR" != *$'\033'* ]]
+result no_colour_without_a_terminal "$([[ $? -ne 0 ]] && echo escape codes)"
+
+ftl_in "$TMP/demo" run --detach
+expect run_detach_waits_for_ready 0 "system ready: 1 services running"
+ftl_in "$TMP/demo" run --detach
+expect run_twice_is_refused 4 "already running"
+grep -q "\[demo\] ready" "$TMP/demo/build/run/console.log"
+result the_service_runs "$([[ $? -ne 0 ]] && echo "no [demo] ready")"
+qemu_pid="$(cat "$TMP/demo/build/run/qemu.pid")"
+ftl_in "$TMP/demo" stop
+expect stop_stops 0 "stopped \(QEMU pid $qemu_pid\)"
+kill -0 "$qemu_pid" 2>/dev/null
+result qemu_is_gone_after_stop "$([[ $? -eq 0 ]] && echo "still runs")"
+ftl_in "$TMP/demo" stop
+expect stop_without_system_says_so 0 "nothing to stop"
+
+ftl_in "$TMP/demo" test
+expect test_runs_the_template_test 0 "test: 2 passed, 0 failed"
+
+# --- port forwarding: 127.0.0.1 only, from ftl.yaml and --port -----------
+sed -i 's/ports: \[\]/ports: ["18480:80"]/' "$TMP/demo/ftl.yaml"
+ftl_in "$TMP/demo" run --detach --port 18481:81/udp
+expect run_reports_forwarded_ports 0 "127.0.0.1:18481 -> guest 81/udp, 127.0.0.1:18480 -> guest 80/tcp"
+args="$(tr '\0' ' ' </proc/"$(cat "$TMP/demo/build/run/qemu.pid")"/cmdline)"
+[[ "$args" == *"hostfwd=udp:127.0.0.1:18481-:81"* &&
+   "$args" == *"hostfwd=tcp:127.0.0.1:18480-:80"* ]]
+result ports_forwarded_from_localhost_only "$([[ $? -ne 0 ]] && echo "$args")"
+ftl_in "$TMP/demo" stop
+
+# --- driver template: the spec's device is in the machine -----------------
+ftl_in "$TMP" new drv --template driver
+expect new_driver_template 0 "created drv from the driver template"
+boots driver_template_finds_its_device drv "system ready: 1 services" \
+    "\[drv\] found 1234:11e8" "\[drv\] BAR 0: .* reads 0x010000ed"
+
+# --- networking templates are announced, not half-made ---------------------
+ftl_in "$TMP" new web --template http
+expect http_template_not_yet 2 "the http template is not available yet"
+ftl_in "$TMP" new echo --template tcp-echo
+expect tcp_echo_template_not_yet 2 "tcp-echo template is not available yet"
+[[ ! -e "$TMP/web" && ! -e "$TMP/echo" ]]
+result refused_templates_write_nothing "$([[ $? -ne 0 ]] && echo written)"
+
+# --- generators --------------------------------------------------------------
+ftl_in "$TMP" new gen
+for h in open write getattr setattr; do
+    ftl_in "$TMP/gen" generate handler "$h"
+    expect "generate_handler_$h" 0 "update .*services/gen/main.c"
+done
+ftl_in "$TMP/gen" generate handler read
+expect generate_handler_twice_refused 4 "gen already registers an on_read handler"
+ftl_in "$TMP/gen" generate service store
+expect generate_service 0 "create .*services/store/main.c"
+ftl_in "$TMP/gen" generate service store
+expect generate_service_twice_refused 4 "services/store already exists"
+ftl_in "$TMP/gen" generate client store
+expect generate_client_needs_a_service 2 "which service\?"
+ftl_in "$TMP/gen" generate client store --service gen
+expect generate_client_of_project_service 0 "update .*services/gen/service.yaml"
+ftl_in "$TMP/gen/services/store" generate client kv
+expect generate_client_of_base_service 0 "update .*ftl.yaml"
+ftl_in "$TMP/gen" generate client nosuch --service gen
+expect generate_client_unknown_service 2 "no service nosuch"
+ftl_in "$TMP/gen" generate driver pci 1234:11e8
+expect generate_driver 0 "create .*services/driver_1234_11e8/service.yaml"
+ftl_in "$TMP/gen" generate test store_test --service store
+expect generate_test 0 "create .*tests/store_test/main.c"
+ftl_in "$TMP/gen" build
+expect generated_code_builds 0 "built gen: 4 services"
+boots generated_code_runs gen "system ready: 4 services running" \
+    "\[gen\] store answered READ with 18 bytes" \
+    "\[store\] kv answered READ with an error" \
+    "\[driver_1234_11e8\] found 1234:11e8"
+ftl_in "$TMP/gen" test
+expect generated_tests_pass 0 "test: 4 passed, 0 failed"
+
+# A failing test fails ftl test.
+ftl_in "$TMP/gen" generate test strict_test --service gen
+sed -i 's/result->value > 0/result->value > 1000/' \
+    "$TMP/gen/tests/strict_test/main.c"
+ftl_in "$TMP/gen" test
+expect failing_test_fails_ftl_test 1 "test: 5 passed, 1 failed"
+
+# --- bad specs, bad code, bad arguments --------------------------------------
+sed -i 's/isolation: user /isolation: usr /' "$TMP/demo/services/demo/service.yaml"
+ftl_in "$TMP/demo" build
+expect bad_spec_is_file_line_col 3 "services/demo/service.yaml:7:14: spec.isolation: .*usr"
+sed -i 's/isolation: usr /isolation: user /' "$TMP/demo/services/demo/service.yaml"
+sed -i 's/requires: \[\]/requires: [nosuch]/' "$TMP/demo/services/demo/service.yaml"
+ftl_in "$TMP/demo" build
+expect unknown_required_service 3 "spec.requires\[0\]: unknown service \"nosuch\""
+sed -i 's/requires: \[nosuch\]/requires: []/' "$TMP/demo/services/demo/service.yaml"
+echo "this is not C" >>"$TMP/demo/services/demo/main.c"
+ftl_in "$TMP/demo" build
+expect compile_error_fails_the_build 1 "building services/demo failed"
+
+ftl_in "$TMP" frobnicate
+expect unknown_command 2 "unknown command \"frobnicate\""
+ftl_in "$TMP" build
+expect build_outside_a_project 4 "not in an FTL project"
+ftl_in "$TMP" new Bad_Name
+expect new_checks_the_name 2 "\"Bad_Name\" is not a valid name"
+ftl_in "$TMP" new demo
+expect new_refuses_to_overwrite 4 "demo already exists"
+ftl_in "$TMP" new x --template nope
+expect new_unknown_template 2 "unknown template \"nope\""
+ftl_in "$TMP/drv" build --fast
+expect build_unknown_option 2 "unknown option --fast"
+ftl_in "$TMP/drv" run --port 99999:80
+expect run_bad_port 2 "--port takes HOST:GUEST"
+ftl_in "$TMP/drv" run --memory 1K
+expect run_bad_memory 2 "--memory takes a size"
+ftl_in "$TMP/drv" run --accel xen
+expect run_bad_accel 2 "--accel takes tcg or kvm"
+ftl_in "$TMP/drv" generate driver pci zz:1
+expect generate_bad_pci_id 2 "VENDOR:DEVICE in hex"
+ftl_in "$TMP/drv" generate handler poke
+expect generate_bad_handler 2 "no handler type \"poke\""
+ftl_in "$TMP" --help
+expect help_lists_commands 0 "generate +add a service"
+for cmd in new generate build run stop dev test doctor; do
+    ftl_in "$TMP" "$cmd" --help
+    expect "help_of_$cmd" 0 "usage: ftl $cmd"
+done
+
+echo "cli: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]

@@ -1,0 +1,18 @@
+# The supervisor's test system: its programs and an initfs whose
+# boot.manifest is tests/supervisor/ftl.yaml compiled (with the test
+# services' specs, then the apps'). Booted by tests/qemu/supervisor_test.py.
+$(eval $(call program,sv_check,tests/supervisor/check.c tests/os/suite.c))
+$(eval $(call program,sv_driver,tests/supervisor/driver.c))
+
+SUPERVISOR_TEST_INITFS := $(BUILD)/supervisor-test-initfs.tar
+SUPERVISOR_TEST_MANIFEST := $(BUILD)/supervisor-test/boot.manifest
+
+$(SUPERVISOR_TEST_MANIFEST): tests/supervisor/ftl.yaml $(FTL_SPEC)
+	$(call say,SPEC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FTL_SPEC) compile -I tests/supervisor/services -I apps -d $@.d \
+	    -o $@ tests/supervisor/ftl.yaml
+-include $(SUPERVISOR_TEST_MANIFEST).d
+
+$(SUPERVISOR_TEST_INITFS): $(SUPERVISOR_TEST_MANIFEST) $(PROGRAMS)
+	$(call pack_initfs,$@,$^)

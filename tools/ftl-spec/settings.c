@@ -1,0 +1,179 @@
+// spec.kernel, spec.run and spec.deploy of ftl.yaml.
+#include "settings.h"
+
+#include <ftl/manifest.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+static void kernel_read(struct ydoc *d, yaml_node_t *node, struct settings *s)
+{
+    static const char *const keys[] = {"cmdline"};
+    yaml_node_t *cmdline;
+    if (ymap_fields(d, node, "spec.kernel", keys, 1, &cmdline) &&
+        cmdline != NULL) {
+        const char *text = ytext(d, cmdline, "spec.kernel.cmdline",
+                                 FTL_MANIFEST_LINE_MAX - strlen("cmdline "));
+        if (text != NULL) {
+            s->cmdline = text;
+        }
+    }
+}
+
+// "8080:80" or "5353:53/udp" -> *out; false if malformed.
+static bool port_parse(const char *text, struct port_forward *out)
+{
+    char *end;
+    unsigned long host = strtoul(text, &end, 10);
+    if (end == text || *end != ':' || host == 0 || host > 65535 ||
+        text[0] == '+' || text[0] == '-' || text[0] == ' ') {
+        return false;
+    }
+    const char *guest_text = end + 1;
+    unsigned long guest = strtoul(guest_text, &end, 10);
+    if (end == guest_text || guest == 0 || guest > 65535 ||
+        strchr("0123456789", guest_text[0]) == NULL) {
+        return false;
+    }
+    if (strcmp(end, "") == 0 || strcmp(end, "/tcp") == 0) {
+        out->protocol = "tcp";
+    } else if (strcmp(end, "/udp") == 0) {
+        out->protocol = "udp";
+    } else {
+        return false;
+    }
+    out->host = (unsigned)host;
+    out->guest = (unsigned)guest;
+    return true;
+}
+
+static void ports_read(struct ydoc *d, yaml_node_t *list, struct settings *s)
+{
+    const char *field = "spec.run.ports";
+    if (!yexpect_list(d, list, field)) {
+        return;
+    }
+    for (yaml_node_item_t *it = list->data.sequence.items.start;
+         it < list->data.sequence.items.top; it++) {
+        const char *item_field =
+            field_index(field, (size_t)(it - list->data.sequence.items.start));
+        yaml_node_t *item = ydoc_node(d, *it);
+        const char *text = yscalar(d, item, item_field);
+        struct port_forward port;
+        if (text == NULL) {
+            continue;
+        }
+        if (!port_parse(text, &port)) {
+            diag_error(ydoc_loc(d, item, item_field),
+                       "bad port %s: expected \"HOST:GUEST\" with ports from "
+                       "1 to 65535, optionally followed by /tcp or /udp",
+                       ydoc_quote(text));
+            continue;
+        }
+        bool taken = false;
+        for (unsigned i = 0; i < s->port_count; i++) {
+            taken |= s->ports[i].host == port.host &&
+                     strcmp(s->ports[i].protocol, port.protocol) == 0;
+        }
+        if (taken) {
+            diag_error(ydoc_loc(d, item, item_field),
+                       "host port %u/%s is forwarded twice", port.host,
+                       port.protocol);
+        } else if (s->port_count == SETTINGS_PORTS_MAX) {
+            diag_error(ydoc_loc(d, item, item_field),
+                       "at most %d forwarded ports", SETTINGS_PORTS_MAX);
+        } else {
+            s->ports[s->port_count++] = port;
+        }
+    }
+}
+
+static void run_read(struct ydoc *d, yaml_node_t *node, struct settings *s)
+{
+    static const char *const keys[] = {"ports", "memory"};
+    yaml_node_t *v[2];
+    if (!ymap_fields(d, node, "spec.run", keys, 2, v)) {
+        return;
+    }
+    if (v[0] != NULL) {
+        ports_read(d, v[0], s);
+    }
+    if (v[1] != NULL) {
+        ysize(d, v[1], "spec.run.memory", 16ull << 20, 64ull << 30,
+              &s->run_memory);
+    }
+}
+
+static void gce_read(struct ydoc *d, yaml_node_t *node, struct settings *s)
+{
+    static const char *const keys[] = {"project", "zone", "machineType",
+                                       "image"};
+    const char **values[] = {&s->gce_project, &s->gce_zone,
+                             &s->gce_machine_type, &s->gce_image};
+    yaml_node_t *v[4];
+    s->gce = true;
+    if (!ymap_fields(d, node, "spec.deploy.gce", keys, 4, v)) {
+        return;
+    }
+    if (v[0] == NULL) {
+        ymap_missing(d, node, "spec.deploy.gce.project");
+    }
+    for (int i = 0; i < 4; i++) {
+        const char *field = field_key("spec.deploy.gce", keys[i]);
+        const char *text = v[i] ? ytext(d, v[i], field, 255) : NULL;
+        if (text != NULL && (text[0] == '\0' || strchr(text, ' '))) {
+            diag_error(ydoc_loc(d, v[i], field), "expected one word, got %s",
+                       ydoc_quote(text));
+        } else if (text != NULL) {
+            *values[i] = text;
+        }
+    }
+}
+
+static void deploy_read(struct ydoc *d, yaml_node_t *node, struct settings *s)
+{
+    static const char *const keys[] = {"gce"};
+    yaml_node_t *gce;
+    if (ymap_fields(d, node, "spec.deploy", keys, 1, &gce) && gce != NULL) {
+        gce_read(d, gce, s);
+    }
+}
+
+void settings_read(struct ydoc *d, yaml_node_t *kernel, yaml_node_t *run,
+                   yaml_node_t *deploy, const char *system_name,
+                   struct settings *out)
+{
+    *out = (struct settings){
+        .cmdline = "",
+        .run_memory = SETTINGS_RUN_MEMORY_DEFAULT,
+        .gce_zone = SETTINGS_GCE_ZONE_DEFAULT,
+        .gce_machine_type = SETTINGS_GCE_MACHINE_TYPE_DEFAULT,
+        .gce_image = system_name,
+    };
+    if (kernel != NULL) {
+        kernel_read(d, kernel, out);
+    }
+    if (run != NULL) {
+        run_read(d, run, out);
+    }
+    if (deploy != NULL) {
+        deploy_read(d, deploy, out);
+    }
+}
+
+void settings_print(FILE *f, const struct settings *s)
+{
+    fprintf(f, "kernel.cmdline %s\n", s->cmdline);
+    fprintf(f, "run.memory %llu\n", (unsigned long long)s->run_memory);
+    for (unsigned i = 0; i < s->port_count; i++) {
+        fprintf(f, "run.port %s %u %u\n", s->ports[i].protocol,
+                s->ports[i].host, s->ports[i].guest);
+    }
+    if (s->gce) {
+        fprintf(f, "deploy.gce.project %s\n",
+                s->gce_project ? s->gce_project : "");
+        fprintf(f, "deploy.gce.zone %s\n", s->gce_zone);
+        fprintf(f, "deploy.gce.machineType %s\n", s->gce_machine_type);
+        fprintf(f, "deploy.gce.image %s\n", s->gce_image ? s->gce_image : "");
+    }
+}

@@ -7,7 +7,7 @@
 #   make            build everything (dependencies, kernel, initfs, ISO, tests)
 #   make run        boot FTL in QEMU with the serial console on this terminal
 #   make run-net    boot the network system (os/net.yaml) with http_server
-#                   on http://127.0.0.1:8080/ (HOST_PORT= changes it)
+#                   on http://127.0.0.1:8080/ (SYSTEM=, PORT=, HOST_PORT=)
 #   make test       run every test suite; ends with "N passed, N failed"
 #   make bench      run the benchmarks; prints "bench: NAME VALUE UNIT" lines
 #   make deps       fetch and build third-party sources (cached in ~/.cache/ftl)
@@ -280,15 +280,19 @@ do-run: $(KERNEL_ELF) $(INITFS)
 	    --initrd $(INITFS) --append "ftl.init=$(INIT)"
 
 # The network system (os/net.yaml): the supervisor starts virtio_net, tcpip
-# and http_server; guest port 80 is http://127.0.0.1:8080/ (HOST_PORT=
-# changes it). `make run` will boot it once the lead switches it over.
+# and http_server; guest port 80 is http://127.0.0.1:8080/. SYSTEM= boots
+# another system of tests/net/build.mk (make run-net SYSTEM=echo PORT=7);
+# HOST_PORT= moves the host side. `make run` will boot os/net.yaml once
+# the lead switches it over.
+SYSTEM ?= net
+PORT ?= 80
 HOST_PORT ?= 8080
 .PHONY: run-net do-run-net
 run-net: setup
 	$(Q)$(MAKE) --no-print-directory do-run-net
-do-run-net: $(KERNEL_ELF) $(NET_INITFS)
+do-run-net: $(KERNEL_ELF) $(BUILD)/systems/$(SYSTEM).tar
 	$(Q)python3 scripts/ftlqemu.py run --kernel $(KERNEL_ELF) \
-	    --initrd $(NET_INITFS) --forward $(HOST_PORT):80
+	    --initrd $(BUILD)/systems/$(SYSTEM).tar --forward $(HOST_PORT):$(PORT)
 
 do-test: do-all
 	$(Q)tests/run-all.sh

@@ -262,7 +262,8 @@ def run_interactive(options):
           "quit with Ctrl-A then X." % (accel.upper(), options.memory),
           flush=True)
     for host, guest in forwards:
-        print("FTL: guest port %d is http://127.0.0.1:%d/" % (guest, host),
+        url = " (http://127.0.0.1:%d/)" % host if guest == 80 else ""
+        print("FTL: guest TCP port %d is 127.0.0.1:%d%s" % (guest, host, url),
               flush=True)
     os.execvp(QEMU, args)
 

@@ -51,8 +51,7 @@ static int parse_request_line(const char *line, size_t len,
                               struct http_request *req)
 {
     const char *sp1 = memchr(line, ' ', len);
-    if (sp1 == NULL || sp1 == line ||
-        (size_t)(sp1 - line) >= HTTP_METHOD_MAX) {
+    if (sp1 == NULL || sp1 == line || (size_t)(sp1 - line) >= HTTP_METHOD_MAX) {
         return 400;
     }
     const char *rest = sp1 + 1;
@@ -105,8 +104,8 @@ static bool list_has(const char *value, size_t len, const char *token)
     size_t token_len = strlen(token);
     size_t i = 0;
     while (i < len) {
-        while (i < len && (value[i] == ' ' || value[i] == '\t' ||
-                           value[i] == ',')) {
+        while (i < len &&
+               (value[i] == ' ' || value[i] == '\t' || value[i] == ',')) {
             i++;
         }
         size_t start = i;
@@ -114,7 +113,8 @@ static bool list_has(const char *value, size_t len, const char *token)
             i++;
         }
         size_t end = i;
-        while (end > start && (value[end - 1] == ' ' || value[end - 1] == '\t')) {
+        while (end > start &&
+               (value[end - 1] == ' ' || value[end - 1] == '\t')) {
             end--;
         }
         if (end - start == token_len &&

@@ -11,16 +11,26 @@
 static const char *reason(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 500: return "Internal Server Error";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Unknown";
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 413:
+        return "Content Too Large";
+    case 414:
+        return "URI Too Long";
+    case 500:
+        return "Internal Server Error";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return "Unknown";
     }
 }
 
@@ -28,18 +38,17 @@ int response_send(struct ftl_conn *conn, const struct response *r,
                   ftl_conn_write_fn done, void *arg)
 {
     static char buffer[HEAD_MAX + ONE_WRITE_MAX];
-    int head = snprintf(buffer, HEAD_MAX,
-                        "HTTP/1.1 %d %s\r\n"
-                        "Server: FTL\r\n"
-                        "Content-Length: %zu\r\n"
-                        "%s%s%s"
-                        "Connection: %s\r\n"
-                        "%s\r\n",
-                        r->status, reason(r->status), r->len,
-                        r->type ? "Content-Type: " : "",
-                        r->type ? r->type : "", r->type ? "\r\n" : "",
-                        r->keep_alive ? "keep-alive" : "close",
-                        r->extra ? r->extra : "");
+    int head = snprintf(
+        buffer, HEAD_MAX,
+        "HTTP/1.1 %d %s\r\n"
+        "Server: FTL\r\n"
+        "Content-Length: %zu\r\n"
+        "%s%s%s"
+        "Connection: %s\r\n"
+        "%s\r\n",
+        r->status, reason(r->status), r->len, r->type ? "Content-Type: " : "",
+        r->type ? r->type : "", r->type ? "\r\n" : "",
+        r->keep_alive ? "keep-alive" : "close", r->extra ? r->extra : "");
     if (head < 0 || head >= HEAD_MAX) {
         return -1;
     }

@@ -9,8 +9,8 @@
 
 struct response {
     int status;
-    const char *type;  // Content-Type, or NULL without a body
-    const void *body;  // len bytes (the length is sent even for HEAD)
+    const char *type; // Content-Type, or NULL without a body
+    const void *body; // len bytes (the length is sent even for HEAD)
     size_t len;
     bool head_only;    // HEAD: headers only
     bool keep_alive;   // else "Connection: close"

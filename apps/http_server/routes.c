@@ -88,10 +88,8 @@ static void answer_status(const struct response *base,
         answer(arg, &r);
         return;
     }
-    *call = (struct status_call){.response = *base,
-                                 .stats = stats,
-                                 .answer = answer,
-                                 .arg = arg};
+    *call = (struct status_call){
+        .response = *base, .stats = stats, .answer = answer, .arg = arg};
     call->response.type = "application/json";
     if (supervisor == NULL ||
         ftl_client_getattr(supervisor, "status", on_services, call) < 0) {
@@ -122,9 +120,8 @@ void routes_answer(const struct http_request *req,
                    void *arg)
 {
     bool head = strcmp(req->method, "HEAD") == 0;
-    struct response base = {.status = 200,
-                            .head_only = head,
-                            .keep_alive = req->keep_alive};
+    struct response base = {
+        .status = 200, .head_only = head, .keep_alive = req->keep_alive};
     if (!head && strcmp(req->method, "GET") != 0) {
         answer_error(405, &base, answer, arg);
         return;

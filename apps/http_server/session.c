@@ -150,8 +150,7 @@ static void on_read(struct ftl_conn *conn, const void *data, long len,
     }
     if (s->len == 0) {
         // The first bytes of a request: from now on it must finish soon.
-        ftl_loop_timer_start(s->loop, &s->timer, header_ns, 0,
-                             on_timeout, s);
+        ftl_loop_timer_start(s->loop, &s->timer, header_ns, 0, on_timeout, s);
     }
     memcpy(s->buf + s->len, data, (size_t)len);
     s->len += (size_t)len;
@@ -161,8 +160,7 @@ static void on_read(struct ftl_conn *conn, const void *data, long len,
 static void read_more(struct session *s)
 {
     if (s->len == 0) {
-        ftl_loop_timer_start(s->loop, &s->timer, idle_ns, 0,
-                             on_timeout, s);
+        ftl_loop_timer_start(s->loop, &s->timer, idle_ns, 0, on_timeout, s);
     }
     if (ftl_conn_read(s->conn, sizeof(s->buf) - s->len, on_read, s) < 0) {
         session_end(s);

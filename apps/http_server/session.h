@@ -9,7 +9,7 @@
 #include <ftl/tcp.h>
 
 // Limits, also what the docs and tests state.
-#define SESSION_REQUEST_MAX 8192 // a request's head and body together
+#define SESSION_REQUEST_MAX 8192       // a request's head and body together
 #define SESSION_IDLE_NS (15 * FTL_S)   // no new request: closed silently
 #define SESSION_HEADER_NS (10 * FTL_S) // a started head must be complete
 

@@ -183,8 +183,8 @@ static bool deliver(struct ftl_link *link)
     }
     link->holding = false;
     link->stats.frames_in++;
-    reply(link, &link->held, FTL_MSG_WRITE_REPLY, (int64_t)link->held_len,
-          NULL, 0);
+    reply(link, &link->held, FTL_MSG_WRITE_REPLY, (int64_t)link->held_len, NULL,
+          0);
     return true;
 }
 
@@ -269,8 +269,8 @@ static void take_message(struct ftl_link *link)
         break;
     default:
         if (!ftl_msg_is_reply(link->held.type)) {
-            reply(link, &link->held, FTL_MSG_ERROR_REPLY,
-                  FTL_ERR_NOT_SUPPORTED, NULL, 0);
+            reply(link, &link->held, FTL_MSG_ERROR_REPLY, FTL_ERR_NOT_SUPPORTED,
+                  NULL, 0);
         }
     }
 }

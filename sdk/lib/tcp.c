@@ -179,8 +179,8 @@ static void on_setattr_done(const struct ftl_result *result, void *arg)
 // After the queue drains: a wanted shutdown goes out.
 static void maybe_shutdown(struct ftl_conn *conn)
 {
-    if (conn->shutdown_wanted && !conn->shutdown_sent &&
-        conn->writes == NULL && !conn->closing) {
+    if (conn->shutdown_wanted && !conn->shutdown_sent && conn->writes == NULL &&
+        !conn->closing) {
         conn->shutdown_sent = true;
         ftl_client_setattr(conn->client, "shutdown", "write", on_setattr_done,
                            NULL);
@@ -313,8 +313,8 @@ int ftl_conn_read(struct ftl_conn *conn, size_t max, ftl_conn_read_fn fn,
     }
     conn->read_fn = fn;
     conn->read_arg = arg;
-    int err = ftl_client_read(conn->client, 0, conn->buffer, max, on_read_done,
-                              conn);
+    int err =
+        ftl_client_read(conn->client, 0, conn->buffer, max, on_read_done, conn);
     if (err == 0) {
         conn->reading = true;
     }

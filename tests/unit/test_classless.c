@@ -15,8 +15,7 @@ static uint32_t ip(const char *text)
 }
 
 // 10.128.0.1/32 on-link, then 0.0.0.0/0 via 10.128.0.1.
-static const uint8_t gce[] = {32, 10, 128, 0, 1, 0, 0, 0, 0,
-                              0, 10, 128, 0, 1};
+static const uint8_t gce[] = {32, 10, 128, 0, 1, 0, 0, 0, 0, 0, 10, 128, 0, 1};
 
 START_TEST(gce_lease_routes_decode)
 {
@@ -35,7 +34,8 @@ START_TEST(router_is_on_link_and_everything_else_goes_through_it)
 {
     struct classless_route r[CLASSLESS_ROUTES_MAX];
     int n = classless_decode(gce, sizeof(gce), r, 16);
-    const struct classless_route *hop = classless_lookup(r, n, ip("10.128.0.1"));
+    const struct classless_route *hop =
+        classless_lookup(r, n, ip("10.128.0.1"));
     ck_assert_ptr_nonnull(hop);
     ck_assert_uint_eq(hop->router, 0); // ARP for the router itself
     hop = classless_lookup(r, n, ip("8.8.8.8"));
@@ -48,9 +48,8 @@ START_TEST(longest_prefix_wins_and_partial_octets_decode)
 {
     // 192.168.0.0/16 via 10.0.0.2, 192.168.128.0/17 via 10.0.0.3,
     // 0/0 via 10.0.0.1
-    static const uint8_t v[] = {16, 192, 168, 10, 0, 0, 2,
-                                17, 192, 168, 128, 10, 0, 0, 3,
-                                0, 10, 0, 0, 1};
+    static const uint8_t v[] = {16,  192, 168, 10, 0, 0, 2,  17, 192, 168,
+                                128, 10,  0,   0,  3, 0, 10, 0,  0,   1};
     struct classless_route r[CLASSLESS_ROUTES_MAX];
     int n = classless_decode(v, sizeof(v), r, 16);
     ck_assert_int_eq(n, 3);
@@ -71,8 +70,7 @@ START_TEST(malformed_values_are_rejected)
     static const uint8_t truncated[] = {24, 10, 0, 0, 10, 0};
     struct classless_route r[CLASSLESS_ROUTES_MAX];
     ck_assert_int_eq(classless_decode(too_wide, sizeof(too_wide), r, 16), -1);
-    ck_assert_int_eq(classless_decode(truncated, sizeof(truncated), r, 16),
-                     -1);
+    ck_assert_int_eq(classless_decode(truncated, sizeof(truncated), r, 16), -1);
     ck_assert_int_eq(classless_decode(gce, 0, r, 16), 0);
     ck_assert_ptr_null(classless_lookup(r, 0, ip("1.2.3.4")));
 }

@@ -49,8 +49,7 @@ int classless_decode(const uint8_t *value, size_t len,
 }
 
 const struct classless_route *
-classless_lookup(const struct classless_route *routes, int count,
-                 uint32_t dest)
+classless_lookup(const struct classless_route *routes, int count, uint32_t dest)
 {
     const struct classless_route *best = NULL;
     for (int i = 0; i < count; i++) {

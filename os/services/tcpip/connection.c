@@ -262,8 +262,8 @@ void connection_getattr(struct ftl_request *req, struct connection *conn,
         return;
     }
     char address[16], text[32];
-    ipaddr_ntoa_r(peer ? &conn->pcb->remote_ip : &conn->pcb->local_ip,
-                  address, sizeof(address));
+    ipaddr_ntoa_r(peer ? &conn->pcb->remote_ip : &conn->pcb->local_ip, address,
+                  sizeof(address));
     int n = snprintf(text, sizeof(text), "%s:%u", address,
                      peer ? conn->pcb->remote_port : conn->pcb->local_port);
     ftl_request_reply(req, 0, text, (size_t)n);

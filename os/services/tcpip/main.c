@@ -112,8 +112,8 @@ static void on_read(struct ftl_request *req, uint64_t offset, size_t len)
     }
 }
 
-static void on_write(struct ftl_request *req, uint64_t offset,
-                     const void *data, size_t len)
+static void on_write(struct ftl_request *req, uint64_t offset, const void *data,
+                     size_t len)
 {
     (void)offset;
     struct socket *socket = ftl_request_context(req);
@@ -221,8 +221,8 @@ int main(void)
     }
     struct ftl_client *supervisor =
         ftl_server_client(server, ftl_start_info->channel);
-    if (supervisor == NULL || ftl_client_open(supervisor, "service/virtio_net",
-                                              on_link, NULL) < 0) {
+    if (supervisor == NULL ||
+        ftl_client_open(supervisor, "service/virtio_net", on_link, NULL) < 0) {
         FTL_LOG_ERROR("cannot ask for virtio_net");
         return 1;
     }

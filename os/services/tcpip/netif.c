@@ -67,9 +67,8 @@ static err_t link_output(struct netif *nif, struct pbuf *p)
     if (queue_count == 0 && send_now(p)) {
         return ERR_OK;
     }
-    struct pbuf *copy = queue_count < QUEUE_MAX
-                            ? pbuf_clone(PBUF_RAW, PBUF_RAM, p)
-                            : NULL;
+    struct pbuf *copy =
+        queue_count < QUEUE_MAX ? pbuf_clone(PBUF_RAW, PBUF_RAM, p) : NULL;
     if (copy == NULL) {
         drops++;
         return ERR_MEM;
@@ -96,13 +95,17 @@ static int on_frame(struct ftl_link *l, const void *frame, size_t len,
     return 0;
 }
 
+// The driver is gone. Every connection went with the link, so tcpip ends
+// too: the supervisor restarts it, and the new instance opens the new
+// driver's link; apps reconnect as their listeners fail.
 static void on_close(struct ftl_link *l, void *arg)
 {
     (void)arg;
-    FTL_LOG_ERROR("link to the driver closed");
+    FTL_LOG_ERROR("link to the driver closed; exiting to be restarted");
     ftl_link_destroy(l);
     driver_link = NULL;
     netif_set_link_down(&netif);
+    ftl_loop_stop(loop, 1);
 }
 
 static err_t netif_setup(struct netif *nif)
@@ -111,8 +114,7 @@ static err_t netif_setup(struct netif *nif)
     nif->name[1] = 'n';
     nif->mtu = 1500;
     nif->hwaddr_len = ETH_HWADDR_LEN;
-    nif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP |
-                 NETIF_FLAG_ETHERNET;
+    nif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
     nif->output = etharp_output;
     nif->linkoutput = link_output;
     netif_set_hostname(nif, "ftl");
@@ -221,8 +223,7 @@ int netif_attach(struct ftl_loop *l, ftl_handle_t channel,
     if (!added) {
         ip4_addr_t any;
         ip4_addr_set_zero(&any);
-        netif_add(&netif, &any, &any, &any, NULL, netif_setup,
-                  ethernet_input);
+        netif_add(&netif, &any, &any, &any, NULL, netif_setup, ethernet_input);
         netif_set_default(&netif);
         netif_set_status_callback(&netif, on_status);
         added = true;
@@ -254,7 +255,7 @@ size_t netif_describe(char *out, size_t max)
                      "address=%s netmask=%s gateway=%s dns=%s mode=%s "
                      "routes=%d drops=%llu",
                      address, mask, gateway, dns,
-                     config.address != NULL ? "static" : "dhcp",
-                     route_count(), (unsigned long long)drops);
+                     config.address != NULL ? "static" : "dhcp", route_count(),
+                     (unsigned long long)drops);
     return n < 0 ? 0 : (size_t)n < max ? (size_t)n : max - 1;
 }

@@ -169,8 +169,8 @@ static void on_device(const struct ftl_result *result, void *arg)
     (void)arg;
     int err = result->error;
     if (err == 0) {
-        err = netdev_open(&driver.dev, driver.loop, result->handle,
-                          &netdev_ops, NULL);
+        err = netdev_open(&driver.dev, driver.loop, result->handle, &netdev_ops,
+                          NULL);
         if (err < 0) {
             ftl_handle_close(result->handle);
         }

@@ -206,8 +206,8 @@ static void take_capability(struct virtio_transport *t, struct bar_maps *maps,
         return; // PCI configuration access and later types: not used
     }
     if (*slot == NULL) { // the first of a type is the preferred one (4.1.4)
-        *slot = map_region(maps, device, info, (unsigned)bar,
-                           (uint32_t)offset, (uint32_t)length);
+        *slot = map_region(maps, device, info, (unsigned)bar, (uint32_t)offset,
+                           (uint32_t)length);
     }
 }
 

@@ -62,8 +62,7 @@ static int negotiate(struct netdev *dev)
     t->ops->set_features(t, wanted);
     dev->header_len = modern ? HEADER_MODERN : HEADER_LEGACY;
     if (modern) {
-        t->ops->set_status(t, VIRTIO_STATUS_ACKNOWLEDGE |
-                                  VIRTIO_STATUS_DRIVER |
+        t->ops->set_status(t, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
                                   VIRTIO_STATUS_FEATURES_OK);
         if (!(t->ops->status(t) & VIRTIO_STATUS_FEATURES_OK)) {
             return FTL_ERR_IO;

@@ -19,8 +19,8 @@ static uint64_t align_up(uint64_t value, uint64_t align)
     return (value + align - 1) & ~(align - 1);
 }
 
-int virtqueue_create(struct virtqueue *vq, ftl_handle_t device,
-                     uint16_t index, uint16_t size)
+int virtqueue_create(struct virtqueue *vq, ftl_handle_t device, uint16_t index,
+                     uint16_t size)
 {
     uint64_t desc_bytes = 16ULL * size;
     uint64_t avail_bytes = 6 + 2ULL * size;
@@ -53,7 +53,8 @@ int virtqueue_create(struct virtqueue *vq, ftl_handle_t device,
     vq->buffers = base + buffers_offset;
     vq->buffers_phys = phys + buffers_offset;
     for (uint16_t i = 0; i < size; i++) {
-        vq->desc[i].addr = vq->buffers_phys + (uint64_t)i * VIRTQUEUE_BUFFER_SIZE;
+        vq->desc[i].addr =
+            vq->buffers_phys + (uint64_t)i * VIRTQUEUE_BUFFER_SIZE;
         vq->free[i] = size - 1 - i;
     }
     vq->free_count = size;

@@ -32,14 +32,14 @@ struct virtqueue {
     uint16_t index; // of the queue in the device
     uint16_t size;  // descriptors, a power of two
     volatile struct vring_desc *desc;
-    volatile uint16_t *avail; // flags, idx, ring[size], used_event
+    volatile uint16_t *avail;       // flags, idx, ring[size], used_event
     volatile uint16_t *used_header; // flags, idx
     volatile struct vring_used_elem *used;
     uint64_t desc_phys, avail_phys, used_phys;
     uint8_t *buffers;
     uint64_t buffers_phys;
-    uint16_t avail_idx;       // next avail ring slot (free-running)
-    uint16_t last_used;       // next used ring slot to look at
+    uint16_t avail_idx;                // next avail ring slot (free-running)
+    uint16_t last_used;                // next used ring slot to look at
     uint16_t free[VIRTQUEUE_SIZE_MAX]; // free descriptors (a stack)
     uint16_t free_count;
 };
@@ -47,8 +47,8 @@ struct virtqueue {
 // Allocates rings and buffers for a queue of `size` descriptors (a power
 // of two, at most VIRTQUEUE_SIZE_MAX) as DMA memory of device; all
 // descriptors start free. Errors of ftl_dma_create and ftl_vmarea_map.
-int virtqueue_create(struct virtqueue *vq, ftl_handle_t device,
-                     uint16_t index, uint16_t size);
+int virtqueue_create(struct virtqueue *vq, ftl_handle_t device, uint16_t index,
+                     uint16_t size);
 
 // The buffer of descriptor id.
 static inline uint8_t *virtqueue_buffer(struct virtqueue *vq, uint16_t id)

@@ -49,8 +49,7 @@ int ftl_tcp_listen(struct ftl_loop *loop, uint16_t port,
 // The outcome of ftl_tcp_connect: the connection (the callback owns it),
 // or NULL and error: FTL_ERR_NOT_FOUND (name unknown), FTL_ERR_IO
 // (refused, unreachable).
-typedef void (*ftl_tcp_connect_fn)(struct ftl_conn *conn, int error,
-                                   void *arg);
+typedef void (*ftl_tcp_connect_fn)(struct ftl_conn *conn, int error, void *arg);
 
 // Connects to host (a name or a dotted address) and port. Returns 0 (fn
 // runs later) or FTL_ERR_NO_MEMORY, FTL_ERR_TOO_LARGE (host name).

@@ -57,8 +57,8 @@
 // hooks below parse them and route by them (route.c).
 #define DHCP_ADD_EXTRA_REQUEST_OPTIONS , 121
 #define LWIP_HOOK_FILENAME "hooks.h"
-#define LWIP_HOOK_DHCP_PARSE_OPTION(netif, dhcp, state, msg, msg_type,        \
-                                    option, len, pbuf, offset)                \
+#define LWIP_HOOK_DHCP_PARSE_OPTION(netif, dhcp, state, msg, msg_type, option, \
+                                    len, pbuf, offset)                         \
     route_dhcp_option(netif, msg_type, option, len, pbuf, offset)
 #define LWIP_HOOK_ETHARP_GET_GW(netif, dest) route_next_hop(netif, dest)
 // A client's SYN may start a new connection over one in TIME_WAIT, as with

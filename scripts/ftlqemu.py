@@ -73,12 +73,13 @@ def boot_args(kernel=None, initrd=None, append=None, iso=None, disk=None,
 
 
 def net_args(forwards=(), legacy=False, mac=None):
-    """A virtio-net device on QEMU user networking, with TCP ports forwarded
-    from 127.0.0.1 only: forwards are (host_port, guest_port) pairs. legacy
-    gives the device without its modern (virtio 1.0) interface."""
+    """A virtio-net device on QEMU user networking, with ports forwarded
+    from 127.0.0.1 only: forwards are (host_port, guest_port) pairs for TCP,
+    or (host_port, guest_port, "udp"). legacy gives the device without its
+    modern (virtio 1.0) interface."""
     netdev = "user,id=net0" + "".join(
-        ",hostfwd=tcp:127.0.0.1:%d-:%d" % (host, guest)
-        for host, guest in forwards)
+        ",hostfwd=%s:127.0.0.1:%d-:%d" % (
+            f[2] if len(f) > 2 else "tcp", f[0], f[1]) for f in forwards)
     device = "virtio-net-pci,netdev=net0"
     if legacy:
         device += ",disable-modern=on"

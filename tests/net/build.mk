@@ -3,7 +3,8 @@
 # `make run-net` boots; tests/net/*.yaml are the systems of
 # tests/qemu/net_test.py and netns_test.py.
 NET_SYSTEMS := net:os/net.yaml http:tests/net/http.yaml \
-               echo:tests/net/echo.yaml static:tests/net/static.yaml
+               echo:tests/net/echo.yaml static:tests/net/static.yaml \
+               udp:tests/net/udp.yaml
 
 # $(call net_system,NAME,YAML): $(BUILD)/systems/NAME.tar
 define net_system

@@ -39,20 +39,25 @@ class Boot:
     tests/net/build.mk); port is the forwarded host port of the app's
     guest port."""
 
-    def __init__(self, name, system="http", guest_port=80, legacy=False):
+    def __init__(self, name, system="http", guest_port=80, legacy=False,
+                 proto="tcp"):
         self.port = free_port()
         self.guest_port = guest_port
+        self.proto = proto
         initrd = os.path.join(BUILD, "systems", system + ".tar")
         self.guest = Guest(
             name, dict(kernel=KERNEL, initrd=initrd),
-            extra=net_args([(self.port, guest_port)], legacy=legacy, mac=MAC))
+            extra=net_args([(self.port, guest_port, proto)], legacy=legacy,
+                           mac=MAC))
 
     def __enter__(self):
         self.guest.__enter__()
         try:
             self.guest.wait_for(rb"\[tcpip\] info: address=\d", READY_TIMEOUT_S)
-            self.guest.wait_for(rb"\[tcpip\] info: listening on port %d\r?$"
-                                % self.guest_port, READY_TIMEOUT_S)
+            if self.proto == "tcp":
+                self.guest.wait_for(rb"\[tcpip\] info: listening on port "
+                                    rb"%d\r?$" % self.guest_port,
+                                    READY_TIMEOUT_S)
         except Exception:
             self.guest.__exit__(*sys.exc_info())
             raise
@@ -260,6 +265,24 @@ def tcp_echo_returns_every_byte():
             check(s.recv(10) == b"", "FIN answered with FIN")
 
 
+def udp_echo_returns_each_datagram():
+    with Boot("net_udp", system="udp", guest_port=7, proto="udp") as boot:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.settimeout(2)
+            got = []
+            for i in range(20):
+                data = b"datagram %d " % i + bytes(range(256)) * (i % 5)
+                for _ in range(5):  # UDP: the first may beat the socket
+                    s.sendto(data, ("127.0.0.1", boot.port))
+                    try:
+                        got.append(s.recvfrom(2048)[0] == data)
+                        break
+                    except socket.timeout:
+                        continue
+            check(len(got) == 20 and all(got),
+                  "%d of 20 datagrams came back intact" % sum(got))
+
+
 def static_address_replaces_dhcp():
     with Boot("net_static", system="static") as boot:
         boot.guest.wait_for(rb"address=10\.0\.2\.15 netmask=255\.255\.255\.0 "
@@ -270,7 +293,8 @@ def static_address_replaces_dhcp():
 
 TESTS = [with_http_boot(t) for t in HTTP_TESTS] + [
     transport(legacy=True), transport(legacy=False),
-    tcp_echo_returns_every_byte, static_address_replaces_dhcp]
+    tcp_echo_returns_every_byte, udp_echo_returns_each_datagram,
+    static_address_replaces_dhcp]
 
 if __name__ == "__main__":
     try:

@@ -9,8 +9,9 @@
 //       channel for the app.
 //   GETATTR address -> the interface's configuration.
 // A service channel is served with OPEN tcp-listen:PORT, OPEN
-// tcp:HOST:PORT (listener.h, connection.h), GETATTR resolve:HOST and
-// GETATTR address. docs/concepts/networking.md has the whole picture.
+// tcp:HOST:PORT (listener.h, connection.h), OPEN udp:HOST:PORT and OPEN
+// udp-bind:PORT (udp_socket.h), GETATTR resolve:HOST and GETATTR address.
+// docs/concepts/networking.md has the whole picture.
 //
 // lwIP's timers run from one loop timer; everything else happens in
 // callbacks of the loop, so lwIP is only ever entered from one thread.
@@ -35,6 +36,7 @@
 #include "netif.h"
 #include "resolve.h"
 #include "socket.h"
+#include "udp_socket.h"
 
 #define TIMER_PERIOD_NS (50 * FTL_MS)
 
@@ -77,6 +79,10 @@ static bool open_socket(struct ftl_request *req, const char *path)
         listener_open(req, path + 11);
     } else if (strncmp(path, "tcp:", 4) == 0) {
         connection_connect(req, path + 4);
+    } else if (strncmp(path, "udp:", 4) == 0) {
+        udp_socket_open(req, path + 4, false);
+    } else if (strncmp(path, "udp-bind:", 9) == 0) {
+        udp_socket_open(req, path + 9, true);
     } else {
         return false;
     }
@@ -107,6 +113,8 @@ static void on_read(struct ftl_request *req, uint64_t offset, size_t len)
     struct socket *socket = ftl_request_context(req);
     if (socket->kind == SOCKET_CONNECTION) {
         connection_read(req, (struct connection *)socket, len);
+    } else if (socket->kind == SOCKET_UDP) {
+        udp_socket_read(req, (struct udp_socket *)socket, len);
     } else {
         ftl_request_fail(req, FTL_ERR_NOT_SUPPORTED);
     }
@@ -119,6 +127,8 @@ static void on_write(struct ftl_request *req, uint64_t offset, const void *data,
     struct socket *socket = ftl_request_context(req);
     if (socket->kind == SOCKET_CONNECTION) {
         connection_write(req, (struct connection *)socket, data, len);
+    } else if (socket->kind == SOCKET_UDP) {
+        udp_socket_write(req, (struct udp_socket *)socket, data, len);
     } else {
         ftl_request_fail(req, FTL_ERR_NOT_SUPPORTED);
     }
@@ -129,6 +139,8 @@ static void on_getattr(struct ftl_request *req, const char *name)
     struct socket *socket = ftl_request_context(req);
     if (socket->kind == SOCKET_CONNECTION) {
         connection_getattr(req, (struct connection *)socket, name);
+    } else if (socket->kind == SOCKET_UDP) {
+        udp_socket_getattr(req, (struct udp_socket *)socket, name);
     } else if (socket->kind != SOCKET_CONTROL &&
                socket->kind != SOCKET_SERVICE) {
         ftl_request_fail(req, FTL_ERR_NOT_SUPPORTED);
@@ -185,6 +197,8 @@ static void on_hangup(struct ftl_server *server, void *context)
         connection_hangup((struct connection *)socket);
     } else if (socket->kind == SOCKET_LISTENER) {
         listener_hangup((struct listener *)socket);
+    } else if (socket->kind == SOCKET_UDP) {
+        udp_socket_hangup((struct udp_socket *)socket);
     }
 }
 
@@ -196,6 +210,8 @@ static void on_close(struct ftl_server *server, void *context)
         connection_close((struct connection *)socket);
     } else if (socket->kind == SOCKET_LISTENER) {
         listener_close((struct listener *)socket);
+    } else if (socket->kind == SOCKET_UDP) {
+        udp_socket_close((struct udp_socket *)socket);
     }
 }
 

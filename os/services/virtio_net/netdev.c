@@ -227,12 +227,18 @@ static void on_interrupt(struct ftl_loop *loop, const struct ftl_event *event,
     (void)event;
     struct netdev *dev = arg;
     dev->stats.interrupts++;
-    // Reading the status lowers the device's request (section 4.1.4.5);
-    // buffers used after this raise it again, so none is missed.
+    // Reading the status lowers the device's request (section 4.1.4.5).
     dev->transport.ops->isr(&dev->transport);
     reclaim_sent(dev);
     if (!dev->receive_stalled) {
         receive(dev);
     }
     ftl_interrupt_ack(dev->interrupt);
+    // Buffers the device used between the looks above and the unmask may
+    // have raised their interrupt while the line was masked: look once
+    // more, so that none waits for the next interrupt.
+    reclaim_sent(dev);
+    if (!dev->receive_stalled) {
+        receive(dev);
+    }
 }

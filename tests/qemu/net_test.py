@@ -283,6 +283,17 @@ def udp_echo_returns_each_datagram():
                   "%d of 20 datagrams came back intact" % sum(got))
 
 
+def services_serve_in_kernel_mode_too():
+    with Boot("net_kernel", system="kernel") as boot:
+        for name in ("virtio_net", "tcpip", "http_server"):
+            boot.guest.wait_for((r"started %s \(kernel mode\)" % name).encode(),
+                                5)
+        ok = sum(get_ok(boot.port) for _ in range(200))
+        check(ok == 200, "%d of 200 answered in kernel mode" % ok)
+        out, _ = curl(boot.url("/status"))
+        check(json.loads(out)["services"][0]["state"] == "Running", out)
+
+
 def static_address_replaces_dhcp():
     with Boot("net_static", system="static") as boot:
         boot.guest.wait_for(rb"address=10\.0\.2\.15 netmask=255\.255\.255\.0 "
@@ -294,7 +305,7 @@ def static_address_replaces_dhcp():
 TESTS = [with_http_boot(t) for t in HTTP_TESTS] + [
     transport(legacy=True), transport(legacy=False),
     tcp_echo_returns_every_byte, udp_echo_returns_each_datagram,
-    static_address_replaces_dhcp]
+    services_serve_in_kernel_mode_too, static_address_replaces_dhcp]
 
 if __name__ == "__main__":
     try:

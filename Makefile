@@ -6,6 +6,8 @@
 #
 #   make            build everything (dependencies, kernel, initfs, ISO, tests)
 #   make run        boot FTL in QEMU with the serial console on this terminal
+#   make run-net    boot the network system (os/net.yaml) with http_server
+#                   on http://127.0.0.1:8080/ (SYSTEM=, PORT=, HOST_PORT=)
 #   make test       run every test suite; ends with "N passed, N failed"
 #   make bench      run the benchmarks; prints "bench: NAME VALUE UNIT" lines
 #   make deps       fetch and build third-party sources (cached in ~/.cache/ftl)
@@ -147,12 +149,13 @@ $(BUILD)/programs/%.o: %.c | $(PICOLIBC_LIBC)
 	$(call say,CC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(PROGRAM_CFLAGS) -c $< -o $@
 
-# $(call program,NAME,SOURCES): builds $(BUILD)/programs/NAME.elf.
+# $(call program,NAME,SOURCES[,LIBRARIES]): builds $(BUILD)/programs/NAME.elf;
+# LIBRARIES are static libraries linked before libftl (lwIP for tcpip).
 define program
 PROGRAMS += $(BUILD)/programs/$(1).elf
-$(BUILD)/programs/$(1).elf: $(addprefix $(BUILD)/programs/,$(2:.c=.o)) $(LIBFTL)
+$(BUILD)/programs/$(1).elf: $(addprefix $(BUILD)/programs/,$(2:.c=.o)) $(3) $(LIBFTL)
 	$$(call say,LINK,$$@)
-	$$(Q)$$(CC) $$(FTL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $$(FTL_LIBS)
+	$$(Q)$$(CC) $$(FTL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(3) $$(FTL_LIBS)
 endef
 
 PROGRAMS :=
@@ -211,6 +214,7 @@ $(TEST_INITFS): $(BUILD)/initfs/boot.manifest $(PROGRAMS)
 	$(call pack_initfs,$@,$^)
 
 include tests/supervisor/build.mk
+include tests/net/build.mk
 
 # The image Google Compute Engine imports: disk.raw (the hybrid ISO as a
 # disk, grown to 1 GiB, sparse) in an oldgnu tar.gz (docs/deploy/gce.md).
@@ -264,7 +268,8 @@ do-docs:
 	    cat $(BUILD)/docs/sdk/warnings.log; fi
 
 do-all: do-deps $(KERNEL_ELF) $(INITFS) $(TEST_INITFS) $(ISO) $(UNIT_BINS) \
-        $(FTL_SPEC) $(SUPERVISOR_TEST_INITFS) $(GCE_IMAGE) $(SDK_TARBALL)
+        $(FTL_SPEC) $(SUPERVISOR_TEST_INITFS) $(GCE_IMAGE) $(SDK_TARBALL) \
+        $(NET_INITFS_ALL)
 
 # The first process is the supervisor, which starts the services of
 # os/ftl.yaml; INIT names another program to start alone instead
@@ -273,6 +278,21 @@ INIT ?= supervisor.elf
 do-run: $(KERNEL_ELF) $(INITFS)
 	$(Q)python3 scripts/ftlqemu.py run --kernel $(KERNEL_ELF) \
 	    --initrd $(INITFS) --append "ftl.init=$(INIT)"
+
+# The network system (os/net.yaml): the supervisor starts virtio_net, tcpip
+# and http_server; guest port 80 is http://127.0.0.1:8080/. SYSTEM= boots
+# another system of tests/net/build.mk (make run-net SYSTEM=echo PORT=7);
+# HOST_PORT= moves the host side. `make run` will boot os/net.yaml once
+# the lead switches it over.
+SYSTEM ?= net
+PORT ?= 80
+HOST_PORT ?= 8080
+.PHONY: run-net do-run-net
+run-net: setup
+	$(Q)$(MAKE) --no-print-directory do-run-net
+do-run-net: $(KERNEL_ELF) $(BUILD)/systems/$(SYSTEM).tar
+	$(Q)python3 scripts/ftlqemu.py run --kernel $(KERNEL_ELF) \
+	    --initrd $(BUILD)/systems/$(SYSTEM).tar --forward $(HOST_PORT):$(PORT)
 
 do-test: do-all
 	$(Q)tests/run-all.sh

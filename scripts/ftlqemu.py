@@ -72,6 +72,22 @@ def boot_args(kernel=None, initrd=None, append=None, iso=None, disk=None,
     raise ValueError("no kernel, iso or disk to boot")
 
 
+def net_args(forwards=(), legacy=False, mac=None):
+    """A virtio-net device on QEMU user networking, with ports forwarded
+    from 127.0.0.1 only: forwards are (host_port, guest_port) pairs for TCP,
+    or (host_port, guest_port, "udp"). legacy gives the device without its
+    modern (virtio 1.0) interface."""
+    netdev = "user,id=net0" + "".join(
+        ",hostfwd=%s:127.0.0.1:%d-:%d" % (
+            f[2] if len(f) > 2 else "tcp", f[0], f[1]) for f in forwards)
+    device = "virtio-net-pci,netdev=net0"
+    if legacy:
+        device += ",disable-modern=on"
+    if mac:
+        device += ",mac=" + mac
+    return ["-netdev", netdev, "-device", device]
+
+
 def choose_accel(kernel=None):
     """TCG, or KVM when FTL_ACCEL says so or a probe boot under it works."""
     forced = os.environ.get("FTL_ACCEL")
@@ -240,9 +256,16 @@ def run_interactive(options):
     args = (base_args(accel, options.memory) + ["-serial", "mon:stdio"] +
             boot_args(kernel=options.kernel, initrd=options.initrd,
                       append=options.append, iso=options.iso))
+    forwards = [tuple(int(p) for p in f.split(":")) for f in options.forward]
+    if forwards:
+        args += net_args(forwards)
     print("FTL: booting in QEMU (%s, %s of memory). Serial console below; "
           "quit with Ctrl-A then X." % (accel.upper(), options.memory),
           flush=True)
+    for host, guest in forwards:
+        url = " (http://127.0.0.1:%d/)" % host if guest == 80 else ""
+        print("FTL: guest TCP port %d is 127.0.0.1:%d%s" % (guest, host, url),
+              flush=True)
     os.execvp(QEMU, args)
 
 
@@ -256,6 +279,10 @@ def main():
     run.add_argument("--append", default="")
     run.add_argument("--memory", default="128M")
     run.add_argument("--accel", choices=("tcg", "kvm"))
+    run.add_argument("--forward", action="append", default=[],
+                     metavar="HOST:GUEST",
+                     help="add a virtio-net device on user networking and "
+                     "forward 127.0.0.1:HOST to the guest's TCP port GUEST")
     accel = sub.add_parser("accel", help="print the accelerator to use")
     accel.add_argument("--kernel")
     options = parser.parse_args()

@@ -20,6 +20,9 @@ PACKAGES=(
     qemu-system-x86 seabios ipxe-qemu grub-pc-bin grub-common xorriso mtools
     # test and benchmark runners; the Linux baseline guest (bench/linux)
     python3 cpio gzip libc6-dev
+    # network tests and benchmarks: HTTP client and load generator, DHCP
+    # server and crafted frames in a test's own namespace, ip and tap
+    curl wrk dnsmasq-base python3-scapy iproute2 iputils-ping
 )
 
 if [[ "${FTL_SKIP_SETUP:-}" == 1 ]]; then

@@ -27,6 +27,8 @@ else
     suites+=("python3 tests/qemu/supervisor_test.py")
     suites+=("python3 tests/qemu/gce_test.py")
     suites+=("python3 tests/qemu/sdk_test.py")
+    suites+=("python3 tests/qemu/net_test.py")
+    suites+=("python3 tests/qemu/netns_test.py")
     suites+=("tests/cli/cli_test.sh")
 fi
 

@@ -93,7 +93,8 @@ resolve() {
 fetch() {
     local name="$1" version="$2"
     shift 2
-    local dir="$CACHE/${name}_${version//:/%3a}"
+    # FETCH_PART names a second extract of the same package (its modules).
+    local dir="$CACHE/${name}_${version//:/%3a}${FETCH_PART:+-$FETCH_PART}"
     if [[ ! -f "$dir/.done" ]]; then
         rm -rf "$dir"
         mkdir -p "$dir/deb" "$dir/root"
@@ -147,12 +148,25 @@ done
 copy_if_changed "$vmlinuz" "$BUILD_DIR/vmlinuz"
 step "kernel $KERNEL_PKG $KERNEL_VERSION ($FETCHED)"
 
+# The network baseline (bench/net_bench.py): virtio-net and what it needs,
+# all modules in Debian's kernel, loaded by init.sh in this order.
+NET_MODULES=(virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev
+             virtio_pci failover net_failover virtio_net)
+module_patterns=()
+for module in "${NET_MODULES[@]}"; do
+    module_patterns+=("./lib/modules/*/$module.ko")
+done
+# (tar's wildcards match across slashes.)
+FETCH_PART=net fetch "$KERNEL_PKG" "$KERNEL_VERSION" "${module_patterns[@]}"
+modules_dir="$FETCH_DIR"
+step "network modules of $KERNEL_PKG ($FETCHED)"
+
 fetch busybox-static "$BUSYBOX_VERSION"
 busybox="$FETCH_DIR/bin/busybox"
 [[ -x "$busybox" ]] || die "no bin/busybox in busybox-static"
 step "busybox-static $BUSYBOX_VERSION ($FETCHED)"
 
-programs=(syscall_bench pipe_bench)
+programs=(syscall_bench pipe_bench http_server)
 for program in "${programs[@]}"; do
     src="$HERE/$program.c"
     out="$BUILD_DIR/$program"
@@ -167,7 +181,8 @@ done
 # The initramfs: rebuilt when the list of its inputs (paths, which name the
 # package versions, sizes and times) differs from the one it was built from.
 image="$BUILD_DIR/initramfs.cpio.gz"
-inputs=("$busybox" "$HERE/init.sh" "$HERE/build.sh")
+index_html="$ROOT/apps/http_server/www/index.html"
+inputs=("$busybox" "$HERE/init.sh" "$HERE/build.sh" "$index_html")
 for program in "${programs[@]}"; do
     inputs+=("$BUILD_DIR/$program")
 done
@@ -179,7 +194,14 @@ fi
 if [[ $rebuild == 1 ]]; then
     stage="$BUILD_DIR/initramfs"
     rm -rf "$stage"
-    mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp}
+    mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp,www,lib/modules}
+    cp "$index_html" "$stage/www/index.html"
+    for module in "${NET_MODULES[@]}"; do
+        found=$(find "$modules_dir" -name "$module.ko" | head -n1)
+        [[ -n "$found" ]] || die "no $module.ko in $KERNEL_PKG"
+        cp "$found" "$stage/lib/modules/"
+    done
+    printf '%s\n' "${NET_MODULES[@]}" >"$stage/lib/modules/order"
     cp "$busybox" "$stage/bin/busybox"
     for applet in $("$busybox" --list); do
         if [[ ! -e "$stage/bin/$applet" ]]; then

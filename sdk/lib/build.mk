@@ -2,4 +2,4 @@
 # event loop with its server and client helpers; every program links it.
 libftl-objs-y += start.o syscall.o ipc.o error.o clock.o log.o \
                  loop.o server.o client.o device.o \
-                 manifest.o
+                 manifest.o link.o tcp.o

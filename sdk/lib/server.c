@@ -104,6 +104,9 @@ static int request_complete(struct ftl_request *req, struct ftl_msg *reply,
                             const void *body)
 {
     reply->id = req->msg.id;
+    if (req->msg.handle != FTL_HANDLE_INVALID) {
+        ftl_handle_close(req->msg.handle); // came with it, never taken
+    }
     int err = ftl_channel_send(req->channel->handle, reply, body);
     req->channel->server->pending--;
     channel_put(req->channel);
@@ -197,6 +200,13 @@ void *ftl_request_context(const struct ftl_request *req)
 const struct ftl_msg *ftl_request_msg(const struct ftl_request *req)
 {
     return &req->msg;
+}
+
+ftl_handle_t ftl_request_take_handle(struct ftl_request *req)
+{
+    ftl_handle_t handle = req->msg.handle;
+    req->msg.handle = FTL_HANDLE_INVALID;
+    return handle;
 }
 
 // WRITE: the data comes inline (body) or is pulled from the caller's loan
@@ -311,11 +321,10 @@ static void receive(struct served_channel *channel,
         ftl_channel_discard(channel->handle);
         return;
     }
-    if (msg.handle != FTL_HANDLE_INVALID) {
-        ftl_handle_close(msg.handle); // no predefined request carries one
-        msg.handle = FTL_HANDLE_INVALID;
-    }
     if (ftl_msg_is_reply(msg.type)) {
+        if (msg.handle != FTL_HANDLE_INVALID) {
+            ftl_handle_close(msg.handle);
+        }
         return; // not a request: nothing to answer
     }
     struct ftl_request *req = malloc(sizeof(*req));
@@ -324,6 +333,9 @@ static void receive(struct served_channel *channel,
                                 .id = msg.id,
                                 .arg0 = (uint64_t)(int64_t)FTL_ERR_NO_MEMORY};
         ftl_channel_send(channel->handle, &reply, NULL);
+        if (msg.handle != FTL_HANDLE_INVALID) {
+            ftl_handle_close(msg.handle);
+        }
         return;
     }
     req->channel = channel;
@@ -345,6 +357,12 @@ static void on_channel_event(struct ftl_loop *loop,
         if (channel->client != NULL) {
             channel->refs++; // its callbacks may complete requests
             client_peer_closed(channel->client);
+            channel_put(channel);
+        }
+        const struct ftl_server_ops *ops = channel->server->ops;
+        if (channel->refs > 1 && ops->on_hangup != NULL) {
+            channel->refs++; // the channel outlives the handler
+            ops->on_hangup(channel->server, channel->context);
             channel_put(channel);
         }
         channel_put(channel); // the watch's reference

@@ -51,3 +51,12 @@ unit-cflags-spec_path := -Itools/ftl-spec
 unit-tests += cli
 unit-src-cli := ftl-cli/text.c ftl-cli/edit.c
 unit-cflags-cli := -D_GNU_SOURCE -Iftl-cli
+
+# Networking: DHCP classless static routes (tcpip), the HTTP parser
+# (apps/http_server), frame links (against the fake IPC layer).
+unit-tests += classless http link
+unit-src-link := sdk/lib/link.c sdk/lib/loop.c tests/unit/fake_ipc.c
+unit-src-classless := os/services/tcpip/classless.c
+unit-cflags-classless := -Ios/services/tcpip
+unit-src-http := apps/http_server/http.c
+unit-cflags-http := -Iapps/http_server

@@ -68,6 +68,11 @@ struct ftl_server_ops {
     // A served channel is gone (its peer closed it or died) and has no
     // pending request any more; context is the one it was served with.
     void (*on_close)(struct ftl_server *server, void *context);
+    // The peer of a served channel is gone while requests of it are still
+    // pending (requests that wait for an event, such as an accept or a
+    // read with no data yet): complete them now, or on_close waits for
+    // them. Their replies fail; on_close follows once the last is done.
+    void (*on_hangup)(struct ftl_server *server, void *context);
     // OPEN of FTL_SERVICE_PREFIX "NAME" (message.h). NULL, as in nearly
     // every service: the helper answers with a new channel served like the
     // one the request came on (that is how the supervisor connects a
@@ -112,6 +117,11 @@ void *ftl_request_context(const struct ftl_request *req);
 // The request as it arrived (type, id, arguments, loan), for handlers that
 // need more than their arguments.
 const struct ftl_msg *ftl_request_msg(const struct ftl_request *req);
+
+// Takes the handle that came with the request (a device grant, a channel),
+// which the handler then owns; FTL_HANDLE_INVALID if none came. A handle
+// not taken is closed when the request completes.
+ftl_handle_t ftl_request_take_handle(struct ftl_request *req);
 
 // Completions. Each sends the reply and frees req, whatever it returns.
 // They return 0, or the error of sending the reply (FTL_ERR_PEER_CLOSED:

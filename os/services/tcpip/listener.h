@@ -1,0 +1,25 @@
+// TCP listeners as channels (docs/concepts/networking.md, "Sockets"):
+// `OPEN tcp-listen:PORT` on a service channel makes one; on it, each
+// `OPEN accept` completes with the channel of the next connection
+// (connection.h). Accepting is pulled: connections that arrive while no
+// accept waits are kept, up to LISTENER_BACKLOG, and further ones are
+// refused with a reset, so a slow app bounds what tcpip holds for it.
+// Closing the listener channel stops listening.
+#pragma once
+
+#include <ftl/server.h>
+
+#define LISTENER_BACKLOG 128
+#define LISTENER_ACCEPTS_MAX 64 // accepts waiting at once
+
+struct listener;
+
+// OPEN tcp-listen:PORT: completes req with the listener's channel, or
+// FTL_ERR_BUSY (port in use), FTL_ERR_INVALID_ARG, FTL_ERR_NO_MEMORY.
+void listener_open(struct ftl_request *req, const char *port);
+
+// OPEN accept on the listener.
+void listener_accept(struct ftl_request *req, struct listener *listener);
+
+void listener_hangup(struct listener *listener);
+void listener_close(struct listener *listener);

@@ -1,0 +1,13 @@
+// Host names to IPv4 addresses through lwIP's DNS client, for OPEN
+// tcp:HOST:PORT and GETATTR resolve:HOST. A dotted address resolves at once.
+#pragma once
+
+#include <stdint.h>
+
+#include "lwip/ip_addr.h"
+
+// fn(error, address, arg) runs once: error 0 and the address, or
+// FTL_ERR_NOT_FOUND (no such name, or no DNS server), FTL_ERR_NO_MEMORY.
+// It may run before resolve returns.
+typedef void (*resolve_fn)(int error, const ip_addr_t *address, void *arg);
+void resolve(const char *host, resolve_fn fn, void *arg);

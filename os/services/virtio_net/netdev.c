@@ -1,0 +1,244 @@
+// The virtio network device: initialisation in the order of virtio 1.0
+// section 3.1.1, one receive and one transmit queue (queues 0 and 1, no
+// multiqueue), and the interrupt handler that collects used buffers.
+//
+// Receive buffers are all offered at start and offered again as soon as
+// their frame is taken; while the owner cannot take frames, used buffers
+// stay with us, the device runs out and drops what arrives (the wire's own
+// flow control). Transmit descriptors come back when the device is done
+// with them, in the interrupt handler.
+#include "netdev.h"
+
+#include <string.h>
+
+#include <ftl/error.h>
+#include <ftl/interrupt.h>
+#include <ftl/link.h>
+#include <ftl/log.h>
+#include <ftl/pci.h>
+#include <ftl/process.h>
+#include <ftl/time.h>
+
+#define VIRTIO_NET_F_MAC (1ULL << 5)
+#define QUEUE_RX 0
+#define QUEUE_TX 1
+// struct virtio_net_hdr: 10 bytes; 12 with VERSION_1 (num_buffers is then
+// always there, virtio 1.0 section 5.1.6).
+#define HEADER_LEGACY 10
+#define HEADER_MODERN 12
+
+static void on_interrupt(struct ftl_loop *loop, const struct ftl_event *event,
+                         void *arg);
+
+const char *netdev_transport_name(const struct netdev *dev)
+{
+    return dev->transport.ops->name;
+}
+
+static int open_transport(struct netdev *dev, const struct ftl_pci_info *info)
+{
+    memset(&dev->transport, 0, sizeof(dev->transport));
+    if (virtio_modern_open(&dev->transport, dev->device, info) == 0) {
+        return 0;
+    }
+    memset(&dev->transport, 0, sizeof(dev->transport));
+    return virtio_legacy_open(&dev->transport, dev->device, info);
+}
+
+// Features: the MAC address if offered, VERSION_1 on the modern transport;
+// nothing else (no offloads, no mergeable buffers, no control queue).
+static int negotiate(struct netdev *dev)
+{
+    struct virtio_transport *t = &dev->transport;
+    bool modern = t->common != NULL;
+    uint64_t offered = t->ops->features(t);
+    uint64_t wanted = offered & VIRTIO_NET_F_MAC;
+    if (modern) {
+        if (!(offered & VIRTIO_F_VERSION_1)) {
+            return FTL_ERR_NOT_SUPPORTED;
+        }
+        wanted |= VIRTIO_F_VERSION_1;
+    }
+    t->ops->set_features(t, wanted);
+    dev->header_len = modern ? HEADER_MODERN : HEADER_LEGACY;
+    if (modern) {
+        t->ops->set_status(t, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
+                                  VIRTIO_STATUS_FEATURES_OK);
+        if (!(t->ops->status(t) & VIRTIO_STATUS_FEATURES_OK)) {
+            return FTL_ERR_IO;
+        }
+    }
+    // Without a MAC from the device, a locally administered one that
+    // differs between boots.
+    uint64_t seed = ftl_clock_ns();
+    for (unsigned i = 0; i < 6; i++) {
+        dev->mac[i] = (wanted & VIRTIO_NET_F_MAC) ? t->ops->config(t, i)
+                                                  : (uint8_t)(seed >> (8 * i));
+    }
+    if (!(wanted & VIRTIO_NET_F_MAC)) {
+        dev->mac[0] = 0x02;
+    }
+    return 0;
+}
+
+static int setup_queue(struct netdev *dev, struct virtqueue *vq, uint16_t index)
+{
+    struct virtio_transport *t = &dev->transport;
+    uint16_t max = t->ops->queue_max(t, index);
+    uint16_t size = max < VIRTQUEUE_SIZE_MAX ? max : VIRTQUEUE_SIZE_MAX;
+    if (size == 0 || (size & (size - 1)) != 0) {
+        return FTL_ERR_NOT_SUPPORTED;
+    }
+    int err = virtqueue_create(vq, dev->device, index, size);
+    if (err < 0) {
+        return err;
+    }
+    return t->ops->queue_enable(t, vq);
+}
+
+static void offer_receive_buffer(struct netdev *dev, uint16_t id)
+{
+    virtqueue_push(&dev->rx, id, VIRTQUEUE_BUFFER_SIZE, true);
+}
+
+int netdev_open(struct netdev *dev, struct ftl_loop *loop, ftl_handle_t device,
+                const struct netdev_ops *ops, void *owner)
+{
+    memset(dev, 0, sizeof(*dev));
+    dev->device = device;
+    dev->loop = loop;
+    dev->ops = ops;
+    dev->owner = owner;
+    struct ftl_pci_info info;
+    int err = ftl_pci_info(device, &info);
+    if (err < 0) {
+        return err;
+    }
+    if ((err = open_transport(dev, &info)) < 0) {
+        return err;
+    }
+    struct virtio_transport *t = &dev->transport;
+    t->ops->set_status(t, 0); // reset
+    t->ops->set_status(t, VIRTIO_STATUS_ACKNOWLEDGE);
+    t->ops->set_status(t, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+    if ((err = negotiate(dev)) < 0 ||
+        (err = setup_queue(dev, &dev->rx, QUEUE_RX)) < 0 ||
+        (err = setup_queue(dev, &dev->tx, QUEUE_TX)) < 0 ||
+        (err = ftl_pci_set_bus_master(device, 1)) < 0) {
+        t->ops->set_status(t, VIRTIO_STATUS_FAILED);
+        return err;
+    }
+    dev->interrupt = ftl_interrupt_create(device, 0);
+    if (dev->interrupt < 0) {
+        t->ops->set_status(t, VIRTIO_STATUS_FAILED);
+        return dev->interrupt;
+    }
+    ftl_loop_add(loop, dev->interrupt, on_interrupt, dev);
+    uint16_t id;
+    while (virtqueue_alloc(&dev->rx, &id)) {
+        offer_receive_buffer(dev, id);
+    }
+    t->ops->set_status(t, t->ops->status(t) | VIRTIO_STATUS_DRIVER_OK);
+    t->ops->notify(t, QUEUE_RX);
+    return 0;
+}
+
+int netdev_send(struct netdev *dev, const void *frame, size_t len)
+{
+    if (len > VIRTQUEUE_BUFFER_SIZE - dev->header_len) {
+        return FTL_ERR_TOO_LARGE;
+    }
+    uint16_t id;
+    if (!virtqueue_alloc(&dev->tx, &id)) {
+        dev->send_waiting = true;
+        dev->stats.tx_queue_full++;
+        return FTL_ERR_WOULD_BLOCK;
+    }
+    uint8_t *buffer = virtqueue_buffer(&dev->tx, id);
+    memset(buffer, 0, dev->header_len); // no offloads: an all-zero header
+    memcpy(buffer + dev->header_len, frame, len);
+    virtqueue_push(&dev->tx, id, (uint32_t)(dev->header_len + len), false);
+    dev->transport.ops->notify(&dev->transport, QUEUE_TX);
+    dev->stats.tx_frames++;
+    return 0;
+}
+
+// Hands used receive buffers to the owner and offers them again, until
+// none is left or the owner stalls.
+static void receive(struct netdev *dev)
+{
+    bool offered = false;
+    for (;;) {
+        uint16_t id;
+        uint32_t len;
+        if (dev->receive_stalled) {
+            id = dev->rx_held;
+            len = dev->rx_held_len;
+        } else if (!virtqueue_pop(&dev->rx, &id, &len)) {
+            break;
+        }
+        if (len > dev->header_len && len <= VIRTQUEUE_BUFFER_SIZE) {
+            const uint8_t *frame = virtqueue_buffer(&dev->rx, id);
+            int err = dev->ops->on_receive(dev, frame + dev->header_len,
+                                           len - dev->header_len);
+            if (err == FTL_ERR_WOULD_BLOCK) {
+                dev->receive_stalled = true;
+                dev->rx_held = id;
+                dev->rx_held_len = len;
+                break;
+            }
+            dev->stats.rx_frames++;
+        }
+        dev->receive_stalled = false;
+        offer_receive_buffer(dev, id);
+        offered = true;
+    }
+    if (offered) {
+        dev->transport.ops->notify(&dev->transport, QUEUE_RX);
+    }
+}
+
+void netdev_receive_resume(struct netdev *dev)
+{
+    if (dev->receive_stalled) {
+        receive(dev);
+    }
+}
+
+static void reclaim_sent(struct netdev *dev)
+{
+    uint16_t id;
+    uint32_t len;
+    bool freed = false;
+    while (virtqueue_pop(&dev->tx, &id, &len)) {
+        virtqueue_free(&dev->tx, id);
+        freed = true;
+    }
+    if (freed && dev->send_waiting) {
+        dev->send_waiting = false;
+        dev->ops->on_send_room(dev);
+    }
+}
+
+static void on_interrupt(struct ftl_loop *loop, const struct ftl_event *event,
+                         void *arg)
+{
+    (void)loop;
+    (void)event;
+    struct netdev *dev = arg;
+    dev->stats.interrupts++;
+    // Reading the status lowers the device's request (section 4.1.4.5).
+    dev->transport.ops->isr(&dev->transport);
+    reclaim_sent(dev);
+    if (!dev->receive_stalled) {
+        receive(dev);
+    }
+    ftl_interrupt_ack(dev->interrupt);
+    // Buffers the device used between the looks above and the unmask may
+    // have raised their interrupt while the line was masked: look once
+    // more, so that none waits for the next interrupt.
+    reclaim_sent(dev);
+    if (!dev->receive_stalled) {
+        receive(dev);
+    }
+}

@@ -1,0 +1,65 @@
+// The virtio PCI transports: how the driver reaches a device's status,
+// feature bits, queues, interrupt status and configuration. Two
+// implementations: legacy (virtio 0.9.5, one I/O port BAR; QEMU's
+// `disable-modern=on`) and modern (virtio 1.0 section 4.1, vendor-specific
+// PCI capabilities pointing into memory BARs). The rest of the driver sees
+// only these operations.
+#pragma once
+
+#include <stdint.h>
+
+#include <ftl/handle.h>
+#include <ftl/pci.h>
+
+#include "virtqueue.h"
+
+// Device status bits (virtio 1.0 section 2.1).
+#define VIRTIO_STATUS_ACKNOWLEDGE 1
+#define VIRTIO_STATUS_DRIVER 2
+#define VIRTIO_STATUS_DRIVER_OK 4
+#define VIRTIO_STATUS_FEATURES_OK 8
+#define VIRTIO_STATUS_FAILED 128
+
+#define VIRTIO_F_VERSION_1 (1ULL << 32)
+
+struct virtio_transport;
+
+struct virtio_transport_ops {
+    const char *name; // "legacy" or "modern"
+    void (*set_status)(struct virtio_transport *t, uint8_t status);
+    uint8_t (*status)(struct virtio_transport *t);
+    uint64_t (*features)(struct virtio_transport *t);
+    void (*set_features)(struct virtio_transport *t, uint64_t features);
+    // Most descriptors queue `index` may have (0: no such queue).
+    uint16_t (*queue_max)(struct virtio_transport *t, uint16_t index);
+    // Gives the device the rings of vq (whose size it must accept) and
+    // enables the queue. FTL_ERR_NOT_SUPPORTED if the size is not one the
+    // device takes.
+    int (*queue_enable)(struct virtio_transport *t, struct virtqueue *vq);
+    void (*notify)(struct virtio_transport *t, uint16_t index);
+    // Reads and clears the interrupt status (bit 0: a queue was used).
+    uint8_t (*isr)(struct virtio_transport *t);
+    // A byte of the device-specific configuration.
+    uint8_t (*config)(struct virtio_transport *t, unsigned offset);
+};
+
+#define VIRTIO_QUEUES_MAX 2
+
+struct virtio_transport {
+    const struct virtio_transport_ops *ops;
+    uint16_t io_base; // legacy: the I/O BAR's first port
+    // modern: the structures the capabilities point at
+    volatile uint8_t *common, *isr, *device, *notify;
+    uint32_t notify_multiplier;
+    uint16_t notify_off[VIRTIO_QUEUES_MAX];
+};
+
+// Opens the legacy transport of device (its I/O BAR 0). Errors:
+// FTL_ERR_NOT_SUPPORTED (no I/O BAR), those of ftl_ioport_enable.
+int virtio_legacy_open(struct virtio_transport *t, ftl_handle_t device,
+                       const struct ftl_pci_info *info);
+
+// Opens the modern transport from the device's capabilities. Errors:
+// FTL_ERR_NOT_SUPPORTED (no virtio 1.0 capabilities), mapping errors.
+int virtio_modern_open(struct virtio_transport *t, ftl_handle_t device,
+                       const struct ftl_pci_info *info);

@@ -1,0 +1,474 @@
+// TCP sockets (see ftl/tcp.h) over the client helper: one client on the
+// channel to tcpip's service, one per listener (whose `OPEN accept` calls
+// complete with connections) and one per connection (READ and WRITE).
+//
+// The service channel is opened once, on first use; what asks for it
+// before it is there waits in a list. A connection's writes form a queue
+// sent one WRITE at a time, in pieces tcpip takes whole (SOCKET_IO_MAX on
+// its side). Callbacks may close the connection they are given: a
+// connection is freed only when no callback of it is on the stack.
+#include <ftl/tcp.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ftl/client.h>
+#include <ftl/error.h>
+#include <ftl/log.h>
+#include <ftl/process.h>
+
+#define WRITE_PIECE_MAX (32u * 1024) // tcpip's largest WRITE
+#define ACCEPTS_IN_FLIGHT 4
+
+// The channel to tcpip's service.
+typedef void (*service_fn)(int error, void *arg);
+struct waiter {
+    struct waiter *next;
+    service_fn fn;
+    void *arg;
+};
+static struct {
+    struct ftl_loop *loop;
+    struct ftl_client *parent;  // the first channel, to open service/tcpip
+    struct ftl_client *service; // NULL until opened
+    int error;                  // opening failed
+    bool opening;
+    struct waiter *waiters;
+} tcpip;
+
+struct chunk {
+    struct chunk *next;
+    size_t len, sent;
+    ftl_conn_write_fn fn;
+    void *arg;
+    uint8_t data[];
+};
+
+struct ftl_conn {
+    struct ftl_client *client;
+    unsigned running; // callbacks of this connection on the stack
+    bool closing, closed;
+    bool shutdown_wanted, shutdown_sent;
+    int error;
+    bool reading;
+    ftl_conn_read_fn read_fn;
+    void *read_arg;
+    uint8_t *buffer;
+    size_t buffer_size;
+    struct chunk *writes, *writes_tail;
+    bool writing; // a WRITE is in flight
+    size_t pending;
+};
+
+struct listener {
+    struct ftl_loop *loop;
+    struct ftl_client *client;
+    char path[32];
+    ftl_tcp_accept_fn fn;
+    void *arg;
+};
+
+static void service_ready(int error)
+{
+    tcpip.opening = false;
+    tcpip.error = error;
+    while (tcpip.waiters != NULL) {
+        struct waiter *w = tcpip.waiters;
+        tcpip.waiters = w->next;
+        w->fn(error, w->arg);
+        free(w);
+    }
+}
+
+static void on_service_opened(const struct ftl_result *result, void *arg)
+{
+    (void)arg;
+    if (result->error == 0) {
+        tcpip.service = ftl_client_create(tcpip.loop, result->handle);
+        if (tcpip.service == NULL) {
+            ftl_handle_close(result->handle);
+        }
+    }
+    service_ready(result->error < 0       ? result->error
+                  : tcpip.service == NULL ? FTL_ERR_NO_MEMORY
+                                          : 0);
+}
+
+void ftl_tcp_use(struct ftl_loop *loop, ftl_handle_t channel)
+{
+    tcpip.loop = loop;
+    tcpip.service = ftl_client_create(loop, channel);
+    tcpip.error = tcpip.service == NULL ? FTL_ERR_NO_MEMORY : 0;
+}
+
+// Runs fn once the service channel is there (maybe at once), or with the
+// error that kept it away.
+static int with_service(struct ftl_loop *loop, service_fn fn, void *arg)
+{
+    if (tcpip.service != NULL || tcpip.error < 0) {
+        fn(tcpip.error, arg);
+        return 0;
+    }
+    struct waiter *w = malloc(sizeof(*w));
+    if (w == NULL) {
+        return FTL_ERR_NO_MEMORY;
+    }
+    *w = (struct waiter){.next = tcpip.waiters, .fn = fn, .arg = arg};
+    tcpip.waiters = w;
+    if (tcpip.opening) {
+        return 0;
+    }
+    tcpip.loop = loop;
+    tcpip.opening = true;
+    tcpip.parent = ftl_client_create(loop, ftl_start_info->channel);
+    int err = tcpip.parent == NULL
+                  ? FTL_ERR_NO_MEMORY
+                  : ftl_client_open(tcpip.parent, "service/tcpip",
+                                    on_service_opened, NULL);
+    if (err < 0) {
+        service_ready(err);
+    }
+    return 0;
+}
+
+// Connections.
+
+static struct ftl_conn *conn_create(struct ftl_loop *loop, ftl_handle_t channel)
+{
+    struct ftl_conn *conn = calloc(1, sizeof(*conn));
+    if (conn != NULL) {
+        conn->client = ftl_client_create(loop, channel);
+    }
+    if (conn == NULL || conn->client == NULL) {
+        free(conn);
+        ftl_handle_close(channel);
+        return NULL;
+    }
+    return conn;
+}
+
+// Frees a closing connection once nothing of it is in use; true if so.
+static bool conn_settle(struct ftl_conn *conn)
+{
+    if (!conn->closing || conn->running > 0 || conn->closed ||
+        (conn->writes != NULL && conn->error == 0)) {
+        return false;
+    }
+    conn->closed = true;
+    ftl_client_destroy(conn->client); // FIN in tcpip
+    while (conn->writes != NULL) {
+        struct chunk *c = conn->writes;
+        conn->writes = c->next;
+        free(c);
+    }
+    free(conn->buffer);
+    free(conn);
+    return true;
+}
+
+static void write_next(struct ftl_conn *conn);
+
+static void on_setattr_done(const struct ftl_result *result, void *arg)
+{
+    (void)result;
+    (void)arg;
+}
+
+// After the queue drains: a wanted shutdown goes out.
+static void maybe_shutdown(struct ftl_conn *conn)
+{
+    if (conn->shutdown_wanted && !conn->shutdown_sent && conn->writes == NULL &&
+        !conn->closing) {
+        conn->shutdown_sent = true;
+        ftl_client_setattr(conn->client, "shutdown", "write", on_setattr_done,
+                           NULL);
+    }
+}
+
+static void fail_writes(struct ftl_conn *conn, int error)
+{
+    conn->error = error;
+    while (conn->writes != NULL) {
+        struct chunk *c = conn->writes;
+        conn->writes = c->next;
+        if (c->fn != NULL && !conn->closing) {
+            c->fn(conn, error, c->arg);
+        }
+        free(c);
+    }
+    conn->writes_tail = NULL;
+    conn->pending = 0;
+}
+
+static void on_written(const struct ftl_result *result, void *arg)
+{
+    struct ftl_conn *conn = arg;
+    conn->writing = false;
+    conn->running++;
+    if (result->error < 0) {
+        fail_writes(conn, result->error);
+    } else {
+        struct chunk *c = conn->writes;
+        c->sent += result->value;
+        conn->pending -= result->value;
+        if (c->sent >= c->len) {
+            conn->writes = c->next;
+            if (conn->writes == NULL) {
+                conn->writes_tail = NULL;
+            }
+            if (c->fn != NULL && !conn->closing) {
+                c->fn(conn, 0, c->arg);
+            }
+            free(c);
+        }
+    }
+    conn->running--;
+    if (!conn_settle(conn) && !conn->closed) {
+        write_next(conn);
+        maybe_shutdown(conn);
+    }
+}
+
+static void write_next(struct ftl_conn *conn)
+{
+    struct chunk *c = conn->writes;
+    if (conn->writing || c == NULL || conn->error < 0) {
+        return;
+    }
+    size_t piece = c->len - c->sent;
+    if (piece > WRITE_PIECE_MAX) {
+        piece = WRITE_PIECE_MAX;
+    }
+    int err = ftl_client_write(conn->client, 0, c->data + c->sent, piece,
+                               on_written, conn);
+    if (err < 0) {
+        fail_writes(conn, err);
+        conn_settle(conn);
+        return;
+    }
+    conn->writing = true;
+}
+
+int ftl_conn_write(struct ftl_conn *conn, const void *data, size_t len,
+                   ftl_conn_write_fn fn, void *arg)
+{
+    if (conn->error < 0 || conn->closing) {
+        return FTL_ERR_PEER_CLOSED;
+    }
+    struct chunk *c = malloc(sizeof(*c) + len);
+    if (c == NULL) {
+        return FTL_ERR_NO_MEMORY;
+    }
+    *c = (struct chunk){.len = len, .fn = fn, .arg = arg};
+    memcpy(c->data, data, len);
+    if (conn->writes_tail != NULL) {
+        conn->writes_tail->next = c;
+    } else {
+        conn->writes = c;
+    }
+    conn->writes_tail = c;
+    conn->pending += len;
+    write_next(conn);
+    return 0;
+}
+
+size_t ftl_conn_pending(const struct ftl_conn *conn)
+{
+    return conn->pending;
+}
+
+static void on_read_done(const struct ftl_result *result, void *arg)
+{
+    struct ftl_conn *conn = arg;
+    conn->reading = false;
+    if (conn->closing) {
+        conn_settle(conn);
+        return;
+    }
+    conn->running++;
+    long len = result->error < 0 ? result->error : (long)result->value;
+    conn->read_fn(conn, conn->buffer, len, conn->read_arg);
+    conn->running--;
+    conn_settle(conn);
+}
+
+int ftl_conn_read(struct ftl_conn *conn, size_t max, ftl_conn_read_fn fn,
+                  void *arg)
+{
+    if (conn->reading) {
+        return FTL_ERR_BUSY;
+    }
+    if (conn->closing) {
+        return FTL_ERR_PEER_CLOSED;
+    }
+    if (max > conn->buffer_size) {
+        uint8_t *buffer = realloc(conn->buffer, max);
+        if (buffer == NULL) {
+            return FTL_ERR_NO_MEMORY;
+        }
+        conn->buffer = buffer;
+        conn->buffer_size = max;
+    }
+    conn->read_fn = fn;
+    conn->read_arg = arg;
+    int err =
+        ftl_client_read(conn->client, 0, conn->buffer, max, on_read_done, conn);
+    if (err == 0) {
+        conn->reading = true;
+    }
+    return err;
+}
+
+void ftl_conn_close(struct ftl_conn *conn)
+{
+    conn->closing = true;
+    conn_settle(conn);
+}
+
+int ftl_conn_shutdown(struct ftl_conn *conn)
+{
+    if (conn->closing || conn->error < 0) {
+        return FTL_ERR_PEER_CLOSED;
+    }
+    conn->shutdown_wanted = true;
+    maybe_shutdown(conn);
+    return 0;
+}
+
+// Listening and connecting.
+
+static void accept_next(struct listener *listener);
+
+// Listening failed or ended (tcpip is gone): a server cannot go on.
+static void listen_failed(struct listener *listener, int error)
+{
+    FTL_LOG_ERROR("cannot listen (%s): %s", listener->path,
+                  ftl_error_str(error));
+    ftl_loop_stop(listener->loop, 1);
+}
+
+static void on_accepted(const struct ftl_result *result, void *arg)
+{
+    struct listener *listener = arg;
+    if (result->error < 0) {
+        if (ftl_client_pending(listener->client) == 0) {
+            listen_failed(listener, result->error); // once, at the last
+        }
+        return;
+    }
+    struct ftl_conn *conn = conn_create(listener->loop, result->handle);
+    accept_next(listener);
+    if (conn != NULL) {
+        listener->fn(conn, listener->arg);
+    }
+}
+
+static void accept_next(struct listener *listener)
+{
+    if (ftl_client_open(listener->client, "accept", on_accepted, listener) <
+        0) {
+        FTL_LOG_WARN("cannot wait for connections on %s", listener->path);
+    }
+}
+
+static void on_listening(const struct ftl_result *result, void *arg)
+{
+    struct listener *listener = arg;
+    if (result->error == 0) {
+        listener->client = ftl_client_create(listener->loop, result->handle);
+    }
+    if (listener->client == NULL) {
+        listen_failed(listener,
+                      result->error < 0 ? result->error : FTL_ERR_NO_MEMORY);
+        free(listener);
+        return;
+    }
+    for (int i = 0; i < ACCEPTS_IN_FLIGHT; i++) {
+        accept_next(listener);
+    }
+}
+
+static void listen_with_service(int error, void *arg)
+{
+    struct listener *listener = arg;
+    if (error == 0) {
+        error = ftl_client_open(tcpip.service, listener->path, on_listening,
+                                listener);
+    }
+    if (error < 0) {
+        listen_failed(listener, error);
+        free(listener);
+    }
+}
+
+int ftl_tcp_listen(struct ftl_loop *loop, uint16_t port,
+                   ftl_tcp_accept_fn on_accept, void *arg)
+{
+    struct listener *listener = calloc(1, sizeof(*listener));
+    if (listener == NULL) {
+        return FTL_ERR_NO_MEMORY;
+    }
+    listener->loop = loop;
+    listener->fn = on_accept;
+    listener->arg = arg;
+    snprintf(listener->path, sizeof(listener->path), "tcp-listen:%u", port);
+    int err = with_service(loop, listen_with_service, listener);
+    if (err < 0) {
+        free(listener);
+    }
+    return err;
+}
+
+struct connecting {
+    struct ftl_loop *loop;
+    ftl_tcp_connect_fn fn;
+    void *arg;
+    char path[300];
+};
+
+static void on_connected(const struct ftl_result *result, void *arg)
+{
+    struct connecting *c = arg;
+    struct ftl_conn *conn = NULL;
+    int error = result->error;
+    if (error == 0) {
+        conn = conn_create(c->loop, result->handle);
+        error = conn == NULL ? FTL_ERR_NO_MEMORY : 0;
+    }
+    c->fn(conn, error, c->arg);
+    free(c);
+}
+
+static void connect_with_service(int error, void *arg)
+{
+    struct connecting *c = arg;
+    if (error == 0) {
+        error = ftl_client_open(tcpip.service, c->path, on_connected, c);
+    }
+    if (error < 0) {
+        c->fn(NULL, error, c->arg);
+        free(c);
+    }
+}
+
+int ftl_tcp_connect(struct ftl_loop *loop, const char *host, uint16_t port,
+                    ftl_tcp_connect_fn fn, void *arg)
+{
+    struct connecting *c = malloc(sizeof(*c));
+    if (c == NULL) {
+        return FTL_ERR_NO_MEMORY;
+    }
+    *c = (struct connecting){.loop = loop, .fn = fn, .arg = arg};
+    int n = snprintf(c->path, sizeof(c->path), "tcp:%s:%u", host, port);
+    if (n < 0 || (size_t)n >= sizeof(c->path)) {
+        free(c);
+        return FTL_ERR_TOO_LARGE;
+    }
+    int err = with_service(loop, connect_with_service, c);
+    if (err < 0) {
+        free(c);
+    }
+    return err;
+}

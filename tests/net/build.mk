@@ -1,0 +1,22 @@
+# Network systems: an initfs per system file, holding its compiled
+# boot.manifest and every program of the base. os/net.yaml is what
+# `make run-net` boots; tests/net/*.yaml are the systems of
+# tests/qemu/net_test.py and netns_test.py.
+NET_SYSTEMS := net:os/net.yaml http:tests/net/http.yaml \
+               echo:tests/net/echo.yaml static:tests/net/static.yaml \
+               udp:tests/net/udp.yaml kernel:tests/net/kernel.yaml
+
+# $(call net_system,NAME,YAML): $(BUILD)/systems/NAME.tar
+define net_system
+$(BUILD)/systems/$(1)/boot.manifest: $(2) $(FTL_SPEC)
+	$$(call say,SPEC,$$@)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$(FTL_SPEC) compile $(SPEC_SEARCH) -d $$@.d -o $$@ $(2)
+-include $(BUILD)/systems/$(1)/boot.manifest.d
+$(BUILD)/systems/$(1).tar: $(BUILD)/systems/$(1)/boot.manifest $(INITFS_PROGRAMS)
+	$$(call pack_initfs,$$@,$$^)
+NET_INITFS_ALL += $(BUILD)/systems/$(1).tar
+endef
+NET_INITFS_ALL :=
+$(foreach s,$(NET_SYSTEMS),$(eval $(call net_system,$(word 1,$(subst :, ,$(s))),$(word 2,$(subst :, ,$(s))))))
+NET_INITFS := $(BUILD)/systems/net.tar

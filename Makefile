@@ -5,7 +5,8 @@
 # everything below is evaluated with the host tools in place.
 #
 #   make            build everything (dependencies, kernel, initfs, ISO, tests)
-#   make run        boot FTL in QEMU with the serial console on this terminal
+#   make run        boot FTL in QEMU with the serial console on this terminal:
+#                   the base system, its HTTP server on http://127.0.0.1:8080/
 #   make run-net    boot the network system (os/net.yaml) with http_server
 #                   on http://127.0.0.1:8080/ (SYSTEM=, PORT=, HOST_PORT=)
 #   make test       run every test suite; ends with "N passed, N failed"
@@ -277,13 +278,12 @@ do-all: do-deps $(KERNEL_ELF) $(INITFS) $(TEST_INITFS) $(ISO) $(UNIT_BINS) \
 INIT ?= supervisor.elf
 do-run: $(KERNEL_ELF) $(INITFS)
 	$(Q)python3 scripts/ftlqemu.py run --kernel $(KERNEL_ELF) \
-	    --initrd $(INITFS) --append "ftl.init=$(INIT)"
+	    --initrd $(INITFS) --append "ftl.init=$(INIT)" \
+	    --forward $(HOST_PORT):80
 
-# The network system (os/net.yaml): the supervisor starts virtio_net, tcpip
-# and http_server; guest port 80 is http://127.0.0.1:8080/. SYSTEM= boots
-# another system of tests/net/build.mk (make run-net SYSTEM=echo PORT=7);
-# HOST_PORT= moves the host side. `make run` will boot os/net.yaml once
-# the lead switches it over.
+# Another system of tests/net/build.mk or os/net.yaml (the network path
+# alone): make run-net SYSTEM=echo PORT=7. HOST_PORT= moves the host side
+# (for make run too).
 SYSTEM ?= net
 PORT ?= 80
 HOST_PORT ?= 8080

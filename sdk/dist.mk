@@ -23,11 +23,16 @@ SDK_HOST_CFLAGS := -std=c11 -O2 -g $(WARNINGS) -DFTL_VERSION='"$(VERSION)"' \
                    -MMD -MP -Isdk/include
 
 # Services a project may name in its ftl.yaml without shipping them: the
-# example apps now; the core services of os/services (virtio_net, tcpip)
-# join with `SDK_SERVICES += NAME` and sdk-elf-NAME / sdk-spec-NAME.
+# core network services of os/services and the example apps.
 SDK_SERVICES := $(apps)
 $(foreach a,$(apps),$(eval sdk-elf-$(a) := $(BUILD)/apps/$(a)/$(a).elf))
 $(foreach a,$(apps),$(eval sdk-spec-$(a) := apps/$(a)/service.yaml))
+base-services := virtio_net tcpip
+SDK_SERVICES += $(base-services)
+$(foreach s,$(base-services),\
+    $(eval sdk-elf-$(s) := $(BUILD)/programs/$(s).elf))
+$(foreach s,$(base-services),\
+    $(eval sdk-spec-$(s) := os/services/$(s)/service.yaml))
 
 ftl-cli-src :=
 include ftl-cli/build.mk

@@ -3,7 +3,8 @@
 build/gce/ftl-gce.tar.gz): the archive has the form GCE's image import
 requires, and the disk in it boots the way a GCE instance boots it:
 SeaBIOS, the disk on virtio-scsi, a virtio-net card, the console on the
-first serial port."""
+first serial port; its HTTP server then answers through a port forwarded
+from 127.0.0.1."""
 
 import gzip
 import os
@@ -11,9 +12,11 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
+import urllib.request
 
-from testlib import check, run_suite
-from ftlqemu import BUILD, Guest
+from testlib import check, free_port, run_suite
+from ftlqemu import BUILD, Guest, net_args
 
 ARCHIVE = os.path.join(BUILD, "gce", "ftl-gce.tar.gz")
 GIB = 1024 ** 3
@@ -38,11 +41,25 @@ def disk_boots_as_on_gce():
     with tempfile.TemporaryDirectory() as d:
         subprocess.run(["tar", "-xzf", ARCHIVE, "-C", d], check=True)
         disk = os.path.join(d, "disk.raw")
-        nic = ["-netdev", "user,id=net0,restrict=on",
-               "-device", "virtio-net-pci,netdev=net0"]
-        with Guest("gce_disk", {"scsi_disk": disk}, extra=nic) as g:
+        port = free_port()
+        with Guest("gce_disk", {"scsi_disk": disk},
+                   extra=net_args([(port, 80)])) as g:
             g.wait_for(rb"boot path: multiboot2", BOOT_TIMEOUT_S)
             g.wait_for(rb"system ready: \d+ services running", BOOT_TIMEOUT_S)
+            g.wait_for(rb"\[tcpip\] info: listening on port 80", BOOT_TIMEOUT_S)
+            status = http_status("http://127.0.0.1:%d/" % port)
+            check(status == 200, "GET / gave %s" % status)
+
+
+def http_status(url, tries=20):
+    """The status of GET url, retried while the guest's address comes up."""
+    for _ in range(tries):
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.status
+        except OSError:
+            time.sleep(0.5)
+    return None
 
 
 TESTS = [archive_is_an_oldgnu_tar_of_one_disk_raw, disk_boots_as_on_gce]

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 
-from testlib import check, run_suite
+from testlib import check, free_port, run_suite
 from ftlqemu import BUILD, Guest, net_args
 
 KERNEL = os.path.join(BUILD, "ftl-kernel.elf")
@@ -25,13 +25,6 @@ INDEX_BYTES = os.path.getsize(os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "..", "apps",
     "http_server", "www", "index.html"))
 MAC = "52:54:00:f7:1a:07"
-
-
-def free_port():
-    """A TCP port of 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Boot:

@@ -3,6 +3,7 @@ own, a failure or crash in one never stops the others, and the suite ends with
 the `SUITE: N passed, N failed` line that tests/run-all.sh reads."""
 
 import os
+import socket
 import sys
 import traceback
 
@@ -38,3 +39,10 @@ def run_suite(suite, tests):
 def check(condition, message):
     if not condition:
         raise AssertionError(message)
+
+
+def free_port():
+    """A TCP port of 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

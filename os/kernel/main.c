@@ -37,6 +37,7 @@
 #define MIB (1024 * 1024)
 #define LOW_MEMORY_END MIB // BIOS data, EBDA, option ROMs: never used
 #define INIT_PATH_MAX 64
+#define INIT_ARG_MAX 256 // bytes of ftl.init_arg, with its NUL
 
 extern const char __kernel_phys_start[], __kernel_phys_end[];
 
@@ -180,7 +181,7 @@ static void start_init(const struct boot_info *info)
         LOG_INFO("test mode: boot checks passed, exiting");
         arch_machine_exit(0);
     }
-    char arg[INIT_PATH_MAX];
+    char arg[INIT_ARG_MAX];
     const char *argv[] = {path, arg};
     bool has_arg = cmdline_get(info->cmdline, "ftl.init_arg", arg, sizeof(arg));
     struct loader_request request = {

@@ -50,7 +50,7 @@ static void provides_check(const struct graph *g)
         const struct service *svc = &g->services[i];
         for (unsigned p = 0; p < svc->provides_count; p++) {
             const struct name_ref *ref = &svc->provides[p];
-            const struct name_ref *first;
+            const struct name_ref *first = ref; // found again below
             int owner = service_named(g, ref->name);
             int provider = provider_of(g, ref->name, &first);
             if (owner != NONE && owner != (int)i) {

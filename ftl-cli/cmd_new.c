@@ -19,14 +19,11 @@ static const char usage[] =
     "It builds and runs as created. Nothing is overwritten.\n\n"
     "  --template T  service  a service that answers READ, with a test (default)\n"
     "                driver   a PCI driver for QEMU's edu device (1234:11e8)\n"
-    "                http     an HTTP server on port 80 (needs ftl/tcp.h)\n"
-    "                tcp-echo a TCP echo server (needs ftl/tcp.h)\n"
+    "                http     an HTTP server on port 80, on 127.0.0.1:8080\n"
+    "                tcp-echo a TCP echo server on port 7, on 127.0.0.1:7007\n"
     "  -h, --help    this help\n\n"
     "NAME: a lowercase letter, then lowercase letters, digits, '_' or '-',\n"
     "at most 31 characters (it also names the system and its first service).\n";
-
-// Templates that are planned but need an SDK part this one lacks.
-static const char *const networking_templates[] = {"http", "tcp-echo", NULL};
 
 static int template_check(const char *name)
 {
@@ -34,17 +31,6 @@ static int template_check(const char *name)
         strcmp(name, "project") != 0 && strcmp(name, "test") != 0 &&
         strcmp(name, "handler") != 0 && strcmp(name, "client") != 0) {
         return 0;
-    }
-    for (const char *const *t = networking_templates; *t != NULL; t++) {
-        if (strcmp(name, *t) == 0) {
-            return out_error(EXIT_USAGE,
-                             "use --template service for now; sockets "
-                             "(ftl/tcp.h) arrive with the networking "
-                             "services",
-                             "the %s template is not available yet: this "
-                             "SDK has no TCP/IP",
-                             name);
-        }
     }
     return out_usage_error(usage, "unknown template \"%s\"", name);
 }

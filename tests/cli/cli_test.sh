@@ -148,13 +148,49 @@ expect new_driver_template 0 "created drv from the driver template"
 boots driver_template_finds_its_device drv "system ready: 1 services" \
     "\[drv\] found 1234:11e8" "\[drv\] BAR 0: .* reads 0x010000ed"
 
-# --- networking templates are announced, not half-made ---------------------
+# --- networking templates: the HTTP page and the echo reach the host -------
+# http_get URL: the status and body of GET URL, retried while DHCP runs.
+http_get() {
+    for _ in $(seq 40); do
+        curl -s -m 5 -o "$TMP/body" -w "%{http_code}" "$1" 2>/dev/null &&
+            return 0
+        sleep 0.5
+    done
+    return 1
+}
 ftl_in "$TMP" new web --template http
-expect http_template_not_yet 2 "the http template is not available yet"
+expect new_http_template 0 "created web from the http template"
+ftl_in "$TMP/web" build
+expect http_template_builds 0 "built web: 3 services"
+ftl_in "$TMP/web" run --detach
+expect http_template_runs 0 "127.0.0.1:8080 -> guest 80/tcp"
+code="$(http_get http://127.0.0.1:8080/)"
+[[ "$code" == 200 ]] && grep -q "Hello from web on FTL" "$TMP/body"
+result http_template_serves_its_page_on_8080 \
+    "$([[ $? -ne 0 ]] && echo "status $code: $(head -c 200 "$TMP/body" 2>/dev/null)")"
+ftl_in "$TMP/web" stop
 ftl_in "$TMP" new echo --template tcp-echo
-expect tcp_echo_template_not_yet 2 "tcp-echo template is not available yet"
-[[ ! -e "$TMP/web" && ! -e "$TMP/echo" ]]
-result refused_templates_write_nothing "$([[ $? -ne 0 ]] && echo written)"
+expect new_tcp_echo_template 0 "created echo from the tcp-echo template"
+ftl_in "$TMP/echo" run --detach
+expect tcp_echo_template_runs 0 "127.0.0.1:7007 -> guest 7/tcp"
+echoed=""
+for _ in $(seq 40); do
+    echoed="$(python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", 7007), timeout=5)
+s.sendall(b"echo me\n"); s.shutdown(socket.SHUT_WR)
+data = b""
+while True:
+    chunk = s.recv(64)
+    if not chunk:
+        break
+    data += chunk
+sys.stdout.write(data.decode())' 2>/dev/null)" && [[ -n "$echoed" ]] && break
+    sleep 0.5
+done
+[[ "$echoed" == "echo me" ]]
+result tcp_echo_template_echoes "$([[ $? -ne 0 ]] && echo "got '$echoed'")"
+ftl_in "$TMP/echo" stop
 
 # --- generators --------------------------------------------------------------
 ftl_in "$TMP" new gen

@@ -20,3 +20,16 @@ endef
 NET_INITFS_ALL :=
 $(foreach s,$(NET_SYSTEMS),$(eval $(call net_system,$(word 1,$(subst :, ,$(s))),$(word 2,$(subst :, ,$(s))))))
 NET_INITFS := $(BUILD)/systems/net.tar
+
+# The restart system also holds net_chaos, a test program (tests/net/chaos.c).
+$(eval $(call program,net_chaos,tests/net/chaos.c))
+$(BUILD)/systems/restart/boot.manifest: tests/net/restart.yaml $(FTL_SPEC)
+	$(call say,SPEC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FTL_SPEC) compile $(SPEC_SEARCH) -I tests/net/services -d $@.d \
+	    -o $@ tests/net/restart.yaml
+-include $(BUILD)/systems/restart/boot.manifest.d
+$(BUILD)/systems/restart.tar: $(BUILD)/systems/restart/boot.manifest \
+                              $(INITFS_PROGRAMS) $(BUILD)/programs/net_chaos.elf
+	$(call pack_initfs,$@,$^)
+NET_INITFS_ALL += $(BUILD)/systems/restart.tar

@@ -295,10 +295,35 @@ def static_address_replaces_dhcp():
         check(get_ok(boot.port), "HTTP with a static address")
 
 
+def http_serves_again_after_tcpip_restarts():
+    """tests/net/restart.yaml: net_chaos has the supervisor restart tcpip
+    three seconds after boot, while this test keeps requesting; the HTTP
+    server (restarted too, its listener gone) must serve again."""
+    with Boot("net_restart", system="restart") as boot:
+        check(get_ok(boot.port), "HTTP before the restart")
+        restart = rb"stopping tcpip: net_chaos asked for a restart"
+        deadline = time.monotonic() + 30
+        while restart not in boot.guest.console().encode() and \
+                time.monotonic() < deadline:
+            get_ok(boot.port)  # traffic while it happens; may fail
+            time.sleep(0.05)
+        boot.guest.wait_for(restart, 1)
+        boot.guest.wait_for(rb"tcpip was killed", 10)
+        served = False
+        deadline = time.monotonic() + 60
+        while not served and time.monotonic() < deadline:
+            served = get_ok(boot.port)
+            time.sleep(0.2)
+        check(served, "no HTTP 200 within 60 s of the restart")
+        started = boot.guest.console().count("started tcpip (user mode)")
+        check(started == 2, "tcpip started %d times" % started)
+
+
 TESTS = [with_http_boot(t) for t in HTTP_TESTS] + [
     transport(legacy=True), transport(legacy=False),
     tcp_echo_returns_every_byte, udp_echo_returns_each_datagram,
-    services_serve_in_kernel_mode_too, static_address_replaces_dhcp]
+    services_serve_in_kernel_mode_too, static_address_replaces_dhcp,
+    http_serves_again_after_tcpip_restarts]
 
 if __name__ == "__main__":
     try:

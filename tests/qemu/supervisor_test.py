@@ -87,6 +87,8 @@ def refused_requests_are_logged():
           "no log line for the refused OPEN service/ping")
     check("sv_nodriver may not open device/0" in console,
           "no log line for the refused device")
+    check("sv_check may not restart pong: supervisor is not in its requires"
+          in console, "no log line for the refused restart")
 
 
 TESTS = [in_os_checks_pass, services_start_after_what_they_require,

@@ -156,6 +156,24 @@ static bool the_status_table_lists_every_service(void)
     return true;
 }
 
+static bool restarts_need_supervisor_in_requires(void)
+{
+    ftl_handle_t supervisor = open_path("service/supervisor");
+    EXPECT(supervisor > 0, "open service/supervisor: %d", supervisor);
+    struct ftl_msg reply;
+    long n = request(supervisor, FTL_MSG_SETATTR, "restart=pong", &reply,
+                     NULL, 0);
+    ftl_handle_close(supervisor);
+    EXPECT(n == 0 && reply.type == FTL_MSG_ERROR_REPLY &&
+               (int64_t)reply.arg0 == FTL_ERR_NOT_ALLOWED,
+           "sv_check does not require supervisor: reply %u, %ld", reply.type,
+           (long)(int64_t)reply.arg0);
+    unsigned restarts = 99;
+    EXPECT(wait_for_state("pong", "Running", &restarts) && restarts == 0,
+           "pong untouched: %u restarts", restarts);
+    return true;
+}
+
 static bool a_crashed_service_is_restarted_and_reached_again(void)
 {
     ftl_handle_t crashy = open_path("service/sv_crashy");
@@ -217,6 +235,7 @@ static const struct test tests[] = {
     TEST(services_outside_requires_are_refused),
     TEST(devices_outside_the_spec_are_refused),
     TEST(the_status_table_lists_every_service),
+    TEST(restarts_need_supervisor_in_requires),
     TEST(a_crashed_service_is_restarted_and_reached_again),
     TEST(a_crash_loop_backs_off),
     TEST(memory_over_the_limit_fails_only_its_service),

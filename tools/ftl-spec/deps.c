@@ -94,6 +94,10 @@ static void requires_resolve(struct graph *g)
         for (unsigned r = 0; r < svc->requires_count; r++) {
             const struct name_ref *ref = &svc->requires[r];
             const struct name_ref *ignored;
+            if (strcmp(ref->name, FTL_SUPERVISOR_NAME) == 0) {
+                g->edges[i][r] = NONE; // always there, started first
+                continue;
+            }
             int target = service_named(g, ref->name);
             if (target == NONE) {
                 target = provider_of(g, ref->name, &ignored);

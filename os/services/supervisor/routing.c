@@ -1,8 +1,10 @@
 // What services ask the supervisor for on their channel to it: channels to
 // the services their spec `requires` (OPEN service/NAME), the devices their
-// spec names (OPEN device/N), and the status table (GETATTR status, also on
-// service/supervisor, which anyone may open). Everything else is refused,
-// with a log line saying who asked for what.
+// spec names (OPEN device/N), the status table (GETATTR status, also on
+// service/supervisor, which anyone may open) and, for services that list
+// `supervisor` in requires, a restart of another service (SETATTR
+// restart=NAME). Everything else is refused, with a log line saying who
+// asked for what.
 #include "routing.h"
 
 #include <stdlib.h>
@@ -29,24 +31,56 @@ static bool may_open(const struct ftl_manifest_service *spec, const char *name)
     return false;
 }
 
-// A channel's context is the service at its other end; NULL for channels
-// handed out by OPEN service/supervisor.
+// Channels handed out by OPEN service/supervisor have one of these as
+// their context (the last one for askers that are not services), so they
+// are told apart from the services' own channels, whose context is the
+// service.
+struct status_link {
+    struct service *opener;
+};
+static struct status_link status_links[FTL_MANIFEST_SERVICES_MAX + 1];
+
+static bool is_status_link(const void *context)
+{
+    return context >= (const void *)status_links &&
+           context < (const void *)(status_links + FTL_MANIFEST_SERVICES_MAX +
+                                    1);
+}
+
+// The service whose own channel the request came on; NULL on a status link.
 static struct service *asker(struct ftl_request *req)
 {
-    return ftl_request_context(req);
+    void *context = ftl_request_context(req);
+    return is_status_link(context) ? NULL : context;
+}
+
+// The service behind the request, on its own channel or a status link it
+// opened; NULL if none.
+static struct service *asking_service(struct ftl_request *req)
+{
+    void *context = ftl_request_context(req);
+    return is_status_link(context) ? ((struct status_link *)context)->opener
+                                   : context;
+}
+
+static const char *name_of(const struct service *s)
+{
+    return s != NULL ? s->spec->name : "a status client";
 }
 
 static void on_service_open(struct ftl_request *req, const char *name)
 {
     struct service *from = asker(req);
-    if (strcmp(name, "supervisor") == 0) {
-        ftl_request_reply_channel(req, NULL);
+    if (strcmp(name, FTL_SUPERVISOR_NAME) == 0) {
+        size_t slot = from != NULL ? (size_t)(from - supervisor.services)
+                                   : FTL_MANIFEST_SERVICES_MAX;
+        status_links[slot].opener = from;
+        ftl_request_reply_channel(req, &status_links[slot]);
         return;
     }
     if (from == NULL || !may_open(from->spec, name)) {
         FTL_LOG_WARN("%s may not open service/%s: not in its requires",
-                     from != NULL ? from->spec->name : "a status client",
-                     name);
+                     name_of(from), name);
         ftl_request_fail(req, FTL_ERR_NOT_ALLOWED);
         return;
     }
@@ -80,8 +114,8 @@ static void open_device(struct ftl_request *req, const char *index_text)
     if (from == NULL || *index_text == '\0' || *end != '\0' ||
         index >= from->spec->device_count) {
         FTL_LOG_WARN("%s may not open device/%s: its spec grants %u devices",
-                     from != NULL ? from->spec->name : "a status client",
-                     index_text, from != NULL ? from->spec->device_count : 0);
+                     name_of(from), index_text,
+                     from != NULL ? from->spec->device_count : 0);
         ftl_request_fail(req, FTL_ERR_NOT_ALLOWED);
         return;
     }
@@ -115,10 +149,34 @@ static void on_getattr(struct ftl_request *req, const char *name)
     ftl_request_reply(req, 0, table, len);
 }
 
+static void on_setattr(struct ftl_request *req, const char *name,
+                       const char *value)
+{
+    if (strcmp(name, "restart") != 0) {
+        ftl_request_fail(req, FTL_ERR_NOT_SUPPORTED);
+        return;
+    }
+    struct service *from = asking_service(req);
+    if (from == NULL || !may_open(from->spec, FTL_SUPERVISOR_NAME)) {
+        FTL_LOG_WARN("%s may not restart %s: supervisor is not in its "
+                     "requires",
+                     name_of(from), value);
+        ftl_request_fail(req, FTL_ERR_NOT_ALLOWED);
+        return;
+    }
+    struct service *target = service_named(value);
+    int err = target != NULL ? service_restart(target, from) : FTL_ERR_NOT_FOUND;
+    if (err < 0) {
+        ftl_request_fail(req, err);
+    } else {
+        ftl_request_reply(req, 0, NULL, 0);
+    }
+}
+
 static void on_close(struct ftl_server *server, void *context)
 {
     (void)server;
-    if (context != NULL) {
+    if (context != NULL && !is_status_link(context)) {
         service_exited(context);
     }
 }
@@ -126,6 +184,7 @@ static void on_close(struct ftl_server *server, void *context)
 const struct ftl_server_ops routing_ops = {
     .on_open = on_open,
     .on_getattr = on_getattr,
+    .on_setattr = on_setattr,
     .on_close = on_close,
     .on_service_open = on_service_open,
 };

@@ -41,6 +41,26 @@ struct service *service_provider(const char *name)
     return i < 0 ? NULL : &supervisor.services[i];
 }
 
+struct service *service_named(const char *name)
+{
+    for (unsigned i = 0; i < supervisor.count; i++) {
+        if (strcmp(supervisor.services[i].spec->name, name) == 0) {
+            return &supervisor.services[i];
+        }
+    }
+    return NULL;
+}
+
+int service_restart(struct service *s, const struct service *by)
+{
+    if (s->state != SERVICE_RUNNING) {
+        return FTL_ERR_BUSY;
+    }
+    FTL_LOG_WARN("stopping %s: %s asked for a restart", s->spec->name,
+                 by->spec->name);
+    return ftl_process_kill(s->process);
+}
+
 static void on_connected(const struct ftl_result *result, void *arg)
 {
     struct ftl_request *req = arg;

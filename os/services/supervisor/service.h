@@ -77,6 +77,14 @@ void service_exited(struct service *s);
 // if none.
 struct service *service_provider(const char *name);
 
+// The service with exactly this name, or NULL.
+struct service *service_named(const char *name);
+
+// Stops running service s at the request of service `by` (an admin
+// request); its restart policy then applies as after any exit. 0, or
+// FTL_ERR_BUSY when s is not running.
+int service_restart(struct service *s, const struct service *by);
+
 // "Running", "CrashLoopBackOff"... as the status table shows them.
 const char *service_state_name(enum service_state state);
 

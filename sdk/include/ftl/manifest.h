@@ -12,6 +12,11 @@
 
 #define FTL_MANIFEST_FORMAT 1 // the `ftl-manifest` line this parser reads
 
+// A service may list the supervisor itself in `requires`: that lets it make
+// the supervisor's admin requests (SETATTR restart=NAME on
+// service/supervisor). It is no service of the manifest and orders nothing.
+#define FTL_SUPERVISOR_NAME "supervisor"
+
 #define FTL_MANIFEST_SERVICES_MAX 32
 #define FTL_MANIFEST_NAME_MAX 31    // characters of a service or system name
 #define FTL_MANIFEST_REQUIRES_MAX 8 // per service, and as many provides

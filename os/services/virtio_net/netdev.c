@@ -158,7 +158,9 @@ int netdev_send(struct netdev *dev, const void *frame, size_t len)
     memset(buffer, 0, dev->header_len); // no offloads: an all-zero header
     memcpy(buffer + dev->header_len, frame, len);
     virtqueue_push(&dev->tx, id, (uint32_t)(dev->header_len + len), false);
-    dev->transport.ops->notify(&dev->transport, QUEUE_TX);
+    if (virtqueue_needs_notify(&dev->tx)) {
+        dev->transport.ops->notify(&dev->transport, QUEUE_TX);
+    }
     dev->stats.tx_frames++;
     return 0;
 }
@@ -193,7 +195,7 @@ static void receive(struct netdev *dev)
         offer_receive_buffer(dev, id);
         offered = true;
     }
-    if (offered) {
+    if (offered && virtqueue_needs_notify(&dev->rx)) {
         dev->transport.ops->notify(&dev->transport, QUEUE_RX);
     }
 }

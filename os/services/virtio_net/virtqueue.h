@@ -23,6 +23,8 @@ struct vring_desc {
 
 #define VRING_DESC_F_WRITE 2 // the device writes this buffer
 
+#define VRING_USED_F_NO_NOTIFY 1 // used ring flags: the device needs no kick
+
 struct vring_used_elem {
     uint32_t id;
     uint32_t len;
@@ -63,6 +65,18 @@ bool virtqueue_alloc(struct virtqueue *vq, uint16_t *id);
 // receive buffer of the full size). The caller notifies the device.
 void virtqueue_push(struct virtqueue *vq, uint16_t id, uint32_t len,
                     bool device_writes);
+
+// Whether the device wants a notification for what was just pushed: not
+// while it says so (VRING_USED_F_NO_NOTIFY, set while it is busy with the
+// queue anyway). Each notification is a trap into the hypervisor, so a
+// burst of frames costs one instead of one each.
+static inline bool virtqueue_needs_notify(const struct virtqueue *vq)
+{
+    // The avail index must be visible before the device's flag is read,
+    // or the device could stop looking just after we decided not to kick.
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    return !(vq->used_header[0] & VRING_USED_F_NO_NOTIFY);
+}
 
 // The next buffer the device has finished with: its descriptor and the
 // bytes it wrote. False when there is none.

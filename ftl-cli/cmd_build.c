@@ -1,35 +1,51 @@
-// ftl build [--release]: the project's bootable image (image.h).
+// ftl build [--release] [--target gce]: the project's bootable image
+// (image.h), and the image GCE imports (gce.h).
 #include "commands.h"
 #include "exitcode.h"
+#include "gce.h"
 #include "image.h"
 #include "output.h"
 #include "project.h"
 
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 static const char usage[] =
-    "usage: ftl build [--release]\n\n"
+    "usage: ftl build [--release] [--target gce]\n\n"
     "Validates and compiles the specs (errors as FILE:LINE:COL), compiles\n"
     "every service under services/ with the SDK, packs them with the base\n"
     "(supervisor, kernel) into build/initfs.tar and makes a GRUB ISO,\n"
     "build/ftl.iso, that boots as a CD or a raw disk. Only what changed is\n"
     "rebuilt.\n\n"
-    "  --release   optimised, stripped programs, in build/release/\n"
-    "  -h, --help  this help\n";
+    "  --release     optimised, stripped programs, in build/release/\n"
+    "  --target gce  also the Google Compute Engine image: build/gce/disk.raw\n"
+    "                (the ISO as a disk, whole GiB, sparse) packed alone in\n"
+    "                build/gce/ftl-gce.tar.gz (oldgnu tar, as GCE imports)\n"
+    "  -h, --help    this help\n";
 
 int cmd_build(int argc, char **argv)
 {
-    static const struct option options[] = {{"release", no_argument, NULL, 'r'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
+    static const struct option options[] = {
+        {"release", no_argument, NULL, 'r'},
+        {"target", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
     struct image_options o = {.iso = true};
+    bool gce = false;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
         switch (c) {
         case 'r':
             o.release = true;
+            break;
+        case 't':
+            if (strcmp(optarg, "gce") != 0) {
+                return out_usage_error(usage, "--target takes gce, not \"%s\"",
+                                       optarg);
+            }
+            gce = true;
             break;
         case 'h':
             fputs(usage, stdout);
@@ -49,5 +65,7 @@ int cmd_build(int argc, char **argv)
         return err;
     }
     static struct image img;
-    return image_build(&p, &o, &img);
+    struct gce_image g;
+    err = image_build(&p, &o, &img);
+    return err == 0 && gce ? gce_image_build(&img, &g) : err;
 }

@@ -11,3 +11,5 @@ int cmd_stop(int argc, char **argv);
 int cmd_dev(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
+int cmd_deploy(int argc, char **argv);
+int cmd_logs(int argc, char **argv);

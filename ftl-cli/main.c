@@ -18,12 +18,15 @@ struct command {
 
 static const struct command commands[] = {
     {"new", cmd_new, "create a project from a template"},
-    {"generate", cmd_generate, "add a service, handler, client, driver or test"},
+    {"generate", cmd_generate,
+     "add a service, handler, client, driver or test"},
     {"build", cmd_build, "compile the services and pack the bootable image"},
     {"run", cmd_run, "build if needed and boot the system in QEMU"},
     {"stop", cmd_stop, "stop the system that `ftl run --detach` started"},
     {"dev", cmd_dev, "rebuild and reboot whenever a file changes"},
     {"test", cmd_test, "boot the system with its tests and report the results"},
+    {"deploy", cmd_deploy, "put the system on a cloud instance (gce)"},
+    {"logs", cmd_logs, "the serial console of a cloud instance"},
     {"doctor", cmd_doctor, "check this machine for what ftl needs"},
 };
 
@@ -41,8 +44,8 @@ static void help_print(void)
            "  ftl --sdk            the SDK's folder (FTL_SDK overrides)\n\n"
            "Exit status: 0 success, 1 build/boot/test failed, 2 bad usage,\n"
            "3 spec errors, 4 refused (would overwrite, not in a project),\n"
-           "5 missing SDK or host tool. Documentation: docs/cli.md in the "
-           "SDK.\n");
+           "5 missing SDK or host tool, 6 no cloud credentials.\n"
+           "Documentation: docs/cli.md in the SDK.\n");
 }
 
 static const struct command *command_find(const char *name)
@@ -87,8 +90,8 @@ int main(int argc, char **argv)
         return out_error(EXIT_USAGE, "`ftl --help` lists the commands",
                          "unknown command \"%s\"", argv[1]);
     }
-    bool help = argc > 2 && (strcmp(argv[2], "--help") == 0 ||
-                             strcmp(argv[2], "-h") == 0);
+    bool help = argc > 2 &&
+                (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0);
     // --help works even without an SDK; everything else needs one.
     if (!help) {
         int err = sdk_locate();

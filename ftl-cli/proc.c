@@ -41,6 +41,13 @@ static void child_start(char *const argv[], const struct proc_options *opt,
             close(fd);
         }
     }
+    if (opt->err_log != NULL) {
+        int fd = open(opt->err_log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+        if (fd >= 0) {
+            dup2(fd, STDERR_FILENO);
+            close(fd);
+        }
+    }
     if (out_pipe >= 0) {
         dup2(out_pipe, STDOUT_FILENO);
     }

@@ -11,6 +11,7 @@ struct proc_options {
     const char *cwd; // NULL: the current folder
     const char *log; // NULL: inherit stdout and stderr; else both go (truncated) to this file
     char **capture;  // not NULL: stdout into new memory here (NUL-terminated)
+    const char *err_log; // not NULL: stderr alone (truncated) to this file
     unsigned timeout_s; // 0: none; else killed after that long
 };
 

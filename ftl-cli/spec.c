@@ -74,6 +74,14 @@ static void settings_line(char *line, struct settings *s)
         s->cmdline = value;
     } else if (strcmp(line, "run.memory") == 0) {
         s->memory_mib = strtoul(value, NULL, 10) >> 20;
+    } else if (strcmp(line, "deploy.gce.project") == 0) {
+        s->gce_project = value[0] != '\0' ? value : NULL;
+    } else if (strcmp(line, "deploy.gce.zone") == 0) {
+        s->gce_zone = value;
+    } else if (strcmp(line, "deploy.gce.machineType") == 0) {
+        s->gce_machine_type = value;
+    } else if (strcmp(line, "deploy.gce.image") == 0) {
+        s->gce_image = value[0] != '\0' ? value : NULL;
     } else if (strcmp(line, "run.port") == 0 &&
                s->port_count < SETTINGS_PORTS_MAX) {
         struct port *port = &s->ports[s->port_count];

@@ -18,13 +18,15 @@ struct port {
     bool udp;
 };
 
-// What `ftl-spec settings` prints (spec.run, spec.kernel).
+// What `ftl-spec settings` prints (spec.run, spec.kernel, spec.deploy).
 struct settings {
     const char *system;
     const char *cmdline; // "" when none
     unsigned long memory_mib;
     unsigned port_count;
     struct port ports[SETTINGS_PORTS_MAX];
+    // spec.deploy.gce; NULL when ftl.yaml has no deploy.gce
+    const char *gce_project, *gce_zone, *gce_machine_type, *gce_image;
 };
 
 // Compiles ftl_yaml (the project's, or a generated one) into manifest,

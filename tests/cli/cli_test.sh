@@ -3,7 +3,9 @@
 # temporary folder, used from there with nothing of the source tree:
 # projects from every template built, booted (QEMU, detached) to
 # `system ready` and stopped; code from every generator built and booted;
-# ftl test; bad specs and bad arguments with their messages and exit codes.
+# ftl test; the GCE image and `ftl deploy gce` / `ftl logs gce` against a
+# fake gcloud; bad specs and bad arguments with their messages and exit
+# codes.
 #
 # Usage: tests/cli/cli_test.sh    (prints "ok NAME" / "FAIL NAME: why" and
 #                                  ends with "cli: N passed, N failed")
@@ -232,6 +234,128 @@ sed -i 's/result->value > 0/result->value > 1000/' \
 ftl_in "$TMP/gen" test
 expect failing_test_fails_ftl_test 1 "test: 5 passed, 1 failed"
 
+# --- Google Compute Engine: the image, and gcloud as deploy drives it ------
+ftl_in "$TMP/web" build --target gce
+expect build_target_gce 0 "GCE image: .*build/gce/ftl-gce.tar.gz"
+why="$(python3 - "$TMP/web/build/gce/ftl-gce.tar.gz" <<'EOF'
+import gzip, sys, tarfile
+with gzip.open(sys.argv[1]) as raw:
+    magic = raw.read(512)[257:265]
+with tarfile.open(sys.argv[1], "r:gz") as tar:
+    members = tar.getmembers()
+if magic != b"ustar  \x00":
+    print("not oldgnu: %r" % magic)
+elif [m.name for m in members] != ["disk.raw"]:
+    print("members %s" % [m.name for m in members])
+elif members[0].size == 0 or members[0].size % (1 << 30):
+    print("disk.raw is %d bytes" % members[0].size)
+EOF
+)"
+result gce_image_is_an_oldgnu_tar_of_one_whole_gib_disk "$why"
+
+# A fake gcloud first in PATH records every call in $GCLOUD_LOG; describe
+# succeeds for the kinds named in $GCLOUD_EXISTS; auth list shows an
+# account unless $GCLOUD_NO_AUTH is set. Nothing real is contacted.
+mkdir -p "$TMP/fakebin"
+cat >"$TMP/fakebin/gcloud" <<'EOF'
+#!/usr/bin/env bash
+echo "gcloud $*" >>"$GCLOUD_LOG"
+case "$1 $2 $3" in
+"auth list "*) [[ -z "${GCLOUD_NO_AUTH:-}" ]] && echo dev@example.com ;;
+"compute "*" describe")
+    [[ "$*" == *natIP* ]] && echo 203.0.113.7 && exit 0
+    [[ " ${GCLOUD_EXISTS:-} " == *" $2 "* ]]; exit $? ;;
+"compute instances get-serial-port-output")
+    echo "[supervisor] system ready: 3 services running"
+    echo "Specify --start=42 in the next get-serial-port-output invocation" >&2 ;;
+esac
+exit 0
+EOF
+chmod +x "$TMP/fakebin/gcloud"
+export GCLOUD_LOG="$TMP/gcloud.log"
+FAKE_PATH="$TMP/fakebin:$PATH"
+# A PATH without gcloud (this machine may have a real one): only what
+# ftl_in itself runs.
+mkdir -p "$TMP/nogcloud"
+ln -s "$(command -v env)" "$(command -v cat)" "$TMP/nogcloud/"
+tarball="$TMP/web/build/gce/ftl-gce.tar.gz"
+nat="--format=get(networkInterfaces[0].accessConfigs[0].natIP)"
+# calls_are NAME EXPECTED: the fake gcloud saw exactly EXPECTED.
+calls_are() {
+    local got
+    got="$(cat "$GCLOUD_LOG" 2>/dev/null)"
+    result "$1" "$([[ "$got" != "$2" ]] && diff <(echo "$2") <(echo "$got"))"
+}
+
+rm -f "$GCLOUD_LOG"
+PATH="$FAKE_PATH" ftl_in "$TMP/web" deploy gce --project p1 --bucket b1
+expect deploy_gce_first_prints_the_url 0 "http://203.0.113.7/"
+calls_are deploy_gce_first_deploy_calls "gcloud auth list --filter=status:ACTIVE --format=value(account)
+gcloud storage cp $tarball gs://b1/web.tar.gz
+gcloud compute images describe web --project=p1
+gcloud compute images create web --project=p1 --source-uri=gs://b1/web.tar.gz
+gcloud compute instances describe web --project=p1 --zone=us-central1-a
+gcloud compute instances create web --project=p1 --zone=us-central1-a --machine-type=e2-micro --image=web --metadata=serial-port-enable=TRUE --tags=web
+gcloud compute firewall-rules describe web-ports --project=p1
+gcloud compute firewall-rules create web-ports --project=p1 --allow=tcp:80 --target-tags=web --source-ranges=0.0.0.0/0
+gcloud compute instances describe web --project=p1 --zone=us-central1-a $nat"
+
+rm -f "$GCLOUD_LOG"
+GCLOUD_EXISTS="images instances firewall-rules" PATH="$FAKE_PATH" \
+    ftl_in "$TMP/web" deploy gce --project p1 --bucket b1 --name site \
+    --zone europe-west1-b --machine-type e2-small
+expect deploy_gce_redeploy_succeeds 0 "deployed site: external IP 203.0.113.7"
+calls_are deploy_gce_redeploy_replaces "gcloud auth list --filter=status:ACTIVE --format=value(account)
+gcloud storage cp $tarball gs://b1/site.tar.gz
+gcloud compute images describe site --project=p1
+gcloud compute images delete site --project=p1 --quiet
+gcloud compute images create site --project=p1 --source-uri=gs://b1/site.tar.gz
+gcloud compute instances describe site --project=p1 --zone=europe-west1-b
+gcloud compute instances delete site --project=p1 --zone=europe-west1-b --quiet
+gcloud compute instances create site --project=p1 --zone=europe-west1-b --machine-type=e2-small --image=site --metadata=serial-port-enable=TRUE --tags=site
+gcloud compute firewall-rules describe site-ports --project=p1
+gcloud compute firewall-rules update site-ports --project=p1 --allow=tcp:80 --target-tags=site --source-ranges=0.0.0.0/0
+gcloud compute instances describe site --project=p1 --zone=europe-west1-b $nat"
+
+rm -f "$GCLOUD_LOG"
+PATH="$FAKE_PATH" ftl_in "$TMP/web" deploy gce --project p1 --bucket b1 --dry-run
+expect deploy_gce_dry_run_prints_the_commands 0 \
+    "gcloud compute instances create web --project=p1 --zone=us-central1-a --machine-type=e2-micro --image=web --metadata=serial-port-enable=TRUE --tags=web"
+[[ ! -e "$GCLOUD_LOG" && "$OUT" == *"gcloud storage cp $tarball gs://b1/web.tar.gz"* ]]
+result deploy_gce_dry_run_runs_nothing \
+    "$([[ $? -ne 0 ]] && cat "$GCLOUD_LOG" 2>/dev/null)"
+sed -i 's/^spec:/spec:\n  deploy:\n    gce: {project: p2, zone: asia-east1-a}/' \
+    "$TMP/web/ftl.yaml"
+PATH="$FAKE_PATH" ftl_in "$TMP/web" deploy gce --bucket b1 --dry-run
+expect deploy_gce_reads_ftl_yaml 0 "instances create web --project=p2 --zone=asia-east1-a --machine-type=e2-micro"
+PATH="$FAKE_PATH" ftl_in "$TMP/web" deploy gce --project p1 --bucket b1 \
+    --name Bad_Name --dry-run
+expect deploy_gce_checks_the_name 2 "\"Bad_Name\" is not a GCE name"
+PATH="$FAKE_PATH" ftl_in "$TMP/web" deploy gce --zone z
+expect deploy_gce_needs_a_bucket 2 "which bucket\?"
+
+PATH="$TMP/nogcloud" ftl_in "$TMP/web" deploy gce --bucket b1
+expect deploy_gce_without_gcloud 5 "gcloud is not in PATH"
+expect deploy_gce_without_gcloud_hint 5 "install the Google Cloud CLI"
+rm -f "$GCLOUD_LOG"
+GCLOUD_NO_AUTH=1 PATH="$FAKE_PATH" ftl_in "$TMP/web" deploy gce --bucket b1
+expect deploy_gce_without_credentials 6 "run \`gcloud auth login\`"
+calls_are deploy_gce_without_credentials_stops_early \
+    "gcloud auth list --filter=status:ACTIVE --format=value(account)"
+
+rm -f "$GCLOUD_LOG"
+PATH="$FAKE_PATH" ftl_in "$TMP/web" logs gce web --zone us-east1-b
+expect logs_gce_prints_the_serial_port 0 "system ready: 3 services running"
+calls_are logs_gce_calls_get_serial_port_output \
+    "gcloud compute instances get-serial-port-output web --zone=us-east1-b --project=p2"
+rm -f "$GCLOUD_LOG"
+(cd "$TMP" && PATH="$FAKE_PATH" timeout 5 "$FTL" logs gce web --follow \
+    >/dev/null 2>&1)
+grep -q "get-serial-port-output web --start=42" "$GCLOUD_LOG"
+result logs_gce_follow_asks_from_next "$([[ $? -ne 0 ]] && cat "$GCLOUD_LOG")"
+PATH="$TMP/nogcloud" ftl_in "$TMP" logs gce web
+expect logs_gce_without_gcloud 5 "gcloud is not in PATH"
+
 # --- bad specs, bad code, bad arguments --------------------------------------
 sed -i 's/isolation: user /isolation: usr /' "$TMP/demo/services/demo/service.yaml"
 ftl_in "$TMP/demo" build
@@ -269,7 +393,7 @@ ftl_in "$TMP/drv" generate handler poke
 expect generate_bad_handler 2 "no handler type \"poke\""
 ftl_in "$TMP" --help
 expect help_lists_commands 0 "generate +add a service"
-for cmd in new generate build run stop dev test doctor; do
+for cmd in new generate build run stop dev test deploy logs doctor; do
     ftl_in "$TMP" "$cmd" --help
     expect "help_of_$cmd" 0 "usage: ftl $cmd"
 done

@@ -13,7 +13,7 @@
 #define SETTINGS_PORTS_MAX 16
 #define SETTINGS_RUN_MEMORY_DEFAULT (128ull << 20)
 #define SETTINGS_GCE_ZONE_DEFAULT "us-central1-a"
-#define SETTINGS_GCE_MACHINE_TYPE_DEFAULT "e2-small"
+#define SETTINGS_GCE_MACHINE_TYPE_DEFAULT "e2-micro"
 
 struct port_forward {
     const char *protocol; // "tcp" or "udp"

@@ -24,8 +24,12 @@ lwip-srcs := core/def.c core/dns.c core/inet_chksum.c core/init.c core/ip.c \
     core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c netif/ethernet.c
 LWIP_OBJS := $(addprefix $(BUILD)/lwip/,$(lwip-srcs:.c=.o))
 
-$(LWIP_SRC)/%.c: deps.lock
-	$(Q)scripts/fetch-deps.sh lwip >/dev/null
+# One fetch for all the sources: a rule per file would run the fetch once
+# per file under make -j, each unpacking over the others.
+LWIP_FETCHED := $(BUILD)/deps/lwip/.fetched
+$(LWIP_FETCHED): deps.lock
+	$(Q)scripts/fetch-deps.sh lwip >/dev/null && touch $@
+$(LWIP_SRC)/%.c: $(LWIP_FETCHED) ;
 
 # lwIP's own code is not ours to warn about beyond what hides bugs.
 $(BUILD)/lwip/%.o: $(LWIP_SRC)/%.c os/services/tcpip/include/lwipopts.h | $(PICOLIBC_LIBC)

@@ -153,11 +153,14 @@ boots driver_template_finds_its_device drv "system ready: 1 services" \
 # --- networking templates: the HTTP page and the echo reach the host -------
 # http_get URL: the status and body of GET URL, retried while DHCP runs.
 http_get() {
+    local code
     for _ in $(seq 40); do
-        curl -s -m 5 -o "$TMP/body" -w "%{http_code}" "$1" 2>/dev/null &&
-            return 0
+        # curl prints 000 for an attempt that failed: keep only the last.
+        code="$(curl -s -m 5 -o "$TMP/body" -w "%{http_code}" "$1" 2>/dev/null)" &&
+            { echo "$code"; return 0; }
         sleep 0.5
     done
+    echo "$code"
     return 1
 }
 ftl_in "$TMP" new web --template http

@@ -334,22 +334,17 @@ static void on_resolved(int error, const ip_addr_t *address, void *arg)
 void connection_connect(struct ftl_request *req, const char *host_port)
 {
     char host[256];
-    const char *colon = strrchr(host_port, ':');
-    char *end;
-    unsigned long port = colon ? strtoul(colon + 1, &end, 10) : 0;
-    if (colon == NULL || colon == host_port || *end != '\0' || port == 0 ||
-        port > 65535 || (size_t)(colon - host_port) >= sizeof(host)) {
+    uint16_t port;
+    if (resolve_split(host_port, host, sizeof(host), &port) < 0) {
         ftl_request_fail(req, FTL_ERR_INVALID_ARG);
         return;
     }
-    memcpy(host, host_port, (size_t)(colon - host_port));
-    host[colon - host_port] = '\0';
     struct connecting *c = malloc(sizeof(*c));
     if (c == NULL) {
         ftl_request_fail(req, FTL_ERR_NO_MEMORY);
         return;
     }
     c->req = req;
-    c->port = (u16_t)port;
+    c->port = port;
     resolve(host, on_resolved, c);
 }

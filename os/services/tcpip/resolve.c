@@ -4,6 +4,7 @@
 #include "resolve.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <ftl/error.h>
 
@@ -42,4 +43,26 @@ void resolve(const char *host, resolve_fn fn, void *arg)
     } else if (err != ERR_INPROGRESS) {
         on_found(host, NULL, lookup);
     }
+}
+
+long resolve_port(const char *text)
+{
+    char *end;
+    unsigned long port = strtoul(text, &end, 10);
+    return *text == '\0' || *end != '\0' || port == 0 || port > 65535
+               ? FTL_ERR_INVALID_ARG
+               : (long)port;
+}
+
+int resolve_split(const char *spec, char *host, size_t size, uint16_t *port)
+{
+    const char *colon = strrchr(spec, ':');
+    long number = colon != NULL ? resolve_port(colon + 1) : FTL_ERR_INVALID_ARG;
+    if (number < 0 || colon == spec || (size_t)(colon - spec) >= size) {
+        return FTL_ERR_INVALID_ARG;
+    }
+    memcpy(host, spec, (size_t)(colon - spec));
+    host[colon - spec] = '\0';
+    *port = (uint16_t)number;
+    return 0;
 }

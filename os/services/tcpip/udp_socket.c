@@ -126,19 +126,10 @@ static void on_resolved(int error, const ip_addr_t *address, void *arg)
     free(c);
 }
 
-static long parse_port(const char *text)
-{
-    char *end;
-    unsigned long port = strtoul(text, &end, 10);
-    return *text == '\0' || *end != '\0' || port == 0 || port > 65535
-               ? FTL_ERR_INVALID_ARG
-               : (long)port;
-}
-
 void udp_socket_open(struct ftl_request *req, const char *spec, bool bound)
 {
     if (bound) {
-        long port = parse_port(spec);
+        long port = resolve_port(spec);
         struct udp_socket *s = port < 0 ? NULL : socket_create();
         if (s == NULL) {
             ftl_request_fail(req, port < 0 ? (int)port : FTL_ERR_NO_MEMORY);
@@ -154,21 +145,18 @@ void udp_socket_open(struct ftl_request *req, const char *spec, bool bound)
         return;
     }
     char host[256];
-    const char *colon = strrchr(spec, ':');
-    long port = colon != NULL ? parse_port(colon + 1) : FTL_ERR_INVALID_ARG;
-    if (port < 0 || colon == spec || (size_t)(colon - spec) >= sizeof(host)) {
+    uint16_t port;
+    if (resolve_split(spec, host, sizeof(host), &port) < 0) {
         ftl_request_fail(req, FTL_ERR_INVALID_ARG);
         return;
     }
-    memcpy(host, spec, (size_t)(colon - spec));
-    host[colon - spec] = '\0';
     struct connecting *c = malloc(sizeof(*c));
     if (c == NULL) {
         ftl_request_fail(req, FTL_ERR_NO_MEMORY);
         return;
     }
     c->req = req;
-    c->port = (u16_t)port;
+    c->port = port;
     resolve(host, on_resolved, c);
 }
 

@@ -16,8 +16,8 @@ TARBALL="$(ls "$ROOT"/dist/ftl-sdk-"$(cat "$ROOT/VERSION")"-x86_64-linux.tar.gz)
 TMP="$(mktemp -d)"
 FTL="$TMP/sdk/bin/ftl"
 
-passed=0
-failed=0
+# shellcheck source=tests/host/harness.sh
+source "$ROOT/tests/host/harness.sh"
 cleanup() {
     # Stop any system a failed test left running (ftl stop only ever ends
     # the QEMU of that project's pid file).
@@ -28,24 +28,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-result() { # result NAME WHY: WHY empty means it passed
-    if [[ -z "$2" ]]; then
-        echo "ok $1"
-        passed=$((passed + 1))
-    else
-        echo "FAIL $1: $2"
-        failed=$((failed + 1))
-    fi
-}
-
 # ftl_in DIR ARGS...: runs ftl in DIR without a terminal; sets RC, OUT, ERR.
-RC=0 OUT="" ERR=""
 ftl_in() {
     local dir="$1"
     shift
-    RC=0
-    OUT="$(cd "$dir" && env -u FTL_SDK "$FTL" "$@" 2>"$TMP/stderr")" || RC=$?
-    ERR="$(cat "$TMP/stderr")"
+    capture "$dir" env -u FTL_SDK "$FTL" "$@"
 }
 
 # expect NAME RC PATTERN: the last ftl_in exited with RC and its stderr

@@ -20,26 +20,14 @@ FTL_SPEC="${FTL_SPEC:-$ROOT/build/host/ftl-spec}"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 
-passed=0
-failed=0
-result() { # result NAME WHY: WHY empty means it passed
-    if [[ -z "$2" ]]; then
-        echo "ok $1"
-        passed=$((passed + 1))
-    else
-        echo "FAIL $1: $2"
-        failed=$((failed + 1))
-    fi
-}
+# shellcheck source=tests/host/harness.sh
+source "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 
 # run DIR ARGS...: runs ftl-spec in DIR; sets RC, OUT and ERR.
-RC=0 OUT="" ERR=""
 run() {
     local dir="$1"
     shift
-    RC=0
-    OUT="$(cd "$dir" && "$FTL_SPEC" "$@" 2>"$TMP/stderr")" || RC=$?
-    ERR="$(cat "$TMP/stderr")"
+    capture "$dir" "$FTL_SPEC" "$@"
 }
 
 bad_spec() {

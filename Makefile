@@ -54,15 +54,23 @@ ifeq ($(CI),true)
 WARNINGS += -Werror
 endif
 
-KERNEL_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pic -fno-pie \
-                 -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
-                 -fno-stack-protector -fno-omit-frame-pointer \
-                 -fno-asynchronous-unwind-tables \
-                 -fno-tree-loop-distribute-patterns \
+# The kernel is built with link-time optimization at -O3: the IPC round trip
+# crosses files (system calls, channels, sinks, scheduler) and every call and
+# return it keeps costs a code lookup under TCG (ipc.call.kernel_kernel
+# 8,700 -> 6,300 cycles with both). Code generation flags go to the link too,
+# which is where LTO generates the code.
+KERNEL_CODEGEN := -O3 -flto -ffreestanding -fno-pic -fno-pie \
+                  -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
+                  -fno-stack-protector -fno-omit-frame-pointer \
+                  -fno-asynchronous-unwind-tables \
+                  -fno-tree-loop-distribute-patterns
+KERNEL_CFLAGS := -std=c11 -g $(KERNEL_CODEGEN) \
                  $(WARNINGS) -Ios/kernel -Isdk/include \
                  -DFTL_VERSION='"$(VERSION)"' -MMD -MP
-KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 \
-                  --no-warn-rwx-segments -T os/boot/kernel.ld
+KERNEL_LDFLAGS := -g $(KERNEL_CODEGEN) $(WARNINGS) -flto-partition=one \
+                  -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 \
+                  -Wl,--no-warn-rwx-segments -Wl,--build-id=none \
+                  -Wl,-T,os/boot/kernel.ld
 
 HOST_CFLAGS := -std=c11 -g -O1 -fsanitize=address,undefined \
                -fno-omit-frame-pointer $(WARNINGS) -Ios/kernel -Isdk/include \
@@ -97,7 +105,7 @@ $(BUILD)/kernel/sdk/%.o: sdk/lib/%.c
 # after .text, so no function moves between the two.
 $(BUILD)/ftl-kernel.pass1.elf: $(KERNEL_OBJS) $(BUILD)/os/kernel/ksyms_empty.o os/boot/kernel.ld
 	$(call say,LD,$@)
-	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/os/kernel/ksyms_empty.o
+	$(Q)$(CC) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/os/kernel/ksyms_empty.o
 
 $(BUILD)/ksyms.S: $(BUILD)/ftl-kernel.pass1.elf scripts/ksyms.py
 	$(call say,KSYMS,$@)
@@ -108,7 +116,7 @@ $(BUILD)/ksyms.o: $(BUILD)/ksyms.S
 
 $(KERNEL_ELF): $(BUILD)/ftl-kernel.pass1.elf $(BUILD)/ksyms.o
 	$(call say,LD,$@)
-	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms.o
+	$(Q)$(CC) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms.o
 	$(Q)nm -n $@ | python3 scripts/ksyms.py | cmp -s - $(BUILD)/ksyms.S \
 	    || { echo "ksyms: function addresses moved between links" >&2; \
 	         rm -f $@; exit 1; }

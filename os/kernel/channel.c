@@ -2,6 +2,7 @@
 // last reference going) tells the peer, which sees PEER_CLOSED once its
 // queue is drained; messages and loans still held are dropped, so their
 // handles and lenders are released.
+#include "hot.h"
 #include "channel.h"
 
 #include <ftl/error.h>
@@ -15,19 +16,21 @@
 // so it does not count as heap in use and leak checks stay exact.
 #define MESSAGE_POOL_SIZE 256
 
-static struct message pool[MESSAGE_POOL_SIZE];
-static struct message *pool_free;
-static bool pool_ready;
+KERNEL_HOT_DATA static struct message *pool_free;
+KERNEL_HOT_DATA static bool pool_ready;
+KERNEL_HOT_ARRAY static struct message pool[MESSAGE_POOL_SIZE];
 
 static bool is_pooled(const struct message *msg)
 {
     return msg >= pool && msg < pool + MESSAGE_POOL_SIZE;
 }
 
-struct message *message_alloc(uint32_t body_len)
+KERNEL_HOT struct message *message_alloc(uint32_t body_len)
 {
     if (!pool_ready) {
-        for (unsigned i = 0; i < MESSAGE_POOL_SIZE; i++) {
+        // Backwards, so the first messages handed out are at the pool's
+        // start, on the page of the other hot variables (hot.h).
+        for (unsigned i = MESSAGE_POOL_SIZE; i-- > 0;) {
             pool[i].next = pool_free;
             pool_free = &pool[i];
         }
@@ -56,7 +59,7 @@ struct message *message_alloc(uint32_t body_len)
     return msg;
 }
 
-void message_free(struct message *msg)
+KERNEL_HOT void message_free(struct message *msg)
 {
     if (msg->moved != NULL) {
         object_put(msg->moved);
@@ -142,7 +145,7 @@ bool channel_has_room(const struct channel_end *end, uint32_t type)
             queued < 2 * CHANNEL_QUEUE_MAX);
 }
 
-int channel_send(struct channel_end *end, struct message *msg)
+KERNEL_HOT int channel_send(struct channel_end *end, struct message *msg)
 {
     struct channel_end *peer = end->peer;
     if (peer == NULL) {
@@ -175,7 +178,7 @@ struct message *channel_peek(struct channel_end *end)
     return end->head;
 }
 
-struct message *channel_take(struct channel_end *end, bool keep_loan)
+KERNEL_HOT struct message *channel_take(struct channel_end *end, bool keep_loan)
 {
     struct message *msg = end->head;
     if (msg == NULL) {

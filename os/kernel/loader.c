@@ -23,6 +23,19 @@
 
 #define START_AREA_SIZE (2 * PAGE_SIZE)
 
+// How far a kernel-mode process's image is shifted inside its slot. Under
+// TCG, QEMU finds the translated code of a jump target through a
+// 4,096-entry cache indexed by bits 0-23 of the address; slots are 64 GiB
+// apart, so without a shift two kernel-mode processes running the same
+// program would take the same entries and evict each other at every
+// switch. Eight colours of four pages each, which also keep clear of the
+// entries of the kernel's code (its first 128 KiB): ipc.call.kernel_kernel
+// 8,500 -> 8,050 cycles. Real hardware does not care either way.
+static uint64_t kernel_image_color(int slot)
+{
+    return (uint64_t)(32 + (slot % 8) * 4) * PAGE_SIZE;
+}
+
 // The user-mode system call stub: moves the C arguments (number, a1..a5 in
 // rdi, rsi, rdx, rcx, r8, r9) into the syscall registers (rax, rdi, rsi,
 // rdx, r10, r8) and executes syscall.
@@ -227,8 +240,9 @@ int loader_spawn(const struct loader_request *request, struct process **out)
     if (p == NULL) {
         return FTL_ERR_NO_MEMORY;
     }
-    uint64_t base =
-        p->kernel_mode ? p->space.start + REGION_IMAGE_OFFSET : USER_IMAGE_BASE;
+    uint64_t base = p->kernel_mode ? p->space.start + REGION_IMAGE_OFFSET +
+                                         kernel_image_color(p->slot)
+                                   : USER_IMAGE_BASE;
     uint64_t entry = 0, info_va = 0, stack_top = 0;
     err = load_image(p, file, size, base, &entry);
     if (err == 0 && !p->kernel_mode) {

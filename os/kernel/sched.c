@@ -6,6 +6,7 @@
 //
 // Dead threads cannot free their own stack while running on it: they go on
 // a zombie list and the next thread to run reaps them after the switch.
+#include "hot.h"
 #include "sched.h"
 
 #include <ftl/error.h>
@@ -25,14 +26,16 @@ struct run_queue {
     struct thread *head, *tail;
 };
 
-static struct run_queue queues[THREAD_PRIORITIES];
-static uint32_t ready_mask; // bit p: queues[p] is not empty
-static struct thread *sleepers;
-static struct thread *zombies;
-static uint64_t slice_end;
-static uint64_t timer_armed_at; // deadline the hardware timer holds, 0: none
-static bool resched_pending;    // a thread outranking the current one is ready
-static uint64_t switches;
+KERNEL_HOT_DATA static struct run_queue queues[THREAD_PRIORITIES];
+KERNEL_HOT_DATA static uint32_t ready_mask; // bit p: queues[p] is not empty
+KERNEL_HOT_DATA static struct thread *sleepers;
+KERNEL_HOT_DATA static struct thread *zombies;
+KERNEL_HOT_DATA static uint64_t slice_end;
+// Deadline the hardware timer holds, 0: none.
+KERNEL_HOT_DATA static uint64_t timer_armed_at;
+// A thread outranking the current one is ready.
+KERNEL_HOT_DATA static bool resched_pending;
+KERNEL_HOT_DATA static uint64_t switches;
 
 void x64_switch(uint64_t *save_rsp, uint64_t load_rsp);
 
@@ -137,7 +140,7 @@ static void wait_list_remove(struct thread *t)
 // attention. Reprogramming costs device-register writes (slow under
 // emulation), so an already-armed earlier deadline is kept: firing early
 // only makes the interrupt handler look and arm again.
-static void arm_timer(void)
+KERNEL_HOT static void arm_timer(void)
 {
     uint64_t deadline = sleepers != NULL ? sleepers->wake_at : 0;
     uint64_t timer = timer_next_deadline();
@@ -155,7 +158,7 @@ static void arm_timer(void)
     clock_arm(deadline);
 }
 
-static void reap_zombies(void)
+KERNEL_HOT static void reap_zombies(void)
 {
     struct thread *t = zombies;
     zombies = NULL;
@@ -172,8 +175,13 @@ static void reap_zombies(void)
 }
 
 // Moves prev's FPU state out and next's in. Kernel threads use no FPU
-// (the kernel is built without it) and leave the registers alone.
-static void switch_fpu(struct thread *prev, struct thread *next,
+// (the kernel is built without it) and leave the registers alone. A thread
+// resumed inside a system call gets its control words back; its data
+// registers are scrubbed only if it runs in user mode: a kernel-mode
+// process can read all memory anyway, so stale values tell it nothing, and
+// the scrub (x87 instructions are helper calls under TCG) is a tenth of a
+// kernel-mode round trip.
+KERNEL_HOT static void switch_fpu(struct thread *prev, struct thread *next,
                        bool interrupted)
 {
     if (prev->process != NULL && prev->state != THREAD_DEAD) {
@@ -187,6 +195,8 @@ static void switch_fpu(struct thread *prev, struct thread *next,
     if (next->process != NULL) {
         if (next->fpu_live) {
             x64_fxrstor(next->fpu);
+        } else if (next->process->kernel_mode) {
+            x64_fpu_load_control(next->fpu);
         } else {
             x64_fpu_reset(next->fpu);
         }
@@ -195,7 +205,7 @@ static void switch_fpu(struct thread *prev, struct thread *next,
 
 // `interrupted`: the current thread is being preempted by an interrupt
 // rather than giving up the CPU inside a system call.
-static void switch_to(struct thread *next, bool interrupted)
+KERNEL_HOT static void switch_to(struct thread *next, bool interrupted)
 {
     struct cpu *cpu = cpu_current();
     struct thread *prev = cpu->current;
@@ -228,7 +238,7 @@ static void switch_to(struct thread *next, bool interrupted)
 }
 
 // Gives up the CPU; the caller has set the current thread's state.
-static void schedule(bool interrupted)
+KERNEL_HOT static void schedule(bool interrupted)
 {
     resched_pending = false;
     struct thread *current = sched_current();
@@ -239,7 +249,7 @@ static void schedule(bool interrupted)
     switch_to(queue_pop_highest(), interrupted);
 }
 
-void sched_ready(struct thread *t)
+KERNEL_HOT void sched_ready(struct thread *t)
 {
     ASSERT(t->state != THREAD_DEAD);
     t->state = THREAD_READY;
@@ -252,7 +262,7 @@ void sched_ready(struct thread *t)
     arm_timer();
 }
 
-void sched_preempt_point(bool interrupted)
+KERNEL_HOT void sched_preempt_point(bool interrupted)
 {
     if (resched_pending) {
         resched_pending = false;
@@ -267,7 +277,7 @@ void sched_yield(void)
     arch_interrupts_restore(flags);
 }
 
-long sched_block(uint64_t deadline_ns)
+KERNEL_HOT long sched_block(uint64_t deadline_ns)
 {
     struct thread *current = sched_current();
     current->state = THREAD_BLOCKED;
@@ -280,7 +290,7 @@ long sched_block(uint64_t deadline_ns)
     return current->wait_result;
 }
 
-void sched_wake(struct thread *t, long result)
+KERNEL_HOT void sched_wake(struct thread *t, long result)
 {
     if (t->state != THREAD_BLOCKED) {
         return;

@@ -2,6 +2,7 @@
 // Everything runs under the kernel's one lock (interrupts off), so checking
 // for an event and blocking cannot race with a notification: no lost
 // wake-ups.
+#include "hot.h"
 #include "sink.h"
 
 #include <ftl/error.h>
@@ -70,7 +71,7 @@ static void wake_waiters(struct sink *sink)
     }
 }
 
-void waitable_notify(struct waitable *waitable)
+KERNEL_HOT void waitable_notify(struct waitable *waitable)
 {
     for (struct watch *w = waitable->watches; w != NULL; w = w->object_next) {
         ready_push(w->sink, w);
@@ -217,7 +218,7 @@ static bool take_event(struct watch *w, struct ftl_event *event, bool *again)
     }
 }
 
-int sink_wait(struct sink *sink, struct ftl_event *event, uint64_t deadline_ns)
+KERNEL_HOT int sink_wait(struct sink *sink, struct ftl_event *event, uint64_t deadline_ns)
 {
     for (;;) {
         struct watch *w;

@@ -2,6 +2,7 @@
 // (handles through handle_lookup, pointers through usercopy, sizes against
 // named limits) and only then acts. Handlers return a non-negative result or
 // an FTL_ERR_* code; nothing a process passes can make them panic.
+#include "hot.h"
 #include "syscall.h"
 
 #include "syscall_device.h"
@@ -493,7 +494,7 @@ static const struct syscall_entry syscall_table[FTL_SYS_COUNT] = {
     [FTL_SYS_INITFS_READ] = {HANDLER(sys_initfs_read), false},
 };
 
-long syscall_dispatch(long number, long a1, long a2, long a3, long a4, long a5)
+KERNEL_HOT long syscall_dispatch(long number, long a1, long a2, long a3, long a4, long a5)
 {
     if ((unsigned long)number >= FTL_SYS_COUNT) {
         return FTL_ERR_INVALID_ARG;
@@ -501,7 +502,7 @@ long syscall_dispatch(long number, long a1, long a2, long a3, long a4, long a5)
     return syscall_table[number].handler(a1, a2, a3, a4, a5);
 }
 
-long syscall_call_from_kernel_mode(long number, long a1, long a2, long a3,
+KERNEL_HOT long syscall_call_from_kernel_mode(long number, long a1, long a2, long a3,
                                    long a4, long a5)
 {
     if ((unsigned long)number >= FTL_SYS_COUNT) {
@@ -520,7 +521,7 @@ long syscall_call_from_kernel_mode(long number, long a1, long a2, long a3,
 
 void x64_handle_syscall(struct trap_frame *frame);
 
-void x64_handle_syscall(struct trap_frame *frame)
+KERNEL_HOT void x64_handle_syscall(struct trap_frame *frame)
 {
     frame->rax = (uint64_t)syscall_dispatch((long)frame->rax, (long)frame->rdi,
                                             (long)frame->rsi, (long)frame->rdx,

@@ -3,6 +3,7 @@
 // message header, body size and pointers, the handle to move, the loan's
 // range) before the point of no return, channel_send(); after it nothing
 // fails, so a failed send leaves the sender exactly as it was.
+#include "hot.h"
 #include "syscall_ipc.h"
 
 #include <ftl/channel.h>
@@ -117,7 +118,7 @@ static int message_build(const struct ftl_msg *header, uint64_t ubody,
     return 0;
 }
 
-long sys_channel_send(uint64_t h, uint64_t umsg, uint64_t ubody)
+KERNEL_HOT long sys_channel_send(uint64_t h, uint64_t umsg, uint64_t ubody)
 {
     struct channel_end *end;
     int err = lookup_channel(h, FTL_RIGHT_WRITE, &end);
@@ -152,7 +153,7 @@ long sys_channel_send(uint64_t h, uint64_t umsg, uint64_t ubody)
     return 0;
 }
 
-long sys_channel_recv(uint64_t h, uint64_t umsg, uint64_t ubody,
+KERNEL_HOT long sys_channel_recv(uint64_t h, uint64_t umsg, uint64_t ubody,
                       uint64_t body_max)
 {
     struct channel_end *end;
@@ -321,7 +322,7 @@ long sys_sink_remove(uint64_t hsink, uint64_t h)
     return sink_remove((struct sink *)sink, object);
 }
 
-long sys_sink_wait(uint64_t hsink, uint64_t uevent, uint64_t timeout_ns)
+KERNEL_HOT long sys_sink_wait(uint64_t hsink, uint64_t uevent, uint64_t timeout_ns)
 {
     struct object *sink;
     int err = handle_lookup(handles(), (handle_t)hsink, OBJECT_SINK,

@@ -1,9 +1,10 @@
 // Timer objects (see timer.h): a list of armed timers sorted by deadline.
+#include "hot.h"
 #include "timer.h"
 
 #include "heap.h"
 
-static struct timer *armed;
+KERNEL_HOT_DATA static struct timer *armed;
 
 static void unlink_armed(struct timer *t)
 {

@@ -8,8 +8,74 @@
 #include <stddef.h>
 #include <stdint.h>
 
-int copy_from_process(void *dst, uint64_t src, size_t len);
-int copy_to_process(uint64_t dst, const void *src, size_t len);
+#include <stdbool.h>
+
+#include <ftl/error.h>
+
+#include "arch/x64/asm.h"
+#include "arch/x64/paging.h"
+#include "arch/x64/usercopy.h"
+#include "process.h"
+#include "sched.h"
+#include "vm_layout.h"
+
+// Whether [address, address + len) lies in what the running process owns.
+static inline bool usercopy_owned(uint64_t address, size_t len)
+{
+    struct thread *t = sched_current();
+    return t != NULL && t->process != NULL &&
+           vm_range_is_owned(&t->process->space, address, len);
+}
+
+// SMAP forbids the kernel to touch user pages except between stac and clac,
+// so each copy into a user-mode process opens exactly that window. A
+// kernel-mode process's memory is in the kernel half, out of SMAP's reach:
+// its copies open no window (stac and clac each end a translation block
+// under TCG).
+static inline bool usercopy_needs_window(uint64_t address)
+{
+    return paging_has_smap() && address <= USER_TOP;
+}
+
+// Inline on purpose: the IPC path copies a header, a body and an event per
+// system call, and under TCG every call and return costs a lookup.
+static inline int copy_from_process(void *dst, uint64_t src, size_t len)
+{
+    if (len == 0) {
+        return 0;
+    }
+    if (!usercopy_owned(src, len)) {
+        return FTL_ERR_BAD_ADDRESS;
+    }
+    bool window = usercopy_needs_window(src);
+    if (window) {
+        x64_stac();
+    }
+    int err = x64_copy_inline(dst, (const void *)src, len);
+    if (window) {
+        x64_clac();
+    }
+    return err < 0 ? FTL_ERR_BAD_ADDRESS : 0;
+}
+
+static inline int copy_to_process(uint64_t dst, const void *src, size_t len)
+{
+    if (len == 0) {
+        return 0;
+    }
+    if (!usercopy_owned(dst, len)) {
+        return FTL_ERR_BAD_ADDRESS;
+    }
+    bool window = usercopy_needs_window(dst);
+    if (window) {
+        x64_stac();
+    }
+    int err = x64_copy_inline((void *)dst, src, len);
+    if (window) {
+        x64_clac();
+    }
+    return err < 0 ? FTL_ERR_BAD_ADDRESS : 0;
+}
 
 // Copies a NUL-terminated string of at most max - 1 characters into dst.
 // Returns its length, FTL_ERR_TOO_LARGE if it is longer, or

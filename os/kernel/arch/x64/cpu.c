@@ -1,5 +1,6 @@
 // CPU bring-up: segments, interrupts, the FPU and SSE state processes use,
 // and the MSRs of the syscall instruction (SDM vol. 3, 5.8.8).
+#include "hot.h"
 #include "arch/x64/cpu.h"
 
 #include <stddef.h>
@@ -32,7 +33,7 @@ _Static_assert(offsetof(struct cpu, kernel_stack) == CPU_OFFSET_KERNEL_STACK,
 _Static_assert(offsetof(struct cpu, user_rsp) == CPU_OFFSET_USER_RSP,
                "syscall_entry.S");
 
-static struct cpu boot_cpu;
+KERNEL_HOT_DATA static struct cpu boot_cpu;
 
 void x64_syscall_entry(void);
 

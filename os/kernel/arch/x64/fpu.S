@@ -9,13 +9,23 @@
  * threads an interrupt took off the CPU. Both areas use the FXSAVE layout:
  * FCW at offset 0, MXCSR at offset 24.
  */
-    .text
+    .section .text.hot, "ax"  // see hot.h
 
 // void x64_fpu_save_control(void *area)
     .global x64_fpu_save_control
 x64_fpu_save_control:
     fnstcw (%rdi)
     stmxcsr 24(%rdi)
+    ret
+
+// void x64_fpu_load_control(const void *area): the control words from area,
+// the x87 stack empty (the ABI wants it empty at a call); data registers
+// keep whatever they hold.
+    .global x64_fpu_load_control
+x64_fpu_load_control:
+    fninit
+    fldcw (%rdi)
+    ldmxcsr 24(%rdi)
     ret
 
 // void x64_fpu_reset(const void *area): every data register zero, the x87

@@ -8,3 +8,4 @@ void x64_fpu_save_control(void *area);
 // Zeroes every x87, MMX and SSE register and loads the control words from
 // area: what a thread that stopped inside a system call gets back.
 void x64_fpu_reset(const void *area);
+void x64_fpu_load_control(const void *area);

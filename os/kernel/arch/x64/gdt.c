@@ -3,6 +3,7 @@
 // syscall/sysret require, and the TSS, whose RSP0 is the stack for entries
 // from user mode and whose IST slots give double faults, NMIs and machine
 // checks a known-good stack of their own.
+#include "hot.h"
 #include "arch/x64/gdt.h"
 
 #include "arch/x64/asm.h"
@@ -34,7 +35,7 @@ static struct {
     uint8_t io_bitmap[IO_BITMAP_BYTES];
     uint8_t io_bitmap_end;
 } __attribute__((packed)) tss_area;
-static const uint8_t *io_bitmap_loaded; // NULL: all ports closed
+KERNEL_HOT_DATA static const uint8_t *io_bitmap_loaded; // NULL: all ports closed
 static uint64_t gdt[8] __attribute__((aligned(16)));
 static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
 

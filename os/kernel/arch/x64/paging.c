@@ -3,6 +3,7 @@
 // filled once at boot, so every address space created later copies the same
 // PDPT pointers and sees every later kernel mapping. Kernel mappings are
 // global, so they survive CR3 switches.
+#include "hot.h"
 #include "arch/x64/paging.h"
 
 #include <ftl/error.h>
@@ -38,8 +39,9 @@
 #define LARGE_PAGE (2ULL << 20)
 
 static paddr_t kernel_root;
-static bool has_nx, has_pcid;
-bool paging_smap; // read inline by paging_has_smap()
+static bool has_nx;
+KERNEL_HOT_DATA static bool has_pcid;
+KERNEL_HOT_DATA bool paging_smap; // read inline by paging_has_smap()
 
 extern const char __text_start[], __text_end[], __rodata_start[],
     __rodata_end[], __data_start[], __kernel_end[];

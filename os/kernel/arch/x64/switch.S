@@ -7,7 +7,7 @@
  * caller by the ABI. A new thread's stack is prepared by thread.c so that the
  * first switch "returns" into one of the entry trampolines below.
  */
-    .text
+    .section .text.hot, "ax"  // see hot.h
     .global x64_switch
 x64_switch:
     pushq %rbp

@@ -15,7 +15,7 @@
 #define CPU_KERNEL_STACK 8
 #define CPU_USER_RSP 16
 
-    .text
+    .section .text.hot, "ax"  // see hot.h
     .global x64_syscall_entry
 x64_syscall_entry:
     swapgs

@@ -15,6 +15,7 @@
 #include "arch/x64/apic.h"
 #include "arch/x64/asm.h"
 #include "arch/x64/gdt.h"
+#include "arch/x64/usercopy.h"
 #include "interrupt.h"
 #include "ksyms.h"
 #include "log.h"
@@ -43,6 +44,7 @@ struct idt_pointer {
 extern const uint64_t x64_trap_stubs[256];
 extern const char x64_usercopy_start[], x64_usercopy_end[],
     x64_usercopy_fixup[];
+extern const struct x64_ex_entry __ex_table_start[], __ex_table_end[];
 extern const char __text_start[], __text_end[];
 
 static struct idt_entry idt[256];
@@ -156,6 +158,21 @@ static __attribute__((noreturn)) void kernel_fault(struct trap_frame *f)
     arch_halt();
 }
 
+uint64_t x64_usercopy_fixup_for(uint64_t rip)
+{
+    if (rip >= (uint64_t)x64_usercopy_start &&
+        rip < (uint64_t)x64_usercopy_end) {
+        return (uint64_t)x64_usercopy_fixup; // the string copy (assembly)
+    }
+    for (const struct x64_ex_entry *e = __ex_table_start; e < __ex_table_end;
+         e++) {
+        if (e->fault_rip == rip) {
+            return e->resume_rip;
+        }
+    }
+    return 0;
+}
+
 static void handle_exception(struct trap_frame *f)
 {
     uint64_t address = f->vector == TRAP_PAGE_FAULT ? x64_read_cr2() : f->rip;
@@ -170,9 +187,9 @@ static void handle_exception(struct trap_frame *f)
             return;
         }
     }
-    if (f->rip >= (uint64_t)x64_usercopy_start &&
-        f->rip < (uint64_t)x64_usercopy_end) {
-        f->rip = (uint64_t)x64_usercopy_fixup;
+    uint64_t resume = x64_usercopy_fixup_for(f->rip);
+    if (resume != 0) {
+        f->rip = resume;
         return;
     }
     struct thread *t = sched_current();

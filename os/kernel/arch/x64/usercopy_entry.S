@@ -1,26 +1,14 @@
 /*
- * Copies that may fault: the only instructions of the kernel that touch
- * memory a process named. If one faults and the page fault cannot be
- * resolved (demand-zero), the trap handler resumes at x64_usercopy_fixup,
- * which returns -1 (see trap.c). Callers in usercopy.c check ranges first
- * and handle SMAP.
+ * The string copy that may fault on memory a process named (the plain
+ * copies are inline, see usercopy.h). If it faults and the page fault
+ * cannot be resolved (demand-zero), the trap handler resumes at
+ * x64_usercopy_fixup, which returns -1 (see trap.c). The caller in
+ * usercopy.c checks the range first and handles SMAP.
  */
     .text
     .global x64_usercopy_start, x64_usercopy_end, x64_usercopy_fixup
 
 x64_usercopy_start:
-
-// int x64_copy_checked(void *dst, const void *src, size_t len): 0 or -1.
-    .global x64_copy_checked
-x64_copy_checked:
-    mov %rdx, %rcx
-    shr $3, %rcx
-    rep movsq               // eight bytes a step, then the rest
-    mov %rdx, %rcx
-    and $7, %rcx
-    rep movsb
-    xor %eax, %eax
-    ret
 
 // long x64_copy_string_checked(char *dst, const char *src, size_t max):
 // copies up to and including the NUL, at most max bytes; returns the length

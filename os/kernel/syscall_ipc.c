@@ -31,8 +31,15 @@ static struct handle_table *handles(void)
 
 static int lookup_channel(uint64_t h, uint32_t rights, struct channel_end **out)
 {
-    return handle_lookup(handles(), (handle_t)h, OBJECT_CHANNEL, rights,
-                         (struct object **)out);
+    // Through a struct object pointer, not a cast of out (a channel_end
+    // pointer stored through a struct object ** breaks strict aliasing,
+    // which link-time optimization can see across files); *out is always
+    // written, NULL on an error.
+    struct object *object = NULL;
+    int err = handle_lookup(handles(), (handle_t)h, OBJECT_CHANNEL, rights,
+                            &object);
+    *out = (struct channel_end *)object;
+    return err;
 }
 
 long sys_channel_create(uint64_t uends)

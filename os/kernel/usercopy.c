@@ -2,15 +2,10 @@
 // copies are inline in usercopy.h.
 #include "usercopy.h"
 
-#include <stdbool.h>
-
 #include <ftl/error.h>
 
-#include "arch/x64/asm.h"
-#include "arch/x64/paging.h"
 #include "process.h"
 #include "sched.h"
-#include "vm_layout.h"
 
 long x64_copy_string_checked(char *dst, const char *src, size_t max);
 
@@ -24,14 +19,9 @@ long copy_string_from_process(char *dst, uint64_t src, size_t max)
     }
     uint64_t end = t->process->space.end;
     size_t limit = end - src < max ? (size_t)(end - src) : max;
-    bool window = usercopy_needs_window(src);
-    if (window) {
-        x64_stac();
-    }
+    bool window = user_access_begin(src);
     long len = x64_copy_string_checked(dst, (const char *)src, limit);
-    if (window) {
-        x64_clac();
-    }
+    user_access_end(window);
     if (len < 0) {
         return FTL_ERR_BAD_ADDRESS;
     }

@@ -5,10 +5,9 @@
 // fault. Copy once, then check the copy: never read process memory twice.
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include <stdbool.h>
 
 #include <ftl/error.h>
 
@@ -31,50 +30,50 @@ static inline bool usercopy_owned(uint64_t address, size_t len)
 // so each copy into a user-mode process opens exactly that window. A
 // kernel-mode process's memory is in the kernel half, out of SMAP's reach:
 // its copies open no window (stac and clac each end a translation block
-// under TCG).
-static inline bool usercopy_needs_window(uint64_t address)
+// under TCG). Returns whether a window was opened, for user_access_end.
+static inline bool user_access_begin(uint64_t address)
 {
-    return paging_has_smap() && address <= USER_TOP;
+    bool window = paging_has_smap() && address <= USER_TOP;
+    if (window) {
+        x64_stac();
+    }
+    return window;
 }
 
-// Inline on purpose: the IPC path copies a header, a body and an event per
-// system call, and under TCG every call and return costs a lookup.
-static inline int copy_from_process(void *dst, uint64_t src, size_t len)
+static inline void user_access_end(bool window)
+{
+    if (window) {
+        x64_clac();
+    }
+}
+
+// Copies len bytes between a kernel buffer and the running process's
+// memory at process_address (dst or src, already cast). Inline on purpose:
+// the IPC path copies a header, a body and an event per system call, and
+// under TCG every call and return costs a lookup.
+static inline int usercopy(void *dst, const void *src, uint64_t process_address,
+                           size_t len)
 {
     if (len == 0) {
         return 0;
     }
-    if (!usercopy_owned(src, len)) {
+    if (!usercopy_owned(process_address, len)) {
         return FTL_ERR_BAD_ADDRESS;
     }
-    bool window = usercopy_needs_window(src);
-    if (window) {
-        x64_stac();
-    }
-    int err = x64_copy_inline(dst, (const void *)src, len);
-    if (window) {
-        x64_clac();
-    }
+    bool window = user_access_begin(process_address);
+    int err = x64_copy_inline(dst, src, len);
+    user_access_end(window);
     return err < 0 ? FTL_ERR_BAD_ADDRESS : 0;
+}
+
+static inline int copy_from_process(void *dst, uint64_t src, size_t len)
+{
+    return usercopy(dst, (const void *)src, src, len);
 }
 
 static inline int copy_to_process(uint64_t dst, const void *src, size_t len)
 {
-    if (len == 0) {
-        return 0;
-    }
-    if (!usercopy_owned(dst, len)) {
-        return FTL_ERR_BAD_ADDRESS;
-    }
-    bool window = usercopy_needs_window(dst);
-    if (window) {
-        x64_stac();
-    }
-    int err = x64_copy_inline((void *)dst, src, len);
-    if (window) {
-        x64_clac();
-    }
-    return err < 0 ? FTL_ERR_BAD_ADDRESS : 0;
+    return usercopy((void *)dst, src, dst, len);
 }
 
 // Copies a NUL-terminated string of at most max - 1 characters into dst.

@@ -320,6 +320,11 @@ static bool bad_arguments_give_errors(void)
     bad = (struct ftl_spawn){.path = (const char *)8};
     r = ftl_process_spawn_request(&bad);
     EXPECT(r == FTL_ERR_BAD_ADDRESS, "bad path pointer: %ld", r);
+    // Owned by a user-mode process but not mapped: the kernel's string
+    // copy faults and must recover.
+    bad = (struct ftl_spawn){.path = (const char *)0x500000000000};
+    r = ftl_process_spawn_request(&bad);
+    EXPECT(r == FTL_ERR_BAD_ADDRESS, "unmapped path pointer: %ld", r);
     return true;
 }
 

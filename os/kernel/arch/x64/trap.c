@@ -42,8 +42,6 @@ struct idt_pointer {
 #define IDT_INTERRUPT_GATE 0x8e
 
 extern const uint64_t x64_trap_stubs[256];
-extern const char x64_usercopy_start[], x64_usercopy_end[],
-    x64_usercopy_fixup[];
 extern const struct x64_ex_entry __ex_table_start[], __ex_table_end[];
 extern const char __text_start[], __text_end[];
 
@@ -160,10 +158,6 @@ static __attribute__((noreturn)) void kernel_fault(struct trap_frame *f)
 
 uint64_t x64_usercopy_fixup_for(uint64_t rip)
 {
-    if (rip >= (uint64_t)x64_usercopy_start &&
-        rip < (uint64_t)x64_usercopy_end) {
-        return (uint64_t)x64_usercopy_fixup; // the string copy (assembly)
-    }
     for (const struct x64_ex_entry *e = __ex_table_start; e < __ex_table_end;
          e++) {
         if (e->fault_rip == rip) {

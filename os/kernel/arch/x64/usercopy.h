@@ -1,9 +1,9 @@
 // The inline copy that may fault on process memory, and the table that lets
 // the page-fault handler recover from it. Each expansion of
-// x64_copy_inline() records its two faulting instructions (the rep movs)
-// with the address to resume at in section .ex_table; the fault handler
-// looks the faulting RIP up there (x64_usercopy_fixup_for) and resumes with
-// the copy's result set to -1.
+// x64_copy_inline() (and the string copy in usercopy_entry.S) records its
+// faulting instructions with the address to resume at in section
+// .ex_table; the fault handler looks the faulting RIP up there
+// (x64_usercopy_fixup_for) and resumes with the copy's result set to -1.
 #pragma once
 
 #include <stddef.h>

@@ -2,12 +2,12 @@
 // last reference going) tells the peer, which sees PEER_CLOSED once its
 // queue is drained; messages and loans still held are dropped, so their
 // handles and lenders are released.
-#include "hot.h"
 #include "channel.h"
 
 #include <ftl/error.h>
 
 #include "heap.h"
+#include "hot.h"
 #include "lib/string.h"
 #include "process.h"
 

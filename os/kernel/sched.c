@@ -6,7 +6,6 @@
 //
 // Dead threads cannot free their own stack while running on it: they go on
 // a zombie list and the next thread to run reaps them after the switch.
-#include "hot.h"
 #include "sched.h"
 
 #include <ftl/error.h>
@@ -18,6 +17,7 @@
 #include "arch/x64/gdt.h"
 #include "arch/x64/paging.h"
 #include "clock.h"
+#include "hot.h"
 #include "panic.h"
 #include "process.h"
 #include "timer.h"
@@ -179,10 +179,10 @@ KERNEL_HOT static void reap_zombies(void)
 // resumed inside a system call gets its control words back; its data
 // registers are scrubbed only if it runs in user mode: a kernel-mode
 // process can read all memory anyway, so stale values tell it nothing, and
-// the scrub (x87 instructions are helper calls under TCG) is a tenth of a
-// kernel-mode round trip.
+// the scrub is x87 helper calls under TCG (ipc.call.kernel_kernel 6,150 ->
+// 5,900 cycles without it).
 KERNEL_HOT static void switch_fpu(struct thread *prev, struct thread *next,
-                       bool interrupted)
+                                  bool interrupted)
 {
     if (prev->process != NULL && prev->state != THREAD_DEAD) {
         prev->fpu_live = interrupted;

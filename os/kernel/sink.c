@@ -2,13 +2,13 @@
 // Everything runs under the kernel's one lock (interrupts off), so checking
 // for an event and blocking cannot race with a notification: no lost
 // wake-ups.
-#include "hot.h"
 #include "sink.h"
 
 #include <ftl/error.h>
 
 #include "channel.h"
 #include "heap.h"
+#include "hot.h"
 #include "interrupt.h"
 #include "sched.h"
 #include "timer.h"
@@ -218,7 +218,8 @@ static bool take_event(struct watch *w, struct ftl_event *event, bool *again)
     }
 }
 
-KERNEL_HOT int sink_wait(struct sink *sink, struct ftl_event *event, uint64_t deadline_ns)
+KERNEL_HOT int sink_wait(struct sink *sink, struct ftl_event *event,
+                         uint64_t deadline_ns)
 {
     for (;;) {
         struct watch *w;

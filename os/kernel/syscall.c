@@ -2,9 +2,9 @@
 // (handles through handle_lookup, pointers through usercopy, sizes against
 // named limits) and only then acts. Handlers return a non-negative result or
 // an FTL_ERR_* code; nothing a process passes can make them panic.
-#include "hot.h"
 #include "syscall.h"
 
+#include "hot.h"
 #include "syscall_device.h"
 #include "syscall_ipc.h"
 
@@ -306,8 +306,8 @@ static long sys_vmarea_create(uint64_t size)
     if (size > VMAREA_SIZE_MAX) {
         return FTL_ERR_TOO_LARGE;
     }
-    struct vmarea *area = vmarea_create(size, VMAREA_ANONYMOUS,
-                                        current_process()->space.account);
+    struct vmarea *area =
+        vmarea_create(size, VMAREA_ANONYMOUS, current_process()->space.account);
     if (area == NULL) {
         return FTL_ERR_NO_MEMORY;
     }
@@ -494,7 +494,8 @@ static const struct syscall_entry syscall_table[FTL_SYS_COUNT] = {
     [FTL_SYS_INITFS_READ] = {HANDLER(sys_initfs_read), false},
 };
 
-KERNEL_HOT long syscall_dispatch(long number, long a1, long a2, long a3, long a4, long a5)
+KERNEL_HOT long syscall_dispatch(long number, long a1, long a2, long a3,
+                                 long a4, long a5)
 {
     if ((unsigned long)number >= FTL_SYS_COUNT) {
         return FTL_ERR_INVALID_ARG;
@@ -502,8 +503,8 @@ KERNEL_HOT long syscall_dispatch(long number, long a1, long a2, long a3, long a4
     return syscall_table[number].handler(a1, a2, a3, a4, a5);
 }
 
-KERNEL_HOT long syscall_call_from_kernel_mode(long number, long a1, long a2, long a3,
-                                   long a4, long a5)
+KERNEL_HOT long syscall_call_from_kernel_mode(long number, long a1, long a2,
+                                              long a3, long a4, long a5)
 {
     if ((unsigned long)number >= FTL_SYS_COUNT) {
         return FTL_ERR_INVALID_ARG;

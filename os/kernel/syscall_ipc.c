@@ -3,7 +3,6 @@
 // message header, body size and pointers, the handle to move, the loan's
 // range) before the point of no return, channel_send(); after it nothing
 // fails, so a failed send leaves the sender exactly as it was.
-#include "hot.h"
 #include "syscall_ipc.h"
 
 #include <ftl/channel.h>
@@ -12,6 +11,7 @@
 #include "channel.h"
 #include "clock.h"
 #include "heap.h"
+#include "hot.h"
 #include "panic.h"
 #include "process.h"
 #include "sched.h"
@@ -36,8 +36,8 @@ static int lookup_channel(uint64_t h, uint32_t rights, struct channel_end **out)
     // which link-time optimization can see across files); *out is always
     // written, NULL on an error.
     struct object *object = NULL;
-    int err = handle_lookup(handles(), (handle_t)h, OBJECT_CHANNEL, rights,
-                            &object);
+    int err =
+        handle_lookup(handles(), (handle_t)h, OBJECT_CHANNEL, rights, &object);
     *out = (struct channel_end *)object;
     return err;
 }
@@ -161,7 +161,7 @@ KERNEL_HOT long sys_channel_send(uint64_t h, uint64_t umsg, uint64_t ubody)
 }
 
 KERNEL_HOT long sys_channel_recv(uint64_t h, uint64_t umsg, uint64_t ubody,
-                      uint64_t body_max)
+                                 uint64_t body_max)
 {
     struct channel_end *end;
     int err = lookup_channel(h, FTL_RIGHT_READ, &end);
@@ -329,7 +329,8 @@ long sys_sink_remove(uint64_t hsink, uint64_t h)
     return sink_remove((struct sink *)sink, object);
 }
 
-KERNEL_HOT long sys_sink_wait(uint64_t hsink, uint64_t uevent, uint64_t timeout_ns)
+KERNEL_HOT long sys_sink_wait(uint64_t hsink, uint64_t uevent,
+                              uint64_t timeout_ns)
 {
     struct object *sink;
     int err = handle_lookup(handles(), (handle_t)hsink, OBJECT_SINK,

@@ -1,8 +1,8 @@
 // Timer objects (see timer.h): a list of armed timers sorted by deadline.
-#include "hot.h"
 #include "timer.h"
 
 #include "heap.h"
+#include "hot.h"
 
 KERNEL_HOT_DATA static struct timer *armed;
 

@@ -2,11 +2,11 @@
 // every CPU FTL targets; under TCG it follows the host clock). Both the TSC
 // and the local APIC timer are calibrated against the PIT's channel 2, whose
 // input is a fixed 1.193182 MHz, over CALIBRATION_MS.
-#include "hot.h"
 #include "clock.h"
 
 #include "arch/x64/apic.h"
 #include "arch/x64/asm.h"
+#include "hot.h"
 #include "log.h"
 
 #define PIT_HZ 1193182ULL
@@ -20,8 +20,10 @@
 
 KERNEL_HOT_DATA static uint64_t tsc_at_boot;
 static uint64_t tsc_hz;
-KERNEL_HOT_DATA static uint64_t ns_per_tsc_32; // nanoseconds per TSC tick, 32.32 fixed point
-KERNEL_HOT_DATA static uint64_t tsc_per_ns_24; // TSC ticks per nanosecond, 40.24 fixed point
+// Nanoseconds per TSC tick, 32.32 fixed point.
+KERNEL_HOT_DATA static uint64_t ns_per_tsc_32;
+// TSC ticks per nanosecond, 40.24 fixed point.
+KERNEL_HOT_DATA static uint64_t tsc_per_ns_24;
 static uint64_t apic_ticks_per_ms;
 
 // Busy-waits CALIBRATION_MS on the PIT; returns the TSC ticks and APIC

@@ -1,6 +1,5 @@
 // CPU bring-up: segments, interrupts, the FPU and SSE state processes use,
 // and the MSRs of the syscall instruction (SDM vol. 3, 5.8.8).
-#include "hot.h"
 #include "arch/x64/cpu.h"
 
 #include <stddef.h>
@@ -8,6 +7,7 @@
 #include "arch/x64/asm.h"
 #include "arch/x64/gdt.h"
 #include "arch/x64/trap.h"
+#include "hot.h"
 
 #define MSR_EFER 0xc0000080
 #define MSR_STAR 0xc0000081

@@ -3,10 +3,10 @@
 // syscall/sysret require, and the TSS, whose RSP0 is the stack for entries
 // from user mode and whose IST slots give double faults, NMIs and machine
 // checks a known-good stack of their own.
-#include "hot.h"
 #include "arch/x64/gdt.h"
 
 #include "arch/x64/asm.h"
+#include "hot.h"
 #include "lib/string.h"
 
 #define IST_STACK_SIZE 8192
@@ -35,7 +35,8 @@ static struct {
     uint8_t io_bitmap[IO_BITMAP_BYTES];
     uint8_t io_bitmap_end;
 } __attribute__((packed)) tss_area;
-KERNEL_HOT_DATA static const uint8_t *io_bitmap_loaded; // NULL: all ports closed
+// NULL: all ports closed.
+KERNEL_HOT_DATA static const uint8_t *io_bitmap_loaded;
 static uint64_t gdt[8] __attribute__((aligned(16)));
 static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
 

@@ -3,13 +3,13 @@
 // filled once at boot, so every address space created later copies the same
 // PDPT pointers and sees every later kernel mapping. Kernel mappings are
 // global, so they survive CR3 switches.
-#include "hot.h"
 #include "arch/x64/paging.h"
 
 #include <ftl/error.h>
 
 #include "arch/x64/asm.h"
 #include "arch/x64/boot.h"
+#include "hot.h"
 #include "lib/string.h"
 #include "log.h"
 #include "panic.h"
@@ -204,7 +204,6 @@ paddr_t paging_kernel_root(void)
 {
     return kernel_root;
 }
-
 
 bool paging_has_pcid(void)
 {

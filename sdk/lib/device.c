@@ -9,7 +9,7 @@
 
 static inline long call(long n, long a1, long a2, long a3)
 {
-    return ftl_start_info->syscall(n, a1, a2, a3, 0, 0);
+    return ftl_syscall_entry(n, a1, a2, a3, 0, 0);
 }
 
 ftl_handle_t ftl_pci_find(uint16_t vendor, uint16_t device, unsigned index)

@@ -6,7 +6,7 @@
 
 static inline long call(long n, long a1, long a2, long a3, long a4, long a5)
 {
-    return ftl_start_info->syscall(n, a1, a2, a3, a4, a5);
+    return ftl_syscall_entry(n, a1, a2, a3, a4, a5);
 }
 
 int ftl_channel_create(ftl_handle_t ends[2])

@@ -19,6 +19,7 @@
 #define HEAP_RESERVE (16u * 1024 * 1024)
 
 const struct ftl_start_info *ftl_start_info;
+ftl_syscall_fn ftl_syscall_entry;
 char **environ;
 
 int main(int argc, char **argv);
@@ -110,6 +111,7 @@ void _exit(int status)
 void _start(const struct ftl_start_info *info)
 {
     ftl_start_info = info;
+    ftl_syscall_entry = info->syscall;
     environ = (char **)info->envp;
     __libc_init_array();
     exit(main(info->argc, (char **)info->argv));

@@ -24,6 +24,12 @@ static inline int ftl_syscall_failed(long result)
 typedef long (*ftl_syscall_fn)(long number, long a1, long a2, long a3, long a4,
                                long a5);
 
+// The entry of the start-up information, copied by _start into the
+// program's own data: a call then touches no page but the program's and
+// the entry's (under QEMU every page touched after an address-space switch
+// costs a TLB refill, and the start-up page was one more).
+extern ftl_syscall_fn ftl_syscall_entry;
+
 enum ftl_syscall_number {
     FTL_SYS_NOP = 0,             // () -> 0; the cheapest call, for benchmarks
     FTL_SYS_CONSOLE_WRITE = 1,   // (const char *text, size_t len) -> len

@@ -149,8 +149,8 @@ static int start_vector(struct start_writer *w, unsigned count,
 
 static int write_start_info(struct process *p,
                             const struct loader_request *request,
-                            uint64_t image_base, handle_t channel,
-                            uint64_t *info_va)
+                            uint64_t image_base, ftl_syscall_fn syscall,
+                            handle_t channel, uint64_t *info_va)
 {
     struct vmarea *area =
         vmarea_create(START_AREA_SIZE, VMAREA_CONTIGUOUS, p->space.account);
@@ -168,8 +168,7 @@ static int write_start_info(struct process *p,
     info->version = FTL_START_INFO_VERSION;
     info->isolation =
         p->kernel_mode ? FTL_ISOLATION_KERNEL : FTL_ISOLATION_USER;
-    info->syscall = p->kernel_mode ? syscall_call_from_kernel_mode
-                                   : (ftl_syscall_fn)USER_SYSCALL_STUB;
+    info->syscall = syscall;
     info->page_size = PAGE_SIZE;
     info->channel = channel;
     info->argc = (int32_t)request->argc;
@@ -245,9 +244,12 @@ int loader_spawn(const struct loader_request *request, struct process **out)
                                    : USER_IMAGE_BASE;
     uint64_t entry = 0, info_va = 0, stack_top = 0;
     err = load_image(p, file, size, base, &entry);
+    ftl_syscall_fn syscall = syscall_call_from_kernel_mode;
     if (err == 0 && !p->kernel_mode) {
-        err = vm_map(&p->space, stub_area, 0, USER_SYSCALL_STUB, PAGE_SIZE,
-                     VM_READ | VM_EXEC, NULL);
+        uint64_t stub;
+        err = vm_map(&p->space, stub_area, 0, 0, PAGE_SIZE, VM_READ | VM_EXEC,
+                     &stub);
+        syscall = (ftl_syscall_fn)stub;
     }
     handle_t channel = FTL_HANDLE_INVALID;
     if (err == 0 && request->channel != NULL) {
@@ -257,7 +259,7 @@ int loader_spawn(const struct loader_request *request, struct process **out)
         err = channel < 0 ? channel : 0;
     }
     if (err == 0) {
-        err = write_start_info(p, request, base, channel, &info_va);
+        err = write_start_info(p, request, base, syscall, channel, &info_va);
     }
     if (err == 0) {
         err = vm_map_stack(&p->space,

@@ -145,9 +145,7 @@ int vm_space_init(struct address_space *space, bool kernel_mode, uint64_t start,
     space->kernel_mode = kernel_mode;
     space->start = start;
     space->end = end;
-    space->next_vmarea = start + REGION_VMAREA_OFFSET;
-    space->next_stack =
-        kernel_mode ? start + REGION_STACK_TOP_OFFSET : USER_STACK_TOP;
+    space->next_vmarea = start + REGION_IMAGE_OFFSET;
     if (kernel_mode) {
         space->root = paging_kernel_root();
         return 0;
@@ -216,6 +214,23 @@ bool vm_is_stack_guard(const struct address_space *space, uint64_t va)
     return false;
 }
 
+// The first address from next_vmarea where `size` bytes fit with an unmapped
+// page on either side (mappings are sorted by base).
+static uint64_t free_place(const struct address_space *space, uint64_t size)
+{
+    uint64_t va = space->next_vmarea;
+    for (struct mapping *m = space->mappings; m != NULL; m = m->next) {
+        if (m->base + m->size + PAGE_SIZE <= va) {
+            continue; // below, guard page included
+        }
+        if (va + size + PAGE_SIZE <= m->base) {
+            break; // fits in the gap before m
+        }
+        va = m->base + m->size + PAGE_SIZE;
+    }
+    return va;
+}
+
 int vm_map(struct address_space *space, struct vmarea *area, uint64_t offset,
            uint64_t va, uint64_t size, unsigned prot, uint64_t *mapped)
 {
@@ -225,7 +240,7 @@ int vm_map(struct address_space *space, struct vmarea *area, uint64_t offset,
     }
     bool automatic = va == 0;
     if (automatic) {
-        va = space->next_vmarea;
+        va = free_place(space, size);
     }
     if ((va | offset) & PAGE_MASK || size == 0 || offset > area->size ||
         size > area->size - offset || !vm_range_is_owned(space, va, size) ||
@@ -255,7 +270,6 @@ int vm_map(struct address_space *space, struct vmarea *area, uint64_t offset,
     m->next = *link;
     *link = m;
     if (automatic) {
-        // Leave an unmapped page between automatic mappings.
         space->next_vmarea = va + size + PAGE_SIZE;
     }
     if (mapped != NULL) {
@@ -283,7 +297,6 @@ int vm_unmap(struct address_space *space, uint64_t va)
 int vm_map_stack(struct address_space *space, uint64_t size, uint64_t *top)
 {
     size = (size + PAGE_MASK) & ~(uint64_t)PAGE_MASK;
-    uint64_t base = space->next_stack - size;
     // Kernel-mode stacks are populated now: a fault on the stack in ring 0
     // would have nowhere to push its frame.
     struct vmarea *area = vmarea_create(
@@ -292,14 +305,14 @@ int vm_map_stack(struct address_space *space, uint64_t size, uint64_t *top)
     if (area == NULL) {
         return FTL_ERR_NO_MEMORY;
     }
+    uint64_t base;
     int err =
-        vm_map(space, area, 0, base, size, VM_READ | VM_WRITE | VM_STACK, NULL);
+        vm_map(space, area, 0, 0, size, VM_READ | VM_WRITE | VM_STACK, &base);
     object_put(&area->object);
     if (err < 0) {
         return err;
     }
-    *top = space->next_stack;
-    space->next_stack = base - PAGE_SIZE; // the guard page stays unmapped
+    *top = base + size;
     return 0;
 }
 

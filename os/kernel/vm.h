@@ -60,8 +60,7 @@ struct address_space {
     bool stale; // lost mappings while not current: flush on next switch
     bool kernel_mode;
     uint64_t start, end;  // the addresses this space's owner may use
-    uint64_t next_vmarea; // where vm_map places the next automatic mapping
-    uint64_t next_stack;  // top of the next stack slot
+    uint64_t next_vmarea; // vm_map's automatic placement looks from here
     struct mapping *mappings;
     struct memory_account *account; // the owner's (NULL: the kernel's)
 };
@@ -98,8 +97,9 @@ int vm_space_init(struct address_space *space, bool kernel_mode, uint64_t start,
 // loaded under a kernel thread: see paging_destroy).
 void vm_space_destroy(struct address_space *space);
 
-// Maps `size` bytes of area from `offset` at `va` (0: the next free place in
-// the vmarea part of the space) with `prot`, and stores the address in
+// Maps `size` bytes of area from `offset` at `va` (0: the first free place,
+// from the image upwards, with an unmapped page on either side; see
+// vm_layout.h) with `prot`, and stores the address in
 // *mapped (may be NULL). Takes a reference on area. Returns 0, or
 // FTL_ERR_INVALID_ARG (unaligned, outside the space, past the area's end,
 // overlapping), FTL_ERR_NO_MEMORY. (Kernel-mode addresses are negative as
@@ -110,9 +110,9 @@ int vm_map(struct address_space *space, struct vmarea *area, uint64_t offset,
 // Removes the mapping that starts at va. FTL_ERR_NOT_FOUND if none does.
 int vm_unmap(struct address_space *space, uint64_t va);
 
-// Reserves the next stack slot of `size` bytes with an unmapped guard page
-// below it and maps an anonymous area there; stores its top in *top.
-// Returns 0 or an error.
+// Maps an anonymous stack of `size` bytes at the next free place (so with an
+// unmapped guard page below it); stores its top in *top. Returns 0 or an
+// error.
 int vm_map_stack(struct address_space *space, uint64_t size, uint64_t *top);
 
 // Resolves a page fault at va in space. `write`/`exec` say what the access

@@ -36,7 +36,7 @@ def fault_log_lines_name_process_fault_and_address():
         r"process fault killed: divide error at ",
         r"process fault killed: invalid opcode at ",
         r"process fault killed: page fault: execute at ",
-        r"process fault killed: stack overflow at 0x7fff",
+        r"process fault killed: stack overflow at 0x4[0-9a-f]{5} \(rip 0x4[0-9a-f]+, user mode\)",
         r"process fault killed: page fault: read of unmapped at 0x0 \(rip 0xffffc0[0-9a-f]+, kernel mode\)",
         r"process fault killed: stack overflow \(double fault\) at ",
     ]

@@ -51,7 +51,7 @@ struct thread {
     // FPU and SSE state in FXSAVE layout. fpu_live: the thread was
     // interrupted and all 512 bytes must come back; otherwise it stopped
     // inside a system call and only the control words in it count (see
-    // arch/x64/fpu.S).
+    // arch/x64/fpu.h).
     uint8_t fpu[512] __attribute__((aligned(16)));
     bool fpu_live;
 };

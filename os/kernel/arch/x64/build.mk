@@ -5,5 +5,4 @@ kernel-objs-y += arch/x64/boot.o arch/x64/start.o arch/x64/machine.o \
                  arch/x64/trap_entry.o arch/x64/switch.o \
                  arch/x64/syscall_entry.o arch/x64/usercopy_entry.o \
                  arch/x64/paging.o arch/x64/acpi.o arch/x64/apic.o \
-                 arch/x64/clock.o arch/x64/pci_config.o \
-                 arch/x64/fpu.o
+                 arch/x64/clock.o arch/x64/pci_config.o

@@ -1,11 +1,21 @@
-// Process memory access (see usercopy.h): the string copy; the plain
-// copies are inline in usercopy.h.
+// Process memory access (see usercopy.h): the string copy and the SMAP
+// window of the plain copies, which are otherwise inline in usercopy.h.
 #include "usercopy.h"
 
 #include <ftl/error.h>
 
+#include "hot.h"
 #include "process.h"
 #include "sched.h"
+
+KERNEL_HOT __attribute__((noinline)) int
+usercopy_in_window(void *dst, const void *src, size_t len)
+{
+    x64_stac();
+    int err = x64_copy_inline(dst, src, len);
+    x64_clac();
+    return err;
+}
 
 long x64_copy_string_checked(char *dst, const char *src, size_t max);
 

@@ -47,10 +47,16 @@ static inline void user_access_end(bool window)
     }
 }
 
+// x64_copy_inline() between stac and clac. One shared body, not inlined:
+// stac and clac each end a translation block under TCG, so every inlined
+// window was two or three more jump-cache lookups after an address-space
+// switch, where this one costs its return.
+int usercopy_in_window(void *dst, const void *src, size_t len);
+
 // Copies len bytes between a kernel buffer and the running process's
 // memory at process_address (dst or src, already cast). Inline on purpose:
 // the IPC path copies a header, a body and an event per system call, and
-// under TCG every call and return costs a lookup.
+// a kernel-mode process's copies (no window) are then a bare rep movs.
 static inline int usercopy(void *dst, const void *src, uint64_t process_address,
                            size_t len)
 {
@@ -60,9 +66,9 @@ static inline int usercopy(void *dst, const void *src, uint64_t process_address,
     if (!usercopy_owned(process_address, len)) {
         return FTL_ERR_BAD_ADDRESS;
     }
-    bool window = user_access_begin(process_address);
-    int err = x64_copy_inline(dst, src, len);
-    user_access_end(window);
+    int err = paging_has_smap() && process_address <= USER_TOP
+                  ? usercopy_in_window(dst, src, len)
+                  : x64_copy_inline(dst, src, len);
     return err < 0 ? FTL_ERR_BAD_ADDRESS : 0;
 }
 

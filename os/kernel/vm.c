@@ -348,10 +348,11 @@ int vm_handle_fault(struct address_space *space, uint64_t va, bool write,
     return paging_map(space->root, page_va, page, leaf_flags(space, m->prot));
 }
 
-void vm_space_activate(struct address_space *space)
+uint64_t vm_space_activation(struct address_space *space)
 {
-    paging_switch(space->root, space->asid, space->stale);
+    uint64_t cr3 = paging_switch_cr3(space->root, space->asid, space->stale);
     space->stale = false;
+    return cr3;
 }
 
 void *vm_map_device(paddr_t phys, uint64_t size)

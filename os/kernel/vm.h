@@ -141,8 +141,9 @@ int vm_copy_from_space(struct address_space *space, uint64_t va, void *dst,
 // True if va is in the unmapped guard page below a stack.
 bool vm_is_stack_guard(const struct address_space *space, uint64_t va);
 
-// Makes space current on this CPU.
-void vm_space_activate(struct address_space *space);
+// The CR3 value that makes space current on this CPU, or 0 if it is
+// already; the caller loads it (sched.c, at the thread switch).
+uint64_t vm_space_activation(struct address_space *space);
 
 // Maps device memory into the kernel (uncached); returns its address or 0.
 void *vm_map_device(paddr_t phys, uint64_t size);

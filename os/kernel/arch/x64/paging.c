@@ -186,8 +186,11 @@ void paging_destroy(paddr_t root)
     page_free(root, 1);
 }
 
-void paging_switch(paddr_t root, uint16_t asid, bool flush)
+uint64_t paging_switch_cr3(paddr_t root, uint16_t asid, bool flush)
 {
+    if ((x64_read_cr3() & PTE_ADDRESS) == root && !flush) {
+        return 0;
+    }
     uint64_t cr3 = root;
     if (has_pcid) {
         cr3 |= asid & 0xfff;
@@ -195,9 +198,7 @@ void paging_switch(paddr_t root, uint16_t asid, bool flush)
             cr3 |= CR3_NOFLUSH;
         }
     }
-    if ((x64_read_cr3() & PTE_ADDRESS) != root || flush) {
-        x64_write_cr3(cr3);
-    }
+    return cr3;
 }
 
 paddr_t paging_kernel_root(void)

@@ -37,11 +37,11 @@ paddr_t paging_unmap(paddr_t root, uint64_t va);
 // The physical address va maps to, or 0 if none.
 paddr_t paging_lookup(paddr_t root, uint64_t va);
 
-// Switches to an address space (no-op if current). With PCID, each space has
-// an address-space id (asid, 1-4095) so its TLB entries survive switches;
-// flush drops them, for a space whose mappings changed while it was not
-// current (see vm.c).
-void paging_switch(paddr_t root, uint16_t asid, bool flush);
+// The CR3 value that switches to an address space, or 0 if it is current
+// already and needs no flush. With PCID, each space has an address-space id
+// (asid, 1-4095) so its TLB entries survive switches; flush drops them, for
+// a space whose mappings changed while it was not current (see vm.c).
+uint64_t paging_switch_cr3(paddr_t root, uint16_t asid, bool flush);
 
 // Whether the CPU tags TLB entries with address-space ids (PCID).
 bool paging_has_pcid(void);

@@ -1,9 +1,10 @@
 /*
  * Thread switch and first entries.
  *
- * x64_switch(uint64_t *save_rsp, uint64_t load_rsp): pushes the callee-saved
- * registers on the current stack, stores RSP in *save_rsp, loads load_rsp and
- * pops the next thread's registers. The caller-saved ones are saved by the C
+ * x64_switch(uint64_t *save_rsp, uint64_t load_rsp, uint64_t cr3): pushes the
+ * callee-saved registers on the current stack, stores RSP in *save_rsp, loads
+ * load_rsp, then cr3 unless it is 0 (kernel stacks are mapped in every
+ * address space), and pops the next thread's registers. The caller-saved ones are saved by the C
  * caller by the ABI. A new thread's stack is prepared by thread.c so that the
  * first switch "returns" into one of the entry trampolines below.
  */
@@ -18,6 +19,10 @@ x64_switch:
     pushq %r15
     mov %rsp, (%rdi)
     mov %rsi, %rsp
+    test %rdx, %rdx
+    jz 1f
+    mov %rdx, %cr3
+1:
     popq %r15
     popq %r14
     popq %r13

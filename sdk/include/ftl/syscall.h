@@ -24,10 +24,11 @@ static inline int ftl_syscall_failed(long result)
 typedef long (*ftl_syscall_fn)(long number, long a1, long a2, long a3, long a4,
                                long a5);
 
-// The entry of the start-up information, copied by _start into the
-// program's own data: a call then touches no page but the program's and
-// the entry's (under QEMU every page touched after an address-space switch
-// costs a TLB refill, and the start-up page was one more).
+// The system call entry libftl calls: in a kernel-mode process the one of
+// the start-up information; in a user process libftl's own copy of the
+// stub. Set by _start. Either way a call touches only the program's pages
+// (under QEMU every page touched after an address-space switch costs a TLB
+// refill).
 extern ftl_syscall_fn ftl_syscall_entry;
 
 enum ftl_syscall_number {

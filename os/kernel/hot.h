@@ -8,6 +8,11 @@
 
 #define KERNEL_HOT __attribute__((hot))
 
+// KERNEL_HOT_RODATA marks a constant table the round trip reads (the system
+// call table): it goes with the hot code rather than to a page of its own
+// in .rodata. Executable, but never writable, as the code is.
+#define KERNEL_HOT_RODATA __attribute__((section(".text.hot.rodata")))
+
 // KERNEL_HOT_DATA marks the (zero-initialized) variables the round trip
 // reads and writes: run queues, the message pool, the CPU block, the
 // clock's scale. They go to .bss.hot, first in .bss, so they share pages

@@ -449,7 +449,7 @@ struct syscall_entry {
 // six integer arguments in registers and the callee ignores the rest.
 #define HANDLER(fn) ((syscall_handler)(void (*)(void))(fn))
 
-static const struct syscall_entry syscall_table[FTL_SYS_COUNT] = {
+KERNEL_HOT_RODATA static const struct syscall_entry syscall_table[FTL_SYS_COUNT] = {
     [FTL_SYS_NOP] = {HANDLER(sys_nop), true},
     [FTL_SYS_CONSOLE_WRITE] = {HANDLER(sys_console_write), false},
     [FTL_SYS_PROCESS_EXIT] = {HANDLER(sys_process_exit), false},

@@ -8,6 +8,7 @@
 #include "arch/x64/asm.h"
 #include "hot.h"
 #include "lib/string.h"
+#include "panic.h"
 
 #define IST_STACK_SIZE 8192
 
@@ -28,13 +29,18 @@ struct gdt_pointer {
     uint64_t base;
 } __attribute__((packed));
 
-// The I/O permission bitmap follows the TSS within its limit; the CPU also
-// reads the byte after the last port's, which must be all ones.
+// The TSS sits with the hot variables: its RSP0 is written at every thread
+// switch, and under TCG a page written after an address-space switch costs
+// a TLB refill unless it is one touched anyway. The I/O permission bitmap
+// lies further on (iomap_base is its 16-bit offset from the TSS, and the
+// TSS limit reaches its end); the CPU also reads the byte after the last
+// port's, which must be all ones. kernel.ld places .bss.hot.io_bitmap right
+// after the message pool, well within 64 KiB of the TSS.
+KERNEL_HOT_DATA static struct tss tss __attribute__((aligned(128)));
 static struct {
-    struct tss tss;
-    uint8_t io_bitmap[IO_BITMAP_BYTES];
-    uint8_t io_bitmap_end;
-} __attribute__((packed)) tss_area;
+    uint8_t bits[IO_BITMAP_BYTES];
+    uint8_t end;
+} io_bitmap __attribute__((section(".bss.hot.io_bitmap")));
 // NULL: all ports closed.
 KERNEL_HOT_DATA static const uint8_t *io_bitmap_loaded;
 static uint64_t gdt[8] __attribute__((aligned(16)));
@@ -42,13 +48,13 @@ static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
 
 void gdt_set_kernel_stack(uint64_t top)
 {
-    tss_area.tss.rsp[0] = top;
+    tss.rsp[0] = top;
 }
 
 static void set_tss_descriptor(uint64_t *slot)
 {
-    uint64_t base = (uint64_t)&tss_area;
-    uint64_t limit = sizeof(tss_area) - 1;
+    uint64_t base = (uint64_t)&tss;
+    uint64_t limit = (uint64_t)&io_bitmap + sizeof(io_bitmap) - 1 - base;
     slot[0] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
               (0x89ULL << 40) | // present, 64-bit available TSS
               (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
@@ -65,12 +71,17 @@ void gdt_init(void)
     gdt[GDT_USER_CODE / 8] = 0x00affa000000ffff;
     set_tss_descriptor(&gdt[GDT_TSS / 8]);
 
-    memset(&tss_area.tss, 0, sizeof(tss_area.tss));
-    tss_area.tss.iomap_base = sizeof(tss_area.tss);
-    memset(tss_area.io_bitmap, 0xff, sizeof(tss_area.io_bitmap));
-    tss_area.io_bitmap_end = 0xff;
+    uint64_t iomap_offset = (uint64_t)&io_bitmap - (uint64_t)&tss;
+    if ((uint64_t)&io_bitmap < (uint64_t)&tss + sizeof(tss) ||
+        iomap_offset > 0xffff) {
+        panic("the I/O bitmap is out of the TSS's reach (kernel.ld)");
+    }
+    memset(&tss, 0, sizeof(tss));
+    tss.iomap_base = (uint16_t)iomap_offset;
+    memset(io_bitmap.bits, 0xff, sizeof(io_bitmap.bits));
+    io_bitmap.end = 0xff;
     for (int i = 0; i < 3; i++) {
-        tss_area.tss.ist[i] = (uint64_t)&ist_stacks[i][IST_STACK_SIZE];
+        tss.ist[i] = (uint64_t)&ist_stacks[i][IST_STACK_SIZE];
     }
 
     struct gdt_pointer pointer = {sizeof(gdt) - 1, (uint64_t)gdt};
@@ -84,9 +95,9 @@ void gdt_load_io_bitmap(const uint8_t *bitmap)
         return;
     }
     if (bitmap == NULL) {
-        memset(tss_area.io_bitmap, 0xff, IO_BITMAP_BYTES);
+        memset(io_bitmap.bits, 0xff, IO_BITMAP_BYTES);
     } else {
-        memcpy(tss_area.io_bitmap, bitmap, IO_BITMAP_BYTES);
+        memcpy(io_bitmap.bits, bitmap, IO_BITMAP_BYTES);
     }
     io_bitmap_loaded = bitmap;
 }

@@ -59,7 +59,7 @@ KERNEL_HOT struct message *message_alloc(uint32_t body_len)
     return msg;
 }
 
-KERNEL_HOT void message_free(struct message *msg)
+KERNEL_HOT_MESSAGE void message_free(struct message *msg)
 {
     if (msg->moved != NULL) {
         object_put(msg->moved);

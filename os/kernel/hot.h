@@ -8,6 +8,18 @@
 
 #define KERNEL_HOT __attribute__((hot))
 
+// The busiest of them are grouped by the page they share: a jump within a
+// page is chained to its target once and for all, a jump across pages is
+// looked up again after every address-space switch (QEMU's jump cache is
+// emptied with the TLB), and a function that straddles a page boundary
+// does that at every turn of its branches (user_user round trip: 82 -> 56
+// lookups, 29,200 -> 27,500 cycles). kernel.ld starts each group on a page
+// and fails the link when one outgrows it.
+//   KERNEL_HOT_WAIT     waiting on a sink, being woken, switching threads
+//   KERNEL_HOT_MESSAGE  the system call path, sending, receiving
+#define KERNEL_HOT_WAIT __attribute__((hot, section(".text.hot.wait")))
+#define KERNEL_HOT_MESSAGE __attribute__((hot, section(".text.hot.message")))
+
 // KERNEL_HOT_RODATA marks a constant table the round trip reads (the system
 // call table): it goes with the hot code rather than to a page of its own
 // in .rodata. Executable, but never writable, as the code is.

@@ -207,7 +207,7 @@ KERNEL_HOT static void switch_fpu(struct thread *prev, struct thread *next,
 
 // `interrupted`: the current thread is being preempted by an interrupt
 // rather than giving up the CPU inside a system call.
-KERNEL_HOT static void switch_to(struct thread *next, bool interrupted)
+KERNEL_HOT_WAIT static void switch_to(struct thread *next, bool interrupted)
 {
     struct cpu *cpu = cpu_current();
     struct thread *prev = cpu->current;
@@ -256,7 +256,7 @@ KERNEL_HOT static void schedule(bool interrupted)
     switch_to(queue_pop_highest(), interrupted);
 }
 
-KERNEL_HOT void sched_ready(struct thread *t)
+KERNEL_HOT_WAIT void sched_ready(struct thread *t)
 {
     ASSERT(t->state != THREAD_DEAD);
     t->state = THREAD_READY;

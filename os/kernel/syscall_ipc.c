@@ -125,7 +125,7 @@ static int message_build(const struct ftl_msg *header, uint64_t ubody,
     return 0;
 }
 
-KERNEL_HOT long sys_channel_send(uint64_t h, uint64_t umsg, uint64_t ubody)
+KERNEL_HOT_MESSAGE long sys_channel_send(uint64_t h, uint64_t umsg, uint64_t ubody)
 {
     struct channel_end *end;
     int err = lookup_channel(h, FTL_RIGHT_WRITE, &end);
@@ -160,7 +160,7 @@ KERNEL_HOT long sys_channel_send(uint64_t h, uint64_t umsg, uint64_t ubody)
     return 0;
 }
 
-KERNEL_HOT long sys_channel_recv(uint64_t h, uint64_t umsg, uint64_t ubody,
+KERNEL_HOT_MESSAGE long sys_channel_recv(uint64_t h, uint64_t umsg, uint64_t ubody,
                                  uint64_t body_max)
 {
     struct channel_end *end;
@@ -329,7 +329,7 @@ long sys_sink_remove(uint64_t hsink, uint64_t h)
     return sink_remove((struct sink *)sink, object);
 }
 
-KERNEL_HOT long sys_sink_wait(uint64_t hsink, uint64_t uevent,
+KERNEL_HOT_WAIT long sys_sink_wait(uint64_t hsink, uint64_t uevent,
                               uint64_t timeout_ns)
 {
     struct object *sink;

@@ -37,9 +37,11 @@
 
 #define ENTRIES 512
 #define LARGE_PAGE (2ULL << 20)
+#define HUGE_PAGE (1ULL << 30)
 
 static paddr_t kernel_root;
 static bool has_nx;
+static bool has_huge_pages; // 1 GiB pages
 KERNEL_HOT_DATA static bool has_pcid;
 KERNEL_HOT_DATA bool paging_smap; // read inline by paging_has_smap()
 
@@ -216,6 +218,7 @@ static void detect_features(void)
     uint32_t a, b, c, d;
     x64_cpuid(0x80000001, 0, &a, &b, &c, &d);
     has_nx = d & (1u << 20);
+    has_huge_pages = d & (1u << 26);
     x64_cpuid(0, 0, &a, &b, &c, &d);
     uint32_t max_leaf = a;
     x64_cpuid(1, 0, &a, &b, &c, &d);
@@ -259,15 +262,20 @@ static void map_kernel_image(void)
     }
 }
 
+// The direct map in the largest pages the CPU has: 1 GiB ones save a page
+// walk level, which under QEMU is one TLB refill fewer after each
+// address-space switch for the heap objects the IPC path touches.
 static void map_direct(uint64_t phys_end)
 {
-    for (uint64_t pa = 0; pa < phys_end; pa += LARGE_PAGE) {
-        uint64_t *pde = walk(kernel_root, DIRECT_MAP_START + pa, 1, true);
-        if (pde == NULL) {
+    int level = has_huge_pages ? 2 : 1;
+    uint64_t size = has_huge_pages ? HUGE_PAGE : LARGE_PAGE;
+    for (uint64_t pa = 0; pa < phys_end; pa += size) {
+        uint64_t *entry = walk(kernel_root, DIRECT_MAP_START + pa, level, true);
+        if (entry == NULL) {
             panic("out of memory building the direct map");
         }
-        *pde = pa | PTE_PRESENT | PTE_WRITE | PTE_LARGE | PTE_GLOBAL |
-               (has_nx ? PTE_NX : 0);
+        *entry = pa | PTE_PRESENT | PTE_WRITE | PTE_LARGE | PTE_GLOBAL |
+                 (has_nx ? PTE_NX : 0);
     }
 }
 
@@ -294,7 +302,7 @@ void paging_init(uint64_t phys_end)
     if (phys_end > DIRECT_MAP_MAX) {
         phys_end = DIRECT_MAP_MAX;
     }
-    map_direct((phys_end + LARGE_PAGE - 1) & ~(LARGE_PAGE - 1));
+    map_direct(phys_end);
     map_kernel_image();
     x64_write_cr0(x64_read_cr0() | CR0_WP);
     if (has_pcid) {

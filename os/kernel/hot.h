@@ -15,8 +15,8 @@
 // does that at every turn of its branches (user_user round trip: 82 -> 56
 // lookups, 29,200 -> 27,500 cycles). kernel.ld starts each group on a page
 // and fails the link when one outgrows it.
-//   KERNEL_HOT_WAIT     waiting on a sink, being woken, switching threads
-//   KERNEL_HOT_MESSAGE  the system call path, sending, receiving
+//   KERNEL_HOT_WAIT     system call entry, waiting on a sink, switching
+//   KERNEL_HOT_MESSAGE  sending and receiving messages
 #define KERNEL_HOT_WAIT __attribute__((hot, section(".text.hot.wait")))
 #define KERNEL_HOT_MESSAGE __attribute__((hot, section(".text.hot.message")))
 

@@ -256,7 +256,7 @@ KERNEL_HOT static void schedule(bool interrupted)
     switch_to(queue_pop_highest(), interrupted);
 }
 
-KERNEL_HOT_WAIT void sched_ready(struct thread *t)
+KERNEL_HOT void sched_ready(struct thread *t)
 {
     ASSERT(t->state != THREAD_DEAD);
     t->state = THREAD_READY;

@@ -522,7 +522,7 @@ KERNEL_HOT long syscall_call_from_kernel_mode(long number, long a1, long a2,
 
 void x64_handle_syscall(struct trap_frame *frame);
 
-KERNEL_HOT_MESSAGE void x64_handle_syscall(struct trap_frame *frame)
+KERNEL_HOT_WAIT void x64_handle_syscall(struct trap_frame *frame)
 {
     frame->rax = (uint64_t)syscall_dispatch((long)frame->rax, (long)frame->rdi,
                                             (long)frame->rsi, (long)frame->rdx,

@@ -8,7 +8,7 @@
  * caller by the ABI. A new thread's stack is prepared by thread.c so that the
  * first switch "returns" into one of the entry trampolines below.
  */
-    .section .text.hot, "ax"  // see hot.h
+    .section .text.hot.wait, "ax"  // see hot.h
     .global x64_switch
 x64_switch:
     pushq %rbp
@@ -30,6 +30,8 @@ x64_switch:
     popq %rbx
     popq %rbp
     ret
+
+    .text   // the first entries are not part of the round trip
 
 /*
  * First run of a thread that enters user mode: r12 = user entry point,

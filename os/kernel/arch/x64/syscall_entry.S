@@ -15,7 +15,7 @@
 #define CPU_KERNEL_STACK 8
 #define CPU_USER_RSP 16
 
-    .section .text.hot.message, "ax"  // see hot.h
+    .section .text.hot.wait, "ax"  // see hot.h
     .global x64_syscall_entry
 x64_syscall_entry:
     swapgs

@@ -29,6 +29,8 @@ struct boot_memory_region {
     uint32_t type;
 };
 
+#define BOOT_RSDP_MAX 36 // an ACPI 2.0 RSDP
+
 struct boot_module {
     uint64_t phys;
     uint64_t size;
@@ -42,7 +44,12 @@ struct boot_info {
     unsigned memory_count;
     struct boot_module modules[BOOT_MODULES_MAX];
     unsigned module_count;
-    uint64_t rsdp_phys; // ACPI RSDP, 0 when the loader did not say
+    uint64_t rsdp_phys; // ACPI RSDP in firmware memory, 0 if not given
+    // A copy of the RSDP, when the loader hands one inside its own data
+    // (multiboot2): that memory is free for the kernel to reuse, so the
+    // copy must live here, not be pointed at.
+    uint8_t rsdp[BOOT_RSDP_MAX];
+    unsigned rsdp_len; // 0: no copy
     bool truncated;     // the loader reported more than the arrays hold
 };
 

@@ -148,7 +148,10 @@ static void init_memory(const struct boot_info *info,
 static void init_interrupts(const struct boot_info *info)
 {
     struct interrupt_topology topology;
-    if (acpi_find_interrupts(info->rsdp_phys, &topology) < 0) {
+    const void *rsdp = info->rsdp_len > 0   ? (const void *)info->rsdp
+                       : info->rsdp_phys != 0 ? page_to_virt(info->rsdp_phys)
+                                              : NULL;
+    if (acpi_find_interrupts(rsdp, &topology) < 0) {
         panic("no ACPI MADT and no MP table: cannot find the interrupt "
               "controllers");
     }

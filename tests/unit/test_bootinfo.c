@@ -104,6 +104,7 @@ START_TEST(multiboot2_reads_cmdline_modules_memory_and_rsdp)
     mbi_module(0x200000, 0x202800, "initfs");
     mbi_memory_map(qemu_map, 5);
     uint32_t rsdp = mbi_tag(14, 8 + 20);
+    memcpy(mem + MBI + rsdp + 8, "RSD PTR \x42QEMU  \0\x00\x10\xfe\x07", 20);
     mbi_end();
     ck_assert_int_eq(multiboot2_parse(&window, MBI, &info), 0);
     ck_assert_str_eq(info.loader, "multiboot2");
@@ -116,7 +117,11 @@ START_TEST(multiboot2_reads_cmdline_modules_memory_and_rsdp)
     ck_assert_uint_eq(info.memory[3].base, 0x100000);
     ck_assert_uint_eq(info.memory[3].type, BOOT_MEMORY_USABLE);
     ck_assert_uint_eq(boot_info_usable_bytes(&info), 0x9fc00 + 0x7ee0000);
-    ck_assert_uint_eq(info.rsdp_phys, MBI + rsdp + 8);
+    // A copy: the kernel reuses the loader's memory once it has parsed it.
+    memset(mem, 0, sizeof(mem));
+    ck_assert_uint_eq(info.rsdp_len, 20);
+    ck_assert_mem_eq(info.rsdp, "RSD PTR \x42QEMU  \0\x00\x10\xfe\x07", 20);
+    ck_assert_uint_eq(info.rsdp_phys, 0);
     ck_assert(!info.truncated);
 }
 END_TEST
@@ -270,6 +275,7 @@ START_TEST(pvh_reads_cmdline_modules_memory_and_rsdp)
     ck_assert_str_eq(info.loader, "pvh");
     ck_assert_str_eq(info.cmdline, "ftl.test console");
     ck_assert_uint_eq(info.rsdp_phys, 0xf5a40);
+    ck_assert_uint_eq(info.rsdp_len, 0);
     ck_assert_uint_eq(info.module_count, 1);
     ck_assert_uint_eq(info.modules[0].phys, 0x7fd5000);
     ck_assert_uint_eq(info.modules[0].size, 10240);

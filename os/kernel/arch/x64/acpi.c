@@ -63,10 +63,10 @@ static const struct rsdp *scan_for(const char *magic, size_t magic_len,
     return NULL;
 }
 
-static const struct rsdp *find_rsdp(uint64_t rsdp_phys)
+static const struct rsdp *find_rsdp(const void *given)
 {
-    if (rsdp_phys != 0) {
-        return phys(rsdp_phys);
+    if (given != NULL) {
+        return given;
     }
     uint16_t ebda_segment = *(const uint16_t *)phys(0x40e);
     uint64_t ebda = (uint64_t)ebda_segment << 4;
@@ -212,11 +212,12 @@ static int parse_mp_table(struct interrupt_topology *out)
     return 0;
 }
 
-int acpi_find_interrupts(uint64_t rsdp_phys, struct interrupt_topology *out)
+int acpi_find_interrupts(const void *given_rsdp,
+                         struct interrupt_topology *out)
 {
     memset(out, 0, sizeof(*out));
     set_isa_defaults(out);
-    const struct rsdp *rsdp = find_rsdp(rsdp_phys);
+    const struct rsdp *rsdp = find_rsdp(given_rsdp);
     if (rsdp != NULL && memcmp(rsdp->signature, "RSD PTR ", 8) == 0 &&
         checksum_ok(rsdp, 20)) {
         const struct sdt_header *madt = find_table(rsdp, "APIC");

@@ -21,8 +21,8 @@ struct interrupt_topology {
     const char *source;                // "ACPI MADT" or "MP table"
 };
 
-// Fills *out from the MADT found through rsdp_phys (or by scanning the BIOS
-// areas when 0), else from the MP table. Returns 0, or FTL_ERR_NOT_FOUND if
+// Fills *out from the MADT found through rsdp (the RSDP in kernel memory, or
+// NULL to scan the BIOS areas for it), else from the MP table. Returns 0, or FTL_ERR_NOT_FOUND if
 // neither exists. Tables are read through the direct map and every length in
 // them is checked.
-int acpi_find_interrupts(uint64_t rsdp_phys, struct interrupt_topology *out);
+int acpi_find_interrupts(const void *rsdp, struct interrupt_topology *out);

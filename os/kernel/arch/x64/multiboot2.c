@@ -94,8 +94,7 @@ static int parse_memory_map(const uint8_t *body, uint32_t len,
     return 0;
 }
 
-static int parse_tag(const struct multiboot2_tag *tag, uint64_t tag_phys,
-                     struct boot_info *out)
+static int parse_tag(const struct multiboot2_tag *tag, struct boot_info *out)
 {
     const uint8_t *body = (const uint8_t *)tag + sizeof(*tag);
     uint32_t len = tag->size - sizeof(*tag);
@@ -110,9 +109,12 @@ static int parse_tag(const struct multiboot2_tag *tag, uint64_t tag_phys,
         return parse_memory_map(body, len, out);
     case TAG_ACPI_OLD_RSDP:
     case TAG_ACPI_NEW_RSDP:
-        // The tag holds a copy of the RSDP; prefer the ACPI 2.0 one.
-        if (out->rsdp_phys == 0 || tag->type == TAG_ACPI_NEW_RSDP) {
-            out->rsdp_phys = tag_phys + sizeof(*tag);
+        // The tag holds a copy of the RSDP; keep the ACPI 2.0 one if both
+        // come. Copied: the boot information is not reserved memory.
+        if (out->rsdp_len == 0 || tag->type == TAG_ACPI_NEW_RSDP) {
+            out->rsdp_len = len < BOOT_RSDP_MAX ? len : BOOT_RSDP_MAX;
+            memset(out->rsdp, 0, sizeof(out->rsdp));
+            memcpy(out->rsdp, body, out->rsdp_len);
         }
         return 0;
     default:
@@ -148,8 +150,7 @@ int multiboot2_parse(const struct phys_window *window, uint64_t info_phys,
         if (tag.type == TAG_END) {
             return 0;
         }
-        int err = parse_tag((const struct multiboot2_tag *)(info + at),
-                            info_phys + at, out);
+        int err = parse_tag((const struct multiboot2_tag *)(info + at), out);
         if (err < 0) {
             return err;
         }

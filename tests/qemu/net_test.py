@@ -33,15 +33,16 @@ class Boot:
     guest port."""
 
     def __init__(self, name, system="http", guest_port=80, legacy=False,
-                 proto="tcp"):
+                 proto="tcp", machine=()):
         self.port = free_port()
         self.guest_port = guest_port
         self.proto = proto
         initrd = os.path.join(BUILD, "systems", system + ".tar")
         self.guest = Guest(
             name, dict(kernel=KERNEL, initrd=initrd),
-            extra=net_args([(self.port, guest_port, proto)], legacy=legacy,
-                           mac=MAC))
+            extra=list(machine) +
+            net_args([(self.port, guest_port, proto)], legacy=legacy,
+                     mac=MAC))
 
     def __enter__(self):
         self.guest.__enter__()
@@ -295,6 +296,20 @@ def static_address_replaces_dhcp():
         check(get_ok(boot.port), "HTTP with a static address")
 
 
+def network_works_without_acpi():
+    """Without ACPI the kernel finds the IOAPIC and the interrupt routing in
+    the MP table; the network card's interrupts must then be set up as the
+    table says (level-triggered: an edge-triggered PCI interrupt lost some
+    requests for good, 0-28 in 100 before the fix)."""
+    with Boot("net_no_acpi", machine=["-machine", "acpi=off"]) as boot:
+        boot.guest.wait_for(rb"IOAPIC\(s\) from the MP table", 1)
+        answered = 0  # up to the first failure: a lost interrupt stalls
+        while answered < 200 and get_ok(boot.port):
+            answered += 1
+        check(answered == 200,
+              "%d of 200 answered without ACPI, then one failed" % answered)
+
+
 def http_serves_again_after_tcpip_restarts():
     """tests/net/restart.yaml: net_chaos has the supervisor restart tcpip
     three seconds after boot, while this test keeps requesting; the HTTP
@@ -323,7 +338,7 @@ TESTS = [with_http_boot(t) for t in HTTP_TESTS] + [
     transport(legacy=True), transport(legacy=False),
     tcp_echo_returns_every_byte, udp_echo_returns_each_datagram,
     services_serve_in_kernel_mode_too, static_address_replaces_dhcp,
-    http_serves_again_after_tcpip_restarts]
+    network_works_without_acpi, http_serves_again_after_tcpip_restarts]
 
 if __name__ == "__main__":
     try:

@@ -175,7 +175,56 @@ static int parse_madt(const struct sdt_header *madt,
     return 0;
 }
 
-// MP floating pointer and configuration table (MP spec 4.1, 4.2).
+// MP configuration table entries (MP spec 4.3).
+enum {
+    MP_PROCESSOR = 0, // 20 bytes; the others are 8
+    MP_BUS = 1,       // id, 6-character type ("ISA   ", "PCI   ")
+    MP_IOAPIC = 2,
+    MP_IO_INTERRUPT = 3, // type, flags(2), bus, bus irq, apic id, pin
+};
+#define MP_INTERRUPT_INT 0 // a vectored interrupt (not NMI, SMI, ExtINT)
+
+// An I/O interrupt entry's flags with "conforms to the bus" spelled out:
+// ISA interrupts are edge-triggered and active high, PCI ones level and
+// active low (MP spec 4.3.4).
+static uint16_t mp_flags(uint16_t flags, bool pci)
+{
+    if ((flags & MPS_POLARITY_MASK) == 0) {
+        flags |= pci ? MPS_POLARITY_LOW : MPS_POLARITY_HIGH;
+    }
+    if ((flags & MPS_TRIGGER_MASK) == 0) {
+        flags |= pci ? MPS_TRIGGER_LEVEL : MPS_TRIGGER_EDGE;
+    }
+    return flags;
+}
+
+static void parse_mp_interrupt(const uint8_t *e, const bool *bus_is_pci,
+                               struct interrupt_topology *out)
+{
+    uint16_t flags;
+    memcpy(&flags, e + 2, 2);
+    uint8_t bus = e[4], bus_irq = e[5], apic_id = e[6], pin = e[7];
+    if (e[1] != MP_INTERRUPT_INT) {
+        return;
+    }
+    for (unsigned i = 0; i < out->ioapic_count; i++) {
+        if (out->ioapics[i].id != apic_id && apic_id != 0xff) {
+            continue;
+        }
+        uint32_t gsi = out->ioapics[i].gsi_base + pin;
+        if (!bus_is_pci[bus] && bus_irq < ACPI_ISA_IRQS) {
+            out->isa_gsi[bus_irq] = gsi;
+            out->isa_flags[bus_irq] = mp_flags(flags, false);
+        } else if (bus_is_pci[bus] && gsi < ACPI_GSIS_FLAGGED) {
+            out->gsi_flags[gsi] = mp_flags(flags, true);
+        }
+        return;
+    }
+}
+
+// MP floating pointer and configuration table (MP spec 4.1, 4.2): the
+// IOAPICs, then what the interrupt entries say of each ISA IRQ and each
+// PCI interrupt (which pin, which trigger mode and polarity).
 static int parse_mp_table(struct interrupt_topology *out)
 {
     const uint8_t *fp = (const uint8_t *)scan_for("_MP_", 4, 0xf0000, 0x100000);
@@ -195,18 +244,35 @@ static int parse_mp_table(struct interrupt_topology *out)
     uint32_t lapic;
     memcpy(&lapic, config + 36, 4);
     out->lapic_phys = lapic;
-    size_t at = 44;
-    for (unsigned i = 0; i < count && at < length; i++) {
-        uint8_t type = config[at];
-        if (type == 2 && out->ioapic_count < ACPI_IOAPICS_MAX) {
-            uint32_t address;
-            memcpy(&address, config + at + 4, 4);
-            out->ioapics[out->ioapic_count].id = config[at + 1];
-            out->ioapics[out->ioapic_count].phys = address;
-            out->ioapics[out->ioapic_count].gsi_base = 0;
-            out->ioapic_count++;
+    // Two passes: interrupt entries name buses and IOAPICs that may come
+    // after them.
+    bool bus_is_pci[256] = {false};
+    for (int pass = 0; pass < 2; pass++) {
+        size_t at = 44;
+        for (unsigned i = 0; i < count; i++) {
+            uint8_t type = config[at];
+            size_t size = type == MP_PROCESSOR ? 20 : 8;
+            if (size > length || at > length - size) {
+                break;
+            }
+            const uint8_t *e = config + at;
+            if (pass == 0 && type == MP_BUS) {
+                bus_is_pci[e[1]] = memcmp(e + 2, "PCI", 3) == 0;
+            } else if (pass == 0 && type == MP_IOAPIC &&
+                       out->ioapic_count < ACPI_IOAPICS_MAX) {
+                uint32_t address;
+                memcpy(&address, e + 4, 4);
+                out->ioapics[out->ioapic_count].id = e[1];
+                out->ioapics[out->ioapic_count].phys = address;
+                // One IOAPIC in practice; more would need their pin
+                // counts, which only the IOAPICs themselves tell.
+                out->ioapics[out->ioapic_count].gsi_base = 0;
+                out->ioapic_count++;
+            } else if (pass == 1 && type == MP_IO_INTERRUPT) {
+                parse_mp_interrupt(e, bus_is_pci, out);
+            }
+            at += size;
         }
-        at += type == 0 ? 20 : 8; // processor entries are 20 bytes
     }
     out->source = "MP table";
     return 0;

@@ -43,10 +43,6 @@
 #define REDIRECTION_MASKED (1u << 16)
 #define REDIRECTION_LEVEL (1u << 15)
 #define REDIRECTION_ACTIVE_LOW (1u << 13)
-#define MPS_POLARITY_MASK 0x3
-#define MPS_POLARITY_LOW 0x3
-#define MPS_TRIGGER_MASK 0xc
-#define MPS_TRIGGER_LEVEL 0xc
 #define ISA_IRQS 16
 
 struct ioapic {
@@ -138,22 +134,32 @@ bool apic_gsi_exists(unsigned gsi)
     return gsi < APIC_GSI_MAX && ioapic_of(gsi, &pin) != NULL;
 }
 
-// Trigger mode and polarity of a GSI: an ISA IRQ's MADT override if one
-// names this GSI, else ISA defaults below 16 and PCI's (level, low) above.
+static uint32_t mode_of(uint16_t mps_flags)
+{
+    uint32_t mode = 0;
+    if ((mps_flags & MPS_POLARITY_MASK) == MPS_POLARITY_LOW) {
+        mode |= REDIRECTION_ACTIVE_LOW;
+    }
+    if ((mps_flags & MPS_TRIGGER_MASK) == MPS_TRIGGER_LEVEL) {
+        mode |= REDIRECTION_LEVEL;
+    }
+    return mode;
+}
+
+// Trigger mode and polarity of a GSI: what the firmware says of it (an
+// ISA IRQ's MADT override or MP entry, or the MP table's entry for a PCI
+// interrupt), else ISA defaults below 16 and PCI's (level, low) above. A
+// PCI interrupt set up edge-triggered loses every edge that comes while
+// its line is masked, and then the line never falls again.
 static uint32_t gsi_mode(unsigned gsi)
 {
     for (unsigned irq = 0; irq < ISA_IRQS; irq++) {
         if (routing.isa_gsi[irq] == gsi && routing.isa_flags[irq] != 0) {
-            uint16_t flags = routing.isa_flags[irq];
-            uint32_t mode = 0;
-            if ((flags & MPS_POLARITY_MASK) == MPS_POLARITY_LOW) {
-                mode |= REDIRECTION_ACTIVE_LOW;
-            }
-            if ((flags & MPS_TRIGGER_MASK) == MPS_TRIGGER_LEVEL) {
-                mode |= REDIRECTION_LEVEL;
-            }
-            return mode;
+            return mode_of(routing.isa_flags[irq]);
         }
+    }
+    if (gsi < ACPI_GSIS_FLAGGED && routing.gsi_flags[gsi] != 0) {
+        return mode_of(routing.gsi_flags[gsi]);
     }
     return gsi < ISA_IRQS ? 0 : REDIRECTION_LEVEL | REDIRECTION_ACTIVE_LOW;
 }

@@ -57,11 +57,11 @@ endif
 # The kernel is built with link-time optimization and generous inlining:
 # the IPC round trip crosses files (system calls, channels, sinks,
 # scheduler) and every call and return it keeps costs a code lookup under
-# TCG (ipc.call.kernel_kernel 8,700 -> 5,700-5,900 cycles). -O3 was faster
-# still (5,200) but made the GCE disk boot test lose its DHCP lease in 2 of
-# 10 runs, against 0 of 10 with these flags; not understood yet, see
-# docs/notes/ipc-speed.md. Code generation flags go to the link too, which
-# is where LTO generates the code.
+# TCG (ipc.call.kernel_kernel 8,700 -> 5,700-5,900 cycles). -O3 measures
+# no faster now that the hot code is grouped by page (hot.h), and overfills
+# those pages. Code generation flags go to the link too, which is where LTO
+# generates the code; objects keep the flags they were compiled with, so
+# they depend on a file holding them (KERNEL_FLAGS_STAMP, below).
 KERNEL_CODEGEN := -O2 -flto --param max-inline-insns-auto=100 \
                   --param inline-unit-growth=100 -ffreestanding -fno-pic \
                   -fno-pie -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
@@ -92,15 +92,23 @@ KERNEL_ELF := $(BUILD)/ftl-kernel.elf
 KERNEL_OBJS := $(addprefix $(BUILD)/os/kernel/,$(kernel-objs-y)) \
                $(BUILD)/kernel/sdk/error.o
 
-$(BUILD)/os/kernel/%.o: os/kernel/%.c
+# The kernel's flags as of the last build: rewritten when they change (here
+# or on the command line), which rebuilds every kernel object.
+KERNEL_FLAGS_STAMP := $(BUILD)/kernel-cflags.txt
+ifneq ($(file <$(KERNEL_FLAGS_STAMP)),$(KERNEL_CFLAGS))
+$(shell mkdir -p $(BUILD))
+$(file >$(KERNEL_FLAGS_STAMP),$(KERNEL_CFLAGS))
+endif
+
+$(BUILD)/os/kernel/%.o: os/kernel/%.c $(KERNEL_FLAGS_STAMP)
 	$(call say,CC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(BUILD)/os/kernel/%.o: os/kernel/%.S
+$(BUILD)/os/kernel/%.o: os/kernel/%.S $(KERNEL_FLAGS_STAMP)
 	$(call say,AS,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(BUILD)/kernel/sdk/%.o: sdk/lib/%.c
+$(BUILD)/kernel/sdk/%.o: sdk/lib/%.c $(KERNEL_FLAGS_STAMP)
 	$(call say,CC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(KERNEL_CFLAGS) -c $< -o $@
 

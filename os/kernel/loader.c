@@ -243,6 +243,7 @@ int loader_spawn(const struct loader_request *request, struct process **out)
                                          kernel_image_color(p->slot)
                                    : USER_IMAGE_BASE;
     uint64_t entry = 0, info_va = 0, stack_top = 0;
+    p->space.next_vmarea = base; // the rest goes after the image
     err = load_image(p, file, size, base, &entry);
     ftl_syscall_fn syscall = syscall_call_from_kernel_mode;
     if (err == 0 && !p->kernel_mode) {

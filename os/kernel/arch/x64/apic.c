@@ -146,20 +146,20 @@ static uint32_t mode_of(uint16_t mps_flags)
     return mode;
 }
 
-// Trigger mode and polarity of a GSI: what the firmware says of it (an
-// ISA IRQ's MADT override or MP entry, or the MP table's entry for a PCI
-// interrupt), else ISA defaults below 16 and PCI's (level, low) above. A
+// Trigger mode and polarity of a GSI: what the firmware says of it (the MP
+// table's entry for a PCI interrupt on it, else an ISA IRQ's MADT override
+// or MP entry), else ISA defaults below 16 and PCI's (level, low) above. A
 // PCI interrupt set up edge-triggered loses every edge that comes while
-// its line is masked, and then the line never falls again.
+// its line is masked, and then the line never falls again: so PCI first.
 static uint32_t gsi_mode(unsigned gsi)
 {
+    if (gsi < ACPI_GSIS_FLAGGED && routing.gsi_flags[gsi] != 0) {
+        return mode_of(routing.gsi_flags[gsi]);
+    }
     for (unsigned irq = 0; irq < ISA_IRQS; irq++) {
         if (routing.isa_gsi[irq] == gsi && routing.isa_flags[irq] != 0) {
             return mode_of(routing.isa_flags[irq]);
         }
-    }
-    if (gsi < ACPI_GSIS_FLAGGED && routing.gsi_flags[gsi] != 0) {
-        return mode_of(routing.gsi_flags[gsi]);
     }
     return gsi < ISA_IRQS ? 0 : REDIRECTION_LEVEL | REDIRECTION_ACTIVE_LOW;
 }

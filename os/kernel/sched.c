@@ -245,7 +245,8 @@ KERNEL_HOT_WAIT static void switch_to(struct thread *next, bool interrupted)
 }
 
 // Gives up the CPU; the caller has set the current thread's state.
-KERNEL_HOT static void schedule(bool interrupted)
+KERNEL_HOT static inline __attribute__((always_inline)) void
+schedule(bool interrupted)
 {
     resched_pending = false;
     struct thread *current = sched_current();
@@ -269,11 +270,19 @@ KERNEL_HOT void sched_ready(struct thread *t)
     arm_timer();
 }
 
+// The rare half of a preemption point, out of line: inlined, the switch
+// path behind it made every system call of a kernel-mode process save
+// registers it did not need (syscall.null.kernel 38 -> 48 cycles).
+__attribute__((noinline, cold)) static void preempt(bool interrupted)
+{
+    resched_pending = false;
+    schedule(interrupted);
+}
+
 KERNEL_HOT void sched_preempt_point(bool interrupted)
 {
     if (resched_pending) {
-        resched_pending = false;
-        schedule(interrupted);
+        preempt(interrupted);
     }
 }
 

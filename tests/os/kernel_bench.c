@@ -127,11 +127,45 @@ static void bench_ipc(const char *name, uint32_t client_mode,
     bench_calls(&bench);
 }
 
+// "ipc:NAME:ROUNDS" runs only the IPC round trip NAME (user_user,
+// kernel_kernel or user_kernel), ROUNDS times: scripts/qemu-counts.sh
+// counts QEMU's work per round trip from two such boots.
+static int bench_ipc_only(const char *spec)
+{
+    static const struct {
+        const char *name;
+        uint32_t client_mode, server_mode;
+    } pairings[] = {
+        {"user_user", FTL_ISOLATION_USER, FTL_ISOLATION_USER},
+        {"kernel_kernel", FTL_ISOLATION_KERNEL, FTL_ISOLATION_KERNEL},
+        {"user_kernel", FTL_ISOLATION_USER, FTL_ISOLATION_KERNEL},
+    };
+    const char *name = spec + strlen("ipc:");
+    const char *colon = strchr(name, ':');
+    int rounds = colon != NULL ? atoi(colon + 1) : 1;
+    size_t len = colon != NULL ? (size_t)(colon - name) : strlen(name);
+    for (size_t i = 0; i < sizeof(pairings) / sizeof(pairings[0]); i++) {
+        if (strlen(pairings[i].name) == len &&
+            strncmp(pairings[i].name, name, len) == 0) {
+            for (int r = 0; r < rounds; r++) {
+                bench_ipc(pairings[i].name, pairings[i].client_mode,
+                          pairings[i].server_mode, NULL);
+            }
+            return 0;
+        }
+    }
+    printf("kernel_bench: unknown round trip in %s\n", spec);
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "syscall") == 0) {
         bench_null_syscall();
         return 0;
+    }
+    if (argc > 1 && strncmp(argv[1], "ipc:", 4) == 0) {
+        return bench_ipc_only(argv[1]);
     }
     bench_null_syscall();
     bench_context_switch();

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Counts QEMU's own work per IPC round trip under TCG: software-TLB refills
+# (x86_cpu_tlb_fill), jump-cache misses (qht_lookup_custom) and jump-cache
+# flushes (tcg_flush_jmp_cache), through uprobes on QEMU's functions. Cycle
+# figures move by 5-10% between boots; these counts do not, so they show
+# whether a change to the round trip's code or layout helped
+# (docs/notes/ipc-speed.md). Needs perf and root (uprobes).
+#
+#   scripts/qemu-counts.sh [user_user|kernel_kernel|user_kernel]
+#
+# Boots tests/os/kernel_bench.c twice, running the round trip's benchmark
+# once and then 5 times; the difference over the extra calls is per call.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+name=${1:-user_user}
+calls=5500 # tests/os/ipc_client.c: BATCHES * CALLS_PER_BATCH
+qemu=qemu-system-x86_64
+functions=(x86_cpu_tlb_fill qht_lookup_custom tcg_flush_jmp_cache)
+events=()
+for f in "${functions[@]}"; do
+    perf probe -q -x "$(command -v $qemu)" --add "$f" 2>/dev/null || true
+    events+=(-e "probe_qemu:$f")
+done
+count() {
+    perf stat -x, "${events[@]}" -o "$2" -- $qemu -accel tcg -cpu max \
+        -m 128M -nodefaults -no-reboot -display none -monitor none \
+        -device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio \
+        -kernel build/ftl-kernel.elf -initrd build/test-initfs.tar \
+        -append "ftl.test ftl.init=kernel_bench.elf ftl.init_arg=ipc:$name:$1" \
+        >/dev/null || true
+}
+one=$(mktemp) five=$(mktemp)
+trap 'rm -f "$one" "$five"' EXIT
+count 1 "$one"
+count 5 "$five"
+python3 - "$one" "$five" "$calls" <<'PY'
+import sys
+def read(path):
+    counts = {}
+    for line in open(path):
+        fields = line.strip().split(",")
+        if len(fields) > 2 and fields[0].isdigit():
+            counts[fields[2].split(":")[-1]] = int(fields[0])
+    return counts
+one, five, calls = read(sys.argv[1]), read(sys.argv[2]), int(sys.argv[3])
+for name in one:
+    print("%-22s %7.1f per round trip" % (name, (five[name] - one[name]) / (4.0 * calls)))
+PY

@@ -102,8 +102,8 @@ enter_long_mode:
     cmp $2048, %ecx
     jb 1b
 
-    // Direct PDPT: one entry per page directory.
-    mov $boot_pdpt_direct, %ebx
+    // Identity PDPT: one entry per page directory.
+    mov $boot_pdpt_identity, %ebx
     xor %ecx, %ecx
 2:  mov %ecx, %eax
     shl $12, %eax
@@ -113,12 +113,21 @@ enter_long_mode:
     cmp $4, %ecx
     jb 2b
 
-    // Kernel PDPT: -2 GiB maps physical 0..2 GiB.
+    // Kernel PDPT (the last PML4 slot): its first four entries are the
+    // direct map of physical 0..4 GiB, and -2 GiB maps physical 0..2 GiB.
+    mov $boot_pdpt_kernel, %ebx
+    xor %ecx, %ecx
+5:  mov %ecx, %eax
+    shl $12, %eax
+    add $(boot_pd + PAGE_PRESENT_WRITE), %eax
+    mov %eax, (%ebx,%ecx,8)
+    inc %ecx
+    cmp $4, %ecx
+    jb 5b
     movl $(boot_pd + PAGE_PRESENT_WRITE), boot_pdpt_kernel + 510 * 8
     movl $(boot_pd + 4096 + PAGE_PRESENT_WRITE), boot_pdpt_kernel + 511 * 8
 
-    movl $(boot_pdpt_direct + PAGE_PRESENT_WRITE), boot_pml4
-    movl $(boot_pdpt_direct + PAGE_PRESENT_WRITE), boot_pml4 + 256 * 8
+    movl $(boot_pdpt_identity + PAGE_PRESENT_WRITE), boot_pml4
     movl $(boot_pdpt_kernel + PAGE_PRESENT_WRITE), boot_pml4 + 511 * 8
 
     mov %cr4, %eax
@@ -199,7 +208,7 @@ message_not_multiboot2:
     .balign 4096
 boot_pml4:
     .skip 4096
-boot_pdpt_direct:
+boot_pdpt_identity:
     .skip 4096
 boot_pdpt_kernel:
     .skip 4096

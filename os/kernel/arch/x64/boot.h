@@ -16,6 +16,6 @@
 // The kernel image is linked here (-mcmodel=kernel); all of physical memory
 // below 4 GiB is also mapped at DIRECT_MAP_BASE by the boot page tables.
 #define KERNEL_BASE 0xffffffff80000000
-#define DIRECT_MAP_BASE 0xffff800000000000
+#define DIRECT_MAP_BASE 0xffffff8000000000
 
 #define BOOT_STACK_SIZE 16384

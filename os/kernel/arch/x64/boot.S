@@ -102,28 +102,18 @@ enter_long_mode:
     cmp $2048, %ecx
     jb 1b
 
-    // Identity PDPT: one entry per page directory.
-    mov $boot_pdpt_identity, %ebx
+    // The four page directories, in the identity PDPT and in the first
+    // four entries of the kernel PDPT (the last PML4 slot), where they are
+    // the direct map; the kernel PDPT's -2 GiB also maps physical 0..2 GiB.
     xor %ecx, %ecx
 2:  mov %ecx, %eax
     shl $12, %eax
     add $(boot_pd + PAGE_PRESENT_WRITE), %eax
-    mov %eax, (%ebx,%ecx,8)
+    mov %eax, boot_pdpt_identity(,%ecx,8)
+    mov %eax, boot_pdpt_kernel(,%ecx,8)
     inc %ecx
     cmp $4, %ecx
     jb 2b
-
-    // Kernel PDPT (the last PML4 slot): its first four entries are the
-    // direct map of physical 0..4 GiB, and -2 GiB maps physical 0..2 GiB.
-    mov $boot_pdpt_kernel, %ebx
-    xor %ecx, %ecx
-5:  mov %ecx, %eax
-    shl $12, %eax
-    add $(boot_pd + PAGE_PRESENT_WRITE), %eax
-    mov %eax, (%ebx,%ecx,8)
-    inc %ecx
-    cmp $4, %ecx
-    jb 5b
     movl $(boot_pd + PAGE_PRESENT_WRITE), boot_pdpt_kernel + 510 * 8
     movl $(boot_pd + 4096 + PAGE_PRESENT_WRITE), boot_pdpt_kernel + 511 * 8
 

@@ -160,7 +160,9 @@ KERNEL_HOT static inline __attribute__((always_inline)) void arm_timer(void)
     clock_arm(deadline);
 }
 
-KERNEL_HOT static void reap_zombies(void)
+// Rare (a thread exited) and large once its callees are inlined: out of
+// line and off the hot pages, so switch_to keeps its page (hot.h).
+__attribute__((noinline, cold)) static void reap_zombies(void)
 {
     struct thread *t = zombies;
     zombies = NULL;

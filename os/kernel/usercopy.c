@@ -8,7 +8,7 @@
 #include "process.h"
 #include "sched.h"
 
-KERNEL_HOT __attribute__((noinline)) int
+KERNEL_HOT_WAIT __attribute__((noinline)) int
 usercopy_in_window(void *dst, const void *src, size_t len)
 {
     x64_stac();

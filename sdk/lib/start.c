@@ -19,28 +19,40 @@
 #define HEAP_RESERVE (16u * 1024 * 1024)
 
 const struct ftl_start_info *ftl_start_info;
-ftl_syscall_fn ftl_syscall_entry;
 char **environ;
 
-// A user process's system call: what the kernel's stub page does (start.h),
-// but in the program's own code, so that a call touches one page fewer
-// (under QEMU each page touched after an address-space switch costs a TLB
-// refill). Called only through ftl_syscall_entry, so its callers treat it
-// as a call that clobbers every caller-saved register, as the kernel may.
-__attribute__((noinline)) static long user_syscall(long number, long a1,
-                                                   long a2, long a3, long a4,
-                                                   long a5)
+// The kernel's system call entry in a kernel-mode process; NULL in a user
+// process. Hidden: ftl_syscall reads it by name.
+__attribute__((visibility("hidden"))) ftl_syscall_fn ftl_kernel_syscall;
+
+// syscall.h. A user process's path is what the kernel's stub page does
+// (start.h), but in the program's own code, so that a call touches one
+// page fewer (under QEMU each page touched after an address-space switch
+// costs a TLB refill). The arguments move from the C convention to the
+// system call one (number in rax, the fourth argument in r10). Naked: the
+// body is all assembly, and a C frame would keep the wrappers from
+// returning through it directly. Its callers treat it as a call that
+// clobbers every caller-saved register, as the kernel's entry may.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter" // used by the assembly
+__attribute__((naked)) long ftl_syscall(long number, long a1, long a2,
+                                        long a3, long a4, long a5)
 {
-    register long r10 __asm__("r10") = a4;
-    register long r8 __asm__("r8") = a5;
-    long result;
-    __asm__ volatile("syscall"
-                     : "=a"(result)
-                     : "a"(number), "D"(a1), "S"(a2), "d"(a3), "r"(r10),
-                       "r"(r8)
-                     : "rcx", "r11", "memory");
-    return result;
+    __asm__("mov ftl_kernel_syscall(%rip), %rax\n\t"
+            "test %rax, %rax\n\t"
+            "jnz 1f\n\t"
+            "mov %rdi, %rax\n\t"
+            "mov %rsi, %rdi\n\t"
+            "mov %rdx, %rsi\n\t"
+            "mov %rcx, %rdx\n\t"
+            "mov %r8, %r10\n\t"
+            "mov %r9, %r8\n\t"
+            "syscall\n\t"
+            "ret\n"
+            "1:\n\t"
+            "jmp *%rax");
 }
+#pragma GCC diagnostic pop
 
 int main(int argc, char **argv);
 void _start(const struct ftl_start_info *info);
@@ -131,8 +143,8 @@ void _exit(int status)
 void _start(const struct ftl_start_info *info)
 {
     ftl_start_info = info;
-    ftl_syscall_entry =
-        info->isolation == FTL_ISOLATION_USER ? user_syscall : info->syscall;
+    ftl_kernel_syscall =
+        info->isolation == FTL_ISOLATION_USER ? NULL : info->syscall;
     environ = (char **)info->envp;
     __libc_init_array();
     exit(main(info->argc, (char **)info->argv));

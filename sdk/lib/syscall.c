@@ -1,6 +1,6 @@
-// System call wrappers of libftl: each is one call through the entry the
-// kernel put in the start-up information, so the same code works in a user
-// process (a stub doing `syscall`) and in a kernel-mode one (a direct call).
+// System call wrappers of libftl: each is one call of ftl_syscall
+// (syscall.h), so the same code works in a user process (the `syscall`
+// instruction) and in a kernel-mode one (a call of the kernel's entry).
 #include <stdlib.h>
 
 #include <ftl/console.h>
@@ -13,22 +13,22 @@
 
 static inline long call0(long n)
 {
-    return ftl_syscall_entry(n, 0, 0, 0, 0, 0);
+    return ftl_syscall(n, 0, 0, 0, 0, 0);
 }
 
 static inline long call1(long n, long a1)
 {
-    return ftl_syscall_entry(n, a1, 0, 0, 0, 0);
+    return ftl_syscall(n, a1, 0, 0, 0, 0);
 }
 
 static inline long call2(long n, long a1, long a2)
 {
-    return ftl_syscall_entry(n, a1, a2, 0, 0, 0);
+    return ftl_syscall(n, a1, a2, 0, 0, 0);
 }
 
 static inline long call3(long n, long a1, long a2, long a3)
 {
-    return ftl_syscall_entry(n, a1, a2, a3, 0, 0);
+    return ftl_syscall(n, a1, a2, a3, 0, 0);
 }
 
 long ftl_console_write(const char *text, size_t len,
@@ -173,6 +173,6 @@ int ftl_process_info(ftl_handle_t process, struct ftl_process_info *info)
 long ftl_initfs_read(const char *path, uint64_t offset, void *buffer,
                      size_t len)
 {
-    return ftl_syscall_entry(FTL_SYS_INITFS_READ, (long)path,
+    return ftl_syscall(FTL_SYS_INITFS_READ, (long)path,
                                    (long)offset, (long)buffer, (long)len, 0);
 }

@@ -24,12 +24,19 @@ static inline int ftl_syscall_failed(long result)
 typedef long (*ftl_syscall_fn)(long number, long a1, long a2, long a3, long a4,
                                long a5);
 
-// The system call entry libftl calls: in a kernel-mode process the one of
-// the start-up information; in a user process libftl's own copy of the
-// stub. Set by _start. Either way a call touches only the program's pages
-// (under QEMU every page touched after an address-space switch costs a TLB
-// refill).
-extern ftl_syscall_fn ftl_syscall_entry;
+// The one function libftl's system call wrappers call. In a user process
+// it executes the `syscall` instruction; in a kernel-mode process it jumps
+// to the kernel's entry of the start-up information (start.h). The
+// wrappers tail-call it, so a system call returns straight to the
+// wrapper's caller: under QEMU every return and every page is looked up
+// again after an address-space switch, and the IPC round trip is made of
+// such switches (docs/notes/ipc-speed.md).
+long ftl_syscall(long number, long a1, long a2, long a3, long a4, long a5);
+
+// ftl_syscall for wrappers that return int, which can tail-call only a
+// function returning int. The same code: the result's low half is the int.
+int ftl_syscall_int(long number, long a1, long a2, long a3, long a4,
+                    long a5) __asm__("ftl_syscall");
 
 enum ftl_syscall_number {
     FTL_SYS_NOP = 0,             // () -> 0; the cheapest call, for benchmarks

@@ -25,7 +25,7 @@ static bool is_pooled(const struct message *msg)
     return msg >= pool && msg < pool + MESSAGE_POOL_SIZE;
 }
 
-KERNEL_HOT struct message *message_alloc(uint32_t body_len)
+KERNEL_HOT struct message *message_alloc(void)
 {
     if (!pool_ready) {
         // Backwards, so the first messages handed out are at the pool's
@@ -51,12 +51,23 @@ KERNEL_HOT struct message *message_alloc(uint32_t body_len)
     msg->lender = NULL;
     msg->next = NULL;
     msg->body = msg->inline_body;
-    if (body_len > MESSAGE_INLINE_BODY &&
-        (msg->body = heap_alloc(body_len)) == NULL) {
-        message_free(msg);
-        return NULL;
-    }
     return msg;
+}
+
+int message_alloc_body(struct message *msg, uint32_t body_len)
+{
+    if (body_len <= MESSAGE_INLINE_BODY) {
+        return 0;
+    }
+    uint8_t *body = heap_alloc(body_len);
+    if (body == NULL) {
+        return FTL_ERR_NO_MEMORY;
+    }
+    if (msg->body != msg->inline_body) {
+        heap_free(msg->body);
+    }
+    msg->body = body;
+    return 0;
 }
 
 KERNEL_HOT_MESSAGE void message_free(struct message *msg)

@@ -78,11 +78,15 @@ struct message *channel_take(struct channel_end *end, bool keep_loan);
 
 void message_free(struct message *msg);
 
-// A message with room for a body of body_len bytes (msg->body), or NULL
-// when out of memory. Its header is the caller's to fill; the rest is
-// empty (no handle, no lender). Messages come from a fixed pool first, so the
-// common small message costs no heap allocation.
-struct message *message_alloc(uint32_t body_len);
+// A message with room for a body of MESSAGE_INLINE_BODY bytes (msg->body),
+// or NULL when out of memory. Its header is the caller's to fill; the rest
+// is empty (no handle, no lender). Messages come from a fixed pool first,
+// so the common small message costs no heap allocation.
+struct message *message_alloc(void);
+
+// Makes room for a body of body_len bytes in msg, on the heap if it is
+// larger than the inline body: 0, or FTL_ERR_NO_MEMORY (msg unchanged).
+int message_alloc_body(struct message *msg, uint32_t body_len);
 
 // The loan for request id received on end, or NULL.
 struct loan *channel_find_loan(struct channel_end *end, uint64_t id);

@@ -71,7 +71,7 @@ static void wake_waiters(struct sink *sink)
     }
 }
 
-KERNEL_HOT_WAIT void waitable_notify(struct waitable *waitable)
+KERNEL_HOT_MESSAGE void waitable_notify(struct waitable *waitable)
 {
     for (struct watch *w = waitable->watches; w != NULL; w = w->object_next) {
         ready_push(w->sink, w);

@@ -8,6 +8,7 @@
 #include <ftl/channel.h>
 #include <ftl/error.h>
 
+#include "arch/x64/cpu.h"
 #include "channel.h"
 #include "clock.h"
 #include "heap.h"
@@ -71,10 +72,11 @@ long sys_channel_create(uint64_t uends)
     return err;
 }
 
-// Builds a kernel message from the sender's header and body; checks the
-// handle to move (without moving it yet) and the loan.
-static int message_build(const struct ftl_msg *header, uint64_t ubody,
-                         struct channel_end *end, struct message **out)
+// Checks the header of a message before it goes: body size, type, the
+// loan's range, the handle to move (which stays with the sender until the
+// send cannot fail any more), and the peer's queue.
+static int message_check(const struct ftl_msg *header,
+                         const struct channel_end *end)
 {
     if (header->body_len > FTL_MSG_BODY_MAX) {
         return FTL_ERR_TOO_LARGE;
@@ -105,52 +107,53 @@ static int message_build(const struct ftl_msg *header, uint64_t ubody,
             return FTL_ERR_INVALID_ARG;
         }
     }
-    struct message *msg = message_alloc(header->body_len);
-    if (msg == NULL) {
-        return FTL_ERR_NO_MEMORY;
+    if (end->peer == NULL) {
+        return FTL_ERR_PEER_CLOSED;
     }
-    msg->header = *header;
-    if (header->body_len > 0) {
-        int err = copy_from_process(msg->body, ubody, header->body_len);
-        if (err < 0) {
-            message_free(msg);
-            return err;
-        }
+    if (!channel_has_room(end, header->type)) {
+        return FTL_ERR_WOULD_BLOCK;
     }
-    if (lends) {
-        msg->lender = sender;
-        object_get(&sender->object);
-    }
-    *out = msg;
     return 0;
 }
 
-KERNEL_HOT_MESSAGE long sys_channel_send(uint64_t h, uint64_t umsg, uint64_t ubody)
+// The header is copied straight into the message (a message from the
+// pool shares the page of the other hot variables), then checked, then the
+// body follows it: a copy window refills under TCG every page it touches,
+// and one on the kernel stack would be one more.
+KERNEL_HOT_MESSAGE long sys_channel_send(uint64_t h, uint64_t umsg,
+                                         uint64_t ubody)
 {
     struct channel_end *end;
     int err = lookup_channel(h, FTL_RIGHT_WRITE, &end);
     if (err < 0) {
         return err;
     }
-    struct ftl_msg header;
-    err = copy_from_process(&header, umsg, sizeof(header));
+    struct message *msg = message_alloc();
+    if (msg == NULL) {
+        return FTL_ERR_NO_MEMORY;
+    }
+    const struct ftl_msg *header = &msg->header;
+    err = copy_from_process(&msg->header, umsg, sizeof(msg->header));
+    if (err == 0) {
+        err = message_check(header, end);
+    }
+    if (err == 0) {
+        err = message_alloc_body(msg, header->body_len);
+    }
+    if (err == 0) {
+        err = copy_from_process(msg->body, ubody, header->body_len);
+    }
     if (err < 0) {
+        message_free(msg);
         return err;
     }
-    if (end->peer == NULL) {
-        return FTL_ERR_PEER_CLOSED;
+    if (header->loan_len > 0) {
+        msg->lender = sched_current()->process;
+        object_get(&msg->lender->object);
     }
-    if (!channel_has_room(end, header.type)) {
-        return FTL_ERR_WOULD_BLOCK;
-    }
-    struct message *msg;
-    err = message_build(&header, ubody, end, &msg);
-    if (err < 0) {
-        return err;
-    }
-    if (header.handle != FTL_HANDLE_INVALID) {
+    if (header->handle != FTL_HANDLE_INVALID) {
         // Checked above; removing cannot fail now.
-        handle_remove(handles(), header.handle, &msg->moved,
+        handle_remove(handles(), header->handle, &msg->moved,
                       &msg->moved_rights);
     }
     // The peer and the room in its queue were checked above, under the
@@ -175,29 +178,31 @@ KERNEL_HOT_MESSAGE long sys_channel_recv(uint64_t h, uint64_t umsg, uint64_t ubo
     if (msg->header.body_len > body_max) {
         return FTL_ERR_TOO_LARGE;
     }
-    struct ftl_msg header = msg->header;
-    header.handle = FTL_HANDLE_INVALID;
+    // The header goes out as it is in the message, with the receiver's
+    // handle in place of the sender's (the kernel keeps the object in
+    // msg->moved): copied from the message pool, not from a copy on the
+    // kernel stack, a page fewer to refill under TCG.
+    msg->header.handle = FTL_HANDLE_INVALID;
     if (msg->moved != NULL) {
         handle_t moved = handle_add(handles(), msg->moved, msg->moved_rights);
         if (moved < 0) {
             return moved; // the message stays queued
         }
-        header.handle = moved;
+        msg->header.handle = moved;
     }
-    err = copy_to_process(umsg, &header, sizeof(header));
-    if (err == 0) {
-        err = copy_to_process(ubody, msg->body, msg->header.body_len);
-    }
+    err = copy_pair_to_process(umsg, &msg->header, sizeof(msg->header), ubody,
+                               msg->body, msg->header.body_len);
     if (err < 0) {
         if (msg->moved != NULL) {
             // Drops the table's reference; the message keeps its own.
-            handle_close(handles(), header.handle);
+            handle_close(handles(), msg->header.handle);
         }
         return err;
     }
+    uint32_t body_len = msg->header.body_len;
     channel_take(end, true);
     message_free(msg); // drops the message's own reference to the moved
-    return (long)header.body_len;
+    return (long)body_len;
 }
 
 long sys_channel_discard(uint64_t h)
@@ -346,14 +351,15 @@ KERNEL_HOT_WAIT long sys_sink_wait(uint64_t hsink, uint64_t uevent,
     } else {
         deadline = clock_now_ns() + timeout_ns;
     }
-    struct ftl_event event;
     object_get(sink); // the handle may be closed while we wait
-    err = sink_wait((struct sink *)sink, &event, deadline);
+    err = sink_wait((struct sink *)sink, &cpu_current()->wait_event,
+                    deadline);
     object_put(sink);
     if (err < 0) {
         return err;
     }
-    return copy_to_process(uevent, &event, sizeof(event));
+    return copy_to_process(uevent, &cpu_current()->wait_event,
+                           sizeof(struct ftl_event));
 }
 
 long sys_timer_create(void)

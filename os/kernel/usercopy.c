@@ -9,10 +9,14 @@
 #include "sched.h"
 
 KERNEL_HOT_WAIT __attribute__((noinline)) int
-usercopy_in_window(void *dst, const void *src, size_t len)
+usercopy_in_window(void *dst, const void *src, size_t len, void *dst2,
+                   const void *src2, size_t len2)
 {
     x64_stac();
     int err = x64_copy_inline(dst, src, len);
+    if (len2 > 0) {
+        err |= x64_copy_inline(dst2, src2, len2);
+    }
     x64_clac();
     return err;
 }

@@ -53,7 +53,7 @@ static void teardown(void)
 
 static struct message *make_message(uint32_t type, uint64_t id)
 {
-    struct message *msg = message_alloc(0);
+    struct message *msg = message_alloc();
     msg->header.type = type;
     msg->header.id = id;
     return msg;

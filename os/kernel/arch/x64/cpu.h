@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include <ftl/sink.h>
+
 struct thread;
 
 struct cpu {
@@ -16,6 +18,12 @@ struct cpu {
     struct thread *current; // %gs:24
     struct thread *idle;
     unsigned id;
+    // The event a sink wait returns, built here rather than on the kernel
+    // stack: it is copied out in a SMAP window, and under TCG every page a
+    // window touches is refilled after a switch (this is the hot
+    // variables' page, which a receive's window touches anyway). Filled
+    // and copied out with interrupts off, by the running thread.
+    struct ftl_event wait_event;
 };
 
 #define CPU_OFFSET_KERNEL_STACK 8

@@ -208,8 +208,14 @@ KERNEL_HOT static void switch_fpu(struct thread *prev, struct thread *next,
 }
 
 // `interrupted`: the current thread is being preempted by an interrupt
-// rather than giving up the CPU inside a system call.
-KERNEL_HOT_WAIT static void switch_to(struct thread *next, bool interrupted)
+// rather than giving up the CPU inside a system call. Inlined into
+// sched_block, the switch of every IPC round trip: the thread switched to
+// then returns from x64_switch straight into its own wait, rather than
+// through switch_to's return too (each distinct return is a jump-cache
+// lookup after an address-space switch under TCG). The other switches
+// (preemption, yield, exit) share the out-of-line switch_to.
+KERNEL_HOT static inline __attribute__((always_inline)) void
+switch_in_place(struct thread *next, bool interrupted)
 {
     struct cpu *cpu = cpu_current();
     struct thread *prev = cpu->current;
@@ -246,9 +252,15 @@ KERNEL_HOT_WAIT static void switch_to(struct thread *next, bool interrupted)
     }
 }
 
-// Gives up the CPU; the caller has set the current thread's state.
-KERNEL_HOT static inline __attribute__((always_inline)) void
-schedule(bool interrupted)
+static void switch_to(struct thread *next, bool interrupted)
+{
+    switch_in_place(next, interrupted);
+}
+
+// The thread to run next, once the current one gives up the CPU (the
+// caller has set its state).
+KERNEL_HOT static inline __attribute__((always_inline)) struct thread *
+schedule_next(void)
 {
     resched_pending = false;
     struct thread *current = sched_current();
@@ -256,7 +268,13 @@ schedule(bool interrupted)
         current->state = THREAD_READY;
         queue_push(current);
     }
-    switch_to(queue_pop_highest(), interrupted);
+    return queue_pop_highest();
+}
+
+// Gives up the CPU; the caller has set the current thread's state.
+static void schedule(bool interrupted)
+{
+    switch_to(schedule_next(), interrupted);
 }
 
 KERNEL_HOT void sched_ready(struct thread *t)
@@ -295,7 +313,8 @@ void sched_yield(void)
     arch_interrupts_restore(flags);
 }
 
-KERNEL_HOT long sched_block(uint64_t deadline_ns)
+KERNEL_HOT_WAIT __attribute__((always_inline)) inline long
+sched_block(uint64_t deadline_ns)
 {
     struct thread *current = sched_current();
     current->state = THREAD_BLOCKED;
@@ -304,7 +323,7 @@ KERNEL_HOT long sched_block(uint64_t deadline_ns)
         current->wake_at = deadline_ns;
         sleepers_insert(current);
     }
-    schedule(false);
+    switch_in_place(schedule_next(), false);
     return current->wait_result;
 }
 

@@ -520,12 +520,16 @@ KERNEL_HOT_WAIT long syscall_call_from_kernel_mode(long number, long a1, long a2
     return result;
 }
 
-void x64_handle_syscall(struct trap_frame *frame);
+_Noreturn void x64_handle_syscall(struct trap_frame *frame);
+_Noreturn void x64_syscall_exit(struct trap_frame *frame);
 
-KERNEL_HOT_WAIT void x64_handle_syscall(struct trap_frame *frame)
+// Entered by a jump from arch/x64/syscall_entry.S, and left through
+// x64_syscall_exit rather than by returning (see there).
+KERNEL_HOT_WAIT _Noreturn void x64_handle_syscall(struct trap_frame *frame)
 {
     frame->rax = (uint64_t)syscall_dispatch((long)frame->rax, (long)frame->rdi,
                                             (long)frame->rsi, (long)frame->rdx,
                                             (long)frame->r10, (long)frame->r8);
     sched_preempt_point(false);
+    x64_syscall_exit(frame);
 }

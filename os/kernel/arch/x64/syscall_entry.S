@@ -6,7 +6,10 @@
  * still the user stack, interrupts off (FMASK), GS is the user's. We switch
  * to the thread's kernel stack, save a full struct trap_frame (so a fault,
  * a kill or a thread switch during the call sees the same frame as after an
- * interrupt), call x64_handle_syscall(frame) and return with sysret.
+ * interrupt) and jump to x64_handle_syscall(frame), which ends in
+ * x64_syscall_exit(frame): that returns to user mode with sysret. No return
+ * from C to this entry: under TCG each distinct return is a jump-cache
+ * lookup after an address-space switch, and an IPC round trip has two.
  *
  * System call ABI: RAX = number, RDI, RSI, RDX, R10, R8 = arguments,
  * RAX = result. RCX and R11 are clobbered, as by any syscall.
@@ -30,7 +33,14 @@ x64_syscall_entry:
     pushq $-1                   // vector: none, this is a system call
     SAVE_GPRS
     mov %rsp, %rdi
-    call x64_handle_syscall
+    pushq $0                    // no return address: the ABI's alignment
+    jmp x64_handle_syscall
+
+// x64_syscall_exit(struct trap_frame *frame): back to user mode with the
+// frame's registers; what the C code left on the stack above it is dropped.
+    .global x64_syscall_exit
+x64_syscall_exit:
+    mov %rdi, %rsp
     RESTORE_GPRS
     addq $16, %rsp              // vector, error code
     popq %rcx                   // RIP

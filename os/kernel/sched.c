@@ -252,7 +252,7 @@ switch_in_place(struct thread *next, bool interrupted)
     }
 }
 
-static void switch_to(struct thread *next, bool interrupted)
+KERNEL_HOT static void switch_to(struct thread *next, bool interrupted)
 {
     switch_in_place(next, interrupted);
 }
@@ -272,7 +272,8 @@ schedule_next(void)
 }
 
 // Gives up the CPU; the caller has set the current thread's state.
-static void schedule(bool interrupted)
+KERNEL_HOT static inline __attribute__((always_inline)) void
+schedule(bool interrupted)
 {
     switch_to(schedule_next(), interrupted);
 }

@@ -6,14 +6,14 @@
 # whether a change to the round trip's code or layout helped
 # (docs/notes/ipc-speed.md). Needs perf and root (uprobes).
 #
-#   scripts/qemu-counts.sh [user_user|kernel_kernel|user_kernel]
+#   scripts/qemu-counts.sh [user_user|kernel_kernel|user_kernel|loop]
 #
 # Boots tests/os/kernel_bench.c twice, running the round trip's benchmark
 # once and then 5 times; the difference over the extra calls is per call.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 name=${1:-user_user}
-calls=5500 # tests/os/ipc_client.c: BATCHES * CALLS_PER_BATCH
+calls=5500 # BATCHES * CALLS_PER_BATCH of tests/os/ipc_client.c, loop_client.c
 qemu=qemu-system-x86_64
 functions=(x86_cpu_tlb_fill qht_lookup_custom tcg_flush_jmp_cache)
 events=()

@@ -127,9 +127,16 @@ static void bench_ipc(const char *name, uint32_t client_mode,
     bench_calls(&bench);
 }
 
+// The user_user round trip through the SDK's loop, client and server
+// helpers.
+static const struct call_bench loop_bench = {
+    "loop_client.elf",  "pong.elf", "user_user", FTL_ISOLATION_USER,
+    FTL_ISOLATION_USER, NULL};
+
 // "ipc:NAME:ROUNDS" runs only the IPC round trip NAME (user_user,
-// kernel_kernel or user_kernel), ROUNDS times: scripts/qemu-counts.sh
-// counts QEMU's work per round trip from two such boots.
+// kernel_kernel, user_kernel, or loop for loop_bench), ROUNDS times:
+// scripts/qemu-counts.sh counts QEMU's work per round trip from two such
+// boots.
 static int bench_ipc_only(const char *spec)
 {
     static const struct {
@@ -144,6 +151,12 @@ static int bench_ipc_only(const char *spec)
     const char *colon = strchr(name, ':');
     int rounds = colon != NULL ? atoi(colon + 1) : 1;
     size_t len = colon != NULL ? (size_t)(colon - name) : strlen(name);
+    if (len == strlen("loop") && strncmp(name, "loop", len) == 0) {
+        for (int r = 0; r < rounds; r++) {
+            bench_calls(&loop_bench);
+        }
+        return 0;
+    }
     for (size_t i = 0; i < sizeof(pairings) / sizeof(pairings[0]); i++) {
         if (strlen(pairings[i].name) == len &&
             strncmp(pairings[i].name, name, len) == 0) {
@@ -176,11 +189,7 @@ int main(int argc, char **argv)
               NULL);
     bench_ipc("user_kernel", FTL_ISOLATION_USER, FTL_ISOLATION_KERNEL, NULL);
     bench_ipc("copy", FTL_ISOLATION_USER, FTL_ISOLATION_USER, "copy");
-    // The same round trip through the SDK's loop, client and server helpers.
-    struct call_bench loop = {"loop_client.elf",  "pong.elf",
-                              "user_user",        FTL_ISOLATION_USER,
-                              FTL_ISOLATION_USER, NULL};
-    bench_calls(&loop);
+    bench_calls(&loop_bench);
     const char *child_argv[] = {"kernel_bench.elf", "syscall", NULL};
     ftl_handle_t child =
         ftl_process_spawn("kernel_bench.elf", FTL_ISOLATION_KERNEL, child_argv);

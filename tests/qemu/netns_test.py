@@ -123,8 +123,10 @@ wire = None
 
 
 def dhcp_applies_a_gce_like_lease():
-    line = re.search(r"\[tcpip\] info: (address=10\.128\.[^\r\n]*)",
-                     wire.guest.console()).group(1)
+    # Up to the line's end: the console may hold only the start of it yet.
+    line = wire.guest.wait_for(
+        rb"\[tcpip\] info: (address=10\.128\.[^\r\n]*)[\r\n]", 10
+    ).group(1).decode()
     check("address=%s netmask=255.255.255.255" % GUEST in line, line)
     check("mode=dhcp" in line, line)
     check("routes=2" in line, line)

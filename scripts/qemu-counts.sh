@@ -6,7 +6,7 @@
 # whether a change to the round trip's code or layout helped
 # (docs/notes/ipc-speed.md). Needs perf and root (uprobes).
 #
-#   scripts/qemu-counts.sh [user_user|kernel_kernel|user_kernel|loop]
+#   scripts/qemu-counts.sh [user_user|kernel_kernel|user_kernel|loop|ctxswitch]
 #
 # Boots tests/os/kernel_bench.c twice, running the round trip's benchmark
 # once and then 5 times; the difference over the extra calls is per call.
@@ -14,6 +14,11 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 name=${1:-user_user}
 calls=5500 # BATCHES * CALLS_PER_BATCH of tests/os/ipc_client.c, loop_client.c
+arg=ipc:$name
+if [ "$name" = ctxswitch ]; then
+    calls=44000 # kernel_bench.c: BATCHES * SWITCHES_PER_BATCH * 2, per switch
+    arg=ctxswitch
+fi
 qemu=qemu-system-x86_64
 functions=(x86_cpu_tlb_fill qht_lookup_custom tcg_flush_jmp_cache)
 events=()
@@ -26,7 +31,7 @@ count() {
         -m 128M -nodefaults -no-reboot -display none -monitor none \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio \
         -kernel build/ftl-kernel.elf -initrd build/test-initfs.tar \
-        -append "ftl.test ftl.init=kernel_bench.elf ftl.init_arg=ipc:$name:$1" \
+        -append "ftl.test ftl.init=kernel_bench.elf ftl.init_arg=$arg:$1" \
         >/dev/null || true
 }
 one=$(mktemp) five=$(mktemp)

@@ -27,7 +27,8 @@
 
 // KERNEL_HOT_RODATA marks a constant table the round trip reads (the system
 // call table): it goes with the system call entry in KERNEL_HOT_WAIT
-// rather than to a page of its own in .rodata. Executable, but never writable, as the code is.
+// rather than to a page of its own in .rodata. Executable, but never writable,
+// as the code is.
 #define KERNEL_HOT_RODATA __attribute__((section(".text.hot.wait.rodata")))
 
 // KERNEL_HOT_DATA marks the (zero-initialized) variables the round trip

@@ -60,8 +60,7 @@ int ftl_ioport_enable(ftl_handle_t ioport)
 
 ftl_handle_t ftl_dma_create(ftl_handle_t device, size_t size, uint64_t *phys)
 {
-    return call_int(FTL_SYS_DMA_CREATE, device, (long)size,
-                              (long)phys);
+    return call_int(FTL_SYS_DMA_CREATE, device, (long)size, (long)phys);
 }
 
 ftl_handle_t ftl_interrupt_create(ftl_handle_t device, uint32_t gsi)

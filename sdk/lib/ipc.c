@@ -12,8 +12,7 @@ static inline long call(long n, long a1, long a2, long a3, long a4, long a5)
     return ftl_syscall(n, a1, a2, a3, a4, a5);
 }
 
-static inline int call_int(long n, long a1, long a2, long a3, long a4,
-                           long a5)
+static inline int call_int(long n, long a1, long a2, long a3, long a4, long a5)
 {
     return ftl_syscall_int(n, a1, a2, a3, a4, a5);
 }
@@ -26,8 +25,7 @@ int ftl_channel_create(ftl_handle_t ends[2])
 int ftl_channel_send(ftl_handle_t channel, const struct ftl_msg *msg,
                      const void *body)
 {
-    return call_int(FTL_SYS_CHANNEL_SEND, channel, (long)msg, (long)body, 0,
-                     0);
+    return call_int(FTL_SYS_CHANNEL_SEND, channel, (long)msg, (long)body, 0, 0);
 }
 
 long ftl_channel_recv(ftl_handle_t channel, struct ftl_msg *msg, void *body,
@@ -75,7 +73,7 @@ int ftl_sink_wait(ftl_handle_t sink, struct ftl_event *event,
                   uint64_t timeout_ns)
 {
     return call_int(FTL_SYS_SINK_WAIT, sink, (long)event, (long)timeout_ns, 0,
-                     0);
+                    0);
 }
 
 ftl_handle_t ftl_timer_create(void)
@@ -86,5 +84,5 @@ ftl_handle_t ftl_timer_create(void)
 int ftl_timer_set(ftl_handle_t timer, uint64_t deadline_ns, uint64_t period_ns)
 {
     return call_int(FTL_SYS_TIMER_SET, timer, (long)deadline_ns,
-                     (long)period_ns, 0, 0);
+                    (long)period_ns, 0, 0);
 }

@@ -130,8 +130,8 @@ static void bench_ipc(const char *name, uint32_t client_mode,
 // The user_user round trip through the SDK's loop, client and server
 // helpers.
 static const struct call_bench loop_bench = {
-    "loop_client.elf",  "pong.elf", "user_user", FTL_ISOLATION_USER,
-    FTL_ISOLATION_USER, NULL};
+    "loop_client.elf",  "pong.elf",         "user_user",
+    FTL_ISOLATION_USER, FTL_ISOLATION_USER, NULL};
 
 // "ipc:NAME:ROUNDS" runs only the IPC round trip NAME (user_user,
 // kernel_kernel, user_kernel, or loop for loop_bench), ROUNDS times:
@@ -179,6 +179,13 @@ int main(int argc, char **argv)
     }
     if (argc > 1 && strncmp(argv[1], "ipc:", 4) == 0) {
         return bench_ipc_only(argv[1]);
+    }
+    if (argc > 1 && strncmp(argv[1], "ctxswitch:", 10) == 0) {
+        // "ctxswitch:ROUNDS", for scripts/qemu-counts.sh
+        for (int r = atoi(argv[1] + 10); r > 0; r--) {
+            bench_context_switch();
+        }
+        return 0;
     }
     bench_null_syscall();
     bench_context_switch();

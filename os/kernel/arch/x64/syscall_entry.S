@@ -19,6 +19,9 @@
 #define CPU_USER_RSP 16
 
     .section .text.hot.wait, "ax"  // see hot.h
+    // Moves the entry off the jump-cache slot of a busy return address in
+    // syscall_call_from_kernel_mode (scripts/jump-cache-collisions.sh).
+    .balign 4
     .global x64_syscall_entry
 x64_syscall_entry:
     swapgs

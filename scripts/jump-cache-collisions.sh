@@ -12,11 +12,11 @@
 #   scripts/jump-cache-collisions.sh [user_user|kernel_kernel|user_kernel|loop|ctxswitch]...
 #
 # Without arguments, checks them all. Prints, per benchmark, the busy
-# targets on the kernel's two hot pages with their slots (address:slot,
-# in hex), then the colliding groups, or "none". User addresses are the
-# two programs' together (both load at the same base): a collision between
-# a client's and a server's address costs nothing, the cache being emptied
-# at each switch between them anyway.
+# targets on the kernel's two hot pages with their slots (the address's
+# low 16 bits:slot within the page, in hex), then the colliding groups, or
+# "none". User addresses are the two programs' together (both load at the
+# same base): a collision between a client's and a server's address costs
+# nothing, the cache being emptied at each switch between them anyway.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 qemu=qemu-system-x86_64
@@ -59,7 +59,7 @@ def slot(pc):  # QEMU 7.2's tb_jmp_cache_hash_func, 4 KiB pages
 busy = [pc for pc, n in steady.items() if n >= 2000]
 pages = {int(hot_a, 16) >> 12, int(hot_b, 16) >> 12}
 print("%-14s hot pages: %s" % (name, " ".join(
-    "%x:%02x" % (pc & 0xfff, slot(pc) & 0x3f)
+    "%x:%02x" % (pc & 0xffff, slot(pc) & 0x3f)
     for pc in sorted(busy) if pc >> 12 in pages) or "-"))
 slots = collections.defaultdict(list)
 for pc in busy:

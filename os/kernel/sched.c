@@ -314,7 +314,9 @@ void sched_yield(void)
     arch_interrupts_restore(flags);
 }
 
-KERNEL_HOT_WAIT __attribute__((always_inline)) inline long
+// Inlined into every caller (LTO does it across files), the switch with
+// it: see switch_in_place.
+KERNEL_HOT __attribute__((always_inline)) inline long
 sched_block(uint64_t deadline_ns)
 {
     struct thread *current = sched_current();

@@ -100,14 +100,8 @@ static inline int copy_to_process(uint64_t dst, const void *src, size_t len)
     return usercopy((void *)dst, src, dst, len, NULL, NULL, 0, 0);
 }
 
-// Two copies, one window: a header and a body.
-static inline int copy_pair_from_process(void *dst, uint64_t src, size_t len,
-                                         void *dst2, uint64_t src2, size_t len2)
-{
-    return usercopy(dst, (const void *)src, src, len, dst2, (const void *)src2,
-                    src2, len2);
-}
-
+// Two copies, one window: a header and a body. (A send cannot do the
+// same: the body's length is in the header it copies first.)
 static inline int copy_pair_to_process(uint64_t dst, const void *src,
                                        size_t len, uint64_t dst2,
                                        const void *src2, size_t len2)

@@ -503,8 +503,9 @@ KERNEL_HOT long syscall_dispatch(long number, long a1, long a2, long a3,
     return syscall_table[number].handler(a1, a2, a3, a4, a5);
 }
 
-KERNEL_HOT_WAIT long syscall_call_from_kernel_mode(long number, long a1, long a2,
-                                              long a3, long a4, long a5)
+KERNEL_HOT_WAIT long syscall_call_from_kernel_mode(long number, long a1,
+                                                   long a2, long a3, long a4,
+                                                   long a5)
 {
     if ((unsigned long)number >= FTL_SYS_COUNT) {
         return FTL_ERR_INVALID_ARG;

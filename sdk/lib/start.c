@@ -29,10 +29,10 @@ __attribute__((visibility("hidden"))) ftl_syscall_fn ftl_kernel_syscall;
 // (start.h), but in the program's own code, so that a call touches one
 // page fewer (under QEMU each page touched after an address-space switch
 // costs a TLB refill). The arguments move from the C convention to the
-// system call one (number in rax, the fourth argument in r10). Naked: the
-// body is all assembly, and a C frame would keep the wrappers from
-// returning through it directly. Its callers treat it as a call that
-// clobbers every caller-saved register, as the kernel's entry may.
+// system call one (number in rax, the fourth argument in r10). Naked: all
+// assembly, without the frame -fno-omit-frame-pointer would put around it.
+// Its callers treat it as a call that clobbers every caller-saved
+// register, as the kernel's entry may.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter" // used by the assembly
 __attribute__((naked)) long ftl_syscall(long number, long a1, long a2, long a3,

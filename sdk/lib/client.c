@@ -19,6 +19,7 @@
 #include <ftl/process.h>
 
 #include "client_shared.h"
+#include "hot.h"
 
 #define SLOT_BITS 8
 _Static_assert(FTL_CLIENT_CALLS_MAX <= 1 << SLOT_BITS, "slots fit in ids");
@@ -109,7 +110,7 @@ unsigned ftl_client_pending(const struct ftl_client *client)
     return client->pending;
 }
 
-static struct call *call_alloc(struct ftl_client *client)
+FTL_HOT static struct call *call_alloc(struct ftl_client *client)
 {
     for (unsigned i = 0; i < FTL_CLIENT_CALLS_MAX; i++) {
         struct call *call = &client->calls[i];
@@ -123,13 +124,13 @@ static struct call *call_alloc(struct ftl_client *client)
     return NULL;
 }
 
-static void call_free(struct ftl_client *client, struct call *call)
+FTL_HOT static void call_free(struct ftl_client *client, struct call *call)
 {
     call->in_use = false;
     client->pending--;
 }
 
-static struct call *call_lookup(struct ftl_client *client, uint64_t id)
+FTL_HOT static struct call *call_lookup(struct ftl_client *client, uint64_t id)
 {
     uint64_t slot = id & ((1 << SLOT_BITS) - 1);
     if (slot >= FTL_CLIENT_CALLS_MAX) {
@@ -141,9 +142,9 @@ static struct call *call_lookup(struct ftl_client *client, uint64_t id)
 
 // Sends req (its id and type filled in here) as a new call. On failure
 // nothing is in flight and the callback will not run.
-static int call_start(struct ftl_client *client, struct ftl_msg *req,
-                      const void *body, ftl_client_fn fn, void *arg,
-                      struct call **out)
+FTL_HOT static int call_start(struct ftl_client *client, struct ftl_msg *req,
+                              const void *body, ftl_client_fn fn, void *arg,
+                              struct call **out)
 {
     if (client->peer_closed) {
         return FTL_ERR_PEER_CLOSED;
@@ -211,8 +212,9 @@ int ftl_client_setattr(struct ftl_client *client, const char *name,
     return err;
 }
 
-int ftl_client_read(struct ftl_client *client, uint64_t offset, void *buffer,
-                    size_t len, ftl_client_fn fn, void *arg)
+FTL_HOT int ftl_client_read(struct ftl_client *client, uint64_t offset,
+                            void *buffer, size_t len, ftl_client_fn fn,
+                            void *arg)
 {
     struct ftl_msg req = {.type = FTL_MSG_READ, .arg0 = offset};
     bool inline_reply = len <= FTL_MSG_BODY_MAX;
@@ -231,8 +233,9 @@ int ftl_client_read(struct ftl_client *client, uint64_t offset, void *buffer,
     return err;
 }
 
-int ftl_client_write(struct ftl_client *client, uint64_t offset,
-                     const void *data, size_t len, ftl_client_fn fn, void *arg)
+FTL_HOT int ftl_client_write(struct ftl_client *client, uint64_t offset,
+                             const void *data, size_t len, ftl_client_fn fn,
+                             void *arg)
 {
     struct ftl_msg req = {.type = FTL_MSG_WRITE, .arg0 = offset};
     const void *body = NULL;
@@ -248,8 +251,8 @@ int ftl_client_write(struct ftl_client *client, uint64_t offset,
 
 // Runs a call's callback with the client kept alive across it. Returns
 // false if the callback destroyed the client (which is then freed).
-static bool run_callback(struct ftl_client *client, ftl_client_fn fn, void *arg,
-                         const struct ftl_result *result)
+FTL_HOT static bool run_callback(struct ftl_client *client, ftl_client_fn fn,
+                                 void *arg, const struct ftl_result *result)
 {
     client->running++;
     fn(result, arg);
@@ -265,7 +268,8 @@ static bool run_callback(struct ftl_client *client, ftl_client_fn fn, void *arg,
 
 // The reply's verdict: the server's error, a reply of the wrong type, or
 // success.
-static int reply_error(const struct call *call, const struct ftl_msg *reply)
+FTL_HOT static int reply_error(const struct call *call,
+                               const struct ftl_msg *reply)
 {
     if (reply->type == FTL_MSG_ERROR_REPLY) {
         int error = (int)(int64_t)reply->arg0;
@@ -274,8 +278,8 @@ static int reply_error(const struct call *call, const struct ftl_msg *reply)
     return reply->type == call->type + 1 ? 0 : FTL_ERR_BAD_FORMAT;
 }
 
-static void receive_reply(struct ftl_client *client,
-                          const struct ftl_event *event)
+FTL_HOT static void receive_reply(struct ftl_client *client,
+                                  const struct ftl_event *event)
 {
     struct call *call = call_lookup(client, event->msg.id);
     if (call == NULL) {
@@ -329,7 +333,8 @@ static void fail_all(struct ftl_client *client)
     }
 }
 
-void client_receive(struct ftl_client *client, const struct ftl_event *event)
+FTL_HOT void client_receive(struct ftl_client *client,
+                            const struct ftl_event *event)
 {
     receive_reply(client, event);
 }
@@ -340,8 +345,8 @@ void client_peer_closed(struct ftl_client *client)
     fail_all(client);
 }
 
-static void on_channel_event(struct ftl_loop *loop,
-                             const struct ftl_event *event, void *arg)
+FTL_HOT static void on_channel_event(struct ftl_loop *loop,
+                                     const struct ftl_event *event, void *arg)
 {
     struct ftl_client *client = arg;
     if (event->kind == FTL_EVENT_MESSAGE) {

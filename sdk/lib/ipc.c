@@ -4,6 +4,8 @@
 #include <ftl/sink.h>
 #include <ftl/syscall.h>
 
+#include "hot.h"
+
 // Each wrapper is a tail call of ftl_syscall (syscall.h), so the system
 // call returns straight to the wrapper's caller; call_int for the wrappers
 // that return an int (an error code or a handle).
@@ -22,20 +24,20 @@ int ftl_channel_create(ftl_handle_t ends[2])
     return call_int(FTL_SYS_CHANNEL_CREATE, (long)ends, 0, 0, 0, 0);
 }
 
-int ftl_channel_send(ftl_handle_t channel, const struct ftl_msg *msg,
-                     const void *body)
+FTL_HOT int ftl_channel_send(ftl_handle_t channel, const struct ftl_msg *msg,
+                             const void *body)
 {
     return call_int(FTL_SYS_CHANNEL_SEND, channel, (long)msg, (long)body, 0, 0);
 }
 
-long ftl_channel_recv(ftl_handle_t channel, struct ftl_msg *msg, void *body,
-                      size_t body_max)
+FTL_HOT long ftl_channel_recv(ftl_handle_t channel, struct ftl_msg *msg,
+                              void *body, size_t body_max)
 {
     return call(FTL_SYS_CHANNEL_RECV, channel, (long)msg, (long)body,
                 (long)body_max, 0);
 }
 
-int ftl_channel_discard(ftl_handle_t channel)
+FTL_HOT int ftl_channel_discard(ftl_handle_t channel)
 {
     return call_int(FTL_SYS_CHANNEL_DISCARD, channel, 0, 0, 0, 0);
 }
@@ -69,8 +71,8 @@ int ftl_sink_remove(ftl_handle_t sink, ftl_handle_t handle)
     return call_int(FTL_SYS_SINK_REMOVE, sink, handle, 0, 0, 0);
 }
 
-int ftl_sink_wait(ftl_handle_t sink, struct ftl_event *event,
-                  uint64_t timeout_ns)
+FTL_HOT int ftl_sink_wait(ftl_handle_t sink, struct ftl_event *event,
+                          uint64_t timeout_ns)
 {
     return call_int(FTL_SYS_SINK_WAIT, sink, (long)event, (long)timeout_ns, 0,
                     0);

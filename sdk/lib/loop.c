@@ -19,6 +19,8 @@
 #include <ftl/process.h>
 #include <ftl/time.h>
 
+#include "hot.h"
+
 struct watch {
     ftl_handle_t handle;
     uint32_t generation;
@@ -200,7 +202,8 @@ void ftl_loop_stop(struct ftl_loop *loop, int status)
     loop->status = status;
 }
 
-static void dispatch_event(struct ftl_loop *loop, const struct ftl_event *event)
+FTL_HOT static void dispatch_event(struct ftl_loop *loop,
+                                   const struct ftl_event *event)
 {
     uint32_t slot = (uint32_t)event->cookie;
     uint32_t generation = (uint32_t)(event->cookie >> 32);
@@ -250,7 +253,7 @@ static void run_due_timers(struct ftl_loop *loop)
     }
 }
 
-static uint64_t wait_timeout(const struct ftl_loop *loop)
+FTL_HOT static uint64_t wait_timeout(const struct ftl_loop *loop)
 {
     if (timer_list_is_empty(&loop->timers)) {
         return FTL_WAIT_FOREVER;
@@ -260,7 +263,7 @@ static uint64_t wait_timeout(const struct ftl_loop *loop)
     return deadline > now ? deadline - now : 0;
 }
 
-int ftl_loop_run(struct ftl_loop *loop)
+FTL_HOT int ftl_loop_run(struct ftl_loop *loop)
 {
     loop->stopped = false;
     loop->status = 0;

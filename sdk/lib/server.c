@@ -18,6 +18,7 @@
 #include <ftl/process.h>
 
 #include "client_shared.h"
+#include "hot.h"
 
 struct ftl_server {
     struct ftl_loop *loop;
@@ -102,8 +103,8 @@ int ftl_server_destroy(struct ftl_server *server)
 }
 
 // Sends the reply of req (whose id it repeats) and frees req.
-static int request_complete(struct ftl_request *req, struct ftl_msg *reply,
-                            const void *body)
+FTL_HOT static int request_complete(struct ftl_request *req,
+                                    struct ftl_msg *reply, const void *body)
 {
     reply->id = req->msg.id;
     if (req->msg.handle != FTL_HANDLE_INVALID) {
@@ -131,8 +132,8 @@ int ftl_request_fail(struct ftl_request *req, int error)
     return request_complete(req, &reply, NULL);
 }
 
-int ftl_request_reply(struct ftl_request *req, uint64_t value, const void *body,
-                      size_t len)
+FTL_HOT int ftl_request_reply(struct ftl_request *req, uint64_t value,
+                              const void *body, size_t len)
 {
     if (len > FTL_MSG_BODY_MAX) {
         ftl_request_fail(req, FTL_ERR_TOO_LARGE);
@@ -152,8 +153,8 @@ static size_t read_limit(const struct ftl_msg *msg)
     return msg->arg1 < FTL_MSG_BODY_MAX ? msg->arg1 : FTL_MSG_BODY_MAX;
 }
 
-int ftl_request_reply_data(struct ftl_request *req, const void *data,
-                           size_t len)
+FTL_HOT int ftl_request_reply_data(struct ftl_request *req, const void *data,
+                                   size_t len)
 {
     if (len > read_limit(&req->msg)) {
         len = read_limit(&req->msg);
@@ -221,8 +222,8 @@ ftl_handle_t ftl_request_take_handle(struct ftl_request *req)
 
 // WRITE: the data comes inline (body) or is pulled from the caller's loan
 // into memory of ours before the handler sees it.
-static void dispatch_write(struct ftl_request *req, const char *body,
-                           size_t len)
+FTL_HOT static void dispatch_write(struct ftl_request *req, const char *body,
+                                   size_t len)
 {
     const struct ftl_server_ops *ops = req->channel->server->ops;
     if (req->msg.loan_len == 0) {
@@ -261,7 +262,7 @@ static void dispatch_setattr(struct ftl_request *req, char *body)
 }
 
 // Hands req to the handler of its type; body holds len bytes and a NUL.
-static void dispatch(struct ftl_request *req, char *body, size_t len)
+FTL_HOT static void dispatch(struct ftl_request *req, char *body, size_t len)
 {
     const struct ftl_server_ops *ops = req->channel->server->ops;
     switch (req->msg.type) {
@@ -310,8 +311,8 @@ static void dispatch(struct ftl_request *req, char *body, size_t len)
     ftl_request_fail(req, FTL_ERR_NOT_SUPPORTED);
 }
 
-static void receive(struct served_channel *channel,
-                    const struct ftl_event *event)
+FTL_HOT static void receive(struct served_channel *channel,
+                            const struct ftl_event *event)
 {
     struct ftl_server *server = channel->server;
     if (ftl_msg_is_reply(event->msg.type)) {
@@ -361,8 +362,8 @@ static void receive(struct served_channel *channel,
     dispatch(req, server->body, (size_t)len);
 }
 
-static void on_channel_event(struct ftl_loop *loop,
-                             const struct ftl_event *event, void *arg)
+FTL_HOT static void on_channel_event(struct ftl_loop *loop,
+                                     const struct ftl_event *event, void *arg)
 {
     struct served_channel *channel = arg;
     if (event->kind == FTL_EVENT_MESSAGE) {

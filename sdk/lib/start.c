@@ -15,6 +15,8 @@
 #include <ftl/syscall.h>
 #include <ftl/vmarea.h>
 
+#include "hot.h"
+
 #define STDOUT_LINE_MAX 1024
 #define HEAP_RESERVE (16u * 1024 * 1024)
 
@@ -35,8 +37,8 @@ __attribute__((visibility("hidden"))) ftl_syscall_fn ftl_kernel_syscall;
 // register, as the kernel's entry may.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter" // used by the assembly
-__attribute__((naked)) long ftl_syscall(long number, long a1, long a2, long a3,
-                                        long a4, long a5)
+FTL_HOT __attribute__((naked)) long ftl_syscall(long number, long a1, long a2,
+                                                long a3, long a4, long a5)
 {
     __asm__("mov ftl_kernel_syscall(%rip), %rax\n\t"
             "test %rax, %rax\n\t"

@@ -69,13 +69,24 @@ static bool handles_move_in_messages(void)
     ftl_handle_t a[2], b[2];
     ftl_channel_create(a);
     ftl_channel_create(b);
-    struct ftl_msg msg = {.type = FTL_MSG_OPEN_REPLY, .handle = b[1]};
-    EXPECT(ftl_channel_send(a[0], &msg, NULL) == 0, "send with handle");
+    struct ftl_msg msg = {
+        .type = FTL_MSG_OPEN_REPLY, .body_len = 4, .handle = b[1]};
+    EXPECT(ftl_channel_send(a[0], &msg, "abcd") == 0, "send with handle");
     // The sender lost it.
     EXPECT(ftl_channel_send(b[1], &msg, NULL) == FTL_ERR_BAD_HANDLE,
            "moved handle still usable by the sender");
+    // A receive that fails leaves the message, handle and all, queued.
     struct ftl_msg got;
-    EXPECT(ftl_channel_recv(a[1], &got, NULL, 0) == 0, "recv");
+    char four[4];
+    EXPECT(ftl_channel_recv(a[1], &got, (void *)8, sizeof(four)) ==
+               FTL_ERR_BAD_ADDRESS,
+           "recv into a bad body buffer");
+    EXPECT(ftl_channel_recv(a[1], (struct ftl_msg *)8, four, sizeof(four)) ==
+               FTL_ERR_BAD_ADDRESS,
+           "recv into a bad header");
+    EXPECT(ftl_channel_recv(a[1], &got, four, sizeof(four)) == 4 &&
+               memcmp(four, "abcd", 4) == 0,
+           "recv");
     EXPECT(got.handle > 0, "received a handle");
     struct ftl_msg ping = {.type = FTL_MSG_WRITE, .id = 9};
     EXPECT(ftl_channel_send(got.handle, &ping, NULL) == 0, "use it");

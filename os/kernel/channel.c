@@ -63,9 +63,6 @@ int message_alloc_body(struct message *msg, uint32_t body_len)
     if (body == NULL) {
         return FTL_ERR_NO_MEMORY;
     }
-    if (msg->body != msg->inline_body) {
-        heap_free(msg->body);
-    }
     msg->body = body;
     return 0;
 }

@@ -84,8 +84,9 @@ void message_free(struct message *msg);
 // so the common small message costs no heap allocation.
 struct message *message_alloc(void);
 
-// Makes room for a body of body_len bytes in msg, on the heap if it is
-// larger than the inline body: 0, or FTL_ERR_NO_MEMORY (msg unchanged).
+// Makes room for a body of body_len bytes in a message fresh from
+// message_alloc, on the heap if it is larger than the inline body: 0, or
+// FTL_ERR_NO_MEMORY (msg unchanged).
 int message_alloc_body(struct message *msg, uint32_t body_len);
 
 // The loan for request id received on end, or NULL.

@@ -296,7 +296,6 @@ KERNEL_HOT void sched_ready(struct thread *t)
 // registers it did not need (syscall.null.kernel 38 -> 48 cycles).
 __attribute__((noinline, cold)) static void preempt(bool interrupted)
 {
-    resched_pending = false;
     schedule(interrupted);
 }
 

@@ -30,10 +30,17 @@ static inline bool usercopy_owned(uint64_t address, size_t len)
 // so each copy into a user-mode process opens exactly that window. A
 // kernel-mode process's memory is in the kernel half, out of SMAP's reach:
 // its copies open no window (stac and clac each end a translation block
-// under TCG). Returns whether a window was opened, for user_access_end.
+// under TCG).
+static inline bool user_access_needs_window(uint64_t address)
+{
+    return paging_has_smap() && address <= USER_TOP;
+}
+
+// Opens the window if the copy at address needs one; returns whether it
+// did, for user_access_end.
 static inline bool user_access_begin(uint64_t address)
 {
-    bool window = paging_has_smap() && address <= USER_TOP;
+    bool window = user_access_needs_window(address);
     if (window) {
         x64_stac();
     }
@@ -79,7 +86,7 @@ static inline int usercopy(void *dst, const void *src, uint64_t process_address,
     // the kernel half (a kernel-mode process, out of SMAP's reach).
     uint64_t where = len > 0 ? process_address : process_address2;
     int err = 0;
-    if (paging_has_smap() && where <= USER_TOP) {
+    if (user_access_needs_window(where)) {
         err = usercopy_in_window(dst, src, len, dst2, src2, len2);
     } else {
         err = x64_copy_inline(dst, src, len);

@@ -102,7 +102,8 @@ int ftl_server_destroy(struct ftl_server *server)
     return 0;
 }
 
-// Sends the reply of req (whose id it repeats) and frees req.
+// Sends the reply of req (whose id it repeats) and ends req: kept as the
+// server's spare for the next request, or freed.
 FTL_HOT static int request_complete(struct ftl_request *req,
                                     struct ftl_msg *reply, const void *body)
 {

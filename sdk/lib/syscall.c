@@ -173,6 +173,6 @@ int ftl_process_info(ftl_handle_t process, struct ftl_process_info *info)
 long ftl_initfs_read(const char *path, uint64_t offset, void *buffer,
                      size_t len)
 {
-    return ftl_syscall(FTL_SYS_INITFS_READ, (long)path,
-                                   (long)offset, (long)buffer, (long)len, 0);
+    return ftl_syscall(FTL_SYS_INITFS_READ, (long)path, (long)offset,
+                       (long)buffer, (long)len, 0);
 }

@@ -19,7 +19,7 @@
 # nothing, the cache being emptied at each switch between them anyway.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-qemu=qemu-system-x86_64
+. scripts/kernel-bench-boot.sh
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(user_user kernel_kernel user_kernel loop ctxswitch)
 perf probe -q -d probe_qemu:qht_lookup_custom 2>/dev/null || true
@@ -32,15 +32,9 @@ trap 'rm -f "$data" "$text"' EXIT
 hot_a=$(nm build/ftl-kernel.elf | awk '/ __hot_wait_start$/ {print $1}')
 hot_b=$(nm build/ftl-kernel.elf | awk '/ __hot_message_start$/ {print $1}')
 for name in "${names[@]}"; do
-    arg=ipc:$name
-    [ "$name" != ctxswitch ] || arg=ctxswitch
-    perf record -q -e probe_qemu:qht_lookup_custom -o "$data" -- $qemu \
-        -accel tcg -cpu max -m 128M -nodefaults -no-reboot -display none \
-        -monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-        -serial stdio -kernel build/ftl-kernel.elf \
-        -initrd build/test-initfs.tar \
-        -append "ftl.test ftl.init=kernel_bench.elf ftl.init_arg=$arg:2" \
-        >/dev/null 2>&1 || true
+    kernel_bench_boot "$name" 2
+    perf record -q -e probe_qemu:qht_lookup_custom -o "$data" -- \
+        "${boot[@]}" >/dev/null 2>&1 || true
     perf script -i "$data" 2>/dev/null |
         awk '{for (i = 1; i <= NF; i++) if ($i ~ /^pc=/) print substr($i, 4)}' \
             >"$text"

@@ -14,12 +14,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 name=${1:-user_user}
 calls=5500 # BATCHES * CALLS_PER_BATCH of tests/os/ipc_client.c, loop_client.c
-arg=ipc:$name
 if [ "$name" = ctxswitch ]; then
     calls=44000 # kernel_bench.c: BATCHES * SWITCHES_PER_BATCH * 2, per switch
-    arg=ctxswitch
 fi
-qemu=qemu-system-x86_64
+. scripts/kernel-bench-boot.sh
 functions=(x86_cpu_tlb_fill qht_lookup_custom tcg_flush_jmp_cache)
 events=()
 for f in "${functions[@]}"; do
@@ -27,12 +25,8 @@ for f in "${functions[@]}"; do
     events+=(-e "probe_qemu:$f")
 done
 count() {
-    perf stat -x, "${events[@]}" -o "$2" -- $qemu -accel tcg -cpu max \
-        -m 128M -nodefaults -no-reboot -display none -monitor none \
-        -device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio \
-        -kernel build/ftl-kernel.elf -initrd build/test-initfs.tar \
-        -append "ftl.test ftl.init=kernel_bench.elf ftl.init_arg=$arg:$1" \
-        >/dev/null || true
+    kernel_bench_boot "$name" "$1"
+    perf stat -x, "${events[@]}" -o "$2" -- "${boot[@]}" >/dev/null || true
 }
 one=$(mktemp) five=$(mktemp)
 trap 'rm -f "$one" "$five"' EXIT

@@ -18,6 +18,7 @@
 
 #define HANDLE_TABLE_INITIAL 16 // slots in a new table
 
+_Static_assert(FTL_HANDLES_MAX <= HANDLE_SLOTS_MAX, "a spawn may grant any slot");
 _Static_assert(HANDLE_TABLE_MAX_DEFAULT <= HANDLE_SLOTS_MAX,
                "the default fits the slot bits");
 

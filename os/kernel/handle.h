@@ -15,13 +15,14 @@
 
 typedef int32_t handle_t;
 
-// Handle value: bits 0-11 the slot, bits 12-30 the slot's generation (1 to
+// Handle value: bits 0-15 the slot, bits 16-30 the slot's generation (1 to
 // HANDLE_GENERATION_MAX, wrapping), bit 31 clear. Never 0 nor negative.
-#define HANDLE_SLOT_BITS 12
+// 65,536 slots: a server of 10,000 connections holds a handle for each.
+#define HANDLE_SLOT_BITS 16
 #define HANDLE_SLOTS_MAX (1 << HANDLE_SLOT_BITS)
 #define HANDLE_GENERATION_MAX ((1u << (31 - HANDLE_SLOT_BITS)) - 1)
 
-#define HANDLE_TABLE_MAX_DEFAULT 1024 // entries per process
+#define HANDLE_TABLE_MAX_DEFAULT FTL_HANDLES_DEFAULT // entries per process
 
 struct handle_entry {
     struct object *object; // NULL: free slot

@@ -235,7 +235,8 @@ int loader_spawn(const struct loader_request *request, struct process **out)
     char name[FTL_NAME_MAX];
     name_from_path(request->name != NULL ? request->name : request->path, name);
     struct process *p =
-        process_create(name, request->kernel_mode, request->memory_limit);
+        process_create(name, request->kernel_mode, request->memory_limit,
+                       request->handles_max);
     if (p == NULL) {
         return FTL_ERR_NO_MEMORY;
     }

@@ -17,6 +17,7 @@ struct loader_request {
     const char *const *envp;
     struct object *channel; // installed in the child as its first channel
     uint64_t memory_limit;  // bytes, 0: none
+    unsigned handles_max;   // 1 to FTL_HANDLES_MAX; 0: the default
 };
 
 // Loads and starts the program. On success *out holds a reference for the

@@ -39,7 +39,7 @@ static void process_destroy(struct object *object)
 }
 
 struct process *process_create(const char *name, bool kernel_mode,
-                               uint64_t memory_limit)
+                               uint64_t memory_limit, unsigned handles_max)
 {
     struct process *p = heap_alloc(sizeof(*p));
     struct memory_account *account =
@@ -70,7 +70,9 @@ struct process *process_create(const char *name, bool kernel_mode,
         err = vm_space_init(&p->space, false, USER_BASE, USER_TOP);
     }
     if (err == 0) {
-        err = handle_table_init(&p->handles, HANDLE_TABLE_MAX_DEFAULT);
+        err = handle_table_init(&p->handles, handles_max != 0
+                                                 ? handles_max
+                                                 : HANDLE_TABLE_MAX_DEFAULT);
         if (err < 0) {
             vm_space_destroy(&p->space);
         }

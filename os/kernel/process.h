@@ -42,10 +42,11 @@ struct process {
 };
 
 // An empty process (no threads) whose memory may grow to memory_limit bytes
-// (0: no limit; see account.h). NULL when out of memory or, for kernel
-// mode, out of slots.
+// (0: no limit; see account.h) and that may hold handles_max handles (0:
+// HANDLE_TABLE_MAX_DEFAULT). NULL when out of memory or, for kernel mode,
+// out of slots.
 struct process *process_create(const char *name, bool kernel_mode,
-                               uint64_t memory_limit);
+                               uint64_t memory_limit, unsigned handles_max);
 
 // Adds t to p and makes it runnable.
 void process_start_thread(struct process *p, struct thread *t);

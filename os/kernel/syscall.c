@@ -116,6 +116,9 @@ static int copy_string_vector(uint64_t vector, uint32_t count, const char **out,
 
 static long spawn_checked(const struct ftl_spawn *spawn, char *strings)
 {
+    if (spawn->handles_max > FTL_HANDLES_MAX) {
+        return FTL_ERR_INVALID_ARG;
+    }
     struct object *channel = NULL;
     if (spawn->channel != FTL_HANDLE_INVALID) {
         int err = handle_lookup(&current_process()->handles, spawn->channel,
@@ -160,6 +163,7 @@ static long spawn_checked(const struct ftl_spawn *spawn, char *strings)
         .envp = envp,
         .channel = channel,
         .memory_limit = spawn->memory_limit,
+        .handles_max = spawn->handles_max,
     };
     struct process *child;
     err = loader_spawn(&request, &child);

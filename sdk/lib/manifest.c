@@ -174,6 +174,11 @@ static int service_line(struct reader *r, const char *key, char *value)
         }
         svc->memory = n;
         return once(r, SEEN_MEMORY);
+    } else if (strcmp(key, "handles") == 0) {
+        if (number_parse(value, FTL_HANDLES_MAX, &n) < 0 || n == 0) {
+            return fail(r, FTL_ERR_BAD_FORMAT, "malformed handles");
+        }
+        svc->handles = (uint32_t)n;
     } else if (strcmp(key, "requires") == 0) {
         return name_add(r, svc->requires, &svc->requires_count, value);
     } else if (strcmp(key, "provides") == 0) {

@@ -31,6 +31,7 @@ static const char full[] = "# FTL boot manifest\n"
                            "isolation kernel\n"
                            "restart OnFailure\n"
                            "memory 4194304\n"
+                           "handles 20000\n"
                            "provides net\n"
                            "device pci 0x1af4 0x1000 1\n"
                            "device irq 4\n"
@@ -64,6 +65,8 @@ START_TEST(every_field_is_read)
     ck_assert_uint_eq(net->isolation, FTL_MANIFEST_ISOLATION_KERNEL);
     ck_assert_int_eq(net->restart, FTL_RESTART_ON_FAILURE);
     ck_assert_uint_eq(net->memory, 4u << 20);
+    ck_assert_uint_eq(net->handles, 20000);
+    ck_assert_uint_eq(m.services[1].handles, 0); // not given: the default
     ck_assert_uint_eq(net->provides_count, 1);
     ck_assert_str_eq(net->provides[0], "net");
     ck_assert_uint_eq(net->requires_count, 0);
@@ -154,6 +157,10 @@ static const struct {
      FTL_ERR_BAD_FORMAT, 4, "unknown restart policy"},
     {"ftl-manifest 1\nservices 1\nservice a\nmemory 0\n", FTL_ERR_BAD_FORMAT, 4,
      "malformed memory"},
+    {"ftl-manifest 1\nservices 1\nservice a\nhandles 0\n", FTL_ERR_BAD_FORMAT,
+     4, "malformed handles"},
+    {"ftl-manifest 1\nservices 1\nservice a\nhandles 65537\n",
+     FTL_ERR_BAD_FORMAT, 4, "malformed handles"},
     {"ftl-manifest 1\nservices 1\nservice a\nmemory 18446744073709551616\n",
      FTL_ERR_BAD_FORMAT, 4, "malformed memory"},
     {"ftl-manifest 1\nservices 1\nservice a\nrequires a b\n",
@@ -263,6 +270,7 @@ START_TEST(edge_values_survive_compilation)
     const struct ftl_manifest_service *s = &m.services[0];
     ck_assert_str_eq(s->name, "edge-case_name_of_31_chars_xyz");
     ck_assert_uint_eq(s->memory, 64ull << 30);
+    ck_assert_uint_eq(s->handles, 65536);
     ck_assert_uint_eq(s->devices[0].vendor, 0xffff);
     ck_assert_uint_eq(s->devices[0].device, 0);
     ck_assert_uint_eq(s->devices[0].index, 255);

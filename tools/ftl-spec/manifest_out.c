@@ -36,6 +36,7 @@ static void service_write(FILE *f, const struct service *svc)
     fprintf(f, "isolation %s\n", isolation_names[svc->isolation]);
     fprintf(f, "restart %s\n", restart_names[svc->restart]);
     fprintf(f, "memory %llu\n", (unsigned long long)svc->memory);
+    fprintf(f, "handles %u\n", svc->handles);
     for (unsigned i = 0; i < svc->requires_count; i++) {
         fprintf(f, "requires %s\n", svc->requires[i].name);
     }

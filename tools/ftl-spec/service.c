@@ -219,11 +219,26 @@ static void devices_read(struct ydoc *d, yaml_node_t *list, const char *field,
 static void resources_read(struct ydoc *d, yaml_node_t *node, const char *field,
                            struct service *svc)
 {
-    static const char *const keys[] = {"memory"};
-    yaml_node_t *memory;
-    if (ymap_fields(d, node, field, keys, 1, &memory) && memory != NULL) {
-        ysize(d, memory, field_key(field, "memory"), SERVICE_MEMORY_MIN,
+    static const char *const keys[] = {"memory", "handles"};
+    yaml_node_t *v[2];
+    if (!ymap_fields(d, node, field, keys, 2, v)) {
+        return;
+    }
+    if (v[0] != NULL) {
+        ysize(d, v[0], field_key(field, "memory"), SERVICE_MEMORY_MIN,
               SERVICE_MEMORY_MAX, &svc->memory);
+    }
+    uint64_t handles;
+    if (v[1] != NULL &&
+        yuint(d, v[1], field_key(field, "handles"), UINT32_MAX, &handles)) {
+        if (handles < SERVICE_HANDLES_MIN || handles > FTL_HANDLES_MAX) {
+            diag_error(ydoc_loc(d, v[1], field_key(field, "handles")),
+                       "expected a number from %u to %u, got %llu",
+                       SERVICE_HANDLES_MIN, FTL_HANDLES_MAX,
+                       (unsigned long long)handles);
+        } else {
+            svc->handles = (uint32_t)handles;
+        }
     }
 }
 
@@ -365,6 +380,7 @@ void service_read(struct ydoc *d, struct service *svc)
         .isolation = FTL_MANIFEST_ISOLATION_USER,
         .restart = FTL_RESTART_ALWAYS,
         .memory = SERVICE_MEMORY_DEFAULT,
+        .handles = FTL_HANDLES_DEFAULT,
     };
     object_read(d, "Service", false, &obj);
     svc->name = obj.name;

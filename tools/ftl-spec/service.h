@@ -14,6 +14,7 @@
 #define SERVICE_MEMORY_DEFAULT (16ull << 20)
 #define SERVICE_MEMORY_MIN (64ull << 10)
 #define SERVICE_MEMORY_MAX (64ull << 30)
+#define SERVICE_HANDLES_MIN 16 // its channels, sinks and timers need a few
 
 struct name_ref {
     const char *name;
@@ -37,6 +38,7 @@ struct service {
     uint32_t isolation; // FTL_MANIFEST_ISOLATION_*
     enum ftl_restart_policy restart;
     uint64_t memory;
+    uint32_t handles; // resources.handles
     unsigned requires_count, provides_count, device_count, argc, envc;
     struct name_ref requires[FTL_MANIFEST_REQUIRES_MAX];
     struct name_ref provides[FTL_MANIFEST_REQUIRES_MAX];

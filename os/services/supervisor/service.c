@@ -149,7 +149,8 @@ int service_start(struct service *s)
                                 .envc = spec->envc,
                                 .envp = spec->envp,
                                 .channel = ends[1],
-                                .memory_limit = spec->memory};
+                                .memory_limit = spec->memory,
+                                .handles_max = spec->handles};
     ftl_handle_t process = ftl_process_spawn_request(&request);
     if (process < 0) {
         ftl_handle_close(ends[0]);

@@ -14,6 +14,12 @@ typedef int32_t ftl_handle_t;
 // Never a valid handle; every real handle is positive.
 #define FTL_HANDLE_INVALID 0
 
+// Handles a process may hold at once: the default, and the most a spawn
+// may grant (the spec's resources.handles). Kernel objects are not charged
+// to a process's memory, so this bounds what it can make the kernel keep.
+#define FTL_HANDLES_DEFAULT 1024
+#define FTL_HANDLES_MAX 65536
+
 // Rights bits.
 #define FTL_RIGHT_READ 1      // receive, read, wait on it
 #define FTL_RIGHT_WRITE 2     // send, write, signal it

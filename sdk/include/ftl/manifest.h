@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <ftl/handle.h>
+
 #define FTL_MANIFEST_FORMAT 1 // the `ftl-manifest` line this parser reads
 
 // A service may list the supervisor itself in `requires`: that lets it make
@@ -58,6 +60,7 @@ struct ftl_manifest_service {
     uint32_t isolation; // FTL_MANIFEST_ISOLATION_*
     enum ftl_restart_policy restart;
     uint64_t memory; // limit in bytes
+    uint32_t handles; // most handles at once (0: FTL_HANDLES_DEFAULT)
     unsigned requires_count, provides_count, device_count, argc, envc;
     const char *requires[FTL_MANIFEST_REQUIRES_MAX]; // names it may OPEN
     const char *provides[FTL_MANIFEST_REQUIRES_MAX]; // more names it serves

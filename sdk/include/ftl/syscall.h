@@ -109,7 +109,8 @@ struct ftl_spawn {
     const char *const *envp;
     ftl_handle_t channel; // moves to the child as its first channel
                           // (FTL_HANDLE_INVALID: none)
-    uint32_t reserved;
+    uint32_t handles_max; // handles the child may hold at once, 1 to
+                          // FTL_HANDLES_MAX; 0: FTL_HANDLES_DEFAULT
     uint64_t memory_limit; // bytes the child's memory may grow to; 0: no
                            // limit. Over it, allocations fail (malloc
                            // returns NULL) and touching uncommitted pages

@@ -1,6 +1,12 @@
 // The client helper (see ftl/client.h): sends requests with ids that name
-// a slot of a fixed table of calls, so a reply finds its call in one step,
-// and turns replies (or the peer's death) into completion callbacks.
+// a slot of a table of calls, so a reply finds its call in one step, and
+// turns replies (or the peer's death) into completion callbacks.
+//
+// A server of many connections holds a client per connection (ftl/tcp.h),
+// so a client is kept small: its table starts with CALLS_INITIAL slots and
+// doubles up to FTL_CLIENT_CALLS_MAX, and replies are received into one
+// buffer of the process's (a loop runs one callback at a time, and a reply
+// body is valid during its callback only).
 //
 // A call's id is its slot plus a per-slot use count above it: a late or
 // forged reply for a slot that has moved on to another call does not
@@ -22,7 +28,9 @@
 #include "hot.h"
 
 #define SLOT_BITS 8
+#define CALLS_INITIAL 4
 _Static_assert(FTL_CLIENT_CALLS_MAX <= 1 << SLOT_BITS, "slots fit in ids");
+_Static_assert(CALLS_INITIAL <= FTL_CLIENT_CALLS_MAX, "the table can grow");
 
 struct call {
     uint64_t id;
@@ -42,9 +50,13 @@ struct ftl_client {
     bool peer_closed;
     bool destroyed;
     bool shared; // the channel is served: the server watches and owns it
-    struct call calls[FTL_CLIENT_CALLS_MAX];
-    char body[FTL_MSG_BODY_MAX + 1]; // the reply being received, + NUL
+    unsigned capacity; // slots in calls
+    struct call *calls;
+    struct call initial[CALLS_INITIAL]; // calls until more are needed
 };
+
+// The reply being received, + NUL: shared by every client of the process.
+static char reply_body[FTL_MSG_BODY_MAX + 1];
 
 static void on_channel_event(struct ftl_loop *loop,
                              const struct ftl_event *event, void *arg);
@@ -59,10 +71,44 @@ struct ftl_client *client_create_shared(struct ftl_loop *loop,
     client->loop = loop;
     client->channel = channel;
     client->shared = true;
-    for (unsigned i = 0; i < FTL_CLIENT_CALLS_MAX; i++) {
+    client->capacity = CALLS_INITIAL;
+    client->calls = client->initial;
+    for (unsigned i = 0; i < CALLS_INITIAL; i++) {
         client->calls[i].id = i;
     }
     return client;
+}
+
+static void client_free(struct ftl_client *client)
+{
+    if (client->calls != client->initial) {
+        free(client->calls);
+    }
+    free(client);
+}
+
+// Doubles the table of calls (at most FTL_CLIENT_CALLS_MAX); false if it
+// cannot. Slots keep their index, so ids in flight stay valid.
+static bool calls_grow(struct ftl_client *client)
+{
+    unsigned capacity = client->capacity * 2;
+    if (capacity > FTL_CLIENT_CALLS_MAX) {
+        return false;
+    }
+    struct call *calls = malloc(capacity * sizeof(*calls));
+    if (calls == NULL) {
+        return false;
+    }
+    memcpy(calls, client->calls, client->capacity * sizeof(*calls));
+    for (unsigned i = client->capacity; i < capacity; i++) {
+        calls[i] = (struct call){.id = i};
+    }
+    if (client->calls != client->initial) {
+        free(client->calls);
+    }
+    client->calls = calls;
+    client->capacity = capacity;
+    return true;
 }
 
 struct ftl_client *ftl_client_create(struct ftl_loop *loop,
@@ -74,7 +120,7 @@ struct ftl_client *ftl_client_create(struct ftl_loop *loop,
     }
     client->shared = false;
     if (ftl_loop_add(loop, channel, on_channel_event, client) < 0) {
-        free(client);
+        client_free(client);
         return NULL;
     }
     return client;
@@ -86,7 +132,7 @@ void client_release(struct ftl_client *client)
         client->destroyed = true; // freed when the callbacks return
         return;
     }
-    free(client);
+    client_free(client);
 }
 
 void ftl_client_destroy(struct ftl_client *client)
@@ -102,7 +148,7 @@ void ftl_client_destroy(struct ftl_client *client)
         client->destroyed = true; // freed when the callbacks return
         return;
     }
-    free(client);
+    client_free(client);
 }
 
 unsigned ftl_client_pending(const struct ftl_client *client)
@@ -112,7 +158,10 @@ unsigned ftl_client_pending(const struct ftl_client *client)
 
 FTL_HOT static struct call *call_alloc(struct ftl_client *client)
 {
-    for (unsigned i = 0; i < FTL_CLIENT_CALLS_MAX; i++) {
+    if (client->pending == client->capacity && !calls_grow(client)) {
+        return NULL;
+    }
+    for (unsigned i = 0; i < client->capacity; i++) {
         struct call *call = &client->calls[i];
         if (!call->in_use) {
             call->id += 1 << SLOT_BITS;
@@ -133,7 +182,7 @@ FTL_HOT static void call_free(struct ftl_client *client, struct call *call)
 FTL_HOT static struct call *call_lookup(struct ftl_client *client, uint64_t id)
 {
     uint64_t slot = id & ((1 << SLOT_BITS) - 1);
-    if (slot >= FTL_CLIENT_CALLS_MAX) {
+    if (slot >= client->capacity) {
         return NULL;
     }
     struct call *call = &client->calls[slot];
@@ -259,7 +308,7 @@ FTL_HOT static bool run_callback(struct ftl_client *client, ftl_client_fn fn,
     client->running--;
     if (client->destroyed) {
         if (client->running == 0) {
-            free(client);
+            client_free(client);
         }
         return false;
     }
@@ -292,7 +341,7 @@ FTL_HOT static void receive_reply(struct ftl_client *client,
     long len = into_buffer ? ftl_channel_recv(client->channel, &reply,
                                               call->read_buffer, call->read_len)
                            : ftl_channel_recv(client->channel, &reply,
-                                              client->body, FTL_MSG_BODY_MAX);
+                                              reply_body, FTL_MSG_BODY_MAX);
     struct ftl_result result = {.body = ""};
     if (len < 0) {
         ftl_channel_discard(client->channel); // too large, or no handle room
@@ -301,8 +350,8 @@ FTL_HOT static void receive_reply(struct ftl_client *client,
         result.error = reply_error(call, &reply);
         result.value = reply.arg0;
         if (!into_buffer) {
-            client->body[len] = '\0';
-            result.body = client->body;
+            reply_body[len] = '\0';
+            result.body = reply_body;
             result.body_len = (size_t)len;
         }
         result.handle = reply.handle;
@@ -321,7 +370,7 @@ FTL_HOT static void receive_reply(struct ftl_client *client,
 static void fail_all(struct ftl_client *client)
 {
     struct ftl_result result = {.error = FTL_ERR_PEER_CLOSED, .body = ""};
-    for (unsigned i = 0; i < FTL_CLIENT_CALLS_MAX; i++) {
+    for (unsigned i = 0; i < client->capacity; i++) {
         struct call *call = &client->calls[i];
         if (!call->in_use) {
             continue;

@@ -53,9 +53,10 @@ struct ftl_conn {
     bool shutdown_wanted, shutdown_sent;
     int error;
     bool reading;
+    bool read_inline; // the data comes in the reply: no buffer of our own
     ftl_conn_read_fn read_fn;
     void *read_arg;
-    uint8_t *buffer;
+    uint8_t *buffer; // for reads of more than a message body (a loan)
     size_t buffer_size;
     struct chunk *writes, *writes_tail;
     bool writing; // a WRITE is in flight
@@ -288,8 +289,12 @@ static void on_read_done(const struct ftl_result *result, void *arg)
         return;
     }
     conn->running++;
-    long len = result->error < 0 ? result->error : (long)result->value;
-    conn->read_fn(conn, conn->buffer, len, conn->read_arg);
+    long len = result->error < 0 ? result->error
+               : conn->read_inline ? (long)result->body_len
+                                   : (long)result->value;
+    const void *data =
+        conn->read_inline ? (const void *)result->body : conn->buffer;
+    conn->read_fn(conn, data, len, conn->read_arg);
     conn->running--;
     conn_settle(conn);
 }
@@ -303,7 +308,11 @@ int ftl_conn_read(struct ftl_conn *conn, size_t max, ftl_conn_read_fn fn,
     if (conn->closing) {
         return FTL_ERR_PEER_CLOSED;
     }
-    if (max > conn->buffer_size) {
+    // Up to a message body the reply carries the data, received into the
+    // client helper's buffer: an idle connection waiting for data holds no
+    // buffer of its own. Beyond that tcpip copies into a loan of ours.
+    conn->read_inline = max <= FTL_MSG_BODY_MAX;
+    if (!conn->read_inline && max > conn->buffer_size) {
         uint8_t *buffer = realloc(conn->buffer, max);
         if (buffer == NULL) {
             return FTL_ERR_NO_MEMORY;
@@ -313,8 +322,9 @@ int ftl_conn_read(struct ftl_conn *conn, size_t max, ftl_conn_read_fn fn,
     }
     conn->read_fn = fn;
     conn->read_arg = arg;
-    int err =
-        ftl_client_read(conn->client, 0, conn->buffer, max, on_read_done, conn);
+    int err = ftl_client_read(conn->client, 0,
+                              conn->read_inline ? NULL : conn->buffer, max,
+                              on_read_done, conn);
     if (err == 0) {
         conn->reading = true;
     }

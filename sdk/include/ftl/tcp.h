@@ -59,7 +59,10 @@ int ftl_tcp_connect(struct ftl_loop *loop, const char *host, uint16_t port,
 // Reads up to max bytes; fn gets them (data valid during the call only),
 // len 0 at the end of the stream (the peer closed its side) or len < 0 on
 // an error (FTL_ERR_IO: reset). One read at a time: FTL_ERR_BUSY while one
-// is in flight.
+// is in flight. A read of at most FTL_MSG_BODY_MAX bytes (4 KiB) holds no
+// buffer while it waits, so a server of many idle connections reads in
+// such pieces; a larger one has tcpip copy straight into a buffer of the
+// connection's, kept until the connection closes.
 typedef void (*ftl_conn_read_fn)(struct ftl_conn *conn, const void *data,
                                  long len, void *arg);
 int ftl_conn_read(struct ftl_conn *conn, size_t max, ftl_conn_read_fn fn,

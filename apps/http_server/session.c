@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ftl/message.h>
+
 #include "http.h"
 #include "response.h"
 #include "routes.h"
@@ -29,7 +31,7 @@ struct session {
     bool keep_alive;
     size_t len;      // bytes in buf
     size_t consumed; // bytes of buf the request being answered takes
-    char buf[SESSION_REQUEST_MAX];
+    char *buf;       // SESSION_REQUEST_MAX bytes while len > 0, else NULL
 };
 
 static uint64_t idle_ns = SESSION_IDLE_NS;
@@ -49,6 +51,7 @@ static void session_end(struct session *s)
     ftl_loop_timer_cancel(s->loop, &s->timer);
     ftl_conn_close(s->conn);
     s->stats->connections--;
+    free(s->buf);
     free(s);
 }
 
@@ -64,6 +67,12 @@ static void on_sent(struct ftl_conn *conn, int error, void *arg)
     memmove(s->buf, s->buf + s->consumed, s->len - s->consumed);
     s->len -= s->consumed;
     s->consumed = 0;
+    if (s->len == 0) {
+        // Between requests a connection holds no buffer: many idle
+        // keep-alive clients cost little.
+        free(s->buf);
+        s->buf = NULL;
+    }
     s->state = READING;
     process(s); // a pipelined request may be complete already
 }
@@ -103,9 +112,13 @@ static void on_answered(void *arg, const struct response *r)
 // Takes the complete request at the start of buf, if there is one.
 static void process(struct session *s)
 {
+    if (s->len == 0) {
+        read_more(s);
+        return;
+    }
     size_t head = http_head_length(s->buf, s->len);
     if (head == 0) {
-        if (s->len == sizeof(s->buf)) {
+        if (s->len == SESSION_REQUEST_MAX) {
             fail(s, 413, NULL); // the head alone is over the limit
         } else {
             read_more(s);
@@ -123,7 +136,7 @@ static void process(struct session *s)
         return;
     }
     long long body = req.content_length > 0 ? req.content_length : 0;
-    if (body > (long long)(sizeof(s->buf) - head)) {
+    if (body > (long long)(SESSION_REQUEST_MAX - head)) {
         fail(s, 413, NULL);
         return;
     }
@@ -149,6 +162,11 @@ static void on_read(struct ftl_conn *conn, const void *data, long len,
         return;
     }
     if (s->len == 0) {
+        s->buf = malloc(SESSION_REQUEST_MAX);
+        if (s->buf == NULL) {
+            session_end(s);
+            return;
+        }
         // The first bytes of a request: from now on it must finish soon.
         ftl_loop_timer_start(s->loop, &s->timer, header_ns, 0, on_timeout, s);
     }
@@ -162,7 +180,11 @@ static void read_more(struct session *s)
     if (s->len == 0) {
         ftl_loop_timer_start(s->loop, &s->timer, idle_ns, 0, on_timeout, s);
     }
-    if (ftl_conn_read(s->conn, sizeof(s->buf) - s->len, on_read, s) < 0) {
+    // Pieces of a message body at most: a read waiting for an idle client
+    // holds no buffer (ftl/tcp.h).
+    size_t room = SESSION_REQUEST_MAX - s->len;
+    if (ftl_conn_read(s->conn, room < FTL_MSG_BODY_MAX ? room : FTL_MSG_BODY_MAX,
+                      on_read, s) < 0) {
         session_end(s);
     }
 }

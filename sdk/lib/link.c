@@ -19,7 +19,7 @@
 #define GETATTR_ID (1ULL << 63) // frames use ids below it
 #define NAME_MAX 64
 
-_Static_assert(2 * FTL_LINK_WINDOW <= FTL_CHANNEL_QUEUE_MAX,
+_Static_assert(2 * FTL_LINK_WINDOW + 2 <= FTL_CHANNEL_QUEUE_MAX,
                "frames and acknowledgements fit in a queue");
 
 struct ftl_link {

@@ -36,6 +36,12 @@ struct connection {
 };
 
 static uint8_t read_buffer[SOCKET_IO_MAX];
+static unsigned open_count; // connections not freed yet
+
+unsigned connection_count(void)
+{
+    return open_count;
+}
 
 // Completes the waiting READ if it can be: data, end of stream or error.
 static void finish_read(struct connection *conn)
@@ -149,6 +155,7 @@ struct connection *connection_create(struct tcp_pcb *pcb)
     if (conn == NULL) {
         return NULL;
     }
+    open_count++;
     conn->socket.kind = SOCKET_CONNECTION;
     conn->pcb = pcb;
     tcp_arg(pcb, conn);
@@ -178,6 +185,7 @@ static void release(struct connection *conn)
     }
     free(conn->write_data);
     free(conn);
+    open_count--;
 }
 
 void connection_discard(struct connection *conn)

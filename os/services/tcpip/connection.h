@@ -23,6 +23,9 @@ struct connection;
 // NULL when out of memory (the caller aborts pcb).
 struct connection *connection_create(struct tcp_pcb *pcb);
 
+// Connections created and not freed yet (limits.h: TCP_MAX_CONNECTIONS).
+unsigned connection_count(void);
+
 // Frees a connection that never got its channel (its pcb is aborted).
 void connection_discard(struct connection *conn);
 

@@ -1,7 +1,9 @@
 // TCP listeners (see listener.h): lwIP's accept callback turns each new
 // pcb into a connection at once (so data arriving before the app accepts
 // is kept by the connection, within the TCP window), then pairs it with
-// the oldest waiting accept, or queues it.
+// the oldest waiting accept, or queues it. Half-open connections are
+// bounded by halfopen.h, queued ones by TCP_ACCEPT_BACKLOG and all of them
+// by TCP_MAX_CONNECTIONS (limits.h).
 #include "listener.h"
 
 #include <stdlib.h>
@@ -13,13 +15,17 @@
 #include "lwip/tcp.h"
 
 #include "connection.h"
+#include "halfopen.h"
+#include "limits.h"
+#include "refusals.h"
 #include "socket.h"
 
 struct listener {
     struct socket socket;
     struct tcp_pcb *pcb;
-    struct connection *ready[LISTENER_BACKLOG]; // a ring
-    unsigned ready_head, ready_count;
+    struct halfopen_queue halfopen;
+    struct connection **ready; // a ring of ready_size
+    unsigned ready_size, ready_head, ready_count;
     struct ftl_request *accepts[LISTENER_ACCEPTS_MAX]; // a ring
     unsigned accepts_head, accepts_count;
 };
@@ -28,7 +34,7 @@ static void hand_over(struct listener *listener)
 {
     while (listener->ready_count > 0 && listener->accepts_count > 0) {
         struct connection *conn = listener->ready[listener->ready_head];
-        listener->ready_head = (listener->ready_head + 1) % LISTENER_BACKLOG;
+        listener->ready_head = (listener->ready_head + 1) % listener->ready_size;
         listener->ready_count--;
         struct ftl_request *req = listener->accepts[listener->accepts_head];
         listener->accepts_head =
@@ -46,16 +52,21 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
     if (err != ERR_OK || pcb == NULL) {
         return ERR_VAL;
     }
+    halfopen_established(pcb);
     struct connection *conn = NULL;
-    if (listener->ready_count < LISTENER_BACKLOG) {
-        conn = connection_create(pcb);
+    if (listener->ready_count == listener->ready_size) {
+        refusals_count(REFUSED_BACKLOG);
+    } else if (connection_count() >= tcp_limits.max_connections) {
+        refusals_count(REFUSED_CONNECTIONS);
+    } else if ((conn = connection_create(pcb)) == NULL) {
+        refusals_count(REFUSED_MEMORY);
     }
     if (conn == NULL) {
-        tcp_abort(pcb); // backlog full: refuse with a reset
+        tcp_abort(pcb); // refused with a reset, never left hanging
         return ERR_ABRT;
     }
     unsigned tail =
-        (listener->ready_head + listener->ready_count) % LISTENER_BACKLOG;
+        (listener->ready_head + listener->ready_count) % listener->ready_size;
     listener->ready[tail] = conn;
     listener->ready_count++;
     hand_over(listener);
@@ -71,9 +82,12 @@ void listener_open(struct ftl_request *req, const char *port_text)
         return;
     }
     struct listener *listener = calloc(1, sizeof(*listener));
+    struct connection **ready =
+        calloc(tcp_limits.accept_backlog, sizeof(*ready));
     struct tcp_pcb *pcb = tcp_new();
-    if (listener == NULL || pcb == NULL) {
+    if (listener == NULL || ready == NULL || pcb == NULL) {
         free(listener);
+        free(ready);
         if (pcb != NULL) {
             tcp_abort(pcb);
         }
@@ -81,17 +95,21 @@ void listener_open(struct ftl_request *req, const char *port_text)
         return;
     }
     listener->socket.kind = SOCKET_LISTENER;
+    listener->ready = ready;
+    listener->ready_size = tcp_limits.accept_backlog;
     ip_set_option(pcb, SOF_REUSEADDR); // a restarted app listens again
     if (tcp_bind(pcb, IP_ANY_TYPE, (u16_t)port) != ERR_OK) {
         tcp_abort(pcb);
+        free(ready);
         free(listener);
         ftl_request_fail(req, FTL_ERR_BUSY);
         return;
     }
-    // lwIP's backlog counts half-open connections: as many as it can.
-    listener->pcb = tcp_listen_with_backlog(pcb, 0xff);
+    halfopen_watch(pcb, &listener->halfopen, tcp_limits.syn_backlog);
+    listener->pcb = tcp_listen(pcb);
     if (listener->pcb == NULL) {
         tcp_abort(pcb);
+        free(ready);
         free(listener);
         ftl_request_fail(req, FTL_ERR_NO_MEMORY);
         return;
@@ -133,11 +151,13 @@ void listener_close(struct listener *listener)
     listener_hangup(listener);
     while (listener->ready_count > 0) {
         connection_discard(listener->ready[listener->ready_head]);
-        listener->ready_head = (listener->ready_head + 1) % LISTENER_BACKLOG;
+        listener->ready_head = (listener->ready_head + 1) % listener->ready_size;
         listener->ready_count--;
     }
+    halfopen_abort_all(&listener->halfopen);
     tcp_arg(listener->pcb, NULL);
     tcp_accept(listener->pcb, NULL);
     tcp_close(listener->pcb);
+    free(listener->ready);
     free(listener);
 }

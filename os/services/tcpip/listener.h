@@ -2,14 +2,13 @@
 // `OPEN tcp-listen:PORT` on a service channel makes one; on it, each
 // `OPEN accept` completes with the channel of the next connection
 // (connection.h). Accepting is pulled: connections that arrive while no
-// accept waits are kept, up to LISTENER_BACKLOG, and further ones are
-// refused with a reset, so a slow app bounds what tcpip holds for it.
-// Closing the listener channel stops listening.
+// accept waits are kept, up to TCP_ACCEPT_BACKLOG (limits.h), and further
+// ones are refused with a reset, so a slow app bounds what tcpip holds for
+// it. Closing the listener channel stops listening.
 #pragma once
 
 #include <ftl/server.h>
 
-#define LISTENER_BACKLOG 128
 #define LISTENER_ACCEPTS_MAX 64 // accepts waiting at once
 
 struct listener;

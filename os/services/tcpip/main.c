@@ -8,9 +8,11 @@
 //   OPEN service/tcpip (the supervisor forwarding an app's) -> a service
 //       channel for the app.
 //   GETATTR address -> the interface's configuration.
+//   GETATTR stats -> open connections and refusals (refusals.h).
 // A service channel is served with OPEN tcp-listen:PORT, OPEN
 // tcp:HOST:PORT (listener.h, connection.h), OPEN udp:HOST:PORT and OPEN
-// udp-bind:PORT (udp_socket.h), GETATTR resolve:HOST and GETATTR address.
+// udp-bind:PORT (udp_socket.h), GETATTR resolve:HOST, address and stats.
+// Its limits come from the environment (limits.h).
 // docs/concepts/networking.md has the whole picture.
 //
 // lwIP's timers run from one loop timer; everything else happens in
@@ -32,8 +34,10 @@
 #include "lwip/timeouts.h"
 
 #include "connection.h"
+#include "limits.h"
 #include "listener.h"
 #include "netif.h"
+#include "refusals.h"
 #include "resolve.h"
 #include "socket.h"
 #include "udp_socket.h"
@@ -150,6 +154,10 @@ static void on_getattr(struct ftl_request *req, const char *name)
         char text[256];
         size_t len = netif_describe(text, sizeof(text));
         ftl_request_reply(req, netif_is_ready(), text, len);
+    } else if (strcmp(name, "stats") == 0) {
+        char text[256];
+        size_t len = refusals_describe(text, sizeof(text));
+        ftl_request_reply(req, 0, text, len);
     } else {
         ftl_request_fail(req, FTL_ERR_NOT_FOUND);
     }
@@ -227,6 +235,7 @@ static const struct ftl_server_ops ops = {.on_open = on_open,
 int main(void)
 {
     srand((unsigned)ftl_clock_ns()); // lwIP's ports and sequence numbers
+    tcp_limits_load();
     lwip_init();
     loop = ftl_loop_create();
     struct ftl_server *server = ftl_server_create(loop, &ops, NULL);

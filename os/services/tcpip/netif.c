@@ -23,6 +23,7 @@
 #include "lwip/pbuf.h"
 #include "netif/ethernet.h"
 
+#include "refusals.h"
 #include "route.h"
 
 static struct netif netif;
@@ -30,7 +31,7 @@ static struct ftl_link *driver_link;
 static struct netif_config config;
 static bool ready;
 static uint64_t drops;
-#define QUEUE_MAX 256
+#define QUEUE_MAX 1024
 static struct pbuf *queue[QUEUE_MAX]; // a ring of frames waiting for credit
 static unsigned queue_head, queue_count;
 static struct ftl_loop *loop;
@@ -71,6 +72,7 @@ static err_t link_output(struct netif *nif, struct pbuf *p)
         queue_count < QUEUE_MAX ? pbuf_clone(PBUF_RAW, PBUF_RAM, p) : NULL;
     if (copy == NULL) {
         drops++;
+        refusals_count(DROPPED_TX_QUEUE);
         return ERR_MEM;
     }
     queue[(queue_head + queue_count) % QUEUE_MAX] = copy;
@@ -86,6 +88,7 @@ static int on_frame(struct ftl_link *l, const void *frame, size_t len,
     struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
     if (p == NULL) {
         drops++;
+        refusals_count(DROPPED_RX_MEMORY);
         return 0; // out of memory: dropped, as a NIC would
     }
     pbuf_take(p, frame, (u16_t)len);

@@ -22,7 +22,7 @@
 #include <ftl/loop.h>
 
 // Frames in flight, unacknowledged, in one direction.
-#define FTL_LINK_WINDOW 24
+#define FTL_LINK_WINDOW 31
 // Largest frame: Ethernet header, 1500 bytes of payload, one VLAN tag.
 #define FTL_LINK_FRAME_MAX 1518
 

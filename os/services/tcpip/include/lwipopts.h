@@ -33,19 +33,19 @@
 #define LWIP_NETIF_HOSTNAME 1
 #define LWIP_STATS 0
 
-// TCP: a window of 16 full segments each way; many connections (the HTTP
-// server's clients, TIME_WAIT) without fixed pools.
+// TCP: a window of 16 full segments each way. Pools come from malloc
+// (MEMP_MEM_MALLOC), so lwIP's MEMP_NUM_* counts limit nothing: the limits
+// on connections are tcpip's own (limits.h), and half-open ones are
+// bounded by halfopen.c rather than by lwIP's listen backlog (at most 255,
+// and full of a SYN flood's pcbs), hence no TCP_LISTEN_BACKLOG and one
+// extension argument per pcb for halfopen.c.
 #define TCP_MSS 1460
 #define TCP_WND (16 * TCP_MSS)
 #define TCP_SND_BUF (16 * TCP_MSS)
 #define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS)
-#define MEMP_NUM_TCP_PCB 512
-#define MEMP_NUM_TCP_PCB_LISTEN 32
-#define MEMP_NUM_TCP_SEG 1024
-#define MEMP_NUM_UDP_PCB 32
+#define TCP_LISTEN_BACKLOG 0
+#define LWIP_TCP_PCB_NUM_EXT_ARGS 1
 #define MEMP_NUM_SYS_TIMEOUT 16
-#define PBUF_POOL_SIZE 256
-#define TCP_LISTEN_BACKLOG 1
 #define LWIP_TCP_KEEPALIVE 1
 #define LWIP_CALLBACK_API 1
 

@@ -59,7 +59,7 @@ $(SDK_ROOT)/bin/ftl-spec: $(addprefix $(BUILD)/sdk-host/tools/ftl-spec/,$(ftl-sp
 
 # The probe initfs: hello.elf alone, for `ftl.test ftl.init=hello.elf` boots
 # that tell whether KVM really runs our kernel (ring 3 and syscall included).
-$(SDK_ROOT)/base/probe-initfs.tar: $(BUILD)/apps/hello/hello.elf
+$(SDK_ROOT)/base/probe-initfs.tar: $(BUILD)/apps/hello/hello.elf $(PACK_STAMP)
 	$(Q)mkdir -p $(@D)
 	$(call pack_initfs,$@,$^)
 

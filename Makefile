@@ -12,8 +12,9 @@
 #   make test       run every test suite; ends with "N passed, N failed"
 #   make bench      run the benchmarks; prints "bench: NAME VALUE UNIT" lines
 #   make deps       fetch and build third-party sources (cached in ~/.cache/ftl)
-#   make sdk        the SDK: build/sdk-root/ (its bin/ftl is the `ftl` command)
-#                   and dist/ftl-sdk-VERSION-x86_64-linux.tar.gz; see sdk/dist.mk
+#   make sdk        the SDK: build/sdk-root/ (its bin/ftl is the `ftl` command),
+#                   dist/ftl-sdk-VERSION-x86_64-linux.tar.gz and its -dbg.tar.gz
+#                   (the unstripped base, for gdb); see sdk/dist.mk
 #   make sdk-libs   only what a service links (libftl, picolibc); see sdk/mk/
 #   make docs       the SDK API reference (Doxygen) in build/docs/sdk/html/
 #   make clean      remove build/ and dist/
@@ -313,8 +314,9 @@ $(foreach t,$(unit-tests),$(eval $(call unit_test_rule,$(t))))
 .PHONY: do-all do-run do-test do-bench do-sdk do-sdk-libs do-docs
 do-sdk-libs: do-deps $(LIBFTL)
 
-do-sdk: do-deps $(SDK_TARBALL)
+do-sdk: do-deps $(SDK_TARBALL) $(SDK_DBG_TARBALL)
 	@echo "SDK: $(SDK_TARBALL) ($(SDK_ROOT)/bin/ftl works in place)"
+	@echo "SDK debug files: $(SDK_DBG_TARBALL)"
 
 do-docs:
 	$(call say,DOXYGEN,build/docs/sdk/html/index.html)
@@ -324,7 +326,7 @@ do-docs:
 
 do-all: do-deps $(KERNEL_ELF) $(INITFS) $(TEST_INITFS) $(ISO) $(UNIT_BINS) \
         $(FTL_SPEC) $(SUPERVISOR_TEST_INITFS) $(GCE_IMAGE) $(SDK_TARBALL) \
-        $(NET_INITFS_ALL)
+        $(SDK_DBG_TARBALL) $(NET_INITFS_ALL)
 
 # The first process is the supervisor, which starts the services of
 # os/ftl.yaml; INIT names another program to start alone instead

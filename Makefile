@@ -12,8 +12,9 @@
 #   make test       run every test suite; ends with "N passed, N failed"
 #   make bench      run the benchmarks; prints "bench: NAME VALUE UNIT" lines
 #   make deps       fetch and build third-party sources (cached in ~/.cache/ftl)
-#   make sdk        the SDK: build/sdk-root/ (its bin/ftl is the `ftl` command)
-#                   and dist/ftl-sdk-VERSION-x86_64-linux.tar.gz; see sdk/dist.mk
+#   make sdk        the SDK: build/sdk-root/ (its bin/ftl is the `ftl` command),
+#                   dist/ftl-sdk-VERSION-x86_64-linux.tar.gz and its -dbg.tar.gz
+#                   (the unstripped base, for gdb); see sdk/dist.mk
 #   make sdk-libs   only what a service links (libftl, picolibc); see sdk/mk/
 #   make docs       the SDK API reference (Doxygen) in build/docs/sdk/html/
 #   make clean      remove build/ and dist/
@@ -76,6 +77,17 @@ KERNEL_LDFLAGS := -g $(KERNEL_CODEGEN) $(WARNINGS) -flto-partition=one \
                   -Wl,--no-warn-rwx-segments -Wl,--build-id=none \
                   -Wl,-T,os/boot/kernel.ld
 
+# Everything that boots or ships is stripped of debug information (-g),
+# the unstripped build outputs staying in build/ for gdb. Programs lose
+# their symbol table too: the loader reads only the tables of the dynamic
+# section (.dynsym, .rela.dyn), which are loaded and never stripped, and a
+# killed process is logged with its rip alone. The kernel keeps its symbol
+# table (20 KiB): its backtraces use the table embedded in it (ksyms), but
+# nm and objdump on the booted kernel (scripts/jump-cache-collisions.sh)
+# then still name functions.
+STRIP_PROGRAM := strip --strip-all
+STRIP_KERNEL := strip --strip-debug
+
 HOST_CFLAGS := -std=c11 -g -O1 -fsanitize=address,undefined \
                -fno-omit-frame-pointer $(WARNINGS) -Ios/kernel -Isdk/include \
                -Itests/unit -DFTL_VERSION='"$(VERSION)"' -MMD -MP
@@ -89,6 +101,7 @@ include os/kernel/build.mk
 include os/kernel/arch/x64/build.mk
 
 KERNEL_ELF := $(BUILD)/ftl-kernel.elf
+KERNEL_DEBUG_ELF := $(BUILD)/ftl-kernel.debug.elf
 KERNEL_OBJS := $(addprefix $(BUILD)/os/kernel/,$(kernel-objs-y)) \
                $(BUILD)/kernel/sdk/error.o
 
@@ -126,12 +139,20 @@ $(BUILD)/ksyms.S: $(BUILD)/ftl-kernel.pass1.elf scripts/ksyms.py
 $(BUILD)/ksyms.o: $(BUILD)/ksyms.S
 	$(Q)$(CC) -c $< -o $@
 
-$(KERNEL_ELF): $(BUILD)/ftl-kernel.pass1.elf $(BUILD)/ksyms.o
+$(KERNEL_DEBUG_ELF): $(BUILD)/ftl-kernel.pass1.elf $(BUILD)/ksyms.o
 	$(call say,LD,$@)
 	$(Q)$(CC) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms.o
 	$(Q)nm -n $@ | python3 scripts/ksyms.py | cmp -s - $(BUILD)/ksyms.S \
 	    || { echo "ksyms: function addresses moved between links" >&2; \
 	         rm -f $@; exit 1; }
+
+# What boots (QEMU's -kernel, the ISO, the SDK's base) is the kernel without
+# its debug information; build/ftl-kernel.debug.elf, the same code with it,
+# is the one for gdb (docs/contributing.md, "Stripped images, unstripped
+# files").
+$(KERNEL_ELF): $(KERNEL_DEBUG_ELF)
+	$(call say,STRIP,$@)
+	$(Q)$(STRIP_KERNEL) -o $@ $<
 
 # ---------------------------------------------------------------------------
 # Third-party dependencies (scripts/fetch-deps.sh, deps.lock)
@@ -219,19 +240,33 @@ $(BUILD)/initfs/boot.manifest: $(BASE_SYSTEM) $(FTL_SPEC)
 	$(Q)$(FTL_SPEC) compile $(SPEC_SEARCH) -d $@.d -o $@ $(BASE_SYSTEM)
 -include $(BUILD)/initfs/boot.manifest.d
 
-# $(call pack_initfs,ARCHIVE,FILES): a ustar archive of the files, flat.
+# How programs are stripped as of the last build: rewritten when that
+# changes, which repacks every initfs (each depends on PACK_STAMP).
+PACK_STAMP := $(BUILD)/pack-flags.txt
+ifneq ($(file <$(PACK_STAMP)),$(STRIP_PROGRAM))
+$(shell mkdir -p $(BUILD))
+$(file >$(PACK_STAMP),$(STRIP_PROGRAM))
+endif
+
+# $(call pack_initfs,ARCHIVE,FILES): a ustar archive of the files (but
+# PACK_STAMP), flat, its programs stripped; the FILES themselves are left
+# as they are, so build/programs/NAME.elf and build/apps/NAME/NAME.elf keep
+# their debug information.
 define pack_initfs
 	$(call say,TAR,$(1))
-	$(Q)rm -rf $(1).d && mkdir -p $(1).d && cp $(2) $(1).d/
+	$(Q)rm -rf $(1).d && mkdir -p $(1).d \
+	    && cp $(filter-out $(PACK_STAMP),$(2)) $(1).d/
+	$(if $(filter %.elf,$(2)),$(Q)$(STRIP_PROGRAM) \
+	    $(addprefix $(1).d/,$(notdir $(filter %.elf,$(2)))))
 	$(Q)tar --format=ustar --owner=0 --group=0 --numeric-owner \
 	    --mtime=@0 --sort=name -cf $(1) -C $(1).d .
 	$(Q)rm -rf $(1).d
 endef
 
-$(INITFS): $(BUILD)/initfs/boot.manifest $(INITFS_PROGRAMS)
+$(INITFS): $(BUILD)/initfs/boot.manifest $(INITFS_PROGRAMS) $(PACK_STAMP)
 	$(call pack_initfs,$@,$^)
 
-$(TEST_INITFS): $(BUILD)/initfs/boot.manifest $(PROGRAMS)
+$(TEST_INITFS): $(BUILD)/initfs/boot.manifest $(PROGRAMS) $(PACK_STAMP)
 	$(call pack_initfs,$@,$^)
 
 include tests/supervisor/build.mk
@@ -279,8 +314,9 @@ $(foreach t,$(unit-tests),$(eval $(call unit_test_rule,$(t))))
 .PHONY: do-all do-run do-test do-bench do-sdk do-sdk-libs do-docs
 do-sdk-libs: do-deps $(LIBFTL)
 
-do-sdk: do-deps $(SDK_TARBALL)
+do-sdk: do-deps $(SDK_TARBALL) $(SDK_DBG_TARBALL)
 	@echo "SDK: $(SDK_TARBALL) ($(SDK_ROOT)/bin/ftl works in place)"
+	@echo "SDK debug files: $(SDK_DBG_TARBALL)"
 
 do-docs:
 	$(call say,DOXYGEN,build/docs/sdk/html/index.html)
@@ -290,7 +326,7 @@ do-docs:
 
 do-all: do-deps $(KERNEL_ELF) $(INITFS) $(TEST_INITFS) $(ISO) $(UNIT_BINS) \
         $(FTL_SPEC) $(SUPERVISOR_TEST_INITFS) $(GCE_IMAGE) $(SDK_TARBALL) \
-        $(NET_INITFS_ALL)
+        $(SDK_DBG_TARBALL) $(NET_INITFS_ALL)
 
 # The first process is the supervisor, which starts the services of
 # os/ftl.yaml; INIT names another program to start alone instead

@@ -15,10 +15,10 @@
 
 static const char usage[] =
     "usage: ftl doctor\n\n"
-    "Checks the SDK, the compiler, make, ftl-spec and libyaml, QEMU, whether\n"
-    "KVM really runs FTL (a probe boot; otherwise TCG is used), the GRUB\n"
-    "tools for ISOs and tar; prints a fix for each problem. Exit status 0\n"
-    "when everything needed is there, 5 otherwise.\n\n"
+    "Checks the SDK, the compiler, make, strip, ftl-spec and libyaml, QEMU,\n"
+    "whether KVM really runs FTL (a probe boot; otherwise TCG is used), the\n"
+    "GRUB tools for ISOs and tar; prints a fix for each problem. Exit status\n"
+    "0 when everything needed is there, 5 otherwise.\n\n"
     "  -h, --help  this help\n";
 
 static unsigned problems;
@@ -49,6 +49,9 @@ static void check_toolchain(void)
            str_printf("%sgcc", apt));
     char *make[] = {"make", "--version", NULL};
     report(runs(make, 0), "GNU make", str_printf("%smake", apt));
+    char *strip[] = {"strip", "--version", NULL};
+    report(runs(strip, 0), "strip (binutils): programs are packed stripped",
+           str_printf("%sbinutils", apt));
     char *tar[] = {"tar", "--sort=name", "-cf", "/dev/null", "-T",
                    "/dev/null", NULL};
     report(runs(tar, 0), "GNU tar (1.28 or later)", str_printf("%star", apt));

@@ -152,11 +152,27 @@ static char *binary_find(const struct project *p, const struct image_options *o,
     return NULL;
 }
 
-// Copies the files into a fresh staging folder and tars it the way the
-// source tree's initfs is made (flat, ustar, reproducible); release builds
-// strip debug information first.
-static int initfs_pack(const struct image *img, char **files, unsigned count,
-                       const struct image_options *o)
+// Strips the copy of a program in the staging folder as the source tree's
+// initfs programs are (STRIP_PROGRAM in its Makefile): no debug sections,
+// no symbol table; the loader needs neither. The project's own
+// build/.../NAME.elf keeps both, for gdb.
+static int program_strip(const char *path)
+{
+    char *strip[] = {"strip", "--strip-all", (char *)path, NULL};
+    int status = proc_run(strip, NULL);
+    if (status != 0) {
+        return out_error(EXIT_FAILED,
+                         status < 0 ? "install binutils (run `ftl doctor`)"
+                                    : NULL,
+                         "stripping %s failed", path_base(path));
+    }
+    return 0;
+}
+
+// Copies the files into a fresh staging folder, strips the programs there,
+// and tars it the way the source tree's initfs is made (flat, ustar,
+// reproducible).
+static int initfs_pack(const struct image *img, char **files, unsigned count)
 {
     char *stage = str_printf("%s.d", img->initfs);
     tree_remove(stage);
@@ -169,9 +185,11 @@ static int initfs_pack(const struct image *img, char **files, unsigned count,
             return out_error(EXIT_FAILED, NULL, "cannot copy %s: %s",
                              files[i], strerror(errno));
         }
-        if (o->release && str_ends_with(dst, ".elf")) {
-            char *strip[] = {"strip", "--strip-debug", dst, NULL};
-            proc_run(strip, NULL);
+        if (str_ends_with(dst, ".elf")) {
+            int err = program_strip(dst);
+            if (err != 0) {
+                return err;
+            }
         }
     }
     char *tar[] = {"tar", "--format=ustar", "--owner=0", "--group=0",
@@ -232,7 +250,7 @@ static int initfs_build(const struct project *p, struct image *img,
     }
     out_step("INITFS", "%s (%u services)", img->initfs,
              img->manifest.service_count);
-    err = initfs_pack(img, files, count, o);
+    err = initfs_pack(img, files, count);
     if (err == 0 && file_replace(list, text) < 0) {
         err = out_error(EXIT_FAILED, NULL, "cannot write %s", list);
     }

@@ -1,7 +1,9 @@
 // Building a project's bootable image (docs/cli.md, "ftl build"): the
 // specs compiled into boot.manifest, the services compiled with the SDK's
-// mk/service.mk, both packed with the base's supervisor into initfs.tar,
-// booted with the base's kernel; optionally a GRUB ISO of the two.
+// mk/service.mk, both packed with the base's supervisor into initfs.tar
+// (the programs stripped there; the built ones keep their debug
+// information), booted with the base's kernel; optionally a GRUB ISO of
+// the two.
 // Incremental: make rebuilds only changed services, and the initfs and ISO
 // are rewritten only when something in them changed.
 #pragma once
@@ -12,7 +14,7 @@
 #include "spec.h"
 
 struct image_options {
-    bool release; // optimised, stripped programs in build/release/
+    bool release; // -DNDEBUG, in build/release/
     bool iso;     // also the GRUB ISO
     bool tests;   // the system with the tests/ services added (ftl test)
     bool quiet;   // no summary lines (ftl dev, ftl run)

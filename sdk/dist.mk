@@ -1,7 +1,8 @@
 # The SDK distribution: build/sdk-root/, laid out as the tarball
 # dist/ftl-sdk-VERSION-x86_64-linux.tar.gz unpacks (docs/cli.md, "The
-# SDK"). build/sdk-root/bin/ftl is also the `ftl` of the source tree: it
-# finds its SDK from its own location, so both work the same way.
+# SDK"), and its -dbg tarball (below). build/sdk-root/bin/ftl is also the
+# `ftl` of the source tree: it finds its SDK from its own location, so both
+# work the same way.
 #
 #   bin/       ftl and ftl-spec (host programs; ftl-spec needs libyaml)
 #   base/      the prebuilt kernel, supervisor, GRUB configuration, the
@@ -15,6 +16,13 @@
 #
 # Host programs here are built without sanitizers (unlike build/host/,
 # which the unit tests use): they are what users run.
+#
+# The kernel and the programs of base/ are stripped (STRIP_KERNEL,
+# STRIP_PROGRAM in the Makefile). Their unstripped twins, for gdb, are in
+# dist/ftl-sdk-VERSION-x86_64-linux-dbg.tar.gz, which unpacks over the SDK's
+# folder into debug/base/, with base/'s paths (docs/cli.md, "The SDK").
+# The libraries keep their debug information: they are linked into a
+# project's programs, whose unstripped files are the project's own.
 
 SDK_ROOT := $(BUILD)/sdk-root
 SDK_NAME := ftl-sdk-$(VERSION)-x86_64-linux
@@ -59,7 +67,7 @@ $(SDK_ROOT)/bin/ftl-spec: $(addprefix $(BUILD)/sdk-host/tools/ftl-spec/,$(ftl-sp
 
 # The probe initfs: hello.elf alone, for `ftl.test ftl.init=hello.elf` boots
 # that tell whether KVM really runs our kernel (ring 3 and syscall included).
-$(SDK_ROOT)/base/probe-initfs.tar: $(BUILD)/apps/hello/hello.elf
+$(SDK_ROOT)/base/probe-initfs.tar: $(BUILD)/apps/hello/hello.elf $(PACK_STAMP)
 	$(Q)mkdir -p $(@D)
 	$(call pack_initfs,$@,$^)
 
@@ -69,7 +77,7 @@ SDK_COPIED := $(KERNEL_ELF) $(BUILD)/programs/supervisor.elf os/boot/grub.cfg \
               $(wildcard sdk/mk/*.mk) $(shell find templates docs -type f) \
               $(foreach s,$(SDK_SERVICES),$(sdk-elf-$(s)) $(sdk-spec-$(s)))
 
-$(SDK_ROOT)/.copied: $(SDK_COPIED) sdk/dist.mk
+$(SDK_ROOT)/.copied: $(SDK_COPIED) sdk/dist.mk $(PACK_STAMP)
 	$(call say,SDK,$(SDK_ROOT))
 	$(Q)rm -rf $(addprefix $(SDK_ROOT)/,include lib mk templates docs \
 	    base/services) && mkdir -p $(SDK_ROOT)/base/services \
@@ -78,6 +86,8 @@ $(SDK_ROOT)/.copied: $(SDK_COPIED) sdk/dist.mk
 	    $(SDK_ROOT)/base/
 	$(Q)$(foreach s,$(SDK_SERVICES),mkdir -p $(SDK_ROOT)/base/services/$(s) \
 	    && cp $(sdk-elf-$(s)) $(sdk-spec-$(s)) $(SDK_ROOT)/base/services/$(s)/ &&) :
+	$(Q)$(STRIP_PROGRAM) $(SDK_ROOT)/base/supervisor.elf $(foreach s, \
+	    $(SDK_SERVICES),$(SDK_ROOT)/base/services/$(s)/$(s).elf)
 	$(Q)cp -r sdk/include/ftl $(SDK_ROOT)/include/
 	$(Q)cp -r $(FTL_PICOLIBC)/include $(SDK_ROOT)/include/libc
 	$(Q)cp $(LIBFTL) $(PICOLIBC_LIBC) $(dir $(PICOLIBC_LIBC))libm.a \
@@ -102,6 +112,24 @@ $(SDK_TARBALL): $(SDK_FILES)
 	$(Q)mkdir -p dist && tar --owner=0 --group=0 --numeric-owner \
 	    --exclude=.copied --transform 's,^\.,$(SDK_NAME),' --sort=name \
 	    -czf $@ -C $(SDK_ROOT) .
+
+# The -dbg tarball: the unstripped kernel, supervisor and services, staged
+# in build/sdk-dbg/ as debug/base/ with the paths they have in base/.
+SDK_DBG_TARBALL := dist/$(SDK_NAME)-dbg.tar.gz
+SDK_DBG_ROOT := $(BUILD)/sdk-dbg
+SDK_DBG_BASE := $(SDK_DBG_ROOT)/debug/base
+
+$(SDK_DBG_TARBALL): $(KERNEL_DEBUG_ELF) $(BUILD)/programs/supervisor.elf \
+                    $(foreach s,$(SDK_SERVICES),$(sdk-elf-$(s))) sdk/dist.mk
+	$(call say,TAR,$@)
+	$(Q)rm -rf $(SDK_DBG_ROOT) && mkdir -p $(SDK_DBG_BASE)
+	$(Q)cp $(KERNEL_DEBUG_ELF) $(SDK_DBG_BASE)/ftl-kernel.elf
+	$(Q)cp $(BUILD)/programs/supervisor.elf $(SDK_DBG_BASE)/
+	$(Q)$(foreach s,$(SDK_SERVICES),mkdir -p $(SDK_DBG_BASE)/services/$(s) \
+	    && cp $(sdk-elf-$(s)) $(SDK_DBG_BASE)/services/$(s)/ &&) :
+	$(Q)mkdir -p dist && tar --owner=0 --group=0 --numeric-owner \
+	    --transform 's,^\.,$(SDK_NAME),' --sort=name \
+	    -czf $@ -C $(SDK_DBG_ROOT) .
 
 .PHONY: sdk-root
 sdk-root: $(SDK_FILES)

@@ -98,6 +98,11 @@ ftl_in "$TMP/demo" build
 expect build_makes_initfs_and_iso 0 "built demo: 1 services; image [0-9]+ KiB"
 [[ -f "$TMP/demo/build/initfs.tar" && -f "$TMP/demo/build/ftl.iso" ]]
 result build_writes_the_image_files "$([[ $? -ne 0 ]] && echo missing)"
+mkdir -p "$TMP/demo-initfs" && tar -xf "$TMP/demo/build/initfs.tar" -C "$TMP/demo-initfs"
+! readelf -SW "$TMP/demo-initfs"/*.elf | grep -Eq ' \.(z?debug_|symtab)' &&
+    readelf -SW "$TMP/demo/build/services/demo/demo.elf" | grep -q ' \.debug_info '
+result build_packs_stripped_programs_and_keeps_the_built_ones \
+    "$([[ $? -ne 0 ]] && echo "debug sections in the initfs, or none in build/services/demo/demo.elf")"
 ftl_in "$TMP/demo" build
 [[ $RC -eq 0 ]] && ! grep -Eq '^  (CC|LINK|INITFS|ISO) ' <<<"$ERR$OUT"
 result build_again_rebuilds_nothing "$([[ $? -ne 0 ]] && echo "$ERR$OUT")"

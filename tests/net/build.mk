@@ -13,7 +13,8 @@ $(BUILD)/systems/$(1)/boot.manifest: $(2) $(FTL_SPEC)
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)$(FTL_SPEC) compile $(SPEC_SEARCH) -d $$@.d -o $$@ $(2)
 -include $(BUILD)/systems/$(1)/boot.manifest.d
-$(BUILD)/systems/$(1).tar: $(BUILD)/systems/$(1)/boot.manifest $(INITFS_PROGRAMS)
+$(BUILD)/systems/$(1).tar: $(BUILD)/systems/$(1)/boot.manifest $(INITFS_PROGRAMS) \
+                           $(PACK_STAMP)
 	$$(call pack_initfs,$$@,$$^)
 NET_INITFS_ALL += $(BUILD)/systems/$(1).tar
 endef
@@ -30,6 +31,7 @@ $(BUILD)/systems/restart/boot.manifest: tests/net/restart.yaml $(FTL_SPEC)
 	    -o $@ tests/net/restart.yaml
 -include $(BUILD)/systems/restart/boot.manifest.d
 $(BUILD)/systems/restart.tar: $(BUILD)/systems/restart/boot.manifest \
-                              $(INITFS_PROGRAMS) $(BUILD)/programs/net_chaos.elf
+                              $(INITFS_PROGRAMS) $(BUILD)/programs/net_chaos.elf \
+                              $(PACK_STAMP)
 	$(call pack_initfs,$@,$^)
 NET_INITFS_ALL += $(BUILD)/systems/restart.tar

@@ -14,5 +14,6 @@ $(SUPERVISOR_TEST_MANIFEST): tests/supervisor/ftl.yaml $(FTL_SPEC)
 	    -o $@ tests/supervisor/ftl.yaml
 -include $(SUPERVISOR_TEST_MANIFEST).d
 
-$(SUPERVISOR_TEST_INITFS): $(SUPERVISOR_TEST_MANIFEST) $(PROGRAMS)
+$(SUPERVISOR_TEST_INITFS): $(SUPERVISOR_TEST_MANIFEST) $(PROGRAMS) \
+                           $(PACK_STAMP)
 	$(call pack_initfs,$@,$^)

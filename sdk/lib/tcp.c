@@ -18,9 +18,15 @@
 #include <ftl/error.h>
 #include <ftl/log.h>
 #include <ftl/process.h>
+#include <ftl/time.h>
 
 #define WRITE_PIECE_MAX (32u * 1024) // tcpip's largest WRITE
 #define ACCEPTS_IN_FLIGHT 4
+// A port still held by the listener of an app's previous run (tcpip
+// closes it once it has seen that run's channels close) is asked for
+// again, this often, for up to this long.
+#define LISTEN_RETRY_NS (100 * FTL_MS)
+#define LISTEN_RETRIES 50
 
 // The channel to tcpip's service.
 typedef void (*service_fn)(int error, void *arg);
@@ -69,6 +75,8 @@ struct listener {
     char path[32];
     ftl_tcp_accept_fn fn;
     void *arg;
+    struct ftl_loop_timer retry;
+    unsigned retries;
 };
 
 static void service_ready(int error)
@@ -362,6 +370,12 @@ static void listen_failed(struct listener *listener, int error)
 static void on_accepted(const struct ftl_result *result, void *arg)
 {
     struct listener *listener = arg;
+    if (result->error == FTL_ERR_LIMIT || result->error == FTL_ERR_NO_MEMORY) {
+        // This connection could not be taken (no handle or memory left for
+        // it: tcpip closes it); the next ones may be, once others end.
+        accept_next(listener);
+        return;
+    }
     if (result->error < 0) {
         if (ftl_client_pending(listener->client) == 0) {
             listen_failed(listener, result->error); // once, at the last
@@ -383,9 +397,25 @@ static void accept_next(struct listener *listener)
     }
 }
 
+static void listen_with_service(int error, void *arg);
+
+static void on_listen_retry(struct ftl_loop *loop, struct ftl_loop_timer *timer,
+                            void *arg)
+{
+    (void)loop;
+    (void)timer;
+    listen_with_service(0, arg);
+}
+
 static void on_listening(const struct ftl_result *result, void *arg)
 {
     struct listener *listener = arg;
+    if (result->error == FTL_ERR_BUSY && listener->retries < LISTEN_RETRIES) {
+        listener->retries++;
+        ftl_loop_timer_start(listener->loop, &listener->retry, LISTEN_RETRY_NS,
+                             0, on_listen_retry, listener);
+        return;
+    }
     if (result->error == 0) {
         listener->client = ftl_client_create(listener->loop, result->handle);
     }

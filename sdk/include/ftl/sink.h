@@ -27,8 +27,9 @@ struct ftl_event {
                         // handle field is 1 if a handle travels with it)
 };
 
-// Most handles one sink watches.
-#define FTL_SINK_WATCH_MAX 4096
+// Most handles one sink watches: as many as a process may hold (a server's
+// loop watches a channel per connection).
+#define FTL_SINK_WATCH_MAX FTL_HANDLES_MAX
 
 ftl_handle_t ftl_sink_create(void);
 

@@ -16,7 +16,7 @@ the benchmarks' rdtsc differences are guest instructions, and prints each
 figure in cycles as an instruction count beside it:
 `bench: linux.NAME.insns N instructions` (docs/notes/ipc-speed.md). These do
 not depend on the host's speed or on QEMU's cost model; they agree between
-boots to an instruction or so (Linux's boot reads the host's clock and random
+boots to a few instructions (Linux's boot reads the host's clock and random
 numbers, which moves where timer interrupts fall), and a line says whether
 they were the same or names those that differed.
 

@@ -6,9 +6,19 @@ benchmarks, so that FTL's figures can be read as ratios against it.
 bench/linux/build.sh prepares the kernel and the initramfs; its /init runs
 small static C benchmarks whose `bench: linux.NAME VALUE UNIT` lines come out
 on the serial console. This script boots it BOOTS times (FTL_LINUX_BOOTS,
-default 3) and prints each figure's median over the boots in the same form
-(with one boot, the guest's lines unchanged), plus
+default 3) and prints each figure's median over the boots in the same form,
+plus
 `bench: linux.boot.init_ms N ms`: QEMU's start until /init's first line.
+
+Then it boots the guest COUNT_BOOTS more times (FTL_LINUX_COUNT_BOOTS,
+default 3) under TCG with QEMU's instruction counting (ftlqemu.ICOUNT), where
+the benchmarks' rdtsc differences are guest instructions, and prints each
+figure in cycles as an instruction count beside it:
+`bench: linux.NAME.insns N instructions` (docs/notes/ipc-speed.md). These do
+not depend on the host's speed or on QEMU's cost model; they agree between
+boots to a few instructions (Linux's boot reads the host's clock and random
+numbers, which moves where timer interrupts fall), and a line says whether
+they were the same or names those that differed.
 
 The accelerator: other benchmarks call linux_accel() so that both sides run
 under the same one. It is FTL_ACCEL when set; else TCG unless both FTL's own
@@ -69,9 +79,9 @@ def build(quiet=False):
         raise subprocess.CalledProcessError(done.returncode, script)
 
 
-def guest(name, accel, append=APPEND):
+def guest(name, accel, append=APPEND, extra=()):
     boot = dict(kernel=KERNEL, initrd=INITRD, append=append)
-    return ftlqemu.Guest(name, boot, accel=accel, memory=MEMORY)
+    return ftlqemu.Guest(name, boot, accel=accel, memory=MEMORY, extra=extra)
 
 
 def probe_kvm():
@@ -129,10 +139,14 @@ def linux_accel():
     return accel
 
 
-def boot_once(index, accel):
-    """Boots the guest once; returns (figures, lines, init_ms), where
-    figures maps each bench name to (value, unit)."""
-    with guest("linux_bench_%d" % index, accel) as g:
+def boot_once(index, accel, counting=False):
+    """Boots the guest once (counting: under TCG with instruction counting);
+    returns (figures, init_ms), where figures maps each bench name to (value,
+    unit)."""
+    name, extra = "linux_bench_%d" % index, ()
+    if counting:
+        name, accel, extra = "linux_count_%d" % index, "tcg", ftlqemu.ICOUNT
+    with guest(name, accel, extra=extra) as g:
         g.wait_for(INIT, INIT_TIMEOUT_S[accel])
         init_ms = g.elapsed_ms()
         g.wait_for(DONE, RUN_TIMEOUT_S[accel])
@@ -141,20 +155,68 @@ def boot_once(index, accel):
         except subprocess.TimeoutExpired:
             pass
         console = g.console()
-    figures, lines = {}, []
+    figures = {}
     for line in console.splitlines():
         line = line.strip("\r")
         match = BENCH.match(line)
         if match:
             figures[match.group(1)] = (float(match.group(2)), match.group(3))
-            lines.append(line)
         elif line.startswith("ftl-linux: ") and "failed" in line:
             print(line, flush=True)
-    return figures, lines, init_ms
+    return figures, init_ms
 
 
 def number(value):
     return ("%d" % value) if value == int(value) else ("%.1f" % value)
+
+
+def insns_name(name, unit):
+    """The name under which a figure measured in cycles is printed when its
+    boot ran under ftlqemu.ICOUNT (NAME or NAME.cycles: NAME.insns, in
+    instructions), or None for a figure in other units: those are times or
+    rates, which say nothing under instruction counting."""
+    if unit != "cycles":
+        return None
+    if name.endswith(".cycles"):
+        name = name[:-len(".cycles")]
+    return name + ".insns"
+
+
+def instruction_counts(boots):
+    """From the figures of boots under ftlqemu.ICOUNT (each a list of (name,
+    value, unit)): {figure's name: median instruction count} and a line that
+    says whether the boots agreed."""
+    if not boots:
+        return {}, "instructions not counted"
+    seen = {}
+    for figures in boots:
+        for name, value, unit in figures:
+            if insns_name(name, unit):
+                seen.setdefault(name, []).append(float(value))
+    counts = {name: statistics.median(values) for name, values in seen.items()}
+    differ = ["%s %s-%s" % (insns_name(name, "cycles"), number(min(values)),
+                            number(max(values)))
+              for name, values in seen.items() if min(values) != max(values)]
+    if differ:
+        note = "instruction counts differ between boots: " + ", ".join(differ)
+    else:
+        note = "instruction counts of %d boot(s), the same in each" % len(boots)
+    return counts, note
+
+
+def print_figures(figures, counts):
+    """Prints each (name, value, unit) as a bench line, with the instruction
+    count of the same operation (counts, by the figure's name) after it."""
+    for name, value, unit in figures:
+        print("bench: %s %s %s" % (name, number(value), unit))
+        if name in counts:
+            print("bench: %s %s instructions" % (insns_name(name, unit),
+                                                 number(counts[name])))
+    printed = {figure[0] for figure in figures}
+    for name, count in counts.items():
+        if name not in printed:
+            print("bench: %s %s instructions" % (insns_name(name, "cycles"),
+                                                 number(count)))
 
 
 def main():
@@ -166,31 +228,38 @@ def main():
     with open(os.path.join(BUILD, "versions.txt")) as f:
         print("linux: " + ", ".join(f.read().splitlines()), flush=True)
     boots = int(os.environ.get("FTL_LINUX_BOOTS", "3"))
-    runs = []
+    count_boots = int(os.environ.get("FTL_LINUX_COUNT_BOOTS", "3"))
+    runs, counted = [], []
     try:
         for i in range(boots):
             runs.append(boot_once(i, accel))
+        for i in range(count_boots):
+            counted.append(boot_once(i, accel, counting=True))
     except ftlqemu.GuestError as error:
-        log = os.path.join(ftlqemu.BUILD, "test-logs",
-                           "linux_bench_%d.log" % len(runs))
+        log = os.path.join(ftlqemu.BUILD, "test-logs", "linux_%s_%d.log" % (
+            ("count", len(counted)) if len(runs) == boots else
+            ("bench", len(runs))))
         hint = ""
         if accel == "kvm":
             hint = "; this host's KVM may not run unmodified kernels: try "\
                    "FTL_ACCEL=tcg"
         sys.exit("linux: error: %s (console: %s)%s" % (error, log, hint))
-    if boots == 1:
-        for line in runs[0][1]:
-            print(line)
-    else:
-        for name, (_, unit) in runs[0][0].items():
-            values = [figures[name][0] for figures, _, _ in runs
-                      if name in figures]
-            print("bench: %s %s %s" % (name, number(statistics.median(values)),
-                                       unit))
-    init_ms = statistics.median(init_ms for _, _, init_ms in runs)
+    medians = []
+    for name, (_, unit) in runs[0][0].items():
+        values = [figures[name][0] for figures, _ in runs
+                  if name in figures]
+        medians.append((name, statistics.median(values), unit))
+    counts, note = instruction_counts(
+        [[(name, value, unit) for name, (value, unit) in figures.items()]
+         for figures, _ in counted])
+    print_figures(medians, counts)
+    if counted:
+        print("linux: " + note)
+    init_ms = statistics.median(init_ms for _, init_ms in runs)
     print("bench: linux.boot.init_ms %.0f ms" % init_ms)
-    print("linux: %d boot(s) under %s in %.1f s" %
-          (boots, accel, time.monotonic() - started), flush=True)
+    print("linux: %d boot(s) under %s and %d counting instructions in %.1f s"
+          % (boots, accel, count_boots, time.monotonic() - started),
+          flush=True)
 
 
 if __name__ == "__main__":

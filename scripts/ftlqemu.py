@@ -33,6 +33,15 @@ PROBE_TIMEOUT_S = 8
 # with (status << 1) | 1. Anything else means QEMU ended some other way.
 DEBUG_EXIT = ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
 
+# Instruction counting (TCG only; pass as Guest's extra with accel="tcg"):
+# QEMU's virtual clock then advances one nanosecond per guest instruction
+# (shift=0) and the guest's rdtsc returns that clock, so the difference of
+# two rdtsc reads is the number of instructions run between them, whatever
+# the host does. sleep=off: when the guest halts, the clock jumps to the next
+# timer's deadline at once instead of following the host's time, so a boot
+# is deterministic (docs/notes/ipc-speed.md, "Instructions").
+ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
+
 
 def guest_status(qemu_returncode):
     """The kernel's test-mode status from QEMU's exit code, or None."""

@@ -4,10 +4,11 @@
 # addresses fall into only 64 of them (bits 0-5 of the address xor bits
 # 6-11), so two busy targets of one page can evict each other at every
 # turn: each eviction is one more hash-table lookup, and a system call or
-# a switch pays it every time (docs/notes/ipc-speed.md). Run after changing
-# the code or the layout of the hot pages (hot.h); a collision is moved
-# away by aligning one of its addresses differently. Needs perf and root
-# (uprobes), like scripts/qemu-counts.sh.
+# a switch pays it every time (docs/notes/ipc-speed.md). A diagnostic of
+# the emulator, not a goal: it explains a cycle figure under TCG that the
+# code does not, but code is no longer aligned or moved to please QEMU's
+# jump cache, which no CPU has (docs/notes/ipc-speed.md, "Instructions").
+# Needs perf and root (uprobes), like scripts/qemu-counts.sh.
 #
 #   scripts/jump-cache-collisions.sh [user_user|kernel_kernel|user_kernel|loop|ctxswitch]...
 #

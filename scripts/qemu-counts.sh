@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Counts QEMU's own work per IPC round trip under TCG: software-TLB refills
 # (x86_cpu_tlb_fill), jump-cache misses (qht_lookup_custom) and jump-cache
-# flushes (tcg_flush_jmp_cache), through uprobes on QEMU's functions. Cycle
-# figures move by 5-10% between boots; these counts do not, so they show
-# whether a change to the round trip's code or layout helped
-# (docs/notes/ipc-speed.md). Needs perf and root (uprobes).
+# flushes (tcg_flush_jmp_cache), through uprobes on QEMU's functions. They
+# explain where TCG's cycles go (docs/notes/ipc-speed.md): a diagnostic of
+# the emulator, not a goal. A change to a hot path is judged by what it does
+# on a real CPU: its instruction counts (bench/kernel_bench.py's `.insns`
+# figures), the memory it touches, or a hardware reason; never by these
+# counts alone. Needs perf and root (uprobes).
 #
 #   scripts/qemu-counts.sh [user_user|kernel_kernel|user_kernel|loop|ctxswitch]
 #

@@ -4,6 +4,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+// The time-stamp counter. Under QEMU's instruction counting (-icount shift=0,
+// as bench/kernel_bench.py's counting boots run) it is QEMU's virtual clock,
+// one tick per guest instruction: the same benchmark then counts
+// instructions.
 static inline uint64_t bench_cycles(void)
 {
     uint32_t lo, hi;

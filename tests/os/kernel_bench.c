@@ -4,7 +4,9 @@
 // exit; IPC call round trips between processes in each pairing of modes
 // and 64 KiB copies (measured by ipc_client.c), and the same round trip
 // through the SDK's loop and helpers (loop_client.c). Each figure is the
-// median of several batches, printed as `bench: NAME VALUE UNIT`.
+// median of several batches, printed as `bench: NAME VALUE UNIT`. Under
+// QEMU's instruction counting (bench/kernel_bench.py's counting boots) the
+// figures in cycles are guest instructions (bench_util.h).
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

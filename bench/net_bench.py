@@ -372,7 +372,8 @@ def serves_with(accel, mib, linux=False):
                        FTL_BOOT, accel, memory="%dM" % mib)
     try:
         with guest as g:
-            deadline = time.monotonic() + (LINUX_LIMIT_S if linux else 30)
+            # FTL serves within a second when it can, Linux within ten.
+            deadline = time.monotonic() + (LINUX_LIMIT_S if linux else 15)
             while time.monotonic() < deadline:
                 if path.get_200(1.0):
                     return True
@@ -385,17 +386,27 @@ def serves_with(accel, mib, linux=False):
 
 
 def min_mib(accel, linux=False, guess=None):
-    """Smallest guest memory (MiB) that serves: guess, if it serves and one
-    MiB less does not, else found by bisection over 1..128."""
-    if guess and guess > 1 and serves_with(accel, guess, linux) and \
-            not serves_with(accel, guess - 1, linux):
-        return guess
+    """Smallest guest memory (MiB) that serves: by bisection over 1..128,
+    or, from the size an earlier run found (guess), by steps of 1 MiB until
+    one size serves and one MiB less does not."""
+    def serves(mib):
+        return serves_with(accel, mib, linux)
+    if guess:
+        if serves(guess):
+            while guess > 1 and serves(guess - 1):
+                guess -= 1
+            return guess
+        while guess < 128:
+            guess += 1
+            if serves(guess):
+                return guess
+        return None
     low, high = 1, 128  # low does not serve (assumed), high does
-    if not serves_with(accel, high, linux):
+    if not serves(high):
         return None
     while high - low > 1:
         mid = (low + high) // 2
-        if serves_with(accel, mid, linux):
+        if serves(mid):
             high = mid
         else:
             low = mid

@@ -76,7 +76,8 @@ def main():
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, stop)
 
-    proc = None
+    proc = reader = None
+    log = open(log_path, "wb")
     try:
         lock = open(LOCK, "a")  # close-on-exec: children do not inherit it
         try:
@@ -85,28 +86,30 @@ def main():
             print("bench: waiting for %s (another guest is running)" % LOCK,
                   flush=True)
             fcntl.flock(lock, fcntl.LOCK_EX)
-        with open(log_path, "wb") as log:
-            proc = subprocess.Popen(command, stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL,
-                                    start_new_session=True)
-            reader = threading.Thread(target=copy, args=(proc.stdout, log),
-                                      daemon=True)
-            reader.start()
-            try:
-                status = proc.wait(limit)
-            except subprocess.TimeoutExpired:
-                print("bench: %s: time-out after %.0f s, stopped" % (
-                    " ".join(command), limit), flush=True)
-                status = 124
-            end_group(proc)
-            reader.join(5)
-        return status
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+        reader = threading.Thread(target=copy, args=(proc.stdout, log),
+                                  daemon=True)
+        reader.start()
+        try:
+            status = proc.wait(limit)
+        except subprocess.TimeoutExpired:
+            print("bench: %s: time-out after %.0f s, stopped" % (
+                " ".join(command), limit), flush=True)
+            status = 124
     except Stop:
         print("bench: stopped", flush=True)
+        status = 130
+    finally:
+        # Also when COMMAND ended by itself: what it left behind goes.
         if proc is not None:
             end_group(proc)
-        return 130
+        if reader is not None:
+            reader.join(5)
+        log.close()
+    return status
 
 
 if __name__ == "__main__":

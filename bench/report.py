@@ -543,6 +543,17 @@ latency tail of 1 to 3 s, or as time-outs. That is a limit of QEMU's user
 networking, not of the guest; the tap path below has no slirp in the way.
 """
 
+STALL_NOTE = """**A guest left unresponsive** (last column) stopped answering during or
+after that run and was booted again for the next level; that run's
+figures are what wrk measured, stall included, so they pull the median
+down. When the Linux guest does this on user networking, its console
+shows `virtio_net virtio0 eth0: NETDEV WATCHDOG: CPU: 0: transmit queue 0
+timed out`: its virtio-net transmit queue is stuck, which the tap path's
+column shows or not for the same guest. Read such medians, and a ratio
+built on them, with
+that in mind; the tap path compares the guests without it.
+"""
+
 
 def render_page(results, run):
     conns = levels(results)
@@ -602,6 +613,11 @@ def render_page(results, run):
             if path == "user":
                 parts += [USER_NOTE.format(qemu=qemu_short(run))]
             parts += [main, "", errors, ""]
+            if any(sum(results[n]["runs"]) for c in conns for p in
+                   ("", "linux.") for n in
+                   ["%shttp.%s.c%d.unresponsive" % (p, path, c)]
+                   if n in results):
+                parts += [STALL_NOTE]
     parts += ["## All figures", "",
               "<details><summary>%d figures (FTL and Linux side by side)"
               "</summary>" % len(results), "", all_figures(results), "",

@@ -10,7 +10,8 @@
 #   make run-net    boot the network system (os/net.yaml) with http_server
 #                   on http://127.0.0.1:8080/ (SYSTEM=, PORT=, HOST_PORT=)
 #   make test       run every test suite; ends with "N passed, N failed"
-#   make bench      run the benchmarks; prints "bench: NAME VALUE UNIT" lines
+#   make bench      the benchmark report: "bench: NAME VALUE UNIT" lines,
+#                   build/bench/results.json and docs/benchmarks.md
 #   make deps       fetch and build third-party sources (cached in ~/.cache/ftl)
 #   make sdk        the SDK: build/sdk-root/ (its bin/ftl is the `ftl` command),
 #                   dist/ftl-sdk-VERSION-x86_64-linux.tar.gz and its -dbg.tar.gz

@@ -1,38 +1,88 @@
 #!/usr/bin/env python3
-"""Network benchmarks of the network system (os/net.yaml: the supervisor
-starting virtio_net, tcpip, http_server) on QEMU user networking, through a port forwarded from
-127.0.0.1: milliseconds from QEMU's start to the first 200 (median of
-three boots), requests per second and latency percentiles with wrk
-against the index page, and the smallest guest memory that still serves
-it. Figures, not pass/fail.
+"""Network benchmarks: the network system (os/net.yaml: the supervisor
+starting virtio_net, tcpip, http_server) beside the Linux guest of
+bench/linux booted with `ftl.http` (Debian's kernel with virtio-net, and
+bench/linux/http_server.c serving the same bytes with the same headers), in
+the same QEMU configuration and accelerator, on two paths:
 
-Beside each, the same figure (prefix `linux.`) for the Linux guest of
-bench/linux booted with `ftl.http`: Debian's kernel with virtio-net, and
-bench/linux/http_server.c serving the same bytes with the same headers, in
-the same QEMU configuration and accelerator; then the ratios."""
+  user  QEMU user networking (libslirp), wrk on the host against a port
+        forwarded from 127.0.0.1.
+  tap   a network namespace that this script creates, with a tap device
+        that QEMU's virtio-net uses; wrk runs inside the namespace against
+        the guest's address. FTL takes 10.0.2.15/24 by DHCP (dnsmasq), the
+        Linux guest sets the same address itself. Needs root; skipped with
+        a message otherwise.
+
+QEMU 7.2's libslirp listens on each forwarded port with a backlog of 1, so
+bursts of connects overflow it on the user path whatever the guest: the
+host's ListenOverflows and SYN retransmissions during each wrk run are
+figures too, and the tap path shows what the guest does without slirp.
+
+Each run boots each guest once per path (FTL first, then Linux), measures
+the milliseconds from QEMU's start to the first 200, then runs wrk at each
+connection count in turn (5 s, keep-alive, wrk's 2 s time-out). A guest
+that no longer answers after a level is booted again for the next one.
+One `bench:` line per figure and run; bench/run-all.sh keeps min, median
+and max. Figure names (docs/benchmarks.md says the same):
+
+  boot.first_200_ms           user path: QEMU's start to the first 200
+  boot.tap.first_200_ms       the same on the tap (FTL's includes DHCP)
+  http.PATH.cN.rps            requests/s at N connections on PATH
+  http.PATH.cN.p50_ms, .p99_ms  latency percentiles (ms)
+  http.PATH.cN.errors         all of wrk's socket errors (sum of below)
+  http.PATH.cN.errors.connect, .read, .write, .timeout   wrk's counts
+  http.PATH.cN.non2xx         responses other than 2xx or 3xx
+  http.PATH.cN.syn_retrans    the client side's SYN retransmissions
+                              (TcpExt TCPSynRetrans of the host or the
+                              namespace) during the run
+  http.user.cN.listen_overflows  the host's TcpExt ListenOverflows during
+                              the run: slirp's backlog overflowing
+  http.PATH.cN.unresponsive   1 if the guest did not answer a GET within
+                              10 s after the run (it is then booted again)
+  http.rps, http.p50_ms, http.p99_ms   = http.user.c16.*, as before
+  mem.min_mib                 the smallest memory that still serves
+
+The Linux guest's figures carry the prefix `linux.`.
+
+Usage: net_bench.py [user] [tap] [mem]   (default: all three)
+Environment: FTL_BENCH_RUNS (5), FTL_BENCH_CONNECTIONS (16,64,256,1000),
+FTL_BENCH_WRK_SECONDS (5). Raw wrk output: build/bench/net/."""
 
 import os
 import re
 import socket
-import statistics
 import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "scripts"))
-from ftlqemu import BUILD, Guest, net_args  # noqa: E402
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
+from ftlqemu import BUILD, Guest, GuestError, net_args  # noqa: E402
+import ftlnetns  # noqa: E402
 import linux_bench  # noqa: E402
 from linux_bench import linux_accel  # noqa: E402
 
 KERNEL = os.path.join(BUILD, "ftl-kernel.elf")
 INITFS = os.path.join(BUILD, "systems", "net.tar")
-BOOT = dict(kernel=KERNEL, initrd=INITFS)
+FTL_BOOT = dict(kernel=KERNEL, initrd=INITFS)
 LINUX_BOOT = dict(kernel=linux_bench.KERNEL, initrd=linux_bench.INITRD,
                   append=linux_bench.APPEND + " ftl.http")
 LINUX_LIMIT_S = 120  # Linux under TCG takes seconds to its first 200
-WRK_SECONDS = 10
-WRK_CONNECTIONS = 16
+FTL_LIMIT_S = 60
+RUNS = int(os.environ.get("FTL_BENCH_RUNS", "5"))
+CONNECTIONS = [int(c) for c in os.environ.get(
+    "FTL_BENCH_CONNECTIONS", "16,64,256,1000").split(",")]
+WRK_SECONDS = int(os.environ.get("FTL_BENCH_WRK_SECONDS", "5"))
+WRK_TIMEOUT_S = 2  # wrk's default, written out: slower answers are time-outs
+HEALTH_S = 10
+SETTLE_S = 1  # between levels, for the last run's connections to close
+RAW = os.path.join(BUILD, "bench", "net")
+
+# The tap path: the namespace's end of the tap is where slirp's gateway is.
+NS_PREFIX = "ftl-bench"
+TAP = "ftlbtap0"
+HOST_END = "10.0.2.2"
+GUEST_ADDRESS = "10.0.2.15"
 
 
 def free_port():
@@ -41,80 +91,142 @@ def free_port():
         return s.getsockname()[1]
 
 
-def get_200(port, timeout=1.0):
+def get_200(host, port, timeout):
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        with socket.create_connection((host, port), timeout=timeout) as s:
             s.sendall(b"GET / HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n")
             return s.recv(16).startswith(b"HTTP/1.1 200")
     except OSError:
         return False
 
 
-def boot(name, accel, memory="128M", linux=False):
-    port = free_port()
-    return port, Guest(name, LINUX_BOOT if linux else BOOT, accel=accel,
-                       memory=memory, extra=net_args([(port, 80)]))
+# get_200 inside the namespace: one process that answers a line per probe,
+# so that a probe costs no process start.
+PROBE = r"""
+import socket, sys
+host, port = sys.argv[1], int(sys.argv[2])
+for line in sys.stdin:
+    try:
+        with socket.create_connection((host, port), timeout=float(line)) as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n")
+            ok = s.recv(16).startswith(b"HTTP/1.1 200")
+    except OSError:
+        ok = False
+    print(1 if ok else 0, flush=True)
+"""
 
 
-def first_200_ms(accel, linux=False, limit_s=LINUX_LIMIT_S):
+class UserPath:
+    """QEMU user networking, guest port 80 forwarded from 127.0.0.1."""
+    name = "user"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def guest(self, name, boot, accel, memory="128M"):
+        self.port = free_port()
+        return Guest(name, boot, accel=accel, memory=memory,
+                     extra=net_args([(self.port, 80)]))
+
+    def get_200(self, timeout):
+        return get_200("127.0.0.1", self.port, timeout)
+
+    def url(self):
+        return "http://127.0.0.1:%d/" % self.port
+
+    def run(self, args, timeout):
+        return subprocess.run(args, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, timeout=timeout,
+                              universal_newlines=True)
+
+    def counters(self):
+        return ftlnetns.host_tcp_ext()
+
+
+class TapPath:
+    """A namespace with a tap at 10.0.2.2/24 and dnsmasq leasing
+    10.0.2.15; QEMU and wrk run inside it."""
+    name = "tap"
+
+    def __enter__(self):
+        self.ns = ftlnetns.Namespace(NS_PREFIX, tap=TAP,
+                                     address=HOST_END + "/24")
+        self.ns.__enter__()
+        self.probe = None
+        try:
+            # No ping check: nothing else on this tap can hold the address,
+            # and the check delays the offer by about 3 s.
+            self.ns.start_dnsmasq(GUEST_ADDRESS, "255.255.255.0",
+                                  router=HOST_END, ping_check=False)
+            self.probe = self.ns.popen(
+                ["python3", "-c", PROBE, GUEST_ADDRESS, "80"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                universal_newlines=True)
+        except BaseException:
+            self.__exit__(*sys.exc_info())
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        if self.probe is not None:
+            self.probe.kill()
+            self.probe.wait()
+        self.ns.__exit__(*exc)
+        return False
+
+    def guest(self, name, boot, accel, memory="128M"):
+        # Both guests use 10.0.2.15 with the same MAC, one after the other;
+        # forget the last one's neighbour entry anyway.
+        self.ns.run("ip", "neigh", "flush", "dev", TAP)
+        g = Guest(name, boot, accel=accel, memory=memory, extra=[
+            "-netdev", "tap,id=net0,ifname=%s,script=no,downscript=no" % TAP,
+            "-device", "virtio-net-pci,netdev=net0"])
+        g.args = self.ns.wrap(g.args)  # QEMU opens the tap inside
+        return g
+
+    def get_200(self, timeout):
+        self.probe.stdin.write("%f\n" % timeout)
+        self.probe.stdin.flush()
+        return self.probe.stdout.readline().strip() == "1"
+
+    def url(self):
+        return "http://%s/" % GUEST_ADDRESS
+
+    def run(self, args, timeout):
+        return self.ns.run(*args, timeout=timeout)
+
+    def counters(self):
+        return self.ns.tcp_ext()
+
+
+def wait_200(path, guest, limit_s):
     """Milliseconds from QEMU's start to the first 200, or None."""
-    port, guest = boot("bench_first_200", accel, linux=linux)
-    with guest as g:
-        while g.elapsed_ms() < limit_s * 1000:
-            # QEMU accepts the host side of a forwarded connection before the
-            # guest listens, and such a connection hangs until the time-out:
-            # keep it short (a page takes about 1 ms once served), or the
-            # figure measures the time-out instead of the boot.
-            if get_200(port, timeout=0.1):
-                return g.elapsed_ms()
-            time.sleep(0.01)
+    while guest.elapsed_ms() < limit_s * 1000:
+        # QEMU's slirp accepts the host side of a forwarded connection
+        # before the guest listens, and such a connection hangs until the
+        # time-out: keep it short (a page takes about 1 ms once served), or
+        # the figure measures the time-out instead of the boot.
+        if path.get_200(0.1):
+            return guest.elapsed_ms()
+        if guest.proc.poll() is not None:
+            return None
+        time.sleep(0.01)
     return None
 
 
-def serves_with(accel, mib, linux=False):
-    port, guest = boot("bench_mem_%d" % mib, accel, memory="%dM" % mib,
-                       linux=linux)
-    try:
-        with guest as g:
-            deadline = time.monotonic() + (LINUX_LIMIT_S if linux else 30)
-            while time.monotonic() < deadline:
-                if get_200(port):
-                    return True
-                if g.proc.poll() is not None:
-                    return False
-                time.sleep(0.1)
-    except Exception:
-        return False
+def answers(path, guest):
+    """True if the guest serves a GET within HEALTH_S."""
+    deadline = time.monotonic() + HEALTH_S
+    while time.monotonic() < deadline:
+        if path.get_200(2.0):
+            return True
+        if guest.proc.poll() is not None:
+            return False
+        time.sleep(0.2)
     return False
-
-
-def min_mib(accel, linux=False):
-    """Smallest guest memory (MiB, by bisection) that serves."""
-    low, high = 1, 128  # low does not serve (assumed), high does
-    if not serves_with(accel, high, linux):
-        return None
-    while high - low > 1:
-        mid = (low + high) // 2
-        if serves_with(accel, mid, linux):
-            high = mid
-        else:
-            low = mid
-    return high
-
-
-def wrk(accel, linux=False):
-    port, guest = boot("bench_wrk", accel, linux=linux)
-    with guest as g:
-        while not get_200(port):
-            if g.elapsed_ms() > LINUX_LIMIT_S * 1000:
-                return None
-            time.sleep(0.05)
-        out = subprocess.run(
-            ["wrk", "-t2", "-c%d" % WRK_CONNECTIONS, "-d%ds" % WRK_SECONDS,
-             "--latency", "http://127.0.0.1:%d/" % port],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT).stdout.decode()
-    print(out.rstrip())
-    return out
 
 
 def latency_ms(out, percent):
@@ -125,48 +237,257 @@ def latency_ms(out, percent):
     return float(m.group(1)) * scale
 
 
-def measure(accel, prefix, linux):
-    """Prints the figures of one guest; returns them by name."""
-    figures = {}
-
-    def report(name, value, unit, form="%.0f"):
-        figures[name] = value
-        print(("bench: %s%s " + form + " %s") % (prefix, name, value, unit),
-              flush=True)
-
-    boots = [first_200_ms(accel, linux) for _ in range(3)]
-    boots = [b for b in boots if b is not None]
-    if boots:
-        report("boot.first_200_ms", statistics.median(boots), "ms")
-    out = wrk(accel, linux)
-    if out:
-        rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-        if rps:
-            report("http.rps", float(rps.group(1)), "requests/s")
+def parse_wrk(out):
+    """wrk's figures as {suffix: value}, or None if wrk did not run."""
+    done = re.search(r"^\s*(\d+) requests in ", out, re.M)
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", out, re.M)
+    if not done or not rps:
+        return None
+    figures = {"rps": float(rps.group(1))}
+    if int(done.group(1)) > 0:  # with no request, wrk prints 0 latencies
         for p in (50, 99):
             value = latency_ms(out, p)
             if value is not None:
-                report("http.p%d_ms" % p, value, "ms", "%.2f")
-    mib = min_mib(accel, linux)
-    if mib:
-        report("mem.min_mib", mib, "MiB", "%d")
+                figures["p%d_ms" % p] = value
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), "
+                       r"write (\d+), timeout (\d+)", out)
+    counts = [int(n) for n in errors.groups()] if errors else [0, 0, 0, 0]
+    for kind, count in zip(("connect", "read", "write", "timeout"), counts):
+        figures["errors." + kind] = count
+    figures["errors"] = sum(counts)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    figures["non2xx"] = int(non2xx.group(1)) if non2xx else 0
     return figures
 
 
+UNITS = {"rps": "requests/s", "p50_ms": "ms", "p99_ms": "ms"}
+FORMS = {"p50_ms": "%.2f", "p99_ms": "%.2f", "rps": "%.0f"}
+
+
+class Reporter:
+    def __init__(self, prefix):
+        self.prefix = prefix
+        self.seen = {}  # name -> values, for the summary
+
+    def __call__(self, name, value, unit, form="%.0f"):
+        self.seen.setdefault(name, []).append(value)
+        print(("bench: %s%s " + form + " %s") % (self.prefix, name, value,
+                                                 unit), flush=True)
+
+
+def wrk_level(path, guest_label, run, connections, report):
+    """One wrk run against the booted guest; reports its figures."""
+    before = path.counters()
+    try:
+        done = path.run(
+            ["wrk", "-t2", "-c%d" % connections, "-d%ds" % WRK_SECONDS,
+             "--timeout", "%ds" % WRK_TIMEOUT_S, "--latency", path.url()],
+            timeout=WRK_SECONDS + 60)
+        out = done.stdout
+    except subprocess.TimeoutExpired as e:
+        out = (e.output or b"").decode("utf-8", "replace") + \
+            "\nwrk did not end within %d s\n" % (WRK_SECONDS + 60)
+    after = path.counters()
+    os.makedirs(RAW, exist_ok=True)
+    raw = os.path.join(RAW, "%s-%s-c%d-run%d.txt" % (
+        path.name, guest_label, connections, run))
+    with open(raw, "w") as f:
+        f.write(out)
+    figures = parse_wrk(out)
+    base = "http.%s.c%d." % (path.name, connections)
+    if figures is None:
+        print("net: %s %s c%d run %d: wrk gave no figures (%s): %s" % (
+            path.name, guest_label, connections, run, raw,
+            out.strip().splitlines()[-1:] or ""), flush=True)
+        report(base + "rps", 0, "requests/s")
+        return
+    for suffix, value in figures.items():
+        report(base + suffix, value, UNITS.get(suffix, "count"),
+               FORMS.get(suffix, "%d"))
+    delta = {k: after.get(k, 0) - before.get(k, 0)
+             for k in ("TCPSynRetrans", "ListenOverflows")}
+    report(base + "syn_retrans", delta["TCPSynRetrans"], "count", "%d")
+    if path.name == "user":
+        report(base + "listen_overflows", delta["ListenOverflows"], "count",
+               "%d")
+    if path.name == "user" and connections == 16:
+        for suffix in ("rps", "p50_ms", "p99_ms"):
+            if suffix in figures:
+                report("http." + suffix, figures[suffix], UNITS[suffix],
+                       FORMS[suffix])
+    print("net: %s %s c%d run %d: %.0f requests/s, p99 %s ms, errors "
+          "connect %d read %d write %d timeout %d, syn retransmits %d%s" % (
+              path.name, guest_label, connections, run, figures["rps"],
+              "%.2f" % figures["p99_ms"] if "p99_ms" in figures else "-",
+              figures["errors.connect"], figures["errors.read"],
+              figures["errors.write"], figures["errors.timeout"],
+              delta["TCPSynRetrans"],
+              ", listen overflows %d" % delta["ListenOverflows"]
+              if path.name == "user" else ""), flush=True)
+
+
+def boot_and_levels(path, accel, linux, run, report):
+    """Boots the guest on path, reports its first 200, then runs every
+    level; a guest that stops answering is booted again."""
+    label = "linux" if linux else "ftl"
+    boot = LINUX_BOOT if linux else FTL_BOOT
+    limit = LINUX_LIMIT_S if linux else FTL_LIMIT_S
+    boot_name = "boot.first_200_ms" if path.name == "user" else \
+        "boot.%s.first_200_ms" % path.name
+    levels = list(CONNECTIONS)
+    first = True
+    while levels:
+        guest = path.guest("bench_%s_%s" % (path.name, label), boot, accel)
+        with guest as g:
+            ms = wait_200(path, g, limit)
+            if ms is None:
+                path_log = g.save_log()
+                print("net: %s %s run %d: no 200 within %d s (console: %s)"
+                      % (path.name, label, run, limit, path_log), flush=True)
+                return
+            if first:
+                report(boot_name, ms, "ms")
+                first = False
+            while levels:
+                connections = levels.pop(0)
+                wrk_level(path, label, run, connections, report)
+                base = "http.%s.c%d." % (path.name, connections)
+                alive = answers(path, g)
+                report(base + "unresponsive", 0 if alive else 1, "count",
+                       "%d")
+                if not alive:
+                    log = g.save_log()
+                    # Linux says why on its console, when it knows.
+                    for line in g.console().splitlines()[-40:]:
+                        if "timed out" in line or "panic" in line.lower():
+                            print("net: %s console: %s" % (label,
+                                                           line.strip()))
+                            break
+                    print("net: %s %s c%d run %d: the guest no longer "
+                          "answers (console: %s)%s" % (
+                              path.name, label, connections, run, log,
+                              "; booting it again" if levels else ""),
+                          flush=True)
+                    break
+                time.sleep(SETTLE_S)
+
+
+def serves_with(accel, mib, linux=False):
+    path = UserPath()
+    guest = path.guest("bench_mem_%d" % mib, LINUX_BOOT if linux else
+                       FTL_BOOT, accel, memory="%dM" % mib)
+    try:
+        with guest as g:
+            # FTL serves within 0.2 s when it can (boot.first_200_ms); one
+            # that cannot crash-loops, which would take the whole limit.
+            deadline = time.monotonic() + (LINUX_LIMIT_S if linux else 5)
+            while time.monotonic() < deadline:
+                if path.get_200(1.0):
+                    return True
+                if g.proc.poll() is not None:
+                    return False
+                time.sleep(0.1)
+    except (OSError, GuestError):
+        return False
+    return False
+
+
+def min_mib(accel, linux=False, guess=None):
+    """Smallest guest memory (MiB) that serves: by bisection over 1..128,
+    or, from the size an earlier run found (guess), by steps of 1 MiB until
+    one size serves and one MiB less does not."""
+    def serves(mib):
+        return serves_with(accel, mib, linux)
+    if guess:
+        if serves(guess):
+            while guess > 1 and serves(guess - 1):
+                guess -= 1
+            return guess
+        while guess < 128:
+            guess += 1
+            if serves(guess):
+                return guess
+        return None
+    low, high = 1, 128  # low does not serve (assumed), high does
+    if not serves(high):
+        return None
+    while high - low > 1:
+        mid = (low + high) // 2
+        if serves(mid):
+            high = mid
+        else:
+            low = mid
+    return high
+
+
+def summary(path_name, ours, linux):
+    """A table of the medians of this part's figures, FTL beside Linux."""
+    import statistics
+
+    def med(rep, name):
+        values = rep.seen.get(name)
+        return statistics.median(values) if values else None
+
+    print("net: %s path, medians of %d run(s):" % (path_name, RUNS))
+    print("net:   %-6s %-8s %10s %10s %8s %10s %10s %8s" % (
+        "conns", "", "FTL rps", "p99 ms", "errors", "Linux rps", "p99 ms",
+        "errors"))
+    for c in CONNECTIONS:
+        base = "http.%s.c%d." % (path_name, c)
+        cells = []
+        for rep in (ours, linux):
+            for suffix, form in (("rps", "%10.0f"), ("p99_ms", "%10.2f"),
+                                 ("errors", "%8.0f")):
+                v = med(rep, base + suffix)
+                cells.append(form % v if v is not None else "%10s" % "-")
+        print("net:   %-6d %-8s %s" % (c, "", " ".join(cells)))
+
+
+def part_network(path, accel):
+    ours, linux = Reporter(""), Reporter("linux.")
+    with path:
+        for run in range(1, RUNS + 1):
+            boot_and_levels(path, accel, False, run, ours)
+            boot_and_levels(path, accel, True, run, linux)
+    summary(path.name, ours, linux)
+
+
+def part_mem(accel):
+    for linux, prefix in ((False, ""), (True, "linux.")):
+        report = Reporter(prefix)
+        guess = None
+        for _ in range(RUNS):
+            guess = min_mib(accel, linux, guess)
+            if guess is None:
+                print("net: %s guest does not serve even with 128 MiB" %
+                      ("the Linux" if linux else "the FTL"), flush=True)
+                break
+            report("mem.min_mib", guess, "MiB", "%d")
+
+
 def main():
+    parts = sys.argv[1:] or ["user", "tap", "mem"]
+    unknown = set(parts) - {"user", "tap", "mem"}
+    if unknown:
+        sys.exit("usage: net_bench.py [user] [tap] [mem]")
+    ftlnetns.exit_on_signals()
     accel = linux_accel()
     print("accelerator: %s" % accel)
-    ours = measure(accel, "", linux=False)
     linux_bench.build(quiet=True)
-    linux = measure(accel, "linux.", linux=True)
-    # Goals of issue 7, as ratios in this run.
-    goals = [("http.rps", ">= 1"), ("boot.first_200_ms", "<= 0.1"),
-             ("http.p50_ms", ""), ("http.p99_ms", ""), ("mem.min_mib", "")]
-    for name, goal in goals:
-        if name in ours and linux.get(name):
-            print("ratio: %s / linux.%s = %.3f%s" % (
-                name, name, ours[name] / linux[name],
-                " (goal %s)" % goal if goal else ""))
+    for part in parts:
+        started = time.monotonic()
+        if part == "user":
+            part_network(UserPath(), accel)
+        elif part == "tap":
+            reason = ftlnetns.why_not_possible(("ip", "dnsmasq", "wrk"))
+            if reason:
+                print("net: tap path skipped: %s" % reason, flush=True)
+                continue
+            part_network(TapPath(), accel)
+        else:
+            part_mem(accel)
+        print("net: %s took %.0f s" % (part, time.monotonic() - started),
+              flush=True)
 
 
 if __name__ == "__main__":

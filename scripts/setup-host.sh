@@ -23,6 +23,8 @@ PACKAGES=(
     # network tests and benchmarks: HTTP client and load generator, DHCP
     # server and crafted frames in a test's own namespace, ip and tap
     curl wrk dnsmasq-base python3-scapy iproute2 iputils-ping
+    # the plots of the benchmark report (make bench: docs/benchmarks.md)
+    gnuplot-nox
 )
 
 if [[ "${FTL_SKIP_SETUP:-}" == 1 ]]; then

@@ -4,7 +4,8 @@
 # tests/qemu/net_test.py and netns_test.py.
 NET_SYSTEMS := net:os/net.yaml http:tests/net/http.yaml \
                echo:tests/net/echo.yaml static:tests/net/static.yaml \
-               udp:tests/net/udp.yaml kernel:tests/net/kernel.yaml
+               udp:tests/net/udp.yaml kernel:tests/net/kernel.yaml \
+               many:tests/net/many.yaml limit:tests/net/limit.yaml
 
 # $(call net_system,NAME,YAML): $(BUILD)/systems/NAME.tar
 define net_system

@@ -10,9 +10,12 @@ so only a client that routes by option 121 gets its answers out.
 Tests: the lease as tcpip applies it; ping from the namespace; HTTP through
 the tap, also from an address off the guest's subnet (answered through the
 default route of option 121); malformed frames (python3-scapy) crash
-neither virtio_net nor tcpip. Needs root (namespaces, tap); skipped with a
+neither virtio_net nor tcpip; 10,000 keep-alive connections open at once,
+all served (tests/qemu/manyconn.py); past TCP_MAX_CONNECTIONS a new
+connection is reset at once and those open are still served. Needs root (namespaces, tap); skipped with a
 message otherwise. Traffic stays inside the namespace."""
 
+import json
 import os
 import re
 import shutil
@@ -202,6 +205,78 @@ def malformed_frames_crash_neither_driver_nor_stack():
                             console), "%s crashed" % service)
 
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+INDEX_BYTES = os.path.getsize(os.path.join(HERE, "..", "..", "apps",
+                                           "http_server", "www", "index.html"))
+
+
+def many_connections(count, opening, timeout_s):
+    """tests/qemu/manyconn.py inside the namespace: its JSON result."""
+    out = in_ns("python3", os.path.join(HERE, "manyconn.py"), GUEST, "80",
+                str(count), str(opening), str(timeout_s), str(INDEX_BYTES),
+                timeout=3 * timeout_s)
+    print("  %s" % out.strip(), flush=True)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def system_boot(name):
+    return dict(kernel=KERNEL, initrd=os.path.join(BUILD, "systems",
+                                                   name + ".tar"))
+
+
+def ten_thousand_keepalive_connections_are_all_served():
+    # tests/net/many.yaml: the base's limits, a long idle time-out.
+    with Wire(system_boot("many")):
+        result = many_connections(10000, 200, 120)
+        check(result["open"].get("ok") == 10000, "opening: %s" % result)
+        check(result["again"].get("ok") == 10000, "all at once: %s" % result)
+
+
+# Inside the namespace: LIMIT connections held open, then one more, which
+# must be refused at once; then the LIMIT ones must still be answered.
+PAST_THE_LIMIT = r'''
+import json, socket, sys, time
+sys.path.insert(0, sys.argv[1])
+import manyconn
+guest, limit, body = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+conns = [manyconn.Conn((guest, 80)) for _ in range(limit)]
+manyconn.exchange(conns, body, time.monotonic() + 60)
+held = sum(c.outcome == "ok" for c in conns)
+started = time.monotonic()
+extra = socket.create_connection((guest, 80), timeout=10)
+extra.sendall(manyconn.REQUEST)
+try:
+    got = extra.recv(100)
+    refused = "closed" if got == b"" else "answered"
+except ConnectionResetError:
+    refused = "reset"
+except socket.timeout:
+    refused = "hung"
+refused_s = time.monotonic() - started
+for c in conns:
+    c.outcome = None if c.outcome == "ok" else c.outcome
+manyconn.exchange(conns, body, time.monotonic() + 60)
+again = sum(c.outcome == "ok" for c in conns)
+print(json.dumps({"held": held, "extra": refused,
+                  "extra_s": round(refused_s, 2), "again": again}))
+'''
+
+
+def past_the_limit_connections_are_refused_and_the_rest_served():
+    # tests/net/limit.yaml: TCP_MAX_CONNECTIONS=100 (http_server's own
+    # listener channel is not a connection).
+    with Wire(system_boot("limit")) as limited:
+        out = in_ns("python3", "-c", PAST_THE_LIMIT, HERE, GUEST, "100",
+                    str(INDEX_BYTES), timeout=200)
+        print("  %s" % out.strip(), flush=True)
+        result = json.loads(out.strip().splitlines()[-1])
+        check(result["held"] == 100, "100 held open: %s" % result)
+        check(result["extra"] == "reset" and result["extra_s"] < 5,
+              "the 101st is reset at once: %s" % result)
+        check(result["again"] == 100, "the 100 still served: %s" % result)
+        limited.guest.wait_for(rb"\[tcpip\] warn: refused_connections: 1 ", 5)
+
+
 def gce_disk_leases_and_serves():
     """The GCE image's disk.raw (build/gce/ftl-gce.tar.gz) booted as GCE
     boots it (SeaBIOS, virtio-scsi, virtio-net) on the same wire: it takes
@@ -240,4 +315,7 @@ if __name__ == "__main__":
     finally:
         wire.__exit__(None, None, None)
     gce_status = run_suite("netns.gce", [gce_disk_leases_and_serves])
-    sys.exit(status or gce_status)
+    load_status = run_suite("netns.load", [
+        ten_thousand_keepalive_connections_are_all_served,
+        past_the_limit_connections_are_refused_and_the_rest_served])
+    sys.exit(status or gce_status or load_status)

@@ -217,15 +217,16 @@ def wait_200(path, guest, limit_s):
     return None
 
 
-def answers(path, guest):
-    """True if the guest serves a GET within HEALTH_S."""
-    deadline = time.monotonic() + HEALTH_S
+def answers(path, guest, within_s=HEALTH_S, probe_s=2.0, pause_s=0.2):
+    """True if the guest serves a GET within within_s (each try waiting up
+    to probe_s); False as soon as QEMU ends."""
+    deadline = time.monotonic() + within_s
     while time.monotonic() < deadline:
-        if path.get_200(2.0):
+        if path.get_200(probe_s):
             return True
         if guest.proc.poll() is not None:
             return False
-        time.sleep(0.2)
+        time.sleep(pause_s)
     return False
 
 
@@ -380,16 +381,9 @@ def serves_with(accel, mib, linux=False):
         with guest as g:
             # FTL serves within 0.2 s when it can (boot.first_200_ms); one
             # that cannot crash-loops, which would take the whole limit.
-            deadline = time.monotonic() + (LINUX_LIMIT_S if linux else 5)
-            while time.monotonic() < deadline:
-                if path.get_200(1.0):
-                    return True
-                if g.proc.poll() is not None:
-                    return False
-                time.sleep(0.1)
+            return answers(path, g, LINUX_LIMIT_S if linux else 5, 1.0, 0.1)
     except (OSError, GuestError):
         return False
-    return False
 
 
 def min_mib(accel, linux=False, guess=None):

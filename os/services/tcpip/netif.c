@@ -30,7 +30,6 @@ static struct netif netif;
 static struct ftl_link *driver_link;
 static struct netif_config config;
 static bool ready;
-static uint64_t drops;
 #define QUEUE_MAX 1024
 static struct pbuf *queue[QUEUE_MAX]; // a ring of frames waiting for credit
 static unsigned queue_head, queue_count;
@@ -71,7 +70,6 @@ static err_t link_output(struct netif *nif, struct pbuf *p)
     struct pbuf *copy =
         queue_count < QUEUE_MAX ? pbuf_clone(PBUF_RAW, PBUF_RAM, p) : NULL;
     if (copy == NULL) {
-        drops++;
         refusals_count(DROPPED_TX_QUEUE);
         return ERR_MEM;
     }
@@ -87,7 +85,6 @@ static int on_frame(struct ftl_link *l, const void *frame, size_t len,
     (void)arg;
     struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
     if (p == NULL) {
-        drops++;
         refusals_count(DROPPED_RX_MEMORY);
         return 0; // out of memory: dropped, as a NIC would
     }
@@ -259,6 +256,7 @@ size_t netif_describe(char *out, size_t max)
                      "routes=%d drops=%llu",
                      address, mask, gateway, dns,
                      config.address != NULL ? "static" : "dhcp", route_count(),
-                     (unsigned long long)drops);
+                     (unsigned long long)(refusals_of(DROPPED_TX_QUEUE) +
+                                          refusals_of(DROPPED_RX_MEMORY)));
     return n < 0 ? 0 : (size_t)n < max ? (size_t)n : max - 1;
 }

@@ -38,6 +38,11 @@ void refusals_count(enum refusal why)
     }
 }
 
+unsigned long refusals_of(enum refusal why)
+{
+    return counts[why];
+}
+
 size_t refusals_describe(char *text, size_t size)
 {
     int n = snprintf(text, size, "connections=%u", connection_count());

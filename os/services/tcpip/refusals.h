@@ -20,6 +20,9 @@ enum refusal {
 
 void refusals_count(enum refusal why);
 
+// How many of why so far.
+unsigned long refusals_of(enum refusal why);
+
 // "connections=N refused_connections=N refused_backlog=N ..." into text;
 // returns its length.
 size_t refusals_describe(char *text, size_t size);

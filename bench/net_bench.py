@@ -35,8 +35,12 @@ and max. Figure names (docs/benchmarks.md says the same):
   http.PATH.cN.syn_retrans    the client side's SYN retransmissions
                               (TcpExt TCPSynRetrans of the host or the
                               namespace) during the run
+  http.PATH.cN.rto            the client side's retransmission time-outs
+                              (TcpExt TCPTimeouts) during the run
   http.user.cN.listen_overflows  the host's TcpExt ListenOverflows during
                               the run: slirp's backlog overflowing
+  http.tap.cN.tap_drops       frames the host's tap dropped on their way
+                              to the guest (its TX `dropped`) during the run
   http.PATH.cN.unresponsive   1 if the guest did not answer a GET within
                               10 s after the run (it is then booted again)
   http.rps, http.p50_ms, http.p99_ms   = http.user.c16.*, as before
@@ -199,7 +203,19 @@ class TapPath:
         return self.ns.run(*args, timeout=timeout)
 
     def counters(self):
-        return self.ns.tcp_ext()
+        counts = self.ns.tcp_ext()
+        counts["TapDropped"] = self.tap_dropped()
+        return counts
+
+    def tap_dropped(self):
+        """Frames the host dropped on their way to the guest: the tap's TX
+        `dropped` (its queue overflows while the guest takes none)."""
+        lines = self.ns.run_checked("ip", "-s", "link", "show",
+                                    TAP).splitlines()
+        for i, line in enumerate(lines[:-1]):
+            if line.split()[:1] == ["TX:"]:
+                return int(lines[i + 1].split()[3])
+        return 0
 
 
 def wait_200(path, guest, limit_s):
@@ -306,8 +322,12 @@ def wrk_level(path, guest_label, run, connections, report):
         report(base + suffix, value, UNITS.get(suffix, "count"),
                FORMS.get(suffix, "%d"))
     delta = {k: after.get(k, 0) - before.get(k, 0)
-             for k in ("TCPSynRetrans", "ListenOverflows")}
+             for k in ("TCPSynRetrans", "TCPTimeouts", "ListenOverflows",
+                       "TapDropped")}
     report(base + "syn_retrans", delta["TCPSynRetrans"], "count", "%d")
+    report(base + "rto", delta["TCPTimeouts"], "count", "%d")
+    if path.name == "tap":
+        report(base + "tap_drops", delta["TapDropped"], "count", "%d")
     if path.name == "user":
         report(base + "listen_overflows", delta["ListenOverflows"], "count",
                "%d")

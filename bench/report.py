@@ -442,6 +442,12 @@ def http_tables(results, path):
         row.append("%s / %s" % (spread(results, b + "syn_retrans", False),
                                 spread(results, "linux." + b + "syn_retrans",
                                        False)))
+        row.append("%s / %s" % (spread(results, b + "rto", False),
+                                spread(results, "linux." + b + "rto", False)))
+        if path == "tap":
+            row.append("%s / %s" % (
+                spread(results, b + "tap_drops", False),
+                spread(results, "linux." + b + "tap_drops", False)))
         if path == "user":
             row.append("%s / %s" % (
                 spread(results, b + "listen_overflows", False),
@@ -453,7 +459,10 @@ def http_tables(results, path):
         errors.append(row)
     header = ["connections", "FTL errors: connect / read / write / timeout",
               "FTL errors, all", "Linux errors: connect / read / write / "
-              "timeout", "Linux errors, all", "SYN retransmits FTL / Linux"]
+              "timeout", "Linux errors, all", "SYN retransmits FTL / Linux",
+              "retransmission time-outs FTL / Linux"]
+    if path == "tap":
+        header.append("tap drops FTL / Linux")
     if path == "user":
         header.append("host listen overflows FTL / Linux")
     header.append("runs left unresponsive FTL / Linux")
@@ -521,7 +530,7 @@ figures per path and connection count are `http.PATH.cN.WHAT`:
 |---|---|
 | `PATH` | `user`: QEMU user networking (slirp), port forwarded from 127.0.0.1; `tap`: a tap in a network namespace the benchmark creates |
 | `cN` | N concurrent wrk connections (keep-alive): `c16` ... `c1000` |
-| `WHAT` | `rps` requests/s; `p50_ms`, `p99_ms` latency percentiles; `errors` all of wrk's socket errors, and `errors.connect`, `errors.read`, `errors.write`, `errors.timeout` its four counts (`Socket errors: connect N, read N, write N, timeout N`; wrk counts a connection the server closed or reset as a read error, and an answer slower than 2 s as a time-out); `non2xx` answers other than 2xx/3xx; `syn_retrans` SYN retransmissions of the client's side (TcpExt `TCPSynRetrans` of the host, or of the namespace) during the run; `listen_overflows` (user path only) the host's TcpExt `ListenOverflows` during the run, that is slirp's listening socket overflowing; `unresponsive` 1 if the guest did not answer a GET within 10 s after the run (it is then booted again) |
+| `WHAT` | `rps` requests/s; `p50_ms`, `p99_ms` latency percentiles; `errors` all of wrk's socket errors, and `errors.connect`, `errors.read`, `errors.write`, `errors.timeout` its four counts (`Socket errors: connect N, read N, write N, timeout N`; wrk counts a connection the server closed or reset as a read error, and an answer slower than 2 s as a time-out); `non2xx` answers other than 2xx/3xx; `syn_retrans` SYN retransmissions of the client's side (TcpExt `TCPSynRetrans` of the host, or of the namespace) during the run; `rto` the client side's retransmission time-outs (TcpExt `TCPTimeouts`) during the run; `tap_drops` (tap path only) frames the host's tap dropped on their way to the guest (its TX `dropped`); `listen_overflows` (user path only) the host's TcpExt `ListenOverflows` during the run, that is slirp's listening socket overflowing; `unresponsive` 1 if the guest did not answer a GET within 10 s after the run (it is then booted again) |
 
 `http.rps`, `http.p50_ms` and `http.p99_ms` stay what they were, the
 16-connection figures on user networking (`http.user.c16.*`), so that

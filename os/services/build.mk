@@ -7,7 +7,7 @@ INITFS_PROGRAMS += $(BUILD)/programs/supervisor.elf
 # The network services (docs/concepts/networking.md), programs like any
 # other, packed into both initfs archives.
 $(eval $(call program,virtio_net,$(addprefix os/services/virtio_net/, \
-    main.c netdev.c virtqueue.c legacy.c modern.c)))
+    main.c netdev.c rxbacklog.c virtqueue.c legacy.c modern.c)))
 INITFS_PROGRAMS += $(BUILD)/programs/virtio_net.elf
 
 # tcpip: lwIP from build/deps/lwip (scripts/fetch-deps.sh), compiled with the

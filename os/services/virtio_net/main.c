@@ -55,9 +55,12 @@ static long attribute(const char *name, char *out, size_t max)
     if (strcmp(name, "stats") == 0) {
         const struct netdev_stats *s = &driver.dev.stats;
         return snprintf(out, max,
-                        "rx_frames=%llu tx_frames=%llu tx_queue_full=%llu "
-                        "interrupts=%llu",
+                        "rx_frames=%llu rx_backlogged=%llu "
+                        "rx_backlog_most=%llu tx_frames=%llu "
+                        "tx_queue_full=%llu interrupts=%llu",
                         (unsigned long long)s->rx_frames,
+                        (unsigned long long)s->rx_backlogged,
+                        (unsigned long long)driver.dev.backlog.held_most,
                         (unsigned long long)s->tx_frames,
                         (unsigned long long)s->tx_queue_full,
                         (unsigned long long)s->interrupts);

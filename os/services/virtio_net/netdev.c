@@ -3,9 +3,10 @@
 // multiqueue), and the interrupt handler that collects used buffers.
 //
 // Receive buffers are all offered at start and offered again as soon as
-// their frame is taken; while the owner cannot take frames, used buffers
-// stay with us, the device runs out and drops what arrives (the wire's own
-// flow control). Transmit descriptors come back when the device is done
+// their frame is taken, by the owner or into the backlog (rxbacklog.h)
+// while the owner cannot take frames. Only when the backlog is full too do
+// used buffers stay with us: the device runs out and drops what arrives
+// (the wire's own flow control). Transmit descriptors come back when the device is done
 // with them, in the interrupt handler.
 #include "netdev.h"
 
@@ -134,6 +135,10 @@ int netdev_open(struct netdev *dev, struct ftl_loop *loop, ftl_handle_t device,
         return dev->interrupt;
     }
     ftl_loop_add(loop, dev->interrupt, on_interrupt, dev);
+    if (!rx_backlog_init(&dev->backlog)) {
+        FTL_LOG_WARN("no memory for a receive backlog of %d frames",
+                     RX_BACKLOG_FRAMES);
+    }
     uint16_t id;
     while (virtqueue_alloc(&dev->rx, &id)) {
         offer_receive_buffer(dev, id);
@@ -165,10 +170,45 @@ int netdev_send(struct netdev *dev, const void *frame, size_t len)
     return 0;
 }
 
-// Hands used receive buffers to the owner and offers them again, until
-// none is left or the owner stalls.
+// Hands frames held in the backlog to the owner, oldest first, until none
+// is left (true) or the owner cannot take more (false).
+static bool drain_backlog(struct netdev *dev)
+{
+    const void *frame;
+    size_t len;
+    while (rx_backlog_peek(&dev->backlog, &frame, &len)) {
+        if (dev->ops->on_receive(dev, frame, len) == FTL_ERR_WOULD_BLOCK) {
+            return false;
+        }
+        rx_backlog_pop(&dev->backlog);
+        dev->stats.rx_frames++;
+    }
+    return true;
+}
+
+// One frame from the device: to the owner, or into the backlog when the
+// owner cannot take it or frames wait there already (order is kept).
+// False when neither could take it: its buffer stays with us.
+static bool hand_on(struct netdev *dev, const uint8_t *frame, size_t len)
+{
+    if (rx_backlog_empty(&dev->backlog)) {
+        if (dev->ops->on_receive(dev, frame, len) != FTL_ERR_WOULD_BLOCK) {
+            dev->stats.rx_frames++;
+            return true;
+        }
+    }
+    if (rx_backlog_push(&dev->backlog, frame, len)) {
+        dev->stats.rx_backlogged++;
+        return true;
+    }
+    return false;
+}
+
+// Hands used receive buffers on and offers them again, until none is left
+// or both the owner and the backlog are full.
 static void receive(struct netdev *dev)
 {
+    drain_backlog(dev);
     bool offered = false;
     for (;;) {
         uint16_t id;
@@ -181,15 +221,13 @@ static void receive(struct netdev *dev)
         }
         if (len > dev->header_len && len <= VIRTQUEUE_BUFFER_SIZE) {
             const uint8_t *frame = virtqueue_buffer(&dev->rx, id);
-            int err = dev->ops->on_receive(dev, frame + dev->header_len,
-                                           len - dev->header_len);
-            if (err == FTL_ERR_WOULD_BLOCK) {
+            if (!hand_on(dev, frame + dev->header_len,
+                         len - dev->header_len)) {
                 dev->receive_stalled = true;
                 dev->rx_held = id;
                 dev->rx_held_len = len;
                 break;
             }
-            dev->stats.rx_frames++;
         }
         dev->receive_stalled = false;
         offer_receive_buffer(dev, id);
@@ -202,7 +240,7 @@ static void receive(struct netdev *dev)
 
 void netdev_receive_resume(struct netdev *dev)
 {
-    if (dev->receive_stalled) {
+    if (dev->receive_stalled || !rx_backlog_empty(&dev->backlog)) {
         receive(dev);
     }
 }

@@ -11,6 +11,7 @@
 #include <ftl/handle.h>
 #include <ftl/loop.h>
 
+#include "rxbacklog.h"
 #include "transport.h"
 #include "virtqueue.h"
 
@@ -18,8 +19,9 @@ struct netdev;
 
 struct netdev_ops {
     // A received frame, valid during the call. Return 0 when taken (or
-    // dropped), FTL_ERR_WOULD_BLOCK to keep it, and stop receiving, until
-    // netdev_receive_resume.
+    // dropped), FTL_ERR_WOULD_BLOCK when it cannot be taken yet: it waits
+    // in the backlog (or, that full, in the device) and comes again, in
+    // order, after netdev_receive_resume.
     int (*on_receive)(struct netdev *dev, const void *frame, size_t len);
     // The transmit queue has room again after netdev_send found it full.
     void (*on_send_room)(struct netdev *dev);
@@ -27,6 +29,7 @@ struct netdev_ops {
 
 struct netdev_stats {
     uint64_t rx_frames, tx_frames;
+    uint64_t rx_backlogged; // frames that waited in the backlog
     uint64_t tx_queue_full;
     uint64_t interrupts;
 };
@@ -40,6 +43,7 @@ struct netdev {
     struct ftl_loop *loop;
     const struct netdev_ops *ops;
     void *owner;
+    struct rx_backlog backlog;
     bool receive_stalled; // rx_held waits for netdev_receive_resume
     uint16_t rx_held;
     uint32_t rx_held_len;

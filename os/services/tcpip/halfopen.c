@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "lwip/priv/tcp_priv.h" // tcp_abandon
 #include "lwip/tcp.h"
 
 #include "refusals.h"
@@ -53,8 +54,13 @@ static err_t on_passive_open(u8_t id, struct tcp_pcb_listen *lpcb,
 {
     struct halfopen_queue *q = tcp_ext_arg_get((struct tcp_pcb *)lpcb, id);
     if (q->count >= q->limit) {
+        // Forgotten without a reset, as Linux drops a request from its
+        // SYN queue: at the limit this is most likely a flood, whose
+        // sources answer nothing, and a reset per SYN would double what
+        // the stack sends while it is behind. A real client whose entry
+        // went gets its reset when its ACK comes, and connects again.
         refusals_count(EVICTED_HALFOPEN);
-        tcp_abort(q->oldest->pcb); // its destroy callback unlinks it
+        tcp_abandon(q->oldest->pcb, 0); // its destroy callback unlinks it
     }
     struct halfopen *e = malloc(sizeof(*e));
     if (e == NULL) {

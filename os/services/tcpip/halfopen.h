@@ -3,7 +3,7 @@
 // 20 s and, without a bound, a SYN flood fills memory with them; with its
 // own backlog (at most 255) a flood shuts real clients out instead. Here
 // they are bounded by a limit and kept in arrival order: at the limit the
-// oldest is aborted (a reset to its sender) to make room for the newest,
+// oldest is dropped (without a reset, see on_passive_open) for the newest,
 // as BSD's syncache does. A real client finishes its handshake within a
 // round trip, long before a flood's newer SYNs push it out.
 //

@@ -56,11 +56,13 @@ static long attribute(const char *name, char *out, size_t max)
         const struct netdev_stats *s = &driver.dev.stats;
         return snprintf(out, max,
                         "rx_frames=%llu rx_backlogged=%llu "
-                        "rx_backlog_most=%llu tx_frames=%llu "
+                        "rx_backlog_most=%llu rx_shed_syn=%llu "
+                        "tx_frames=%llu "
                         "tx_queue_full=%llu interrupts=%llu",
                         (unsigned long long)s->rx_frames,
                         (unsigned long long)s->rx_backlogged,
                         (unsigned long long)driver.dev.backlog.held_most,
+                        (unsigned long long)driver.dev.backlog.shed,
                         (unsigned long long)s->tx_frames,
                         (unsigned long long)s->tx_queue_full,
                         (unsigned long long)s->interrupts);

@@ -186,6 +186,19 @@ static bool drain_backlog(struct netdev *dev)
     return true;
 }
 
+// At most one line a second while connection requests are shed.
+static void report_shedding(struct netdev *dev)
+{
+    uint64_t now = ftl_clock_ns();
+    if (dev->shed_logged_ns != 0 && now - dev->shed_logged_ns < 1000000000) {
+        return;
+    }
+    dev->shed_logged_ns = now;
+    FTL_LOG_WARN("stack behind by %u frames: shedding new connection "
+                 "requests (%llu in all)",
+                 dev->backlog.count, (unsigned long long)dev->backlog.shed);
+}
+
 // One frame from the device: to the owner, or into the backlog when the
 // owner cannot take it or frames wait there already (order is kept).
 // False when neither could take it: its buffer stays with us.
@@ -197,9 +210,15 @@ static bool hand_on(struct netdev *dev, const uint8_t *frame, size_t len)
             return true;
         }
     }
-    if (rx_backlog_push(&dev->backlog, frame, len)) {
+    switch (rx_backlog_push(&dev->backlog, frame, len)) {
+    case RX_BACKLOG_HELD:
         dev->stats.rx_backlogged++;
         return true;
+    case RX_BACKLOG_SHED:
+        report_shedding(dev);
+        return true; // dropped: its buffer goes back to the device
+    case RX_BACKLOG_FULL:
+        break;
     }
     return false;
 }

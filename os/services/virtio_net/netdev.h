@@ -44,6 +44,7 @@ struct netdev {
     const struct netdev_ops *ops;
     void *owner;
     struct rx_backlog backlog;
+    uint64_t shed_logged_ns; // the last shedding line, 0: none yet
     bool receive_stalled; // rx_held waits for netdev_receive_resume
     uint16_t rx_held;
     uint32_t rx_held_len;

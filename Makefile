@@ -202,6 +202,7 @@ $(BUILD)/programs/$(1).elf: $(addprefix $(BUILD)/programs/,$(2:.c=.o)) $(3) $(LI
 endef
 
 PROGRAMS :=
+include os/lib/mbedtls/build.mk
 include os/services/build.mk
 include apps/build.mk
 include tests/os/build.mk

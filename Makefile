@@ -250,14 +250,18 @@ $(shell mkdir -p $(BUILD))
 $(file >$(PACK_STAMP),$(STRIP_PROGRAM))
 endif
 
-# $(call pack_initfs,ARCHIVE,FILES): a ustar archive of the files (but
-# PACK_STAMP), flat, its programs stripped; the FILES themselves are left
-# as they are, so build/programs/NAME.elf and build/apps/NAME/NAME.elf keep
-# their debug information.
+# $(call pack_initfs,ARCHIVE,FILES[,PLACED]): a ustar archive of the files
+# (but PACK_STAMP), flat, its programs stripped; the FILES themselves are
+# left as they are, so build/programs/NAME.elf and build/apps/NAME/NAME.elf
+# keep their debug information. PLACED are PATH=FILE pairs: FILE packed at
+# PATH (tls/cert.pem=build/tls/cert.pem).
 define pack_initfs
 	$(call say,TAR,$(1))
 	$(Q)rm -rf $(1).d && mkdir -p $(1).d \
 	    && cp $(filter-out $(PACK_STAMP),$(2)) $(1).d/
+	$(foreach p,$(3),$(Q)mkdir -p $(dir $(1).d/$(firstword $(subst =, ,$(p)))) \
+	    && cp $(lastword $(subst =, ,$(p))) $(1).d/$(firstword $(subst =, ,$(p)))
+	)
 	$(if $(filter %.elf,$(2)),$(Q)$(STRIP_PROGRAM) \
 	    $(addprefix $(1).d/,$(notdir $(filter %.elf,$(2)))))
 	$(Q)tar --format=ustar --owner=0 --group=0 --numeric-owner \
@@ -265,11 +269,24 @@ define pack_initfs
 	$(Q)rm -rf $(1).d
 endef
 
-$(INITFS): $(BUILD)/initfs/boot.manifest $(INITFS_PROGRAMS) $(PACK_STAMP)
-	$(call pack_initfs,$@,$^)
+# The tls service's files (os/services/tls/service.yaml): a development CA
+# and a certificate for localhost signed by it (scripts/dev-tls.sh), made
+# once and kept in build/tls/; curl --cacert build/tls/ca.pem trusts it.
+DEV_TLS := $(BUILD)/tls
+DEV_TLS_FILES := $(DEV_TLS)/cert.pem $(DEV_TLS)/key.pem $(DEV_TLS)/ca.pem
+INITFS_TLS := tls/cert.pem=$(DEV_TLS)/cert.pem tls/key.pem=$(DEV_TLS)/key.pem \
+              tls/ca.pem=$(DEV_TLS)/ca.pem
+$(DEV_TLS_FILES) &: scripts/dev-tls.sh
+	$(call say,TLS,$(DEV_TLS))
+	$(Q)scripts/dev-tls.sh $(DEV_TLS)
 
-$(TEST_INITFS): $(BUILD)/initfs/boot.manifest $(PROGRAMS) $(PACK_STAMP)
-	$(call pack_initfs,$@,$^)
+$(INITFS): $(BUILD)/initfs/boot.manifest $(INITFS_PROGRAMS) $(PACK_STAMP) \
+           $(DEV_TLS_FILES)
+	$(call pack_initfs,$@,$(filter-out $(DEV_TLS_FILES),$^),$(INITFS_TLS))
+
+$(TEST_INITFS): $(BUILD)/initfs/boot.manifest $(PROGRAMS) $(PACK_STAMP) \
+                $(DEV_TLS_FILES)
+	$(call pack_initfs,$@,$(filter-out $(DEV_TLS_FILES),$^),$(INITFS_TLS))
 
 include tests/supervisor/build.mk
 include tests/net/build.mk

@@ -2,7 +2,7 @@
 # sdk/mk/service.mk, exactly as a user's service does; this only runs that
 # make with the output under build/apps/NAME/ and packs the results into the
 # initfs (and the test initfs, whose programs spawn them).
-apps := hello ping pong kv tcp_echo http_server udp_echo
+apps := hello ping pong kv tcp_echo http_server https_server udp_echo
 
 .PHONY: FORCE
 define app_rule

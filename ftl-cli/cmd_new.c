@@ -13,13 +13,14 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: ftl new NAME [--template service|driver|http|tcp-echo]\n\n"
+    "usage: ftl new NAME [--template service|driver|http|https|tcp-echo]\n\n"
     "Creates the folder NAME with a project: ftl.yaml, services/NAME/\n"
     "(main.c, service.yaml, Makefile), tests/, README.md, .gitignore.\n"
     "It builds and runs as created. Nothing is overwritten.\n\n"
     "  --template T  service  a service that answers READ, with a test (default)\n"
     "                driver   a PCI driver for QEMU's edu device (1234:11e8)\n"
     "                http     an HTTP server on port 80, on 127.0.0.1:8080\n"
+    "                https    an HTTPS server on port 443, on localhost:8443\n"
     "                tcp-echo a TCP echo server on port 7, on 127.0.0.1:7007\n"
     "  -h, --help    this help\n\n"
     "NAME: a lowercase letter, then lowercase letters, digits, '_' or '-',\n"

@@ -17,8 +17,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#define INITFS_FILES_MAX (FTL_MANIFEST_SERVICES_MAX + 2)
+#define INITFS_FILES_MAX (FTL_MANIFEST_SERVICES_MAX + 2 + 3)
 #define INIT_PROGRAM "supervisor.elf"
+#define TLS_SERVICE "tls"
+
+// The tls service's files (docs/guides/tls.md): packed under tls/ in the
+// initfs from the project's build/tls/, where `ftl build` makes a
+// development CA and a certificate for localhost signed by it.
+static const char *const tls_files[] = {"cert.pem", "key.pem", "ca.pem"};
+#define TLS_FILES 3
 
 // Where services and tests are compiled: OUT/services/NAME/, OUT/tests/NAME/.
 static char *objects_dir(const struct project *p, const struct image_options *o)
@@ -169,10 +176,44 @@ static int program_strip(const char *path)
     return 0;
 }
 
+static bool uses_tls(const struct image *img)
+{
+    for (unsigned i = 0; i < img->manifest.service_count; i++) {
+        if (strcmp(img->manifest.services[i].name, TLS_SERVICE) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// The development CA and certificate in build/tls/ (the SDK's
+// base/dev-tls.sh, on openssl), made once and kept; its output goes to
+// build/tls/openssl.log, so no key material reaches the terminal.
+static int dev_tls_make(const struct project *p)
+{
+    char *dir = path_join(p->build, "tls");
+    bool fresh = !path_exists(path_join(dir, "ca.pem"));
+    char *argv[] = {"bash", sdk_path("base/dev-tls.sh"), dir, NULL};
+    int status = proc_run(argv, NULL);
+    if (status != 0) {
+        return out_error(EXIT_FAILED,
+                         status < 0 ? "install bash and openssl (run `ftl "
+                                      "doctor`)"
+                                    : str_printf("see %s/openssl.log", dir),
+                         "making the development certificate failed");
+    }
+    if (fresh) {
+        out_step("TLS", "development CA and certificate for localhost in %s",
+                 dir);
+    }
+    return 0;
+}
+
 // Copies the files into a fresh staging folder, strips the programs there,
-// and tars it the way the source tree's initfs is made (flat, ustar,
-// reproducible).
-static int initfs_pack(const struct image *img, char **files, unsigned count)
+// adds the tls service's files under tls/ when tls is there, and tars it
+// the way the source tree's initfs is made (ustar, reproducible).
+static int initfs_pack(const struct project *p, const struct image *img,
+                       char **files, unsigned count)
 {
     char *stage = str_printf("%s.d", img->initfs);
     tree_remove(stage);
@@ -189,6 +230,19 @@ static int initfs_pack(const struct image *img, char **files, unsigned count)
             int err = program_strip(dst);
             if (err != 0) {
                 return err;
+            }
+        }
+    }
+    if (uses_tls(img)) {
+        char *tls_stage = path_join(stage, "tls");
+        if (dir_create(tls_stage) < 0) {
+            return out_error(EXIT_FAILED, NULL, "cannot create %s", tls_stage);
+        }
+        for (unsigned i = 0; i < TLS_FILES; i++) {
+            char *src = path_join(path_join(p->build, "tls"), tls_files[i]);
+            if (file_copy(src, path_join(tls_stage, tls_files[i])) < 0) {
+                return out_error(EXIT_FAILED, NULL, "cannot copy %s: %s", src,
+                                 strerror(errno));
             }
         }
     }
@@ -237,6 +291,16 @@ static int initfs_build(const struct project *p, struct image *img,
         }
         files[count++] = path;
     }
+    if (uses_tls(img)) {
+        err = dev_tls_make(p);
+        if (err != 0) {
+            return err;
+        }
+        for (unsigned i = 0; i < TLS_FILES; i++) {
+            files[count++] = path_join(path_join(p->build, "tls"),
+                                       tls_files[i]);
+        }
+    }
     // The list of files is part of the initfs too: dropping a service must
     // repack even though no remaining file is newer.
     char *list = path_join(img->dir, "initfs.list"), *text = str_printf("%s", "");
@@ -250,7 +314,8 @@ static int initfs_build(const struct project *p, struct image *img,
     }
     out_step("INITFS", "%s (%u services)", img->initfs,
              img->manifest.service_count);
-    err = initfs_pack(img, files, count);
+    // The tls files are at the end of the list; initfs_pack places them.
+    err = initfs_pack(p, img, files, count - (uses_tls(img) ? TLS_FILES : 0));
     if (err == 0 && file_replace(list, text) < 0) {
         err = out_error(EXIT_FAILED, NULL, "cannot write %s", list);
     }
@@ -309,13 +374,19 @@ static int iso_build(struct image *img)
     return 0;
 }
 
-static void summary_print(const struct image *img)
+static void summary_print(const struct project *p, const struct image *img)
 {
     long long kernel = file_size(img->kernel), initfs = file_size(img->initfs);
     out_ok("built %s: %u services; image %lld KiB (kernel %lld KiB + initfs "
            "%lld KiB)",
            img->manifest.system, img->manifest.service_count,
            (kernel + initfs) / 1024, kernel / 1024, initfs / 1024);
+    if (uses_tls(img)) {
+        char *ca = path_join(path_join(p->build, "tls"), "ca.pem");
+        out_info("HTTPS with the development certificate for localhost: "
+                 "trust %s (curl --cacert %s)",
+                 ca, ca);
+    }
     if (img->iso != NULL) {
         out_ok("bootable ISO (GRUB, also a raw disk image): %s, %lld KiB",
                img->iso, file_size(img->iso) / 1024);
@@ -347,7 +418,7 @@ int image_build(const struct project *p, const struct image_options *o,
         err = iso_build(img);
     }
     if (err == 0 && !o->quiet) {
-        summary_print(img);
+        summary_print(p, img);
     }
     return err;
 }

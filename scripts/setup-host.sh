@@ -25,6 +25,9 @@ PACKAGES=(
     curl wrk dnsmasq-base python3-scapy iproute2 iputils-ping
     # the plots of the benchmark report (make bench: docs/benchmarks.md)
     gnuplot-nox
+    # TLS: development certificates (scripts/dev-tls.sh), and the tests'
+    # clients and scanner
+    openssl testssl.sh
 )
 
 if [[ "${FTL_SKIP_SETUP:-}" == 1 ]]; then

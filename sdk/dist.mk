@@ -6,8 +6,9 @@
 #
 #   bin/       ftl and ftl-spec (host programs; ftl-spec needs libyaml)
 #   base/      the prebuilt kernel, supervisor, GRUB configuration, the
-#              probe initfs, and services/NAME/ (spec and program) for
-#              every service a project may list by name
+#              probe initfs, dev-tls.sh (development certificates), and
+#              services/NAME/ (spec and program) for every service a
+#              project may list by name
 #   include/   ftl/*.h, and libc/ (picolibc's headers)
 #   lib/       libftl.a, picolibc's libc.a and libm.a
 #   mk/        the make fragments of sdk/mk, plus layout.mk (installed layout)
@@ -35,7 +36,7 @@ SDK_HOST_CFLAGS := -std=c11 -O2 -g $(WARNINGS) -DFTL_VERSION='"$(VERSION)"' \
 SDK_SERVICES := $(apps)
 $(foreach a,$(apps),$(eval sdk-elf-$(a) := $(BUILD)/apps/$(a)/$(a).elf))
 $(foreach a,$(apps),$(eval sdk-spec-$(a) := apps/$(a)/service.yaml))
-base-services := virtio_net tcpip
+base-services := virtio_net tcpip tls
 SDK_SERVICES += $(base-services)
 $(foreach s,$(base-services),\
     $(eval sdk-elf-$(s) := $(BUILD)/programs/$(s).elf))
@@ -73,6 +74,7 @@ $(SDK_ROOT)/base/probe-initfs.tar: $(BUILD)/apps/hello/hello.elf $(PACK_STAMP)
 
 # Everything else is copied; one rule, remade whenever an input changes.
 SDK_COPIED := $(KERNEL_ELF) $(BUILD)/programs/supervisor.elf os/boot/grub.cfg \
+              scripts/dev-tls.sh \
               $(LIBFTL) $(PICOLIBC_LIBC) $(wildcard sdk/include/ftl/*.h) \
               $(wildcard sdk/mk/*.mk) $(shell find templates docs -type f) \
               $(foreach s,$(SDK_SERVICES),$(sdk-elf-$(s)) $(sdk-spec-$(s)))
@@ -83,7 +85,7 @@ $(SDK_ROOT)/.copied: $(SDK_COPIED) sdk/dist.mk $(PACK_STAMP)
 	    base/services) && mkdir -p $(SDK_ROOT)/base/services \
 	    $(SDK_ROOT)/include $(SDK_ROOT)/lib $(SDK_ROOT)/mk
 	$(Q)cp $(KERNEL_ELF) $(BUILD)/programs/supervisor.elf os/boot/grub.cfg \
-	    $(SDK_ROOT)/base/
+	    scripts/dev-tls.sh $(SDK_ROOT)/base/
 	$(Q)$(foreach s,$(SDK_SERVICES),mkdir -p $(SDK_ROOT)/base/services/$(s) \
 	    && cp $(sdk-elf-$(s)) $(sdk-spec-$(s)) $(SDK_ROOT)/base/services/$(s)/ &&) :
 	$(Q)$(STRIP_PROGRAM) $(SDK_ROOT)/base/supervisor.elf $(foreach s, \

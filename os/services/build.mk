@@ -49,3 +49,4 @@ $(eval $(call program,tcpip,$(addprefix os/services/tcpip/, \
     $(LWIP_LIB)))
 INITFS_PROGRAMS += $(BUILD)/programs/tcpip.elf
 
+include os/services/tls/build.mk

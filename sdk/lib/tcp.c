@@ -1,5 +1,6 @@
-// TCP sockets (see ftl/tcp.h) over the client helper: one client on the
-// channel to tcpip's service, one per listener (whose `OPEN accept` calls
+// TCP sockets (see ftl/tcp.h, and ftl/tls.h: the same sockets through the
+// tls service) over the client helper: one client on the channel to the
+// stack's service, one per listener (whose `OPEN accept` calls
 // complete with connections) and one per connection (READ and WRITE).
 //
 // The service channel is opened once, on first use; what asks for it
@@ -28,21 +29,34 @@
 #define LISTEN_RETRY_NS (100 * FTL_MS)
 #define LISTEN_RETRIES 50
 
-// The channel to tcpip's service.
+// A stack that speaks the socket protocol (docs/concepts/networking.md):
+// tcpip for plain TCP, tls for TLS (ftl/tls.h). Its service channel is
+// opened once, on first use, through the first channel.
 typedef void (*service_fn)(int error, void *arg);
 struct waiter {
     struct waiter *next;
     service_fn fn;
     void *arg;
 };
-static struct {
+struct provider {
+    const char *service;        // what to OPEN on the first channel
+    const char *listen_prefix;  // OPEN PREFIX:PORT for a listener
+    const char *connect_prefix; // OPEN PREFIX:HOST:PORT for a connection
     struct ftl_loop *loop;
-    struct ftl_client *parent;  // the first channel, to open service/tcpip
-    struct ftl_client *service; // NULL until opened
+    struct ftl_client *channel; // NULL until opened
     int error;                  // opening failed
     bool opening;
     struct waiter *waiters;
-} tcpip;
+};
+static struct provider tcpip = {.service = "service/tcpip",
+                                .listen_prefix = "tcp-listen",
+                                .connect_prefix = "tcp"};
+static struct provider tls = {.service = "service/tls",
+                              .listen_prefix = "tls-listen",
+                              .connect_prefix = "tls"};
+
+// The first channel, on which both are opened (one client for both).
+static struct ftl_client *parent;
 
 struct chunk {
     struct chunk *next;
@@ -69,23 +83,27 @@ struct ftl_conn {
     size_t pending;
 };
 
-struct listener {
+struct ftl_tcp_listener {
+    struct provider *provider;
     struct ftl_loop *loop;
-    struct ftl_client *client;
+    struct ftl_client *client; // NULL until listening
     char path[32];
     ftl_tcp_accept_fn fn;
+    ftl_tcp_listen_error_fn on_error; // NULL: the loop stops instead
     void *arg;
     struct ftl_loop_timer retry;
     unsigned retries;
+    bool asking; // an OPEN of the port is in flight
+    bool closed; // by ftl_tcp_listener_close while asking
 };
 
-static void service_ready(int error)
+static void service_ready(struct provider *p, int error)
 {
-    tcpip.opening = false;
-    tcpip.error = error;
-    while (tcpip.waiters != NULL) {
-        struct waiter *w = tcpip.waiters;
-        tcpip.waiters = w->next;
+    p->opening = false;
+    p->error = error;
+    while (p->waiters != NULL) {
+        struct waiter *w = p->waiters;
+        p->waiters = w->next;
         w->fn(error, w->arg);
         free(w);
     }
@@ -93,51 +111,64 @@ static void service_ready(int error)
 
 static void on_service_opened(const struct ftl_result *result, void *arg)
 {
-    (void)arg;
+    struct provider *p = arg;
     if (result->error == 0) {
-        tcpip.service = ftl_client_create(tcpip.loop, result->handle);
-        if (tcpip.service == NULL) {
+        p->channel = ftl_client_create(p->loop, result->handle);
+        if (p->channel == NULL) {
             ftl_handle_close(result->handle);
         }
     }
-    service_ready(result->error < 0       ? result->error
-                  : tcpip.service == NULL ? FTL_ERR_NO_MEMORY
+    service_ready(p, result->error < 0     ? result->error
+                     : p->channel == NULL ? FTL_ERR_NO_MEMORY
                                           : 0);
+}
+
+static void provider_use(struct provider *p, struct ftl_loop *loop,
+                         ftl_handle_t channel)
+{
+    p->loop = loop;
+    p->channel = ftl_client_create(loop, channel);
+    p->error = p->channel == NULL ? FTL_ERR_NO_MEMORY : 0;
 }
 
 void ftl_tcp_use(struct ftl_loop *loop, ftl_handle_t channel)
 {
-    tcpip.loop = loop;
-    tcpip.service = ftl_client_create(loop, channel);
-    tcpip.error = tcpip.service == NULL ? FTL_ERR_NO_MEMORY : 0;
+    provider_use(&tcpip, loop, channel);
+}
+
+void ftl_tls_use(struct ftl_loop *loop, ftl_handle_t channel)
+{
+    provider_use(&tls, loop, channel);
 }
 
 // Runs fn once the service channel is there (maybe at once), or with the
 // error that kept it away.
-static int with_service(struct ftl_loop *loop, service_fn fn, void *arg)
+static int with_service(struct provider *p, struct ftl_loop *loop,
+                        service_fn fn, void *arg)
 {
-    if (tcpip.service != NULL || tcpip.error < 0) {
-        fn(tcpip.error, arg);
+    if (p->channel != NULL || p->error < 0) {
+        fn(p->error, arg);
         return 0;
     }
     struct waiter *w = malloc(sizeof(*w));
     if (w == NULL) {
         return FTL_ERR_NO_MEMORY;
     }
-    *w = (struct waiter){.next = tcpip.waiters, .fn = fn, .arg = arg};
-    tcpip.waiters = w;
-    if (tcpip.opening) {
+    *w = (struct waiter){.next = p->waiters, .fn = fn, .arg = arg};
+    p->waiters = w;
+    if (p->opening) {
         return 0;
     }
-    tcpip.loop = loop;
-    tcpip.opening = true;
-    tcpip.parent = ftl_client_create(loop, ftl_start_info->channel);
-    int err = tcpip.parent == NULL
-                  ? FTL_ERR_NO_MEMORY
-                  : ftl_client_open(tcpip.parent, "service/tcpip",
-                                    on_service_opened, NULL);
+    p->loop = loop;
+    p->opening = true;
+    if (parent == NULL) {
+        parent = ftl_client_create(loop, ftl_start_info->channel);
+    }
+    int err = parent == NULL ? FTL_ERR_NO_MEMORY
+                             : ftl_client_open(parent, p->service,
+                                               on_service_opened, p);
     if (err < 0) {
-        service_ready(err);
+        service_ready(p, err);
     }
     return 0;
 }
@@ -156,6 +187,11 @@ static struct ftl_conn *conn_create(struct ftl_loop *loop, ftl_handle_t channel)
         return NULL;
     }
     return conn;
+}
+
+struct ftl_conn *ftl_conn_adopt(struct ftl_loop *loop, ftl_handle_t channel)
+{
+    return conn_create(loop, channel);
 }
 
 // Frees a closing connection once nothing of it is in use; true if so.
@@ -357,11 +393,26 @@ int ftl_conn_shutdown(struct ftl_conn *conn)
 
 // Listening and connecting.
 
-static void accept_next(struct listener *listener);
+static void accept_next(struct ftl_tcp_listener *listener);
+static void listen_with_service(int error, void *arg);
 
-// Listening failed or ended (tcpip is gone): a server cannot go on.
-static void listen_failed(struct listener *listener, int error)
+static void listener_free(struct ftl_tcp_listener *listener)
 {
+    ftl_loop_timer_cancel(listener->loop, &listener->retry);
+    if (listener->client != NULL) {
+        ftl_client_destroy(listener->client); // tcpip stops listening
+    }
+    free(listener);
+}
+
+// Listening failed or ended (the stack is gone). A plain server cannot go
+// on, so its loop stops; a listener with an error callback is told.
+static void listen_failed(struct ftl_tcp_listener *listener, int error)
+{
+    if (listener->on_error != NULL) {
+        listener->on_error(listener, error, listener->arg);
+        return;
+    }
     FTL_LOG_ERROR("cannot listen (%s): %s", listener->path,
                   ftl_error_str(error));
     ftl_loop_stop(listener->loop, 1);
@@ -369,7 +420,7 @@ static void listen_failed(struct listener *listener, int error)
 
 static void on_accepted(const struct ftl_result *result, void *arg)
 {
-    struct listener *listener = arg;
+    struct ftl_tcp_listener *listener = arg;
     if (result->error == FTL_ERR_LIMIT || result->error == FTL_ERR_NO_MEMORY) {
         // This connection could not be taken (no handle or memory left for
         // it: tcpip closes it); the next ones may be, once others end.
@@ -389,15 +440,13 @@ static void on_accepted(const struct ftl_result *result, void *arg)
     }
 }
 
-static void accept_next(struct listener *listener)
+static void accept_next(struct ftl_tcp_listener *listener)
 {
     if (ftl_client_open(listener->client, "accept", on_accepted, listener) <
         0) {
         FTL_LOG_WARN("cannot wait for connections on %s", listener->path);
     }
 }
-
-static void listen_with_service(int error, void *arg);
 
 static void on_listen_retry(struct ftl_loop *loop, struct ftl_loop_timer *timer,
                             void *arg)
@@ -409,7 +458,15 @@ static void on_listen_retry(struct ftl_loop *loop, struct ftl_loop_timer *timer,
 
 static void on_listening(const struct ftl_result *result, void *arg)
 {
-    struct listener *listener = arg;
+    struct ftl_tcp_listener *listener = arg;
+    listener->asking = false;
+    if (listener->closed) {
+        if (result->error == 0) {
+            ftl_handle_close(result->handle);
+        }
+        listener_free(listener);
+        return;
+    }
     if (result->error == FTL_ERR_BUSY && listener->retries < LISTEN_RETRIES) {
         listener->retries++;
         ftl_loop_timer_start(listener->loop, &listener->retry, LISTEN_RETRY_NS,
@@ -420,9 +477,12 @@ static void on_listening(const struct ftl_result *result, void *arg)
         listener->client = ftl_client_create(listener->loop, result->handle);
     }
     if (listener->client == NULL) {
+        bool keep = listener->on_error != NULL; // its owner closes it
         listen_failed(listener,
                       result->error < 0 ? result->error : FTL_ERR_NO_MEMORY);
-        free(listener);
+        if (!keep) {
+            free(listener);
+        }
         return;
     }
     for (int i = 0; i < ACCEPTS_IN_FLIGHT; i++) {
@@ -432,36 +492,90 @@ static void on_listening(const struct ftl_result *result, void *arg)
 
 static void listen_with_service(int error, void *arg)
 {
-    struct listener *listener = arg;
+    struct ftl_tcp_listener *listener = arg;
     if (error == 0) {
-        error = ftl_client_open(tcpip.service, listener->path, on_listening,
-                                listener);
+        error = ftl_client_open(listener->provider->channel, listener->path,
+                                on_listening, listener);
     }
     if (error < 0) {
+        bool keep = listener->on_error != NULL;
         listen_failed(listener, error);
-        free(listener);
+        if (!keep) {
+            free(listener);
+        }
+        return;
     }
+    listener->asking = true;
+}
+
+static struct ftl_tcp_listener *
+listen_on(struct provider *p, struct ftl_loop *loop, uint16_t port,
+          ftl_tcp_accept_fn on_accept, ftl_tcp_listen_error_fn on_error,
+          void *arg)
+{
+    struct ftl_tcp_listener *listener = calloc(1, sizeof(*listener));
+    if (listener == NULL) {
+        return NULL;
+    }
+    listener->provider = p;
+    listener->loop = loop;
+    listener->fn = on_accept;
+    listener->on_error = on_error;
+    listener->arg = arg;
+    snprintf(listener->path, sizeof(listener->path), "%s:%u",
+             p->listen_prefix, port);
+    if (with_service(p, loop, listen_with_service, listener) < 0) {
+        free(listener);
+        return NULL;
+    }
+    return listener;
 }
 
 int ftl_tcp_listen(struct ftl_loop *loop, uint16_t port,
                    ftl_tcp_accept_fn on_accept, void *arg)
 {
-    struct listener *listener = calloc(1, sizeof(*listener));
-    if (listener == NULL) {
-        return FTL_ERR_NO_MEMORY;
+    return listen_on(&tcpip, loop, port, on_accept, NULL, arg) != NULL
+               ? 0
+               : FTL_ERR_NO_MEMORY;
+}
+
+int ftl_tls_listen(struct ftl_loop *loop, uint16_t port,
+                   ftl_tcp_accept_fn on_accept, void *arg)
+{
+    return listen_on(&tls, loop, port, on_accept, NULL, arg) != NULL
+               ? 0
+               : FTL_ERR_NO_MEMORY;
+}
+
+struct ftl_tcp_listener *ftl_tcp_listener_open(struct ftl_loop *loop,
+                                               uint16_t port,
+                                               ftl_tcp_accept_fn on_accept,
+                                               ftl_tcp_listen_error_fn on_error,
+                                               void *arg)
+{
+    return listen_on(&tcpip, loop, port, on_accept, on_error, arg);
+}
+
+struct ftl_tcp_listener *ftl_tls_listener_open(struct ftl_loop *loop,
+                                               uint16_t port,
+                                               ftl_tcp_accept_fn on_accept,
+                                               ftl_tcp_listen_error_fn on_error,
+                                               void *arg)
+{
+    return listen_on(&tls, loop, port, on_accept, on_error, arg);
+}
+
+void ftl_tcp_listener_close(struct ftl_tcp_listener *listener)
+{
+    if (listener->asking) {
+        listener->closed = true; // freed when the answer comes
+        return;
     }
-    listener->loop = loop;
-    listener->fn = on_accept;
-    listener->arg = arg;
-    snprintf(listener->path, sizeof(listener->path), "tcp-listen:%u", port);
-    int err = with_service(loop, listen_with_service, listener);
-    if (err < 0) {
-        free(listener);
-    }
-    return err;
+    listener_free(listener);
 }
 
 struct connecting {
+    struct provider *provider;
     struct ftl_loop *loop;
     ftl_tcp_connect_fn fn;
     void *arg;
@@ -485,7 +599,7 @@ static void connect_with_service(int error, void *arg)
 {
     struct connecting *c = arg;
     if (error == 0) {
-        error = ftl_client_open(tcpip.service, c->path, on_connected, c);
+        error = ftl_client_open(c->provider->channel, c->path, on_connected, c);
     }
     if (error < 0) {
         c->fn(NULL, error, c->arg);
@@ -493,22 +607,36 @@ static void connect_with_service(int error, void *arg)
     }
 }
 
-int ftl_tcp_connect(struct ftl_loop *loop, const char *host, uint16_t port,
-                    ftl_tcp_connect_fn fn, void *arg)
+static int connect_to(struct provider *p, struct ftl_loop *loop,
+                      const char *host, uint16_t port, ftl_tcp_connect_fn fn,
+                      void *arg)
 {
     struct connecting *c = malloc(sizeof(*c));
     if (c == NULL) {
         return FTL_ERR_NO_MEMORY;
     }
-    *c = (struct connecting){.loop = loop, .fn = fn, .arg = arg};
-    int n = snprintf(c->path, sizeof(c->path), "tcp:%s:%u", host, port);
+    *c = (struct connecting){.provider = p, .loop = loop, .fn = fn, .arg = arg};
+    int n = snprintf(c->path, sizeof(c->path), "%s:%s:%u", p->connect_prefix,
+                     host, port);
     if (n < 0 || (size_t)n >= sizeof(c->path)) {
         free(c);
         return FTL_ERR_TOO_LARGE;
     }
-    int err = with_service(loop, connect_with_service, c);
+    int err = with_service(p, loop, connect_with_service, c);
     if (err < 0) {
         free(c);
     }
     return err;
+}
+
+int ftl_tcp_connect(struct ftl_loop *loop, const char *host, uint16_t port,
+                    ftl_tcp_connect_fn fn, void *arg)
+{
+    return connect_to(&tcpip, loop, host, port, fn, arg);
+}
+
+int ftl_tls_connect(struct ftl_loop *loop, const char *host, uint16_t port,
+                    ftl_tcp_connect_fn fn, void *arg)
+{
+    return connect_to(&tls, loop, host, port, fn, arg);
 }

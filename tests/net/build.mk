@@ -1,11 +1,13 @@
 # Network systems: an initfs per system file, holding its compiled
-# boot.manifest and every program of the base. os/net.yaml is what
+# boot.manifest, every program of the base and the tls service's
+# development files. os/net.yaml is what
 # `make run-net` boots; tests/net/*.yaml are the systems of
 # tests/qemu/net_test.py and netns_test.py.
 NET_SYSTEMS := net:os/net.yaml http:tests/net/http.yaml \
                echo:tests/net/echo.yaml static:tests/net/static.yaml \
                udp:tests/net/udp.yaml kernel:tests/net/kernel.yaml \
-               many:tests/net/many.yaml limit:tests/net/limit.yaml
+               many:tests/net/many.yaml limit:tests/net/limit.yaml \
+               https:tests/net/https.yaml
 
 # $(call net_system,NAME,YAML): $(BUILD)/systems/NAME.tar
 define net_system
@@ -15,8 +17,8 @@ $(BUILD)/systems/$(1)/boot.manifest: $(2) $(FTL_SPEC)
 	$$(Q)$(FTL_SPEC) compile $(SPEC_SEARCH) -d $$@.d -o $$@ $(2)
 -include $(BUILD)/systems/$(1)/boot.manifest.d
 $(BUILD)/systems/$(1).tar: $(BUILD)/systems/$(1)/boot.manifest $(INITFS_PROGRAMS) \
-                           $(PACK_STAMP)
-	$$(call pack_initfs,$$@,$$^)
+                           $(PACK_STAMP) $(DEV_TLS_FILES)
+	$$(call pack_initfs,$$@,$$(filter-out $(DEV_TLS_FILES),$$^),$(INITFS_TLS))
 NET_INITFS_ALL += $(BUILD)/systems/$(1).tar
 endef
 NET_INITFS_ALL :=
@@ -36,3 +38,17 @@ $(BUILD)/systems/restart.tar: $(BUILD)/systems/restart/boot.manifest \
                               $(PACK_STAMP)
 	$(call pack_initfs,$@,$^)
 NET_INITFS_ALL += $(BUILD)/systems/restart.tar
+
+# The fetch system also holds tls_fetch, an HTTPS client (tests/net/tls_fetch.c).
+$(eval $(call program,tls_fetch,tests/net/tls_fetch.c))
+$(BUILD)/systems/fetch/boot.manifest: tests/net/fetch.yaml $(FTL_SPEC)
+	$(call say,SPEC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FTL_SPEC) compile $(SPEC_SEARCH) -I tests/net/services -d $@.d \
+	    -o $@ tests/net/fetch.yaml
+-include $(BUILD)/systems/fetch/boot.manifest.d
+$(BUILD)/systems/fetch.tar: $(BUILD)/systems/fetch/boot.manifest \
+                            $(INITFS_PROGRAMS) $(BUILD)/programs/tls_fetch.elf \
+                            $(PACK_STAMP) $(DEV_TLS_FILES)
+	$(call pack_initfs,$@,$(filter-out $(DEV_TLS_FILES),$^),$(INITFS_TLS))
+NET_INITFS_ALL += $(BUILD)/systems/fetch.tar

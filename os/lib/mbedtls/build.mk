@@ -10,7 +10,7 @@ MBEDTLS_INCLUDES := -Ios/lib/mbedtls -I$(MBEDTLS_SRC)/include \
 mbedtls-srcs := aes.c aesni.c asn1parse.c asn1write.c base64.c bignum.c \
     bignum_core.c bignum_mod.c bignum_mod_raw.c block_cipher.c chacha20.c \
     chachapoly.c cipher.c cipher_wrap.c constant_time.c ctr_drbg.c ecdh.c \
-    ecdsa.c ecp.c ecp_curves.c ecp_curves_new.c entropy.c entropy_poll.c \
+    ecdsa.c ecp.c ecp_curves.c ecp_curves_new.c entropy.c entropy_poll.c error.c \
     gcm.c hkdf.c hmac_drbg.c md.c oid.c pem.c pk.c pk_ecc.c pk_wrap.c \
     pkparse.c pkwrite.c platform.c platform_util.c poly1305.c psa_crypto.c \
     psa_crypto_aead.c psa_crypto_cipher.c psa_crypto_client.c \
@@ -30,10 +30,14 @@ $(MBEDTLS_FETCHED): deps.lock
 	$(Q)scripts/fetch-deps.sh mbedtls >/dev/null && touch $@
 $(MBEDTLS_SRC)/library/%.c: $(MBEDTLS_FETCHED) ;
 
-# mbedtls's own code is not ours to warn about.
+# mbedtls's own code is not ours to warn about. A section per function and
+# object, so that a program linked with --gc-sections (MBEDTLS_LDFLAGS)
+# carries only the parts it calls.
+MBEDTLS_LDFLAGS := -Wl,--gc-sections
 $(BUILD)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c os/lib/mbedtls/config.h | $(PICOLIBC_LIBC)
 	$(call say,CC,mbedtls/$*.c)
 	$(Q)mkdir -p $(@D) && $(CC) $(FTL_CFLAGS) $(MBEDTLS_INCLUDES) \
+	    -ffunction-sections -fdata-sections \
 	    -I$(MBEDTLS_SRC)/library -w -MMD -MP -c $< -o $@
 
 $(BUILD)/mbedtls/ftl/%.o: os/lib/mbedtls/%.c os/lib/mbedtls/config.h $(MBEDTLS_FETCHED) | $(PICOLIBC_LIBC)

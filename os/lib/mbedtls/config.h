@@ -16,6 +16,7 @@
 
 // --- System ---------------------------------------------------------------
 #define MBEDTLS_PLATFORM_C
+#define MBEDTLS_ERROR_C // mbedtls_strerror, for log lines that say why
 #define MBEDTLS_PLATFORM_MEMORY // calloc/free of picolibc, settable
 #define MBEDTLS_NO_PLATFORM_ENTROPY
 #define MBEDTLS_HAVE_ASM

@@ -46,6 +46,21 @@ typedef void (*ftl_tcp_accept_fn)(struct ftl_conn *conn, void *arg);
 int ftl_tcp_listen(struct ftl_loop *loop, uint16_t port,
                    ftl_tcp_accept_fn on_accept, void *arg);
 
+// A listener for a program that outlives its listeners (a proxy such as
+// the tls service): when listening fails (port in use for 5 s, no tcpip)
+// or ends, on_error runs instead of the loop stopping, and the owner
+// closes the listener. ftl_tcp_listener_close stops listening (from any
+// callback, on_error's included). NULL when out of memory.
+struct ftl_tcp_listener;
+typedef void (*ftl_tcp_listen_error_fn)(struct ftl_tcp_listener *listener,
+                                        int error, void *arg);
+struct ftl_tcp_listener *ftl_tcp_listener_open(struct ftl_loop *loop,
+                                               uint16_t port,
+                                               ftl_tcp_accept_fn on_accept,
+                                               ftl_tcp_listen_error_fn on_error,
+                                               void *arg);
+void ftl_tcp_listener_close(struct ftl_tcp_listener *listener);
+
 // The outcome of ftl_tcp_connect: the connection (the callback owns it),
 // or NULL and error: FTL_ERR_NOT_FOUND (name unknown), FTL_ERR_IO
 // (refused, unreachable).
@@ -88,3 +103,8 @@ int ftl_conn_shutdown(struct ftl_conn *conn);
 // Uses channel (to tcpip's service, taken over) instead of opening
 // service/tcpip on the first channel. Before any other call.
 void ftl_tcp_use(struct ftl_loop *loop, ftl_handle_t channel);
+
+// A connection on channel, a connection channel of the socket protocol
+// got some other way (a server that opens tcpip's sockets itself); the
+// channel is taken over. NULL when out of memory (the channel is closed).
+struct ftl_conn *ftl_conn_adopt(struct ftl_loop *loop, ftl_handle_t channel);

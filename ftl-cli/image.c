@@ -21,9 +21,11 @@
 #define INIT_PROGRAM "supervisor.elf"
 #define TLS_SERVICE "tls"
 
-// The tls service's files (docs/guides/tls.md): packed under tls/ in the
-// initfs from the project's build/tls/, where `ftl build` makes a
-// development CA and a certificate for localhost signed by it.
+// The tls service's files (docs/guides/tls.md), packed under tls/ in the
+// initfs: ftl.yaml's spec.tls, else the project's build/tls/, where `ftl
+// build` makes a development CA and a certificate for localhost signed by
+// it. With a certificate of its own, a system trusts only spec.tls.ca (no
+// CA at all without it), never the development CA.
 static const char *const tls_files[] = {"cert.pem", "key.pem", "ca.pem"};
 #define TLS_FILES 3
 
@@ -186,6 +188,35 @@ static bool uses_tls(const struct image *img)
     return false;
 }
 
+// Where each of tls_files comes from (NULL: none), into src; 0 or an exit
+// code. Makes the development set when ftl.yaml names no certificate.
+static int dev_tls_make(const struct project *p);
+static int tls_sources(const struct project *p, struct image *img,
+                       char *src[TLS_FILES])
+{
+    struct settings s;
+    int err = spec_settings(p, p->ftl_yaml, &s);
+    if (err != 0) {
+        return err;
+    }
+    char *dev = path_join(p->build, "tls");
+    img->tls_development = s.tls_certificate == NULL;
+    if (img->tls_development) {
+        err = dev_tls_make(p);
+        for (unsigned i = 0; i < TLS_FILES; i++) {
+            src[i] = path_join(dev, tls_files[i]);
+        }
+        if (s.tls_ca != NULL) {
+            src[2] = path_join(p->root, s.tls_ca);
+        }
+        return err;
+    }
+    src[0] = path_join(p->root, s.tls_certificate);
+    src[1] = path_join(p->root, s.tls_key);
+    src[2] = s.tls_ca != NULL ? path_join(p->root, s.tls_ca) : NULL;
+    return 0;
+}
+
 // The development CA and certificate in build/tls/ (the SDK's
 // base/dev-tls.sh, on openssl), made once and kept; its output goes to
 // build/tls/openssl.log, so no key material reaches the terminal.
@@ -210,10 +241,11 @@ static int dev_tls_make(const struct project *p)
 }
 
 // Copies the files into a fresh staging folder, strips the programs there,
-// adds the tls service's files under tls/ when tls is there, and tars it
-// the way the source tree's initfs is made (ustar, reproducible).
-static int initfs_pack(const struct project *p, const struct image *img,
-                       char **files, unsigned count)
+// adds tls's files under tls/ (when tls is not NULL: tls_files' sources,
+// NULL for one not packed), and tars it the way the source tree's initfs
+// is made (ustar, reproducible).
+static int initfs_pack(const struct image *img, char **files, unsigned count,
+                       char **tls)
 {
     char *stage = str_printf("%s.d", img->initfs);
     tree_remove(stage);
@@ -233,16 +265,16 @@ static int initfs_pack(const struct project *p, const struct image *img,
             }
         }
     }
-    if (uses_tls(img)) {
+    if (tls != NULL) {
         char *tls_stage = path_join(stage, "tls");
         if (dir_create(tls_stage) < 0) {
             return out_error(EXIT_FAILED, NULL, "cannot create %s", tls_stage);
         }
         for (unsigned i = 0; i < TLS_FILES; i++) {
-            char *src = path_join(path_join(p->build, "tls"), tls_files[i]);
-            if (file_copy(src, path_join(tls_stage, tls_files[i])) < 0) {
-                return out_error(EXIT_FAILED, NULL, "cannot copy %s: %s", src,
-                                 strerror(errno));
+            if (tls[i] != NULL &&
+                file_copy(tls[i], path_join(tls_stage, tls_files[i])) < 0) {
+                return out_error(EXIT_FAILED, NULL, "cannot copy %s: %s",
+                                 tls[i], strerror(errno));
             }
         }
     }
@@ -291,31 +323,33 @@ static int initfs_build(const struct project *p, struct image *img,
         }
         files[count++] = path;
     }
+    char *tls[TLS_FILES] = {NULL};
+    unsigned tls_count = 0;
     if (uses_tls(img)) {
-        err = dev_tls_make(p);
+        err = tls_sources(p, img, tls);
         if (err != 0) {
             return err;
         }
         for (unsigned i = 0; i < TLS_FILES; i++) {
-            files[count++] = path_join(path_join(p->build, "tls"),
-                                       tls_files[i]);
+            if (tls[i] != NULL) {
+                files[count + tls_count++] = tls[i];
+            }
         }
     }
     // The list of files is part of the initfs too: dropping a service must
     // repack even though no remaining file is newer.
     char *list = path_join(img->dir, "initfs.list"), *text = str_printf("%s", "");
-    for (unsigned i = 0; i < count; i++) {
+    for (unsigned i = 0; i < count + tls_count; i++) {
         text = str_printf("%s%s\n", text, files[i]);
     }
     char *old = file_read(list);
     if (old != NULL && strcmp(old, text) == 0 &&
-        !is_stale(img->initfs, files, count)) {
+        !is_stale(img->initfs, files, count + tls_count)) {
         return 0;
     }
     out_step("INITFS", "%s (%u services)", img->initfs,
              img->manifest.service_count);
-    // The tls files are at the end of the list; initfs_pack places them.
-    err = initfs_pack(p, img, files, count - (uses_tls(img) ? TLS_FILES : 0));
+    err = initfs_pack(img, files, count, uses_tls(img) ? tls : NULL);
     if (err == 0 && file_replace(list, text) < 0) {
         err = out_error(EXIT_FAILED, NULL, "cannot write %s", list);
     }
@@ -381,7 +415,7 @@ static void summary_print(const struct project *p, const struct image *img)
            "%lld KiB)",
            img->manifest.system, img->manifest.service_count,
            (kernel + initfs) / 1024, kernel / 1024, initfs / 1024);
-    if (uses_tls(img)) {
+    if (uses_tls(img) && img->tls_development) {
         char *ca = path_join(path_join(p->build, "tls"), "ca.pem");
         out_info("HTTPS with the development certificate for localhost: "
                  "trust %s (curl --cacert %s)",

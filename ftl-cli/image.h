@@ -28,6 +28,7 @@ struct image {
     char *iso;     // DIR/ftl.iso (when asked for)
     char *cmdline; // the kernel command line: ftl.init=... and the spec's
     struct ftl_manifest manifest;
+    bool tls_development; // tls's files are the development set
 };
 
 // Builds; 0, or an exit code after the error was printed.

@@ -82,6 +82,12 @@ static void settings_line(char *line, struct settings *s)
         s->gce_machine_type = value;
     } else if (strcmp(line, "deploy.gce.image") == 0) {
         s->gce_image = value[0] != '\0' ? value : NULL;
+    } else if (strcmp(line, "tls.certificate") == 0) {
+        s->tls_certificate = value;
+    } else if (strcmp(line, "tls.key") == 0) {
+        s->tls_key = value;
+    } else if (strcmp(line, "tls.ca") == 0) {
+        s->tls_ca = value;
     } else if (strcmp(line, "run.port") == 0 &&
                s->port_count < SETTINGS_PORTS_MAX) {
         struct port *port = &s->ports[s->port_count];

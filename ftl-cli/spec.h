@@ -27,6 +27,8 @@ struct settings {
     struct port ports[SETTINGS_PORTS_MAX];
     // spec.deploy.gce; NULL when ftl.yaml has no deploy.gce
     const char *gce_project, *gce_zone, *gce_machine_type, *gce_image;
+    // spec.tls, relative to the project root; NULL when not given
+    const char *tls_certificate, *tls_key, *tls_ca;
 };
 
 // Compiles ftl_yaml (the project's, or a generated one) into manifest,

@@ -64,9 +64,10 @@ static void path_tidy(char *path)
 
 const char *path_join(const char *dir, const char *rel)
 {
-    char *joined = rel[0] == '/' || strcmp(dir, ".") == 0
-                       ? pool_printf("%s", rel)
-                       : pool_printf("%s/%s", dir, rel);
+    // Never shorter than two bytes and its NUL: path_tidy may turn what
+    // is left ("" from "./") into ".".
+    char *joined = rel[0] == '/' ? pool_printf("%s", rel)
+                                 : pool_printf("%s/%s", dir, rel);
     path_tidy(joined);
     return joined;
 }

@@ -1,5 +1,7 @@
-// spec.kernel, spec.run and spec.deploy of ftl.yaml.
+// spec.kernel, spec.run, spec.deploy and spec.tls of ftl.yaml.
 #include "settings.h"
+
+#include "path.h"
 
 #include <ftl/manifest.h>
 
@@ -161,6 +163,40 @@ void settings_read(struct ydoc *d, yaml_node_t *kernel, yaml_node_t *run,
     }
 }
 
+void settings_read_tls(struct ydoc *d, yaml_node_t *node, struct settings *s)
+{
+    static const char *const keys[] = {"certificate", "key", "ca"};
+    const char **values[] = {&s->tls_certificate, &s->tls_key, &s->tls_ca};
+    yaml_node_t *v[3];
+    if (!ymap_fields(d, node, "spec.tls", keys, 3, v)) {
+        return;
+    }
+    for (int i = 0; i < 3; i++) {
+        const char *field = field_key("spec.tls", keys[i]);
+        const char *text = v[i] ? ytext(d, v[i], field, 255) : NULL;
+        if (text == NULL) {
+            continue;
+        }
+        if (text[0] == '\0' || strchr(text, ' ') || strchr(text, '\n')) {
+            diag_error(ydoc_loc(d, v[i], field), "expected a file name, got %s",
+                       ydoc_quote(text));
+            continue;
+        }
+        const char *path = path_join(path_dir(d->file), text);
+        if (!path_is_file(path)) {
+            diag_error(ydoc_loc(d, v[i], field), "%s: no such file", path);
+        } else {
+            *values[i] = path;
+        }
+    }
+    // A certificate is of no use without its key, nor the other way round.
+    if (v[0] != NULL && v[1] == NULL) {
+        ymap_missing(d, node, "spec.tls.key");
+    } else if (v[1] != NULL && v[0] == NULL) {
+        ymap_missing(d, node, "spec.tls.certificate");
+    }
+}
+
 void settings_print(FILE *f, const struct settings *s)
 {
     fprintf(f, "kernel.cmdline %s\n", s->cmdline);
@@ -175,5 +211,12 @@ void settings_print(FILE *f, const struct settings *s)
         fprintf(f, "deploy.gce.zone %s\n", s->gce_zone);
         fprintf(f, "deploy.gce.machineType %s\n", s->gce_machine_type);
         fprintf(f, "deploy.gce.image %s\n", s->gce_image ? s->gce_image : "");
+    }
+    const char *tls[] = {s->tls_certificate, s->tls_key, s->tls_ca};
+    const char *names[] = {"certificate", "key", "ca"};
+    for (int k = 0; k < 3; k++) {
+        if (tls[k] != NULL) {
+            fprintf(f, "tls.%s %s\n", names[k], tls[k]);
+        }
     }
 }

@@ -27,6 +27,9 @@ struct settings {
     struct port_forward ports[SETTINGS_PORTS_MAX];
     bool gce; // deploy.gce given
     const char *gce_project, *gce_zone, *gce_machine_type, *gce_image;
+    // spec.tls: the tls service's files (paths joined to ftl.yaml's
+    // folder), NULL when not given (docs/guides/tls.md)
+    const char *tls_certificate, *tls_key, *tls_ca;
 };
 
 // Reads spec.kernel, spec.run and spec.deploy (each may be NULL: not
@@ -34,6 +37,10 @@ struct settings {
 void settings_read(struct ydoc *d, yaml_node_t *kernel, yaml_node_t *run,
                    yaml_node_t *deploy, const char *system_name,
                    struct settings *out);
+
+// Reads spec.tls: certificate and key (both or neither) and ca, files
+// that must exist next to ftl.yaml.
+void settings_read_tls(struct ydoc *d, yaml_node_t *tls, struct settings *out);
 
 // One `KEY VALUE` line per setting (docs/reference/spec.md).
 void settings_print(FILE *f, const struct settings *s);

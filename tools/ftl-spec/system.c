@@ -10,12 +10,12 @@
 
 #include <string.h>
 
-enum { S_SERVICES, S_OVERRIDES, S_KERNEL, S_RUN, S_DEPLOY, S_COUNT };
+enum { S_SERVICES, S_OVERRIDES, S_KERNEL, S_RUN, S_DEPLOY, S_TLS, S_COUNT };
 static const char *const system_keys[] = {"services", "kernel", "run", "deploy",
-                                          "overrides"};
+                                          "tls", "overrides"};
 // system_keys is in the order users read it in; this maps it to S_*.
 static const int system_slots[] = {S_SERVICES, S_KERNEL, S_RUN, S_DEPLOY,
-                                   S_OVERRIDES};
+                                   S_TLS, S_OVERRIDES};
 
 // The service.yaml that spec.services[i] names, or NULL (reported).
 static const char *service_file(struct ydoc *d, yaml_node_t *item,
@@ -167,6 +167,9 @@ void system_read(struct ydoc *d, const struct search_path *search,
     }
     settings_read(d, v[S_KERNEL], v[S_RUN], v[S_DEPLOY], obj.name,
                   &sys->settings);
+    if (v[S_TLS] != NULL) {
+        settings_read_tls(d, v[S_TLS], &sys->settings);
+    }
     deps_check(sys->services, sys->service_count, sys->order);
     claims_check(sys->services, sys->service_count);
 }

@@ -220,7 +220,13 @@ $(BUILD)/host/tools/ftl-spec/%.o: tools/ftl-spec/%.c
 	$(call say,HOSTCC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) $(YAML_CFLAGS) -c $< -o $@
 
-$(FTL_SPEC): $(addprefix $(BUILD)/host/tools/ftl-spec/,$(ftl-spec-src:.c=.o))
+# ftl-spec checks file grants with the manifest's own rule (sdk/lib/manifest.c).
+$(BUILD)/host/sdk/lib/manifest.o: sdk/lib/manifest.c
+	$(call say,HOSTCC,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(FTL_SPEC): $(addprefix $(BUILD)/host/tools/ftl-spec/,$(ftl-spec-src:.c=.o)) \
+             $(BUILD)/host/sdk/lib/manifest.o
 	$(call say,HOSTLD,$@)
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(YAML_LIBS)
 

@@ -62,7 +62,8 @@ $(SDK_ROOT)/bin/ftl: $(FTL_CLI_OBJS)
 	$(call say,HOSTLD,$@)
 	$(Q)mkdir -p $(@D) && $(CC) -o $@ $^
 
-$(SDK_ROOT)/bin/ftl-spec: $(addprefix $(BUILD)/sdk-host/tools/ftl-spec/,$(ftl-spec-src:.c=.o))
+$(SDK_ROOT)/bin/ftl-spec: $(addprefix $(BUILD)/sdk-host/tools/ftl-spec/,$(ftl-spec-src:.c=.o)) \
+                         $(BUILD)/sdk-host/sdk/lib/manifest.o
 	$(call say,HOSTLD,$@)
 	$(Q)mkdir -p $(@D) && $(CC) -o $@ $^ $(YAML_LIBS)
 

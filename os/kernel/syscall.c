@@ -380,8 +380,10 @@ static long sys_process_info(uint64_t h, uint64_t uinfo)
     return copy_to_process(uinfo, &info, sizeof(info));
 }
 
-// Reads a file of the initfs (the supervisor's boot.manifest). Only for the
-// process that may spawn: the others have no business with the image.
+// Reads a file of the initfs (the supervisor's boot.manifest, and the files
+// it serves to the services its specs grant them to); a read of 0 bytes
+// returns the file's size. Only for the process that may spawn: the others
+// have no business with the image.
 static long sys_initfs_read(uint64_t upath, uint64_t offset, uint64_t ubuf,
                             uint64_t len)
 {
@@ -398,6 +400,9 @@ static long sys_initfs_read(uint64_t upath, uint64_t offset, uint64_t ubuf,
     int err = initfs_find(path, &data, &size);
     if (err < 0) {
         return err;
+    }
+    if (len == 0) {
+        return (long)size; // how file grants learn a file's size
     }
     if (offset >= size) {
         return 0;

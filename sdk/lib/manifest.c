@@ -185,6 +185,14 @@ static int service_line(struct reader *r, const char *key, char *value)
         return name_add(r, svc->provides, &svc->provides_count, value);
     } else if (strcmp(key, "device") == 0) {
         return device_parse(r, value);
+    } else if (strcmp(key, "file") == 0) {
+        if (!ftl_manifest_file_path_ok(value)) {
+            return fail(r, FTL_ERR_BAD_FORMAT, "malformed file path");
+        }
+        if (svc->file_count == FTL_MANIFEST_FILES_MAX) {
+            return fail(r, FTL_ERR_TOO_LARGE, "too many files");
+        }
+        svc->files[svc->file_count++] = value;
     } else if (strcmp(key, "env") == 0) {
         if (value[0] == '=' || strchr(value, '=') == NULL) {
             return fail(r, FTL_ERR_BAD_FORMAT, "env is not KEY=value");
@@ -330,4 +338,30 @@ int ftl_manifest_provider(const struct ftl_manifest *m, const char *name)
         }
     }
     return -1;
+}
+
+bool ftl_manifest_file_path_ok(const char *path)
+{
+    size_t len = strlen(path);
+    if (len == 0 || len > FTL_MANIFEST_FILE_PATH_MAX) {
+        return false;
+    }
+    const char *segment = path;
+    for (const char *p = path;; p++) {
+        if (*p == '/' || *p == '\0') {
+            size_t n = (size_t)(p - segment);
+            if (n == 0 || (n == 1 && segment[0] == '.') ||
+                (n == 2 && segment[0] == '.' && segment[1] == '.')) {
+                return false;
+            }
+            if (*p == '\0') {
+                return true;
+            }
+            segment = p + 1;
+        } else if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                     (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
+                     *p == '-')) {
+            return false;
+        }
+    }
 }

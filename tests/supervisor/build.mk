@@ -14,6 +14,13 @@ $(SUPERVISOR_TEST_MANIFEST): tests/supervisor/ftl.yaml $(FTL_SPEC)
 	    -o $@ tests/supervisor/ftl.yaml
 -include $(SUPERVISOR_TEST_MANIFEST).d
 
+# The file sv_check is granted (check.c knows its pattern).
+SUPERVISOR_GRANT := $(BUILD)/supervisor-test/grant.txt
+$(SUPERVISOR_GRANT): tests/supervisor/build.mk
+	$(Q)mkdir -p $(@D) && for i in $$(seq 640); do printf 0123456789abcdef; \
+	    done >$@
+
 $(SUPERVISOR_TEST_INITFS): $(SUPERVISOR_TEST_MANIFEST) $(PROGRAMS) \
-                           $(PACK_STAMP)
-	$(call pack_initfs,$@,$^)
+                           $(PACK_STAMP) $(SUPERVISOR_GRANT)
+	$(call pack_initfs,$@,$(filter-out $(SUPERVISOR_GRANT),$^), \
+	    fixtures/grant.txt=$(SUPERVISOR_GRANT))

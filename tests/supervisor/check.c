@@ -1,5 +1,6 @@
 // In-OS checks of the supervisor, run as the service sv_check of
-// tests/supervisor/ftl.yaml: what a service may open, the devices it gets,
+// tests/supervisor/ftl.yaml: what a service may open, the devices and
+// files it gets,
 // the status table, restarts after a crash, back-off of a crash loop, and
 // memory limits that hurt only the service over them. Ends with
 // `os.supervisor: N passed, N failed`; tests/qemu/supervisor_test.py checks
@@ -135,6 +136,112 @@ static bool devices_outside_the_spec_are_refused(void)
     return true;
 }
 
+// The fixture the build packs as fixtures/grant.txt (tests/supervisor/
+// build.mk): GRANT_PIECE GRANT_REPEAT times, so that reads at offsets can
+// be checked without a copy of it here.
+#define GRANT_PIECE "0123456789abcdef"
+#define GRANT_REPEAT 640
+#define GRANT_SIZE (16 * GRANT_REPEAT)
+
+// READ of up to len bytes at offset, inline; the bytes or an error.
+static long read_at(ftl_handle_t file, uint64_t offset, char *out, size_t len)
+{
+    static uint64_t id;
+    struct ftl_msg req = {.type = FTL_MSG_READ, .id = ++id, .arg0 = offset,
+                          .arg1 = len};
+    struct ftl_msg reply;
+    ftl_sink_add(sink, file, 0);
+    long n = ipc_call(sink, file, &req, NULL, &reply, out, len);
+    ftl_sink_remove(sink, file);
+    if (n < 0) {
+        return n;
+    }
+    return reply.type == FTL_MSG_ERROR_REPLY ? (long)(int64_t)reply.arg0
+                                             : (long)reply.arg0;
+}
+
+static bool is_grant_text(const char *data, uint64_t offset, long len)
+{
+    for (long i = 0; i < len; i++) {
+        if (data[i] != GRANT_PIECE[(offset + (uint64_t)i) % 16]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool a_granted_file_is_read_whole(void)
+{
+    ftl_handle_t file = open_path("file/fixtures/grant.txt");
+    EXPECT(file > 0, "open file/fixtures/grant.txt: %d", file);
+    struct ftl_msg reply;
+    char text[32];
+    long n = request(file, FTL_MSG_GETATTR, "size", &reply, text,
+                     sizeof(text) - 1);
+    EXPECT(n > 0 && reply.arg0 == GRANT_SIZE && atol(text) == GRANT_SIZE,
+           "size %s (%llu)", n > 0 ? text : "?",
+           (unsigned long long)reply.arg0);
+    static char data[FTL_MSG_BODY_MAX];
+    uint64_t offset = 0;
+    while (offset < GRANT_SIZE) {
+        n = read_at(file, offset, data, sizeof(data));
+        EXPECT(n > 0, "READ at %llu: %ld", (unsigned long long)offset, n);
+        EXPECT(is_grant_text(data, offset, n), "the bytes at %llu",
+               (unsigned long long)offset);
+        offset += (uint64_t)n;
+    }
+    EXPECT(offset == GRANT_SIZE, "read %llu bytes",
+           (unsigned long long)offset);
+    EXPECT(read_at(file, 7, data, 5) == 5 && is_grant_text(data, 7, 5),
+           "5 bytes at 7");
+    EXPECT(read_at(file, GRANT_SIZE, data, 16) == 0, "0 at the end");
+    EXPECT(read_at(file, UINT64_MAX, data, 16) == 0, "0 far past the end");
+    EXPECT(request(file, FTL_MSG_OPEN, "x", &reply, NULL, 0) >= 0 &&
+               reply.type == FTL_MSG_ERROR_REPLY &&
+               (int64_t)reply.arg0 == FTL_ERR_NOT_SUPPORTED,
+           "OPEN on a file channel");
+    ftl_handle_close(file);
+    return true;
+}
+
+static bool files_outside_the_spec_are_refused(void)
+{
+    EXPECT(open_path("file/boot.manifest") == FTL_ERR_NOT_ALLOWED,
+           "the manifest is in the image, not in sv_check's files");
+    EXPECT(open_path("file/../boot.manifest") == FTL_ERR_NOT_ALLOWED, "..");
+    EXPECT(open_path("file/fixtures/../boot.manifest") == FTL_ERR_NOT_ALLOWED,
+           "fixtures/..");
+    EXPECT(open_path("file/./fixtures/grant.txt") == FTL_ERR_NOT_ALLOWED,
+           "./ before a granted path");
+    EXPECT(open_path("file/fixtures/grant.txt/") == FTL_ERR_NOT_ALLOWED,
+           "a / after it");
+    EXPECT(open_path("file/") == FTL_ERR_NOT_ALLOWED, "no path");
+    EXPECT(open_path("file/fixtures/missing.txt") == FTL_ERR_NOT_FOUND,
+           "granted, but not in the image");
+    return true;
+}
+
+static bool file_channels_are_limited_per_service(void)
+{
+    ftl_handle_t files[17];
+    int opened = 0;
+    for (int i = 0; i < 17; i++) {
+        files[i] = open_path("file/fixtures/grant.txt");
+        opened += files[i] > 0;
+    }
+    EXPECT(opened == 16 && files[16] == FTL_ERR_LIMIT,
+           "16 open, then FTL_ERR_LIMIT (%d)", files[16]);
+    ftl_handle_close(files[0]);
+    ftl_sleep_ns(100 * MS); // the supervisor sees the close
+    files[0] = open_path("file/fixtures/grant.txt");
+    EXPECT(files[0] > 0, "one more after closing one: %d", files[0]);
+    for (int i = 0; i < 16; i++) {
+        ftl_handle_close(files[i]);
+    }
+    EXPECT(fetch_status(), "the supervisor still answers");
+    return true;
+}
+
 static bool the_status_table_lists_every_service(void)
 {
     EXPECT(fetch_status(), "GETATTR status on service/supervisor");
@@ -234,6 +341,9 @@ static const struct test tests[] = {
     TEST(a_required_service_can_be_opened),
     TEST(services_outside_requires_are_refused),
     TEST(devices_outside_the_spec_are_refused),
+    TEST(a_granted_file_is_read_whole),
+    TEST(files_outside_the_spec_are_refused),
+    TEST(file_channels_are_limited_per_service),
     TEST(the_status_table_lists_every_service),
     TEST(restarts_need_supervisor_in_requires),
     TEST(a_crashed_service_is_restarted_and_reached_again),

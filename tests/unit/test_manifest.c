@@ -45,6 +45,8 @@ static const char full[] = "# FTL boot manifest\n"
                            "memory 8388608\n"
                            "requires net\n"
                            "requires virtio_net\n"
+                           "file tls/cert.pem\n"
+                           "file www/index.html\n"
                            "env PORT=80\n"
                            "env GREETING=hello, world = hi\n"
                            "arg --verbose\n"
@@ -88,6 +90,10 @@ START_TEST(every_field_is_read)
     ck_assert_uint_eq(http->requires_count, 2);
     ck_assert_str_eq(http->requires[0], "net");
     ck_assert_str_eq(http->requires[1], "virtio_net");
+    ck_assert_uint_eq(http->file_count, 2);
+    ck_assert_str_eq(http->files[0], "tls/cert.pem");
+    ck_assert_str_eq(http->files[1], "www/index.html");
+    ck_assert_uint_eq(m.services[0].file_count, 0);
     ck_assert_uint_eq(http->envc, 2);
     ck_assert_str_eq(http->envp[0], "PORT=80");
     ck_assert_str_eq(http->envp[1], "GREETING=hello, world = hi");
@@ -179,6 +185,14 @@ static const struct {
      "env is not KEY=value"},
     {"ftl-manifest 1\nservices 1\nservice a\nport 80\n", FTL_ERR_BAD_FORMAT, 4,
      "unknown key in a service"},
+    {"ftl-manifest 1\nservices 1\nservice a\nfile ../boot.manifest\n",
+     FTL_ERR_BAD_FORMAT, 4, "malformed file path"},
+    {"ftl-manifest 1\nservices 1\nservice a\nfile /etc/x\n",
+     FTL_ERR_BAD_FORMAT, 4, "malformed file path"},
+    {"ftl-manifest 1\nservices 1\nservice a\nfile a b\n", FTL_ERR_BAD_FORMAT,
+     4, "malformed file path"},
+    {"ftl-manifest 1\nservices 1\nservice a\nfile \n", FTL_ERR_BAD_FORMAT, 4,
+     "malformed file path"},
     {"ftl-manifest 1\nservices 1\nservice a\nend now\n", FTL_ERR_BAD_FORMAT, 4,
      "unknown key in a service"},
 };
@@ -211,6 +225,7 @@ START_TEST(limits_are_enforced_not_overrun)
     ck_assert_int_eq(parse(repeated("device irq 1", 9)), FTL_ERR_TOO_LARGE);
     ck_assert_int_eq(parse(repeated("arg x", 17)), FTL_ERR_TOO_LARGE);
     ck_assert_int_eq(parse(repeated("env A=1", 17)), FTL_ERR_TOO_LARGE);
+    ck_assert_int_eq(parse(repeated("file f", 17)), FTL_ERR_TOO_LARGE);
     ck_assert_uint_eq(m.error_line, 3 + 17);
 
     char line[FTL_MANIFEST_LINE_MAX + 2];
@@ -284,6 +299,9 @@ START_TEST(edge_values_survive_compilation)
     ck_assert_str_eq(s->argv[1], "  ");
     ck_assert_str_eq(s->argv[2], "x=y z");
     ck_assert_str_eq(s->argv[3], "");
+    ck_assert_uint_eq(s->file_count, FTL_MANIFEST_FILES_MAX);
+    ck_assert_str_eq(s->files[2], ".hidden/x..y");
+    ck_assert_uint_eq(strlen(s->files[15]), FTL_MANIFEST_FILE_PATH_MAX);
 }
 END_TEST
 

@@ -46,6 +46,9 @@ static void service_write(FILE *f, const struct service *svc)
     for (unsigned i = 0; i < svc->device_count; i++) {
         device_write(f, &svc->devices[i].dev);
     }
+    for (unsigned i = 0; i < svc->file_count; i++) {
+        fprintf(f, "file %s\n", svc->files[i]);
+    }
     for (unsigned i = 0; i < svc->envc; i++) {
         fprintf(f, "env %s=%s\n", svc->env[i].key, svc->env[i].value);
     }

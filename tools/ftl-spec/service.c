@@ -6,6 +6,9 @@
 #include "object.h"
 #include "pool.h"
 
+#include <ftl/manifest.h>
+
+#include <stdbool.h>
 #include <string.h>
 
 enum {
@@ -15,6 +18,7 @@ enum {
     F_REQUIRES,
     F_PROVIDES,
     F_DEVICES,
+    F_FILES,
     F_RESOURCES,
     F_ENV,
     F_ARGS,
@@ -22,7 +26,7 @@ enum {
 };
 static const char *const spec_keys[] = {
     "binary",  "isolation", "restartPolicy", "requires", "provides",
-    "devices", "resources", "env",           "args"};
+    "devices", "files",     "resources",     "env",      "args"};
 
 static const char *const isolations[] = {"user", "kernel"};
 static const char *const restart_policies[] = {"Always", "OnFailure", "Never"};
@@ -97,6 +101,47 @@ static void names_read(struct ydoc *d, yaml_node_t *list, const char *field,
             names[(*count)++] =
                 (struct name_ref){name, ydoc_loc(d, item, item_field)};
         }
+    }
+}
+
+// files: initfs paths the service may read (OPEN file/PATH on its
+// supervisor channel), distinct.
+static void files_read(struct ydoc *d, yaml_node_t *list, const char *field,
+                       struct service *svc)
+{
+    size_t n;
+    yaml_node_item_t *items =
+        list_items(d, list, field, FTL_MANIFEST_FILES_MAX, &n);
+    if (items == NULL) {
+        return;
+    }
+    svc->file_count = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *item_field = field_index(field, i);
+        yaml_node_t *item = ydoc_node(d, items[i]);
+        const char *path = ytext(d, item, item_field, 255);
+        if (path == NULL) {
+            continue;
+        }
+        if (!ftl_manifest_file_path_ok(path)) {
+            diag_error(ydoc_loc(d, item, item_field),
+                       "bad file path %s: a relative path of the initfs, "
+                       "segments of letters, digits, '.', '_' or '-' "
+                       "between single '/', no '.' or '..' segment, at "
+                       "most %d bytes",
+                       ydoc_quote(path), FTL_MANIFEST_FILE_PATH_MAX);
+            continue;
+        }
+        bool twice = false;
+        for (unsigned j = 0; j < svc->file_count; j++) {
+            twice |= strcmp(svc->files[j], path) == 0;
+        }
+        if (twice) {
+            diag_error(ydoc_loc(d, item, item_field), "\"%s\" is listed twice",
+                       path);
+            continue;
+        }
+        svc->files[svc->file_count++] = path;
     }
 }
 
@@ -360,6 +405,9 @@ void service_apply(struct ydoc *d, yaml_node_t *spec, const char *field,
     }
     if (v[F_DEVICES] != NULL) {
         devices_read(d, v[F_DEVICES], field_key(field, "devices"), svc);
+    }
+    if (v[F_FILES] != NULL) {
+        files_read(d, v[F_FILES], field_key(field, "files"), svc);
     }
     if (v[F_RESOURCES] != NULL) {
         resources_read(d, v[F_RESOURCES], field_key(field, "resources"), svc);

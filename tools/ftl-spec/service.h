@@ -40,7 +40,9 @@ struct service {
     uint64_t memory;
     uint32_t handles; // resources.handles
     unsigned requires_count, provides_count, device_count, argc, envc;
+    unsigned file_count;
     struct name_ref requires[FTL_MANIFEST_REQUIRES_MAX];
+    const char *files[FTL_MANIFEST_FILES_MAX];
     struct name_ref provides[FTL_MANIFEST_REQUIRES_MAX];
     struct device_claim devices[FTL_MANIFEST_DEVICES_MAX];
     const char *args[FTL_MANIFEST_ARGS_MAX];

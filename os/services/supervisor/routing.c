@@ -1,6 +1,7 @@
 // What services ask the supervisor for on their channel to it: channels to
 // the services their spec `requires` (OPEN service/NAME), the devices their
-// spec names (OPEN device/N), the status table (GETATTR status, also on
+// spec names (OPEN device/N), the files it grants (OPEN file/PATH,
+// files.h), the status table (GETATTR status, also on
 // service/supervisor, which anyone may open) and, for services that list
 // `supervisor` in requires, a restart of another service (SETATTR
 // restart=NAME). Everything else is refused, with a log line saying who
@@ -16,6 +17,7 @@
 #include <ftl/log.h>
 #include <ftl/pci.h>
 
+#include "files.h"
 #include "service.h"
 #include "status.h"
 
@@ -47,11 +49,12 @@ static bool is_status_link(const void *context)
                                     1);
 }
 
-// The service whose own channel the request came on; NULL on a status link.
+// The service whose own channel the request came on; NULL on a status
+// link or a file channel.
 static struct service *asker(struct ftl_request *req)
 {
     void *context = ftl_request_context(req);
-    return is_status_link(context) ? NULL : context;
+    return is_status_link(context) || files_is_file(context) ? NULL : context;
 }
 
 // The service behind the request, on its own channel or a status link it
@@ -59,6 +62,9 @@ static struct service *asker(struct ftl_request *req)
 static struct service *asking_service(struct ftl_request *req)
 {
     void *context = ftl_request_context(req);
+    if (files_is_file(context)) {
+        return NULL;
+    }
     return is_status_link(context) ? ((struct status_link *)context)->opener
                                    : context;
 }
@@ -131,15 +137,34 @@ static void open_device(struct ftl_request *req, const char *index_text)
 
 static void on_open(struct ftl_request *req, const char *path)
 {
-    if (strncmp(path, DEVICE_PREFIX, strlen(DEVICE_PREFIX)) == 0) {
+    if (files_is_file(ftl_request_context(req))) {
+        ftl_request_fail(req, FTL_ERR_NOT_SUPPORTED);
+    } else if (strncmp(path, DEVICE_PREFIX, strlen(DEVICE_PREFIX)) == 0) {
         open_device(req, path + strlen(DEVICE_PREFIX));
+    } else if (strncmp(path, FILES_PREFIX, strlen(FILES_PREFIX)) == 0) {
+        files_open(req, asker(req), path + strlen(FILES_PREFIX));
+    } else {
+        ftl_request_fail(req, FTL_ERR_NOT_FOUND);
+    }
+}
+
+static void on_read(struct ftl_request *req, uint64_t offset, size_t len)
+{
+    void *context = ftl_request_context(req);
+    if (!files_is_file(context)) {
+        ftl_request_fail(req, FTL_ERR_NOT_SUPPORTED);
         return;
     }
-    ftl_request_fail(req, FTL_ERR_NOT_FOUND);
+    files_read(req, context, offset, len);
 }
 
 static void on_getattr(struct ftl_request *req, const char *name)
 {
+    void *context = ftl_request_context(req);
+    if (files_is_file(context)) {
+        files_getattr(req, context, name);
+        return;
+    }
     if (strcmp(name, "status") != 0) {
         ftl_request_fail(req, FTL_ERR_NOT_FOUND);
         return;
@@ -176,13 +201,16 @@ static void on_setattr(struct ftl_request *req, const char *name,
 static void on_close(struct ftl_server *server, void *context)
 {
     (void)server;
-    if (context != NULL && !is_status_link(context)) {
+    if (files_is_file(context)) {
+        files_close(context);
+    } else if (context != NULL && !is_status_link(context)) {
         service_exited(context);
     }
 }
 
 const struct ftl_server_ops routing_ops = {
     .on_open = on_open,
+    .on_read = on_read,
     .on_getattr = on_getattr,
     .on_setattr = on_setattr,
     .on_close = on_close,

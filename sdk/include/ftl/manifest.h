@@ -7,6 +7,7 @@
 // that exceeds one, so a manifest it wrote always fits these arrays.
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,8 @@
 #define FTL_MANIFEST_SERVICES_MAX 32
 #define FTL_MANIFEST_NAME_MAX 31    // characters of a service or system name
 #define FTL_MANIFEST_REQUIRES_MAX 8 // per service, and as many provides
+#define FTL_MANIFEST_FILES_MAX 16   // files of the initfs a service may read
+#define FTL_MANIFEST_FILE_PATH_MAX 99 // a ustar name's bytes
 #define FTL_MANIFEST_DEVICES_MAX 8
 #define FTL_MANIFEST_ARGS_MAX 16
 #define FTL_MANIFEST_ENV_MAX 16
@@ -62,8 +65,10 @@ struct ftl_manifest_service {
     uint64_t memory; // limit in bytes
     uint32_t handles; // most handles at once (0: FTL_HANDLES_DEFAULT)
     unsigned requires_count, provides_count, device_count, argc, envc;
+    unsigned file_count;
     const char *requires[FTL_MANIFEST_REQUIRES_MAX]; // names it may OPEN
     const char *provides[FTL_MANIFEST_REQUIRES_MAX]; // more names it serves
+    const char *files[FTL_MANIFEST_FILES_MAX]; // initfs paths it may read
     struct ftl_manifest_device devices[FTL_MANIFEST_DEVICES_MAX];
     const char *argv[FTL_MANIFEST_ARGS_MAX]; // arguments after the program
     const char *envp[FTL_MANIFEST_ENV_MAX];  // "KEY=value"
@@ -87,6 +92,12 @@ struct ftl_manifest {
 // unknown key, wrong format version, truncated) or FTL_ERR_TOO_LARGE (over
 // a limit above); on error, m->error_line and m->error say where and why.
 int ftl_manifest_parse(char *text, size_t len, struct ftl_manifest *m);
+
+// Whether path may be a file grant (spec `files:`): relative, segments of
+// letters, digits, '.', '_' and '-' separated by single '/', none of them
+// "." or "..", at most FTL_MANIFEST_FILE_PATH_MAX bytes. ftl-spec checks
+// specs with it, the manifest parser and the supervisor again.
+bool ftl_manifest_file_path_ok(const char *path);
 
 // The index of the service that answers OPEN of `name`: the service with
 // that name, else the one that lists it in provides. -1 if none does.

@@ -43,7 +43,8 @@ int ftl_handle_close(ftl_handle_t handle);
 int ftl_process_info(ftl_handle_t process, struct ftl_process_info *info);
 
 // Reads up to len bytes of initfs file `path` from `offset` into buffer.
-// Returns the bytes read (0 past the end), FTL_ERR_NOT_FOUND, or
+// Returns the bytes read (0 past the end; with len 0, the file's size),
+// FTL_ERR_NOT_FOUND, or
 // FTL_ERR_NOT_ALLOWED for a process that may not spawn (only the supervisor
 // reads the image: its boot.manifest).
 long ftl_initfs_read(const char *path, uint64_t offset, void *buffer,

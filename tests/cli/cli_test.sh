@@ -189,6 +189,39 @@ done
 result tcp_echo_template_echoes "$([[ $? -ne 0 ]] && echo "got '$echoed'")"
 ftl_in "$TMP/echo" stop
 
+# https: the development CA and certificate are made by ftl build, packed,
+# said where they are, and curl trusts the page with that CA.
+https_get() {
+    local code
+    for _ in $(seq 60); do
+        code="$(curl -s -m 10 --cacert "$2" -o "$TMP/body" -w "%{http_code}" \
+            "$1" 2>/dev/null)" && { echo "$code"; return 0; }
+        sleep 0.5
+    done
+    echo "$code"
+    return 1
+}
+ftl_in "$TMP" new secure --template https
+expect new_https_template 0 "created secure from the https template"
+ftl_in "$TMP/secure" build
+expect https_template_builds_with_a_development_ca 0 \
+    "trust .*secure/build/tls/ca.pem"
+! grep -q "PRIVATE KEY" <<<"$OUT$ERR"
+result https_build_prints_no_key "$([[ $? -ne 0 ]] && echo "a key in the output")"
+tar -tf "$TMP/secure/build/initfs.tar" | grep -q "^./tls/key.pem$" &&
+    tar -tf "$TMP/secure/build/initfs.tar" | grep -q "^./tls/cert.pem$"
+result https_image_holds_the_tls_files \
+    "$([[ $? -ne 0 ]] && tar -tf "$TMP/secure/build/initfs.tar" | tr '\n' ' ')"
+ftl_in "$TMP/secure" run --detach
+expect https_template_runs 0 "127.0.0.1:8443 -> guest 443/tcp"
+code="$(https_get https://localhost:8443/ "$TMP/secure/build/tls/ca.pem")"
+[[ "$code" == 200 ]] && grep -q "Hello from secure on FTL" "$TMP/body"
+result https_template_serves_its_page_over_tls \
+    "$([[ $? -ne 0 ]] && echo "status $code: $(head -c 200 "$TMP/body" 2>/dev/null)")"
+ftl_in "$TMP/secure" stop
+! tar -xzf "$TARBALL" -O 2>/dev/null | grep -aq "PRIVATE KEY"
+result sdk_ships_no_private_key "$([[ $? -ne 0 ]] && echo "a key in $TARBALL")"
+
 # --- generators --------------------------------------------------------------
 ftl_in "$TMP" new gen
 for h in open write getattr setattr; do

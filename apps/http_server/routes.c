@@ -3,6 +3,7 @@
 // status` table; any other path is an embedded file or 404.
 #include "routes.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,7 @@
 
 #include "files.h"
 
-#define STATUS_MAX 2048
+#define STATUS_MAX 4096
 
 static struct ftl_client *supervisor;
 
@@ -35,14 +36,27 @@ static size_t services_json(const char *table, char *out, size_t max)
 {
     size_t used = 0;
     for (const char *at = table; *at != '\0' && used < max;) {
-        char name[64], state[32];
+        char name[64], state[32], memory[48] = "";
         unsigned restarts;
-        if (sscanf(at, "%63[A-Za-z0-9_.-] %31[A-Za-z0-9_-] %u", name, state,
-                   &restarts) == 3) {
+        if (sscanf(at, "%63[A-Za-z0-9_.-] %31[A-Za-z0-9_-] %u %*s %*s %47s",
+                   name, state, &restarts, memory) >= 3) {
+            // MEMORY is "USEDKiB/LIMITKiB", or "-/LIMITKiB" when stopped.
+            unsigned long in_use = 0, limit = 0;
+            bool running =
+                sscanf(memory, "%luKiB/%luKiB", &in_use, &limit) == 2;
+            if (!running) {
+                sscanf(memory, "-/%luKiB", &limit);
+            }
+            char in_use_text[24] = "null";
+            if (running) {
+                snprintf(in_use_text, sizeof(in_use_text), "%lu", in_use);
+            }
             int w = snprintf(out + used, max - used,
                              "%s{\"name\":\"%s\",\"state\":\"%s\","
-                             "\"restarts\":%u}",
-                             used > 0 ? "," : "", name, state, restarts);
+                             "\"restarts\":%u,\"memory_kib\":%s,"
+                             "\"memory_limit_kib\":%lu}",
+                             used > 0 ? "," : "", name, state, restarts,
+                             in_use_text, limit);
             used += w > 0 ? (size_t)w : 0;
         }
         const char *nl = strchr(at, '\n');

@@ -320,6 +320,29 @@ def established_connections_are_served_through_a_half_open_flood():
           "handshakes completed: %s" % result)
 
 
+def abandoned_handshakes_cost_bounded_memory():
+    """1,000 TLS handshakes opened and abandoned (tests/qemu/abandon.py)
+    against tests/net/https.yaml (TLS_HANDSHAKES_MAX 64): the oldest are
+    ended to make room, so a real client is served during and after, and
+    tls's memory grows by at most the limit's worth of sessions."""
+    with Wire(system_boot("https")) as wire:
+        out = in_ns("python3", os.path.join(HERE, "abandon.py"), GUEST,
+                    "1000", os.path.join(BUILD, "tls", "ca.pem"), timeout=600)
+        print("  %s" % out.strip(), flush=True)
+        result = json.loads(out.strip().splitlines()[-1])
+        check(result["opened"] == 1000, "opened: %s" % result)
+        check(result["get_during_s"] is not None and
+              result["get_during_s"] < 10, "served during: %s" % result)
+        check(result["get_after_s"] is not None, "served after: %s" % result)
+        memory = result["memory_kib"]
+        # A session in a handshake holds about 40 KiB; 64 at most.
+        check(memory["during"] - memory["before"] < 64 * 80,
+              "1,000 abandoned handshakes took %d KiB" % (
+                  memory["during"] - memory["before"]))
+        check(result["restarts"] == 0, "tls restarted: %s" % result)
+        wire.guest.wait_for(rb"\[tls\] warn: evicted_handshakes: ", 10)
+
+
 def gce_disk_leases_and_serves():
     """The GCE image's disk.raw (build/gce/ftl-gce.tar.gz) booted as GCE
     boots it (SeaBIOS, virtio-scsi, virtio-net) on the same wire: it takes
@@ -364,4 +387,7 @@ if __name__ == "__main__":
     flood_status = run_suite("netns.flood", [
         established_connections_are_served_through_a_syn_flood,
         established_connections_are_served_through_a_half_open_flood])
-    sys.exit(status or gce_status or load_status or flood_status)
+    tls_status = run_suite("netns.tls", [
+        abandoned_handshakes_cost_bounded_memory])
+    sys.exit(status or gce_status or load_status or flood_status or
+             tls_status)

@@ -32,6 +32,10 @@
 #define MBEDTLS_PSA_CRYPTO_C
 #define MBEDTLS_USE_PSA_CRYPTO
 #define MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG
+// Every session holds PSA keys (its ECDHE key during the handshake, its
+// record keys after): a key store that grows with them, not mbedtls's
+// fixed 32 slots, which ended the 16th concurrent session.
+#define MBEDTLS_PSA_KEY_STORE_DYNAMIC
 #define MBEDTLS_CTR_DRBG_C // the DRBGs of the random service and of clients
 #define MBEDTLS_ENTROPY_C
 #define MBEDTLS_ENTROPY_FORCE_SHA256

@@ -33,6 +33,7 @@
 #include "lwip/ip_addr.h"
 #include "lwip/timeouts.h"
 
+#include "addrwait.h"
 #include "connection.h"
 #include "limits.h"
 #include "listener.h"
@@ -238,6 +239,7 @@ int main(void)
     tcp_limits_load();
     lwip_init();
     loop = ftl_loop_create();
+    addrwait_init(loop);
     struct ftl_server *server = ftl_server_create(loop, &ops, NULL);
     if (loop == NULL || server == NULL ||
         ftl_server_serve(server, ftl_start_info->channel, &control) < 0) {

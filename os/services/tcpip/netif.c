@@ -23,6 +23,7 @@
 #include "lwip/pbuf.h"
 #include "netif/ethernet.h"
 
+#include "addrwait.h"
 #include "refusals.h"
 #include "route.h"
 
@@ -130,6 +131,7 @@ static void on_report(struct ftl_loop *l, struct ftl_loop_timer *timer,
     char text[256];
     netif_describe(text, sizeof(text));
     FTL_LOG_INFO("%s", text);
+    addrwait_ready(); // the mask and gateway are set by now
     if (route_count() > 0) {
         route_describe(text, sizeof(text));
         FTL_LOG_INFO("classless static routes: %s", text);

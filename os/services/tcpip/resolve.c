@@ -1,8 +1,10 @@
-// DNS lookups: lwIP's dns_gethostbyname answers at once from its cache or
-// for a dotted address, or later through a callback; both paths end in the
-// caller's fn, once.
+// DNS lookups: once the interface has an address (addrwait.h), lwIP's
+// dns_gethostbyname answers at once from its cache or for a dotted
+// address, or later through a callback; every path ends in the caller's
+// fn, once.
 #include "resolve.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,9 +12,12 @@
 
 #include "lwip/dns.h"
 
+#include "addrwait.h"
+
 struct lookup {
     resolve_fn fn;
     void *arg;
+    char host[256];
 };
 
 static void on_found(const char *name, const ip_addr_t *address, void *arg)
@@ -27,6 +32,23 @@ static void on_found(const char *name, const ip_addr_t *address, void *arg)
     free(lookup);
 }
 
+static void on_address(int error, void *arg)
+{
+    struct lookup *lookup = arg;
+    if (error < 0) {
+        lookup->fn(error, NULL, lookup->arg);
+        free(lookup);
+        return;
+    }
+    ip_addr_t address;
+    err_t err = dns_gethostbyname(lookup->host, &address, on_found, lookup);
+    if (err == ERR_OK) {
+        on_found(lookup->host, &address, lookup);
+    } else if (err != ERR_INPROGRESS) {
+        on_found(lookup->host, NULL, lookup);
+    }
+}
+
 void resolve(const char *host, resolve_fn fn, void *arg)
 {
     struct lookup *lookup = malloc(sizeof(*lookup));
@@ -36,13 +58,10 @@ void resolve(const char *host, resolve_fn fn, void *arg)
     }
     lookup->fn = fn;
     lookup->arg = arg;
-    ip_addr_t address;
-    err_t err = dns_gethostbyname(host, &address, on_found, lookup);
-    if (err == ERR_OK) {
-        on_found(host, &address, lookup);
-    } else if (err != ERR_INPROGRESS) {
-        on_found(host, NULL, lookup);
-    }
+    snprintf(lookup->host, sizeof(lookup->host), "%s", host);
+    // Nothing can be reached, or looked up, before the interface has an
+    // address: wait for it (addrwait.h).
+    addrwait(on_address, lookup);
 }
 
 long resolve_port(const char *text)

@@ -20,6 +20,7 @@ struct tls_counts {
     uint64_t evicted;         // ended to make room for a newer one
     uint64_t sessions;        // open now (handshaking or established)
     unsigned handshaking;     // in progress now
+    char last_failure[96];    // why the last failed handshake failed
 };
 extern struct tls_counts tls_counts;
 

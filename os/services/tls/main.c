@@ -166,6 +166,15 @@ static void report(void)
                      (unsigned long long)tls_counts.evicted,
                      tls_limits.handshakes_max);
     }
+    if (tls_counts.failed != logged.failed &&
+        tls_counts.last_failure[0] != '\0') {
+        FTL_LOG_INFO("failed_handshakes: %llu more (%llu in all), the last: "
+                     "%s",
+                     (unsigned long long)(tls_counts.failed - logged.failed),
+                     (unsigned long long)tls_counts.failed,
+                     tls_counts.last_failure);
+        tls_counts.last_failure[0] = '\0';
+    }
     if (tls_counts.timed_out != logged.timed_out) {
         FTL_LOG_INFO("timed_out_handshakes: %llu more (%llu in all)",
                      (unsigned long long)(tls_counts.timed_out -

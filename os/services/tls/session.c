@@ -253,8 +253,10 @@ static int handshake_error(struct session *s, int ret)
     if (s->tcp_eof || s->tcp_failed) {
         return FTL_ERR_IO; // the peer went away half way: not worth a line
     }
-    mbedtls_strerror(ret, why, sizeof(why));
-    FTL_LOG_INFO("handshake failed: %s", why);
+    // Said once a second at most, with the count (main.c): a client that
+    // sends garbage must not flood the log.
+    mbedtls_strerror(ret, tls_counts.last_failure,
+                     sizeof(tls_counts.last_failure));
     return FTL_ERR_IO;
 }
 

@@ -54,6 +54,9 @@ static int negotiate(struct netdev *dev)
     bool modern = t->common != NULL;
     uint64_t offered = t->ops->features(t);
     uint64_t wanted = offered & VIRTIO_NET_F_MAC;
+    if (!virtio_transport_has_config(t)) {
+        wanted &= ~VIRTIO_NET_F_MAC; // no configuration to read it from
+    }
     if (modern) {
         if (!(offered & VIRTIO_F_VERSION_1)) {
             return FTL_ERR_NOT_SUPPORTED;

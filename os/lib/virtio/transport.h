@@ -63,6 +63,20 @@ struct virtio_transport {
     uint16_t notify_off[VIRTIO_QUEUES_MAX];
 };
 
+// Opens the transport of device: the modern one if the device has its
+// capabilities (QEMU's transitional devices do, so they run modern), else
+// the legacy one. t is filled in. Errors: FTL_ERR_NOT_SUPPORTED (neither
+// transport), those of ftl_pci_info and the mapping calls.
+int virtio_transport_open(struct virtio_transport *t, ftl_handle_t device);
+
+// Creates queue `index` with as many descriptors as the device allows, at
+// most size_max (a power of two up to VIRTQUEUE_SIZE_MAX), on DMA memory of
+// device, and gives it to the device. Errors: FTL_ERR_NOT_SUPPORTED (no
+// such queue, or a size that is not a power of two), those of
+// virtqueue_create and queue_enable.
+int virtio_queue_setup(struct virtio_transport *t, struct virtqueue *vq,
+                       ftl_handle_t device, uint16_t index, uint16_t size_max);
+
 // Opens the legacy transport of device (its I/O BAR 0). Errors:
 // FTL_ERR_NOT_SUPPORTED (no I/O BAR), those of ftl_ioport_enable.
 int virtio_legacy_open(struct virtio_transport *t, ftl_handle_t device,

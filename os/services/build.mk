@@ -51,3 +51,8 @@ $(eval $(call program,tcpip,$(addprefix os/services/tcpip/, \
     $(LWIP_LIB)))
 INITFS_PROGRAMS += $(BUILD)/programs/tcpip.elf
 
+
+# Entropy (docs/concepts/entropy.md): the virtio-rng driver and the random
+# service.
+include os/services/virtio_rng/build.mk
+include os/services/random/build.mk

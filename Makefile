@@ -203,6 +203,7 @@ endef
 
 PROGRAMS :=
 include os/lib/mbedtls/build.mk
+include os/lib/virtio/build.mk
 include os/services/build.mk
 include apps/build.mk
 include tests/os/build.mk

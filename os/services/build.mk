@@ -5,9 +5,11 @@ $(eval $(call program,supervisor,$(addprefix os/services/supervisor/, \
 INITFS_PROGRAMS += $(BUILD)/programs/supervisor.elf
 
 # The network services (docs/concepts/networking.md), programs like any
-# other, packed into both initfs archives.
+# other, packed into both initfs archives. virtio_net's transports and
+# queues are the shared ones of os/lib/virtio.
+$(BUILD)/programs/os/services/virtio_net/%.o: PROGRAM_CFLAGS += $(VIRTIO_INCLUDES)
 $(eval $(call program,virtio_net,$(addprefix os/services/virtio_net/, \
-    main.c netdev.c rxbacklog.c virtqueue.c legacy.c modern.c)))
+    main.c netdev.c rxbacklog.c) $(VIRTIO_SRCS)))
 INITFS_PROGRAMS += $(BUILD)/programs/virtio_net.elf
 
 # tcpip: lwIP from build/deps/lwip (scripts/fetch-deps.sh), compiled with the
@@ -49,4 +51,8 @@ $(eval $(call program,tcpip,$(addprefix os/services/tcpip/, \
     $(LWIP_LIB)))
 INITFS_PROGRAMS += $(BUILD)/programs/tcpip.elf
 
+# Entropy (docs/concepts/entropy.md): the virtio-rng driver and the random
+# service; TLS on top of them (docs/guides/tls.md).
+include os/services/virtio_rng/build.mk
+include os/services/random/build.mk
 include os/services/tls/build.mk

@@ -36,16 +36,6 @@ const char *netdev_transport_name(const struct netdev *dev)
     return dev->transport.ops->name;
 }
 
-static int open_transport(struct netdev *dev, const struct ftl_pci_info *info)
-{
-    memset(&dev->transport, 0, sizeof(dev->transport));
-    if (virtio_modern_open(&dev->transport, dev->device, info) == 0) {
-        return 0;
-    }
-    memset(&dev->transport, 0, sizeof(dev->transport));
-    return virtio_legacy_open(&dev->transport, dev->device, info);
-}
-
 // Features: the MAC address if offered, VERSION_1 on the modern transport;
 // nothing else (no offloads, no mergeable buffers, no control queue).
 static int negotiate(struct netdev *dev)
@@ -54,6 +44,9 @@ static int negotiate(struct netdev *dev)
     bool modern = t->common != NULL;
     uint64_t offered = t->ops->features(t);
     uint64_t wanted = offered & VIRTIO_NET_F_MAC;
+    if (!virtio_transport_has_config(t)) {
+        wanted &= ~VIRTIO_NET_F_MAC; // no configuration to read it from
+    }
     if (modern) {
         if (!(offered & VIRTIO_F_VERSION_1)) {
             return FTL_ERR_NOT_SUPPORTED;
@@ -82,21 +75,6 @@ static int negotiate(struct netdev *dev)
     return 0;
 }
 
-static int setup_queue(struct netdev *dev, struct virtqueue *vq, uint16_t index)
-{
-    struct virtio_transport *t = &dev->transport;
-    uint16_t max = t->ops->queue_max(t, index);
-    uint16_t size = max < VIRTQUEUE_SIZE_MAX ? max : VIRTQUEUE_SIZE_MAX;
-    if (size == 0 || (size & (size - 1)) != 0) {
-        return FTL_ERR_NOT_SUPPORTED;
-    }
-    int err = virtqueue_create(vq, dev->device, index, size);
-    if (err < 0) {
-        return err;
-    }
-    return t->ops->queue_enable(t, vq);
-}
-
 static void offer_receive_buffer(struct netdev *dev, uint16_t id)
 {
     virtqueue_push(&dev->rx, id, VIRTQUEUE_BUFFER_SIZE, true);
@@ -110,12 +88,8 @@ int netdev_open(struct netdev *dev, struct ftl_loop *loop, ftl_handle_t device,
     dev->loop = loop;
     dev->ops = ops;
     dev->owner = owner;
-    struct ftl_pci_info info;
-    int err = ftl_pci_info(device, &info);
+    int err = virtio_transport_open(&dev->transport, device);
     if (err < 0) {
-        return err;
-    }
-    if ((err = open_transport(dev, &info)) < 0) {
         return err;
     }
     struct virtio_transport *t = &dev->transport;
@@ -123,8 +97,10 @@ int netdev_open(struct netdev *dev, struct ftl_loop *loop, ftl_handle_t device,
     t->ops->set_status(t, VIRTIO_STATUS_ACKNOWLEDGE);
     t->ops->set_status(t, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
     if ((err = negotiate(dev)) < 0 ||
-        (err = setup_queue(dev, &dev->rx, QUEUE_RX)) < 0 ||
-        (err = setup_queue(dev, &dev->tx, QUEUE_TX)) < 0 ||
+        (err = virtio_queue_setup(t, &dev->rx, device, QUEUE_RX,
+                                  VIRTQUEUE_SIZE_MAX)) < 0 ||
+        (err = virtio_queue_setup(t, &dev->tx, device, QUEUE_TX,
+                                  VIRTQUEUE_SIZE_MAX)) < 0 ||
         (err = ftl_pci_set_bus_master(device, 1)) < 0) {
         t->ops->set_status(t, VIRTIO_STATUS_FAILED);
         return err;

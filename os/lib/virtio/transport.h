@@ -4,8 +4,13 @@
 // `disable-modern=on`) and modern (virtio 1.0 section 4.1, vendor-specific
 // PCI capabilities pointing into memory BARs). The rest of the driver sees
 // only these operations.
+//
+// Shared by the virtio drivers (os/services/virtio_net, virtio_rng), which
+// compile these files in with -Ios/lib/virtio (os/lib/virtio/build.mk).
 #pragma once
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <ftl/handle.h>
@@ -39,7 +44,8 @@ struct virtio_transport_ops {
     void (*notify)(struct virtio_transport *t, uint16_t index);
     // Reads and clears the interrupt status (bit 0: a queue was used).
     uint8_t (*isr)(struct virtio_transport *t);
-    // A byte of the device-specific configuration.
+    // A byte of the device-specific configuration (0 on a modern device
+    // that has none: virtio_transport_has_config).
     uint8_t (*config)(struct virtio_transport *t, unsigned offset);
 };
 
@@ -48,16 +54,41 @@ struct virtio_transport_ops {
 struct virtio_transport {
     const struct virtio_transport_ops *ops;
     uint16_t io_base; // legacy: the I/O BAR's first port
-    // modern: the structures the capabilities point at
+    // modern: the structures the capabilities point at; device is NULL
+    // for a device type without a device-specific configuration (virtio
+    // 1.0 section 4.1.4.6 asks for that capability only of types that
+    // have one, such as virtio-net; virtio-rng has none)
     volatile uint8_t *common, *isr, *device, *notify;
     uint32_t notify_multiplier;
     uint16_t notify_off[VIRTIO_QUEUES_MAX];
 };
 
+// Opens the transport of device: the modern one if the device has its
+// capabilities (QEMU's transitional devices do, so they run modern), else
+// the legacy one. t is filled in. Errors: FTL_ERR_NOT_SUPPORTED (neither
+// transport), those of ftl_pci_info and the mapping calls.
+int virtio_transport_open(struct virtio_transport *t, ftl_handle_t device);
+
+// Creates queue `index` with as many descriptors as the device allows, at
+// most size_max (a power of two up to VIRTQUEUE_SIZE_MAX), on DMA memory of
+// device, and gives it to the device. Errors: FTL_ERR_NOT_SUPPORTED (no
+// such queue, or a size that is not a power of two), those of
+// virtqueue_create and queue_enable.
+int virtio_queue_setup(struct virtio_transport *t, struct virtqueue *vq,
+                       ftl_handle_t device, uint16_t index, uint16_t size_max);
+
 // Opens the legacy transport of device (its I/O BAR 0). Errors:
 // FTL_ERR_NOT_SUPPORTED (no I/O BAR), those of ftl_ioport_enable.
 int virtio_legacy_open(struct virtio_transport *t, ftl_handle_t device,
                        const struct ftl_pci_info *info);
+
+// Whether the device-specific configuration can be read: always on the
+// legacy transport (it follows the common registers), on the modern one
+// when the device has the capability.
+static inline bool virtio_transport_has_config(const struct virtio_transport *t)
+{
+    return t->common == NULL || t->device != NULL;
+}
 
 // Opens the modern transport from the device's capabilities. Errors:
 // FTL_ERR_NOT_SUPPORTED (no virtio 1.0 capabilities), mapping errors.

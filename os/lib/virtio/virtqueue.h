@@ -10,7 +10,8 @@
 
 #include <ftl/handle.h>
 
-// Room per buffer: the virtio-net header and a full Ethernet frame.
+// Room per buffer: enough for a virtio-net header and a full Ethernet frame
+// (virtio_net), and the most random bytes one request of virtio_rng asks for.
 #define VIRTQUEUE_BUFFER_SIZE 2048
 #define VIRTQUEUE_SIZE_MAX 256
 

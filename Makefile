@@ -361,7 +361,7 @@ INIT ?= supervisor.elf
 do-run: $(KERNEL_ELF) $(INITFS)
 	$(Q)python3 scripts/ftlqemu.py run --kernel $(KERNEL_ELF) \
 	    --initrd $(INITFS) --append "ftl.init=$(INIT)" \
-	    --forward $(HOST_PORT):80
+	    --forward $(HOST_PORT):80 --forward $(HTTPS_HOST_PORT):443
 
 # Another system of tests/net/build.mk or os/net.yaml (the network path
 # alone): make run-net SYSTEM=echo PORT=7. HOST_PORT= moves the host side
@@ -369,6 +369,7 @@ do-run: $(KERNEL_ELF) $(INITFS)
 SYSTEM ?= net
 PORT ?= 80
 HOST_PORT ?= 8080
+HTTPS_HOST_PORT ?= 8443
 .PHONY: run-net do-run-net
 run-net: setup
 	$(Q)$(MAKE) --no-print-directory do-run-net

@@ -32,6 +32,10 @@ static const struct emulated emulated_devices[] = {
     {0x1234, 0x11e8, "edu", false},             // QEMU's educational device
     {0x1af4, 0x1000, "virtio-net-pci", true},   // virtio network card
     {0x8086, 0x100e, "e1000", true},            // Intel 82540EM
+    // The entropy device virtio_rng drives, fed from the host's
+    // /dev/urandom (its modern-only twin, 0x1044, is a second claim of
+    // the same spec: one device is enough).
+    {0x1af4, 0x1005, "virtio-rng-pci", false},
 };
 
 static double now_s(void)

@@ -42,6 +42,10 @@ DEBUG_EXIT = ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
 # is deterministic (docs/notes/ipc-speed.md, "Instructions").
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
 
+# An entropy device (virtio-rng, fed from the host's /dev/urandom) for the
+# random service, as `ftl run` gives one (docs/concepts/entropy.md).
+ENTROPY = ["-device", "virtio-rng-pci"]
+
 
 def guest_status(qemu_returncode):
     """The kernel's test-mode status from QEMU's exit code, or None."""
@@ -264,7 +268,7 @@ def run_interactive(options):
     accel = options.accel or choose_accel(options.kernel)
     args = (base_args(accel, options.memory) + ["-serial", "mon:stdio"] +
             boot_args(kernel=options.kernel, initrd=options.initrd,
-                      append=options.append, iso=options.iso))
+                      append=options.append, iso=options.iso) + ENTROPY)
     forwards = [tuple(int(p) for p in f.split(":")) for f in options.forward]
     if forwards:
         args += net_args(forwards)
@@ -272,7 +276,9 @@ def run_interactive(options):
           "quit with Ctrl-A then X." % (accel.upper(), options.memory),
           flush=True)
     for host, guest in forwards:
-        url = " (http://127.0.0.1:%d/)" % host if guest == 80 else ""
+        url = {80: " (http://127.0.0.1:%d/)" % host,
+               443: " (https://localhost:%d/, curl --cacert "
+                    "build/tls/ca.pem)" % host}.get(guest, "")
         print("FTL: guest TCP port %d is 127.0.0.1:%d%s" % (guest, host, url),
               flush=True)
     os.execvp(QEMU, args)

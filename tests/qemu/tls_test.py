@@ -24,7 +24,7 @@ import threading
 import time
 
 from testlib import check, free_port, run_suite
-from ftlqemu import BUILD, Guest, net_args
+from ftlqemu import BUILD, ENTROPY, Guest, net_args
 
 KERNEL = os.path.join(BUILD, "ftl-kernel.elf")
 CA = os.path.join(BUILD, "tls", "ca.pem")
@@ -44,7 +44,7 @@ class Boot:
         initrd = os.path.join(BUILD, "systems", system + ".tar")
         self.guest = Guest(
             name, dict(kernel=KERNEL, initrd=initrd),
-            extra=list(extra) + ["-device", "virtio-rng-pci"] +
+            extra=list(extra) + ENTROPY +
             net_args([(self.http, 80), (self.https, 443)]))
 
     def __enter__(self):
@@ -287,7 +287,7 @@ def fetch_through_tls(name, cert, key):
               (FETCH_ADDRESS, port))
     try:
         with Guest(name, dict(kernel=KERNEL, initrd=initrd),
-                   extra=["-device", "virtio-rng-pci", "-netdev", netdev,
+                   extra=ENTROPY + ["-netdev", netdev,
                           "-device", "virtio-net-pci,netdev=net0"]) as guest:
             line = guest.wait_for(rb"(tls_fetch: [^\r\n]*)\r?\n",
                                   READY_TIMEOUT_S)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <ftl/error.h>
+#include <ftl/process.h>
 #include <ftl/log.h>
 #include <ftl/time.h>
 

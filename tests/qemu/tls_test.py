@@ -231,6 +231,28 @@ def a_handshake_that_stops_half_way_ends_after_the_timeout():
         boot.guest.wait_for(rb"\[tls\] info: timed_out_handshakes: ", 10)
 
 
+def without_entropy_tls_refuses_to_start_and_http_goes_on():
+    """No RDRAND (TCG's max CPU has no RDSEED) and no virtio-rng: random
+    says there is no source, tls refuses to start, plain HTTP is served."""
+    port = free_port()
+    initrd = os.path.join(BUILD, "systems", "https.tar")
+    with Guest("tls-no-entropy", dict(kernel=KERNEL, initrd=initrd),
+               extra=["-cpu", "max,rdrand=off,rdseed=off"] +
+               net_args([(port, 80)])) as guest:
+        guest.wait_for(rb"\[random\] error: no entropy source [^\r\n]*",
+                       READY_TIMEOUT_S)
+        guest.wait_for(rb"\[tls\] error: no random numbers [^\r\n]*"
+                       rb"TLS refuses to start", 20)
+        guest.wait_for(rb"\[http_server\] warn: no HTTPS", 20)
+        guest.wait_for(rb"\[tcpip\] info: listening on port 80\r?$", 20)
+        done = run(["curl", "-sS", "--max-time", "20",
+                    "http://127.0.0.1:%d/" % port])
+        check(done.stdout == INDEX, "plain HTTP without entropy: %r" %
+              done.stdout[:200])
+        check("listening on port 443" not in guest.console(),
+              "something listens on 443 without random numbers")
+
+
 FETCH_ADDRESS = "10.0.2.100"  # tests/net/services/tls_fetch/service.yaml
 
 
@@ -334,5 +356,6 @@ if __name__ == "__main__":
         a_malformed_client_hello_is_refused_at_once,
         a_handshake_that_stops_half_way_ends_after_the_timeout,
         outgoing_tls_checks_the_servers_certificate,
+        without_entropy_tls_refuses_to_start_and_http_goes_on,
         testssl_finds_no_vulnerability,
     ]))

@@ -287,9 +287,15 @@ $(DEV_TLS_FILES) &: scripts/dev-tls.sh
 	$(call say,TLS,$(DEV_TLS))
 	$(Q)scripts/dev-tls.sh $(DEV_TLS)
 
+# The image holds what the base system runs: the supervisor and the
+# programs its manifest names (its `binary` lines), not every example;
+# make run INIT=FILE boots the test initfs, which has them all.
+manifest_binaries = $(shell sed -n 's/^binary //p' $(1))
 $(INITFS): $(BUILD)/initfs/boot.manifest $(INITFS_PROGRAMS) $(PACK_STAMP) \
            $(DEV_TLS_FILES)
-	$(call pack_initfs,$@,$(filter-out $(DEV_TLS_FILES),$^),$(INITFS_TLS))
+	$(call pack_initfs,$@,$(BUILD)/initfs/boot.manifest $(filter \
+	    %/supervisor.elf $(addprefix %/,$(call manifest_binaries, \
+	    $(BUILD)/initfs/boot.manifest)),$(INITFS_PROGRAMS)),$(INITFS_TLS))
 
 $(TEST_INITFS): $(BUILD)/initfs/boot.manifest $(PROGRAMS) $(PACK_STAMP) \
                 $(DEV_TLS_FILES)
@@ -358,9 +364,10 @@ do-all: do-deps $(KERNEL_ELF) $(INITFS) $(TEST_INITFS) $(ISO) $(UNIT_BINS) \
 # os/ftl.yaml; INIT names another program to start alone instead
 # (make run INIT=ping.elf).
 INIT ?= supervisor.elf
-do-run: $(KERNEL_ELF) $(INITFS)
+RUN_INITFS = $(if $(filter supervisor.elf,$(INIT)),$(INITFS),$(TEST_INITFS))
+do-run: $(KERNEL_ELF) $(INITFS) $(TEST_INITFS)
 	$(Q)python3 scripts/ftlqemu.py run --kernel $(KERNEL_ELF) \
-	    --initrd $(INITFS) --append "ftl.init=$(INIT)" \
+	    --initrd $(RUN_INITFS) --append "ftl.init=$(INIT)" \
 	    --forward $(HOST_PORT):80 --forward $(HTTPS_HOST_PORT):443
 
 # Another system of tests/net/build.mk or os/net.yaml (the network path

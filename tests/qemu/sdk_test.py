@@ -13,7 +13,8 @@ from inos import run_program
 from ftlqemu import BUILD, Guest
 
 KERNEL = os.path.join(BUILD, "ftl-kernel.elf")
-INITFS = os.path.join(BUILD, "initfs.tar")
+# The test initfs: it holds every program (the image holds the base's).
+INITFS = os.path.join(BUILD, "test-initfs.tar")
 PING_TIMEOUT_S = 30
 
 

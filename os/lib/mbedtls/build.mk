@@ -29,6 +29,10 @@ MBEDTLS_FETCHED := $(BUILD)/deps/mbedtls/.fetched
 $(MBEDTLS_FETCHED): deps.lock
 	$(Q)scripts/fetch-deps.sh mbedtls >/dev/null && touch $@
 $(MBEDTLS_SRC)/library/%.c: $(MBEDTLS_FETCHED) ;
+# Made by that rule, they would count as intermediate files, which make
+# deletes once the objects are built; the next build after a change of
+# config.h then had no sources to compile.
+.SECONDARY: $(addprefix $(MBEDTLS_SRC)/library/,$(mbedtls-srcs))
 
 # mbedtls's own code is not ours to warn about. A section per function and
 # object, so that a program linked with --gc-sections (MBEDTLS_LDFLAGS)

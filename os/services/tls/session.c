@@ -3,8 +3,8 @@
 // starts a read and says WANT_READ; send queues the records on the TCP
 // connection (ftl_conn_write copies them) and never blocks, because what
 // it is given is bounded by the one WRITE an app may have in flight.
-// pump() then runs whatever waited for the bytes that came: the handshake,
-// or the app's READ.
+// pump() then runs whatever waited for the bytes that came: the app's READ
+// at once; a handshake's step later, as the loop's idle work (below).
 #include "session.h"
 
 #include <stdlib.h>
@@ -44,9 +44,21 @@ struct session {
     // In the list of server handshakes in progress, oldest first.
     struct session *older, *newer;
     bool listed;
+    // In the queue of handshakes with bytes to work on.
+    struct session *due_prev, *due_next;
+    bool due;
 };
 
 static struct session *oldest, *newest;
+
+// Handshakes whose peer sent bytes, in the order they came. Their steps
+// (for a ClientHello, the key exchange and the signature: milliseconds of
+// computation) run one per turn of the loop when no event waits
+// (ftl_loop_idle), so that the cheap work (records of established
+// sessions, a handshake's last message) never queues behind a burst of
+// ClientHellos: under a burst, handshakes finish one by one instead of all
+// together at its end, and served sessions go on being served.
+static struct session *due_first, *due_last;
 
 // One buffer for decrypted data on its way into a reply: the service runs
 // on one thread and a reply copies it at once.
@@ -72,6 +84,55 @@ static void list_add(struct session *s)
     s->listed = true;
 }
 
+static void run_due(struct ftl_loop *loop, void *arg);
+
+static void due_add(struct session *s)
+{
+    if (s->due) {
+        return;
+    }
+    s->due_prev = due_last;
+    s->due_next = NULL;
+    if (due_last != NULL) {
+        due_last->due_next = s;
+    } else {
+        due_first = s;
+        ftl_loop_idle(s->loop, run_due, NULL);
+    }
+    due_last = s;
+    s->due = true;
+}
+
+static void due_remove(struct session *s)
+{
+    if (!s->due) {
+        return;
+    }
+    if (s->due_prev != NULL) {
+        s->due_prev->due_next = s->due_next;
+    } else {
+        due_first = s->due_next;
+    }
+    if (s->due_next != NULL) {
+        s->due_next->due_prev = s->due_prev;
+    } else {
+        due_last = s->due_prev;
+    }
+    s->due = false;
+    if (due_first == NULL) {
+        ftl_loop_idle(s->loop, NULL, NULL);
+    }
+}
+
+static void run_due(struct ftl_loop *loop, void *arg)
+{
+    (void)loop;
+    (void)arg;
+    struct session *s = due_first;
+    due_remove(s);
+    pump(s);
+}
+
 static void list_remove(struct session *s)
 {
     if (!s->listed) {
@@ -94,6 +155,7 @@ static void list_remove(struct session *s)
 static void abandon(struct session *s, int error)
 {
     list_remove(s);
+    due_remove(s);
     ftl_loop_timer_cancel(s->loop, &s->deadline);
     s->state = ENDED;
     s->done(s, error, s->owner);
@@ -122,8 +184,12 @@ static void on_tcp_read(struct ftl_conn *conn, const void *data, long len,
         memcpy(s->in, data, (size_t)len);
         s->in_off = 0;
         s->in_len = (size_t)len;
+        if (s->state == HANDSHAKING) {
+            due_add(s);
+            return;
+        }
     }
-    pump(s);
+    pump(s); // an app's READ, or a handshake ended by the peer (cheap)
 }
 
 static int bio_recv(void *ctx, unsigned char *buf, size_t len)
@@ -380,6 +446,7 @@ void session_hangup(struct session *s)
 void session_destroy(struct session *s)
 {
     list_remove(s);
+    due_remove(s);
     ftl_loop_timer_cancel(s->loop, &s->deadline);
     if (s->state == ESTABLISHED && !s->tcp_failed) {
         mbedtls_ssl_close_notify(&s->ssl);

@@ -12,14 +12,22 @@
 
 #include <ftl/error.h>
 #include <ftl/log.h>
+#include <ftl/time.h>
 
 #include "mbedtls/error.h"
 #include "mbedtls/x509_crt.h"
 
 #include "limits.h"
+#include "listener.h"
 
 // Ciphertext is read in pieces that come inline in tcpip's reply.
 #define CIPHER_READ_MAX 4096
+
+// A handshake that has waited this long for its client (for its
+// ClientHello, or its answer to ours) may be evicted to make room: a real
+// client answers within a round trip, and one that is still connecting or
+// reading our answer must not be cut off by the clients behind it.
+#define EVICT_AFTER_NS FTL_S
 
 enum session_state { HANDSHAKING, ESTABLISHED, ENDED };
 
@@ -47,17 +55,23 @@ struct session {
     // In the queue of handshakes with bytes to work on.
     struct session *due_prev, *due_next;
     bool due;
+    // Whether this end has sent its first flight: for a server, its
+    // answer to the ClientHello, made with the handshake's costly steps
+    // (key exchange, signature). What comes after is cheap to take.
+    bool answered;
+    uint64_t waiting_since; // for its client: since it started, or answered
 };
 
 static struct session *oldest, *newest;
 
-// Handshakes whose peer sent bytes, in the order they came. Their steps
-// (for a ClientHello, the key exchange and the signature: milliseconds of
-// computation) run one per turn of the loop when no event waits
+// Server handshakes whose ClientHello came, in the order they came. Their
+// next step (the key exchange and the signature: milliseconds of
+// computation) runs one per turn of the loop when no event waits
 // (ftl_loop_idle), so that the cheap work (records of established
-// sessions, a handshake's last message) never queues behind a burst of
-// ClientHellos: under a burst, handshakes finish one by one instead of all
-// together at its end, and served sessions go on being served.
+// sessions, the last message of a handshake already answered) never
+// queues behind a burst of ClientHellos: under a burst, handshakes finish
+// one by one instead of all together at its end, and served sessions go
+// on being served.
 static struct session *due_first, *due_last;
 
 // One buffer for decrypted data on its way into a reply: the service runs
@@ -130,7 +144,7 @@ static void run_due(struct ftl_loop *loop, void *arg)
     (void)arg;
     struct session *s = due_first;
     due_remove(s);
-    pump(s);
+    pump(s); // may end s
 }
 
 static void list_remove(struct session *s)
@@ -161,12 +175,23 @@ static void abandon(struct session *s, int error)
     s->done(s, error, s->owner);
 }
 
-bool session_evict_oldest(void)
+bool session_evict_oldest(bool overloaded)
 {
-    if (oldest == NULL) {
+    // A handshake due for work has a client that sent its ClientHello and
+    // waits for us: ending it would turn a burst of real clients into
+    // failures. Those that have waited long for their client are the ones
+    // that may have been abandoned. Overloaded, the oldest goes, whatever
+    // it waits for.
+    uint64_t now = ftl_clock_ns();
+    struct session *s = oldest;
+    while (!overloaded && s != NULL &&
+           (s->due || now - s->waiting_since < EVICT_AFTER_NS)) {
+        s = s->newer;
+    }
+    if (s == NULL) {
         return false;
     }
-    abandon(oldest, FTL_ERR_LIMIT);
+    abandon(s, FTL_ERR_LIMIT);
     return true;
 }
 
@@ -184,12 +209,12 @@ static void on_tcp_read(struct ftl_conn *conn, const void *data, long len,
         memcpy(s->in, data, (size_t)len);
         s->in_off = 0;
         s->in_len = (size_t)len;
-        if (s->state == HANDSHAKING) {
+        if (s->state == HANDSHAKING && !s->answered) {
             due_add(s);
             return;
         }
     }
-    pump(s); // an app's READ, or a handshake ended by the peer (cheap)
+    pump(s); // an app's READ, a handshake's end, or a peer gone (cheap)
 }
 
 static int bio_recv(void *ctx, unsigned char *buf, size_t len)
@@ -238,6 +263,15 @@ static void on_tcp_written(struct ftl_conn *conn, int error, void *arg)
 static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
     struct session *s = ctx;
+    if (!s->answered && s->listed) {
+        // A server handshake now waits for its client, so may be evicted:
+        // a paused listener may take its next connection.
+        listener_room(s->loop);
+    }
+    if (!s->answered) {
+        s->waiting_since = ftl_clock_ns();
+    }
+    s->answered = true;
     if (ftl_conn_write(s->tcp, buf, len, on_tcp_written, s) < 0) {
         return MBEDTLS_ERR_SSL_CONN_EOF;
     }
@@ -267,6 +301,7 @@ static struct session *start(struct ftl_loop *loop, struct ftl_conn *tcp,
     s->tcp = tcp;
     s->done = done;
     s->owner = owner;
+    s->waiting_since = ftl_clock_ns();
     mbedtls_ssl_init(&s->ssl);
     if (mbedtls_ssl_setup(&s->ssl, config) != 0 ||
         (host != NULL && mbedtls_ssl_set_hostname(&s->ssl, host) != 0)) {

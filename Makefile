@@ -18,6 +18,9 @@
 #                   (the unstripped base, for gdb); see sdk/dist.mk
 #   make sdk-libs   only what a service links (libftl, picolibc); see sdk/mk/
 #   make docs       the SDK API reference (Doxygen) in build/docs/sdk/html/
+#   make fuzz       the host fuzz targets (tests/fuzz), each for
+#                   FTL_FUZZ_SECONDS (FUZZ="http tar" picks some); make test
+#                   runs them briefly (docs/reliability.md)
 #   make clean      remove build/ and dist/
 #   make compile_commands.json   for editors (clangd)
 #   make format     clang-format every C file
@@ -31,7 +34,7 @@ VERSION := $(shell cat VERSION)
 BUILD := build
 include sdk/mk/verbosity.mk
 
-PUBLIC_TARGETS := all run test bench deps sdk sdk-libs docs
+PUBLIC_TARGETS := all run test bench deps sdk sdk-libs docs fuzz
 
 .PHONY: $(PUBLIC_TARGETS) clean format compile_commands.json setup
 $(PUBLIC_TARGETS): setup
@@ -90,7 +93,7 @@ STRIP_PROGRAM := strip --strip-all
 STRIP_KERNEL := strip --strip-debug
 
 HOST_CFLAGS := -std=c11 -g -O1 -fsanitize=address,undefined \
-               -fno-omit-frame-pointer $(WARNINGS) -Ios/kernel -Isdk/include \
+               -fno-sanitize-recover=all -fno-omit-frame-pointer $(WARNINGS) -Ios/kernel -Isdk/include \
                -Itests/unit -DFTL_VERSION='"$(VERSION)"' -MMD -MP
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
@@ -341,6 +344,30 @@ endef
 $(foreach t,$(unit-tests),$(eval $(call unit_test_rule,$(t))))
 
 # ---------------------------------------------------------------------------
+# Fuzz targets (libFuzzer, Debian's clang), one binary per
+# tests/fuzz/fuzz_NAME.c; tests/fuzz/run.sh runs them (docs/reliability.md).
+
+fuzz-targets :=
+include tests/fuzz/build.mk
+
+FUZZ_CC := $(firstword $(shell command -v clang-14 clang 2>/dev/null) clang)
+FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+               -fno-sanitize-recover=all -fno-omit-frame-pointer $(WARNINGS) \
+               -Isdk/include -DFTL_VERSION='"$(VERSION)"'
+FUZZ_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,$(fuzz-targets))
+
+# Headers beside each source count as prerequisites (no -MMD: one command
+# compiles several files).
+define fuzz_rule
+$(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(fuzz-src-$(1)) \
+                         $(wildcard $(addsuffix *.h,$(sort $(dir $(fuzz-src-$(1))))))
+	$$(call say,FUZZCC,$$@)
+	$$(Q)mkdir -p $$(@D) && $$(FUZZ_CC) $(fuzz-cflags-$(1)) $$(FUZZ_CFLAGS) \
+	    -o $$@ $$(filter %.c,$$^) $(fuzz-libs-$(1))
+endef
+$(foreach t,$(fuzz-targets),$(eval $(call fuzz_rule,$(t))))
+
+# ---------------------------------------------------------------------------
 # Public targets, after setup
 
 .PHONY: do-all do-run do-test do-bench do-sdk do-sdk-libs do-docs
@@ -384,8 +411,15 @@ do-run-net: $(KERNEL_ELF) $(BUILD)/systems/$(SYSTEM).tar
 	$(Q)python3 scripts/ftlqemu.py run --kernel $(KERNEL_ELF) \
 	    --initrd $(BUILD)/systems/$(SYSTEM).tar --forward $(HOST_PORT):$(PORT)
 
-do-test: do-all
+do-test: do-all $(FUZZ_BINS)
 	$(Q)tests/run-all.sh
+
+# The fuzz targets alone, each for FTL_FUZZ_SECONDS (tests/fuzz/run.sh's
+# default when not given): make fuzz FTL_FUZZ_SECONDS=600 [FUZZ="http tar"].
+.PHONY: do-fuzz
+do-fuzz: $(FUZZ_BINS)
+	$(Q)$(if $(FTL_FUZZ_SECONDS),FTL_FUZZ_SECONDS=$(FTL_FUZZ_SECONDS)) \
+	    tests/fuzz/run.sh $(FUZZ)
 
 do-bench: do-all
 	$(Q)bench/run-all.sh

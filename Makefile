@@ -385,7 +385,7 @@ do-docs:
 
 do-all: do-deps $(KERNEL_ELF) $(INITFS) $(TEST_INITFS) $(ISO) $(UNIT_BINS) \
         $(FTL_SPEC) $(SUPERVISOR_TEST_INITFS) $(GCE_IMAGE) $(SDK_TARBALL) \
-        $(SDK_DBG_TARBALL) $(NET_INITFS_ALL)
+        $(SDK_DBG_TARBALL) $(NET_INITFS_ALL) $(FTL_CLI_SANITIZED)
 
 # The first process is the supervisor, which starts the services of
 # os/ftl.yaml; INIT names another program to start alone instead

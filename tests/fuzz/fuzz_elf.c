@@ -13,7 +13,7 @@
 
 #include "elf.h"
 
-#define IMAGE_FUZZ_MAX (16u << 20)
+#define IMAGE_FUZZ_MAX (1u << 20)
 #define BASE_USER 0x0000000040000000ull
 #define BASE_KERNEL 0xffffffff90000000ull
 

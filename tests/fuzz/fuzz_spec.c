@@ -27,6 +27,7 @@ static const struct search_path search = {search_dirs, 2};
 static char spec_file[] = "/tmp/ftl-fuzz-spec-XXXXXX";
 static struct system sys;          // about 100 KiB: not on the stack
 static struct ftl_manifest parsed; // likewise
+static FILE *devnull;
 
 static void spec_file_remove(void)
 {
@@ -44,6 +45,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     }
     close(fd);
     atexit(spec_file_remove);
+    devnull = fopen("/dev/null", "w");
+    if (devnull == NULL) {
+        exit(1);
+    }
     return 0;
 }
 
@@ -53,6 +58,27 @@ static void spec_write(const uint8_t *data, size_t size)
     if (f == NULL || fwrite(data, 1, size, f) != size || fclose(f) != 0) {
         perror("fuzz_spec: writing the spec");
         exit(1);
+    }
+}
+
+// The supervisor starts services in manifest order, so every name a
+// service requires must be served by one listed before it (or be the
+// supervisor itself).
+static void start_order_check(void)
+{
+    for (unsigned i = 0; i < parsed.service_count; i++) {
+        const struct ftl_manifest_service *svc = &parsed.services[i];
+        for (unsigned j = 0; j < svc->requires_count; j++) {
+            const char *name = svc->requires[j];
+            int at = ftl_manifest_provider(&parsed, name);
+            if (strcmp(name, FTL_SUPERVISOR_NAME) != 0 &&
+                (at < 0 || (unsigned)at >= i)) {
+                fprintf(stderr, "fuzz_spec: %s requires %s, served by "
+                                "service %d of the manifest\n",
+                        svc->name, name, at);
+                abort();
+            }
+        }
     }
 }
 
@@ -74,6 +100,7 @@ static void manifest_round_trip(void)
                 parsed.error_line, parsed.error ? parsed.error : "");
         abort();
     }
+    start_order_check();
     free(text);
 }
 
@@ -89,6 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             system_read(d, &search, &sys);
             if (diag_count() == errors_before) {
                 manifest_round_trip();
+                settings_print(devnull, &sys.settings); // coverage only
             }
         } else {
             struct service *svc = &sys.services[0];

@@ -6,8 +6,8 @@
 fuzz-targets += http spec manifest elf tar dhcp
 fuzz-src-http := apps/http_server/http.c
 fuzz-cflags-http := -Iapps/http_server
-fuzz-src-spec := $(addprefix tools/ftl-spec/,$(filter-out main.c,$(ftl-spec-src))) \
-                 sdk/lib/manifest.c
+fuzz-src-spec := sdk/lib/manifest.c \
+    $(addprefix tools/ftl-spec/,$(filter-out main.c,$(ftl-spec-src)))
 fuzz-cflags-spec := -Itools/ftl-spec -D_GNU_SOURCE $(YAML_CFLAGS)
 fuzz-libs-spec := $(YAML_LIBS)
 fuzz-src-manifest := sdk/lib/manifest.c

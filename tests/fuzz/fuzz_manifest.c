@@ -31,8 +31,8 @@ static void string_check(const char *s, const char *text, size_t len)
     }
 }
 
-static void strings_check(const char *const *list, unsigned count,
-                          unsigned max, const char *text, size_t len)
+static void strings_check(const char *const *list, unsigned count, unsigned max,
+                          const char *text, size_t len)
 {
     if (count > max) {
         abort();
@@ -48,10 +48,10 @@ static void service_check(const struct ftl_manifest *m,
 {
     string_check(svc->name, text, len);
     string_check(svc->binary, text, len);
-    strings_check(svc->requires, svc->requires_count,
-                  FTL_MANIFEST_REQUIRES_MAX, text, len);
-    strings_check(svc->provides, svc->provides_count,
-                  FTL_MANIFEST_REQUIRES_MAX, text, len);
+    strings_check(svc->requires, svc->requires_count, FTL_MANIFEST_REQUIRES_MAX,
+                  text, len);
+    strings_check(svc->provides, svc->provides_count, FTL_MANIFEST_REQUIRES_MAX,
+                  text, len);
     strings_check(svc->files, svc->file_count, FTL_MANIFEST_FILES_MAX, text,
                   len);
     strings_check(svc->argv, svc->argc, FTL_MANIFEST_ARGS_MAX, text, len);

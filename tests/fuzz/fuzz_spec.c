@@ -73,8 +73,9 @@ static void start_order_check(void)
             int at = ftl_manifest_provider(&parsed, name);
             if (strcmp(name, FTL_SUPERVISOR_NAME) != 0 &&
                 (at < 0 || (unsigned)at >= i)) {
-                fprintf(stderr, "fuzz_spec: %s requires %s, served by "
-                                "service %d of the manifest\n",
+                fprintf(stderr,
+                        "fuzz_spec: %s requires %s, served by "
+                        "service %d of the manifest\n",
                         svc->name, name, at);
                 abort();
             }
@@ -95,8 +96,7 @@ static void manifest_round_trip(void)
     fclose(f);
     if (ftl_manifest_parse(text, len, &parsed) != 0 ||
         parsed.service_count != sys.service_count) {
-        fprintf(stderr, "fuzz_spec: the manifest does not parse: line %u: "
-                        "%s\n",
+        fprintf(stderr, "fuzz_spec: the manifest does not parse: %u: %s\n",
                 parsed.error_line, parsed.error ? parsed.error : "");
         abort();
     }

@@ -20,9 +20,8 @@ static void entry_check(const uint8_t *archive, size_t size,
     if (memchr(e->name, '\0', sizeof(e->name)) == NULL) {
         abort();
     }
-    if (e->size != 0 &&
-        (data < archive || (size_t)(data - archive) > size ||
-         e->size > size - (size_t)(data - archive))) {
+    if (e->size != 0 && (data < archive || (size_t)(data - archive) > size ||
+                         e->size > size - (size_t)(data - archive))) {
         abort();
     }
     // Read the first and last byte so ASan checks the bounds too.

@@ -97,6 +97,14 @@ HOST_CFLAGS := -std=c11 -g -O1 -fsanitize=address,undefined \
                -Itests/unit -DFTL_VERSION='"$(VERSION)"' -MMD -MP
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
+# The host flags as of the last build, like KERNEL_FLAGS_STAMP below: a
+# change (a sanitizer option) rebuilds every host object and unit test.
+HOST_FLAGS_STAMP := $(BUILD)/host-cflags.txt
+ifneq ($(file <$(HOST_FLAGS_STAMP)),$(HOST_CFLAGS))
+$(shell mkdir -p $(BUILD))
+$(file >$(HOST_FLAGS_STAMP),$(HOST_CFLAGS))
+endif
+
 # ---------------------------------------------------------------------------
 # Kernel
 
@@ -220,12 +228,12 @@ FTL_SPEC := $(BUILD)/host/ftl-spec
 YAML_CFLAGS := $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
 YAML_LIBS := $(shell pkg-config --libs yaml-0.1 2>/dev/null)
 
-$(BUILD)/host/tools/ftl-spec/%.o: tools/ftl-spec/%.c
+$(BUILD)/host/tools/ftl-spec/%.o: tools/ftl-spec/%.c $(HOST_FLAGS_STAMP)
 	$(call say,HOSTCC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) $(YAML_CFLAGS) -c $< -o $@
 
 # ftl-spec checks file grants with the manifest's own rule (sdk/lib/manifest.c).
-$(BUILD)/host/sdk/lib/manifest.o: sdk/lib/manifest.c
+$(BUILD)/host/sdk/lib/manifest.o: sdk/lib/manifest.c $(HOST_FLAGS_STAMP)
 	$(call say,HOSTCC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) -c $< -o $@
 
@@ -336,7 +344,9 @@ include tests/unit/build.mk
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(unit-tests))
 
 define unit_test_rule
-$(BUILD)/tests/unit/test_$(1): tests/unit/test_$(1).c tests/unit/check_main.c $(unit-src-$(1)) $(unit-deps-$(1))
+$(BUILD)/tests/unit/test_$(1): tests/unit/test_$(1).c tests/unit/check_main.c \
+                              $(unit-src-$(1)) $(unit-deps-$(1)) \
+                              $(HOST_FLAGS_STAMP)
 	$$(call say,HOSTCC,$$@)
 	$$(Q)mkdir -p $$(@D) && $$(CC) $$(HOST_CFLAGS) $(unit-cflags-$(1)) \
 	    -DUNIT_SUITE=$(1) -o $$@ $$(filter %.c,$$^) $$(CHECK_LIBS)

@@ -68,12 +68,12 @@ $(SDK_ROOT)/bin/ftl: $(FTL_CLI_OBJS)
 # checked by ASan and UBSan while the SDK ships the plain -O2 build. Leak
 # checks are off in it (tests/cli/sanitizer_options.c says why).
 FTL_CLI_SANITIZED := $(BUILD)/host/ftl
-$(BUILD)/host/ftl-cli/%.o: ftl-cli/%.c
+$(BUILD)/host/ftl-cli/%.o: ftl-cli/%.c $(HOST_FLAGS_STAMP)
 	$(call say,HOSTCC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) -D_GNU_SOURCE $(YAML_CFLAGS) \
 	    -c $< -o $@
 
-$(BUILD)/host/tests/cli/%.o: tests/cli/%.c
+$(BUILD)/host/tests/cli/%.o: tests/cli/%.c $(HOST_FLAGS_STAMP)
 	$(call say,HOSTCC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) -c $< -o $@
 

@@ -10,8 +10,8 @@ set -euo pipefail
 PACKAGES=(
     # compiling the kernel, services and host tools
     gcc make binutils pkg-config meson ninja-build libyaml-dev
-    # host unit tests
-    check
+    # host unit tests; the fuzz targets (libFuzzer, in clang's runtime)
+    check clang-14 libclang-rt-14-dev
     # the SDK API reference (make docs)
     doxygen
     # dependency sources from the Debian archive

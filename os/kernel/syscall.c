@@ -14,6 +14,7 @@
 #include <ftl/syscall.h>
 
 #include "arch.h"
+#include "arch/x64/paging.h"
 #include "arch/x64/trap.h"
 #include "clock.h"
 #include "heap.h"
@@ -438,6 +439,7 @@ static long sys_system_stats(uint64_t ustats)
         .handles = handle_count(&current_process()->handles),
         .context_switches = sched_switch_count(),
         .cycles_per_second = clock_cycles_per_second(),
+        .kernel_table_pages = paging_kernel_table_count(),
     };
     return copy_to_process(ustats, &stats, sizeof(stats));
 }

@@ -7,6 +7,7 @@
 
 #include <ftl/channel.h>
 #include <ftl/error.h>
+#include <ftl/sink.h>
 
 #include "arch/x64/cpu.h"
 #include "channel.h"
@@ -385,6 +386,9 @@ long sys_timer_set(uint64_t h, uint64_t deadline_ns, uint64_t period_ns)
                             FTL_RIGHT_WRITE, &t);
     if (err < 0) {
         return err;
+    }
+    if (period_ns != 0 && period_ns < FTL_TIMER_PERIOD_MIN) {
+        return FTL_ERR_INVALID_ARG;
     }
     timer_set((struct timer *)t, deadline_ns, period_ns);
     return 0;

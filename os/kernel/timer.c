@@ -71,13 +71,18 @@ void timer_fire_expired(uint64_t now)
     while (armed != NULL && armed->deadline <= now) {
         struct timer *t = armed;
         armed = t->next;
-        if (t->period != 0) {
+        uint64_t periods =
+            t->period != 0 ? (now - t->deadline) / t->period + 1 : 0;
+        if (periods != 0 &&
+            periods <= (UINT64_MAX - t->deadline) / t->period) {
             // Count every period that passed, then re-arm after now.
-            uint64_t late = (now - t->deadline) / t->period;
-            t->expirations += late + 1;
-            t->deadline += (late + 1) * t->period;
+            t->expirations += periods;
+            t->deadline += periods * t->period;
             insert_armed(t);
         } else {
+            // One-shot, or the next period lies past the clock's range
+            // (it used to wrap to a deadline already passed, and this loop
+            // spun with interrupts off: syscall_fuzz seed 1).
             t->expirations++;
             t->deadline = 0;
         }

@@ -20,7 +20,8 @@ struct timer {
 
 struct timer *timer_create(void);
 
-// Arms (deadline > 0) or cancels (deadline 0) the timer.
+// Arms (deadline > 0) or cancels (deadline 0) the timer. A period, if not
+// 0, is at least FTL_TIMER_PERIOD_MIN (the caller checks).
 void timer_set(struct timer *t, uint64_t deadline_ns, uint64_t period_ns);
 
 // Returns and clears the expirations counted so far.

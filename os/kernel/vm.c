@@ -13,6 +13,7 @@
 
 #define PAGE_MASK (PAGE_SIZE - 1)
 #define ASID_COUNT 4096
+#define STACK_COMMIT (16 * 1024) // bytes of a user stack charged when made
 
 static uint16_t next_asid = 1;
 static uint64_t next_device_va = MMIO_START;
@@ -303,6 +304,15 @@ int vm_map_stack(struct address_space *space, uint64_t size, uint64_t *top)
         size, space->kernel_mode ? VMAREA_CONTIGUOUS : VMAREA_ANONYMOUS,
         space->account);
     if (area == NULL) {
+        return FTL_ERR_NO_MEMORY;
+    }
+    // A user stack's first pages are charged now, so that a process at its
+    // memory limit gets FTL_ERR_NO_MEMORY from thread_create instead of
+    // being killed when the new thread first touches its stack
+    // (reliability_test's thread_hog_meets_its_memory_limit).
+    if (!space->kernel_mode &&
+        vmarea_commit(area, size < STACK_COMMIT ? size : STACK_COMMIT) < 0) {
+        object_put(&area->object);
         return FTL_ERR_NO_MEMORY;
     }
     uint64_t base;

@@ -52,3 +52,18 @@ $(BUILD)/systems/fetch.tar: $(BUILD)/systems/fetch/boot.manifest \
                             $(PACK_STAMP) $(DEV_TLS_FILES)
 	$(call pack_initfs,$@,$(filter-out $(DEV_TLS_FILES),$^),$(INITFS_TLS))
 NET_INITFS_ALL += $(BUILD)/systems/fetch.tar
+
+# The hostile system also holds hostile, the attacks of
+# tests/qemu/reliability_test.py (tests/net/hostile.c).
+$(eval $(call program,hostile,tests/net/hostile.c))
+$(BUILD)/systems/hostile/boot.manifest: tests/net/hostile.yaml $(FTL_SPEC)
+	$(call say,SPEC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FTL_SPEC) compile $(SPEC_SEARCH) -I tests/net/services -d $@.d \
+	    -o $@ tests/net/hostile.yaml
+-include $(BUILD)/systems/hostile/boot.manifest.d
+$(BUILD)/systems/hostile.tar: $(BUILD)/systems/hostile/boot.manifest \
+                              $(INITFS_PROGRAMS) $(BUILD)/programs/hostile.elf \
+                              $(PACK_STAMP)
+	$(call pack_initfs,$@,$^)
+NET_INITFS_ALL += $(BUILD)/systems/hostile.tar

@@ -20,3 +20,6 @@ $(eval $(call program,crash_server,tests/os/crash_server.c))
 $(eval $(call program,runtime_child,tests/os/runtime_child.c))
 $(eval $(call program,loop_client,tests/os/loop_client.c))
 $(eval $(call program,memhog,tests/os/memhog.c))
+$(eval $(call program,syscall_fuzz,tests/os/syscall_fuzz.c \
+                    tests/os/fuzz_calls.c tests/os/fuzz_pool.c \
+                    tests/os/suite.c))

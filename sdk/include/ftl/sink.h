@@ -45,6 +45,9 @@ int ftl_sink_wait(ftl_handle_t sink, struct ftl_event *event,
                   uint64_t timeout_ns);
 
 // Timers: one-shot at deadline_ns (clock nanoseconds), then every period_ns
-// if it is not 0. Setting again replaces; deadline 0 cancels.
+// if it is not 0. Setting again replaces; deadline 0 cancels. A period under
+// FTL_TIMER_PERIOD_MIN is FTL_ERR_INVALID_ARG: each period is an interrupt,
+// and a 1 ns period would keep the CPU in the timer handler.
+#define FTL_TIMER_PERIOD_MIN 100000ULL // ns: 10,000 expirations a second
 ftl_handle_t ftl_timer_create(void);
 int ftl_timer_set(ftl_handle_t timer, uint64_t deadline_ns, uint64_t period_ns);

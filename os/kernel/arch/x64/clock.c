@@ -69,6 +69,10 @@ uint64_t clock_now_ns(void)
     return (uint64_t)(((unsigned __int128)ticks * ns_per_tsc_32) >> 32);
 }
 
+// The farthest deadline clock_arm programs: its tick products cannot
+// overflow, and the APIC's 32-bit count is capped besides.
+#define CLOCK_ARM_MAX_NS (60ULL * 1000 * 1000 * 1000)
+
 // Not inlined: the scheduler's arm_timer, on the switch path, calls it only
 // when the deadline moves earlier, and its device writes would otherwise
 // take room on the hot pages (hot.h).
@@ -80,6 +84,12 @@ __attribute__((noinline)) void clock_arm(uint64_t deadline_ns)
     }
     uint64_t now = clock_now_ns();
     uint64_t delta = deadline_ns > now ? deadline_ns - now : 0;
+    // Far deadlines are cut to what the hardware counts without overflow
+    // (the tick products below wrapped, and a wrapped TSC deadline lies in
+    // the past); the interrupt then just arms again.
+    if (delta > CLOCK_ARM_MAX_NS) {
+        delta = CLOCK_ARM_MAX_NS;
+    }
     if (apic_has_tsc_deadline()) {
         uint64_t ticks =
             (uint64_t)(((unsigned __int128)delta * tsc_per_ns_24) >> 24);

@@ -36,6 +36,11 @@
 #define EFER_NXE (1ULL << 11)
 
 #define ENTRIES 512
+#define UPPER_HALF 0xffff800000000000ULL
+
+// Tables of the shared upper half made since boot: never freed (every
+// address space points at them), so the leak checks count them apart.
+static uint64_t kernel_tables_made;
 #define LARGE_PAGE (2ULL << 20)
 #define HUGE_PAGE (1ULL << 30)
 
@@ -94,6 +99,9 @@ static uint64_t *walk(paddr_t root, uint64_t va, int level, bool create)
             if (next == 0) {
                 return NULL;
             }
+            if (va >= UPPER_HALF) {
+                kernel_tables_made++;
+            }
             // Intermediate entries are permissive; the leaf decides.
             *entry = next | PTE_PRESENT | PTE_WRITE | PTE_USER;
         } else if (*entry & PTE_LARGE) {
@@ -145,6 +153,11 @@ paddr_t paging_lookup(paddr_t root, uint64_t va)
         table = table_of(entry & PTE_ADDRESS);
     }
     return 0;
+}
+
+uint64_t paging_kernel_table_count(void)
+{
+    return kernel_tables_made;
 }
 
 paddr_t paging_create(void)

@@ -37,6 +37,10 @@ paddr_t paging_unmap(paddr_t root, uint64_t va);
 // The physical address va maps to, or 0 if none.
 paddr_t paging_lookup(paddr_t root, uint64_t va);
 
+// Page-table pages of the upper half made since boot (kernel-mode slots,
+// kernel stacks, MMIO): kept for good, by design.
+uint64_t paging_kernel_table_count(void);
+
 // The CR3 value that switches to an address space, or 0 if it is current
 // already and needs no flush. With PCID, each space has an address-space id
 // (asid, 1-4095) so its TLB entries survive switches; flush drops them, for

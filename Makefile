@@ -92,9 +92,13 @@ KERNEL_LDFLAGS := -g $(KERNEL_CODEGEN) $(WARNINGS) -flto-partition=one \
 STRIP_PROGRAM := strip --strip-all
 STRIP_KERNEL := strip --strip-debug
 
+# Host code (unit tests, ftl-spec, the tests' ftl) runs under ASan and
+# UBSan; -fno-sanitize-recover makes UBSan's first report end the program
+# with a failure instead of printing and going on (docs/reliability.md).
 HOST_CFLAGS := -std=c11 -g -O1 -fsanitize=address,undefined \
-               -fno-sanitize-recover=all -fno-omit-frame-pointer $(WARNINGS) -Ios/kernel -Isdk/include \
-               -Itests/unit -DFTL_VERSION='"$(VERSION)"' -MMD -MP
+               -fno-sanitize-recover=all -fno-omit-frame-pointer $(WARNINGS) \
+               -Ios/kernel -Isdk/include -Itests/unit \
+               -DFTL_VERSION='"$(VERSION)"' -MMD -MP
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
 # The host flags as of the last build, like KERNEL_FLAGS_STAMP below: a

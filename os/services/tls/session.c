@@ -195,6 +195,34 @@ bool session_evict_oldest(bool overloaded)
     return true;
 }
 
+// Adds what came to the ciphertext mbedtls has not taken yet.
+static void in_append(struct session *s, const void *data, size_t len)
+{
+    if (s->in_off > 0) {
+        memmove(s->in, s->in + s->in_off, s->in_len - s->in_off);
+        s->in_len -= s->in_off;
+        s->in_off = 0;
+    }
+    memcpy(s->in + s->in_len, data, len);
+    s->in_len += len;
+}
+
+static void on_tcp_read(struct ftl_conn *conn, const void *data, long len,
+                        void *arg);
+
+// Reads on while a ClientHello waits for its turn. A client sends nothing
+// more before our answer, so this read normally ends only with the
+// connection: a client that gave up (a load generator at its time-out, a
+// burst's connections closed) then costs no key exchange.
+static void watch_peer(struct session *s)
+{
+    size_t room = CIPHER_READ_MAX - (s->in_len - s->in_off);
+    if (!s->tcp_reading && room > 0 &&
+        ftl_conn_read(s->tcp, room, on_tcp_read, s) == 0) {
+        s->tcp_reading = true;
+    }
+}
+
 static void on_tcp_read(struct ftl_conn *conn, const void *data, long len,
                         void *arg)
 {
@@ -206,13 +234,16 @@ static void on_tcp_read(struct ftl_conn *conn, const void *data, long len,
     } else if (len == 0) {
         s->tcp_eof = true;
     } else {
-        memcpy(s->in, data, (size_t)len);
-        s->in_off = 0;
-        s->in_len = (size_t)len;
-        if (s->state == HANDSHAKING && !s->answered) {
-            due_add(s);
+        in_append(s, data, (size_t)len);
+    }
+    if (s->state == HANDSHAKING && !s->answered) {
+        if (s->tcp_eof || s->tcp_failed) {
+            abandon(s, FTL_ERR_IO); // gone before its turn
             return;
         }
+        due_add(s);
+        watch_peer(s);
+        return;
     }
     pump(s); // an app's READ, a handshake's end, or a peer gone (cheap)
 }

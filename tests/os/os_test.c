@@ -363,6 +363,47 @@ static bool threads_run_and_exit(void)
     return true;
 }
 
+static volatile int threads_released;
+
+static void wait_for_release(void *arg)
+{
+    (void)arg;
+    while (!threads_released) {
+        ftl_sleep_ns(10 * 1000000ULL);
+    }
+}
+
+// Kernel stacks are no process's memory: a process may run at most
+// FTL_THREADS_MAX threads, so that it cannot take the kernel's 4,096.
+static bool threads_are_capped_per_process(void)
+{
+    static ftl_handle_t threads[FTL_THREADS_MAX];
+    struct ftl_system_stats before, after;
+    ftl_system_stats(&before);
+    threads_released = 0;
+    unsigned made = 0;
+    ftl_handle_t h = 0;
+    while (made < FTL_THREADS_MAX &&
+           (h = ftl_thread_create(wait_for_release, NULL, 0)) > 0) {
+        threads[made++] = h;
+    }
+    threads_released = 1;
+    for (unsigned i = 0; i < made; i++) {
+        ftl_handle_close(threads[i]);
+    }
+    EXPECT(h == FTL_ERR_LIMIT, "after %u threads: %d", made, h);
+    // All but the ones it runs already (main, and none left by earlier tests).
+    EXPECT(made >= FTL_THREADS_MAX - 4, "only %u threads", made);
+    uint64_t deadline = ftl_clock_ns() + 10 * SECOND_NS;
+    do {
+        ftl_sleep_ns(10 * 1000000ULL);
+        ftl_system_stats(&after);
+    } while (after.threads != before.threads && ftl_clock_ns() < deadline);
+    EXPECT(after.threads == before.threads, "threads %u -> %u",
+           before.threads, after.threads);
+    return true;
+}
+
 static bool vmareas_are_zero_filled_on_demand(void)
 {
     struct ftl_system_stats before, touched;
@@ -422,6 +463,7 @@ static const struct test tests[] = {
     TEST(bad_arguments_give_errors),
     TEST(children_may_not_spawn),
     TEST(threads_run_and_exit),
+    TEST(threads_are_capped_per_process),
     TEST(vmareas_are_zero_filled_on_demand),
     TEST(sleep_waits_at_least_the_time_asked),
     TEST(wait_times_out_on_a_running_process),

@@ -11,6 +11,7 @@
 // a counter that moved fails the run; the seed and the call index printed
 // reproduce it (TRACE_FROM prints each call from that index on). The
 // regression tests below replay seeds that once found kernel bugs.
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include <ftl/process.h>
 #include <ftl/sink.h>
 #include <ftl/syscall.h>
+#include <ftl/thread.h>
 #include <ftl/time.h>
 
 #include "fuzz_calls.h"
@@ -34,34 +36,83 @@ static uint64_t count = 100000;
 static uint64_t trace_from = UINT64_MAX;
 static long only = -1;
 
-// The child: makes `calls` calls, prints progress so that a hang or panic
-// is located, and exits 0 if every result was plausible.
+// A second thread of the child fuzzes the same handles at the same time,
+// so that a handle is closed, a channel sent away or a sink destroyed while
+// the other thread waits on it. It copies the main pool's handles now and
+// then (a torn copy only makes a wrong handle, which is fuzzing too).
+struct racer {
+    struct fuzz_run run;
+    const struct fuzz_run *main;
+    uint64_t calls; // it makes
+    volatile bool stopped;
+};
+
+static void racer_main(void *arg)
+{
+    struct racer *racer = arg;
+    struct fuzz_pool *pool = &racer->run.pool;
+    while (racer->run.calls < racer->calls) {
+        if (racer->run.calls % 64 == 0) {
+            const struct fuzz_pool *main = &racer->main->pool;
+            unsigned n = main->handle_count;
+            for (unsigned i = 0; i < n && i < FUZZ_HANDLES_MAX; i++) {
+                pool->handles[i] = main->handles[i];
+                pool->kinds[i] = main->kinds[i];
+            }
+            pool->handle_count = n < FUZZ_HANDLES_MAX ? n : FUZZ_HANDLES_MAX;
+        }
+        fuzz_call(&racer->run);
+    }
+    racer->stopped = true;
+}
+
+// The child: makes `calls` calls, a quarter of them in its racing thread,
+// prints progress so that a hang or panic is located, and exits 0 if every
+// result was plausible.
 static int fuzz_child(uint64_t child_seed, uint64_t calls, uint64_t trace)
 {
     static struct fuzz_run run;
+    static struct racer racer;
     int err = fuzz_pool_init(&run.pool, child_seed);
+    if (err == 0) {
+        err = fuzz_pool_init(&racer.run.pool, child_seed ^ 0xacce55);
+    }
     if (err < 0) {
         printf("no scratch memory: %s\n", ftl_error_str(err));
         return 2;
     }
     run.trace_from = trace;
     run.only = -1;
+    racer.run.trace_from = UINT64_MAX;
+    racer.run.only = -1;
+    racer.main = &run;
+    racer.calls = calls / 4;
     uint64_t start = ftl_clock_ns();
-    while (run.calls < calls) {
+    ftl_handle_t thread = ftl_thread_create(racer_main, &racer, 0);
+    if (thread < 0) {
+        racer.calls = 0;
+    }
+    while (run.calls < calls - racer.calls) {
         fuzz_call(&run);
         if (run.calls % PROGRESS_EVERY == 0) {
             printf("  seed %llu: %llu calls\n", (unsigned long long)child_seed,
                    (unsigned long long)run.calls);
         }
     }
-    fuzz_pool_release(&run.pool);
+    while (thread > 0 && !racer.stopped) {
+        ftl_thread_yield();
+    }
     uint64_t ms = (ftl_clock_ns() - start) / 1000000;
-    printf("  seed %llu: %llu calls in %llu ms, %llu succeeded, %llu bad "
-           "results\n",
-           (unsigned long long)child_seed, (unsigned long long)run.calls,
-           (unsigned long long)ms, (unsigned long long)run.succeeded,
-           (unsigned long long)run.bad_results);
-    return run.bad_results == 0 ? 0 : 1;
+    fuzz_pool_release(&racer.run.pool);
+    fuzz_pool_release(&run.pool);
+    uint64_t total = run.calls + racer.run.calls;
+    printf("  seed %llu: %llu calls in %llu ms (%llu by the racing thread), "
+           "%llu succeeded, %llu bad results\n",
+           (unsigned long long)child_seed, (unsigned long long)total,
+           (unsigned long long)ms, (unsigned long long)racer.run.calls,
+           (unsigned long long)(run.succeeded + racer.run.succeeded),
+           (unsigned long long)(run.bad_results + racer.run.bad_results));
+    return run.bad_results + racer.run.bad_results == 0 ? 0 : 1;
 }
 
 static void print_stats(const char *when, const struct ftl_system_stats *s)

@@ -215,11 +215,12 @@ bool vm_is_stack_guard(const struct address_space *space, uint64_t va)
     return false;
 }
 
-// The first address from next_vmarea where `size` bytes fit with an unmapped
+// The first address from `from` where `size` bytes fit with an unmapped
 // page on either side (mappings are sorted by base).
-static uint64_t free_place(const struct address_space *space, uint64_t size)
+static uint64_t free_place_from(const struct address_space *space,
+                                uint64_t from, uint64_t size)
 {
-    uint64_t va = space->next_vmarea;
+    uint64_t va = from;
     for (struct mapping *m = space->mappings; m != NULL; m = m->next) {
         if (m->base + m->size + PAGE_SIZE <= va) {
             continue; // below, guard page included
@@ -228,6 +229,19 @@ static uint64_t free_place(const struct address_space *space, uint64_t size)
             break; // fits in the gap before m
         }
         va = m->base + m->size + PAGE_SIZE;
+    }
+    return va;
+}
+
+// Upwards from the last mapping, so that a new mapping is not where a
+// just-freed one was; past the top, the first gap from the bottom (else a
+// process that maps and unmaps could run out of addresses: 64 mappings of
+// 1 GiB fill a kernel-mode slot).
+static uint64_t free_place(const struct address_space *space, uint64_t size)
+{
+    uint64_t va = free_place_from(space, space->next_vmarea, size);
+    if (va >= space->end || space->end - va < size + PAGE_SIZE) {
+        va = free_place_from(space, space->start + REGION_IMAGE_OFFSET, size);
     }
     return va;
 }

@@ -426,6 +426,24 @@ static bool vmareas_are_zero_filled_on_demand(void)
     return true;
 }
 
+// Mappings are placed upwards from the last one; once at the top of the
+// space, the freed room below must be used again. A kernel-mode slot is
+// 64 GiB: a service that mapped and unmapped 1 GiB 64 times could map no
+// more (found by reading vm.c for the fuzzer, issue 18).
+static bool address_space_is_reused_after_unmap(void)
+{
+    for (int i = 0; i < 100; i++) {
+        ftl_handle_t area = ftl_vmarea_create((size_t)1 << 30);
+        EXPECT(area > 0, "vmarea %d: %d", i, area);
+        int err = 0;
+        void *p = ftl_vmarea_map(area, FTL_PROT_READ | FTL_PROT_WRITE, &err);
+        ftl_handle_close(area);
+        EXPECT(p != NULL, "map %d of 1 GiB: %d", i, err);
+        EXPECT(ftl_vmarea_unmap(p) == 0, "unmap %d", i);
+    }
+    return true;
+}
+
 static bool sleep_waits_at_least_the_time_asked(void)
 {
     uint64_t start = ftl_clock_ns();
@@ -465,6 +483,7 @@ static const struct test tests[] = {
     TEST(threads_run_and_exit),
     TEST(threads_are_capped_per_process),
     TEST(vmareas_are_zero_filled_on_demand),
+    TEST(address_space_is_reused_after_unmap),
     TEST(sleep_waits_at_least_the_time_asked),
     TEST(wait_times_out_on_a_running_process),
     TEST(hundred_processes_leave_no_leak),

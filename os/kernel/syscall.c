@@ -257,7 +257,7 @@ static long sys_thread_create(uint64_t entry, uint64_t arg, uint64_t priority)
     }
     // Kernel stacks are not charged to a process's memory, and there are
     // only so many: without a cap one process could take them all
-    // (reliability_test's thread_hog_meets_its_memory_limit).
+    // (reliability_test's thread_hog_meets_the_thread_limit).
     if (p->thread_count >= FTL_THREADS_MAX) {
         return FTL_ERR_LIMIT;
     }

@@ -323,7 +323,7 @@ int vm_map_stack(struct address_space *space, uint64_t size, uint64_t *top)
     // A user stack's first pages are charged now, so that a process at its
     // memory limit gets FTL_ERR_NO_MEMORY from thread_create instead of
     // being killed when the new thread first touches its stack
-    // (reliability_test's thread_hog_meets_its_memory_limit).
+    // (os_test's thread_over_the_memory_limit_is_refused).
     if (!space->kernel_mode &&
         vmarea_commit(area, size < STACK_COMMIT ? size : STACK_COMMIT) < 0) {
         object_put(&area->object);

@@ -11,8 +11,8 @@
 
 struct fuzz_run {
     struct fuzz_pool pool;
-    bool privileged; // the first process: may spawn, read the initfs,
-                     // create ports and interrupts; maps nothing itself
+    bool privileged;     // the first process: may spawn, read the initfs,
+                         // create ports and interrupts; maps nothing itself
     uint64_t trace_from; // print each call from this index on
     long only;           // make only this call (-1: all), to bisect
     uint64_t calls;      // made so far

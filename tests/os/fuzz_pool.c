@@ -49,8 +49,8 @@ int fuzz_pool_init(struct fuzz_pool *pool, uint64_t seed)
         return pool->scratch_area;
     }
     int err = 0;
-    pool->scratch =
-        ftl_vmarea_map(pool->scratch_area, FTL_PROT_READ | FTL_PROT_WRITE, &err);
+    pool->scratch = ftl_vmarea_map(pool->scratch_area,
+                                   FTL_PROT_READ | FTL_PROT_WRITE, &err);
     if (pool->scratch == NULL) {
         return err;
     }
@@ -79,8 +79,8 @@ int64_t fuzz_handle(struct fuzz_pool *pool, enum fuzz_kind kind,
     uint64_t pick = fuzz_below(pool, 100);
     if (pick < 65 && pool->handle_count > 0) {
         unsigned start = (unsigned)fuzz_below(pool, pool->handle_count);
-        for (unsigned i = 0; kind != FUZZ_ANY && fuzz_one_in(pool, 2) &&
-                             i < pool->handle_count;
+        for (unsigned i = 0;
+             kind != FUZZ_ANY && fuzz_one_in(pool, 2) && i < pool->handle_count;
              i++) {
             unsigned at = (start + i) % pool->handle_count;
             if (pool->kinds[at] == kind) {
@@ -94,10 +94,9 @@ int64_t fuzz_handle(struct fuzz_pool *pool, enum fuzz_kind kind,
         // stale value may name a live handle again.
         return pool->stale[fuzz_below(pool, pool->stale_count)];
     }
-    static const int64_t odd[] = {0,         -1,         1,       2,
-                                  3,         0x7fffffff, INT32_MIN,
-                                  0xffff,    0x10000,    1 << 20,
-                                  -4096,     INT64_MIN};
+    static const int64_t odd[] = {0,       -1,         1,         2,
+                                  3,       0x7fffffff, INT32_MIN, 0xffff,
+                                  0x10000, 1 << 20,    -4096,     INT64_MIN};
     if (pick < 90) {
         int64_t h = odd[fuzz_below(pool, sizeof(odd) / sizeof(*odd))];
         *stale_or_bad = h <= 0;
@@ -135,8 +134,8 @@ uint64_t fuzz_bad_address(struct fuzz_pool *pool)
     if (pick < 7) {
         // The neighbouring slots: another kernel-mode process, in kernel
         // mode; plain unmapped user memory in user mode.
-        return pool->own_base + (fuzz_one_in(pool, 2) ? SLOT_SIZE : -SLOT_SIZE) +
-               page;
+        return pool->own_base +
+               (fuzz_one_in(pool, 2) ? SLOT_SIZE : -SLOT_SIZE) + page;
     }
     if (pick < 8) {
         // The unmapped pages just around scratch.
@@ -168,7 +167,8 @@ uint64_t fuzz_address(struct fuzz_pool *pool, bool *writable)
         return (uint64_t)fuzz_next + fuzz_below(pool, 256);
     }
     if (pick < 57) {
-        return (uint64_t)read_only_text + fuzz_below(pool, sizeof(read_only_text));
+        return (uint64_t)read_only_text +
+               fuzz_below(pool, sizeof(read_only_text));
     }
     if (pick < 60) {
         return (uint64_t)ftl_start_info; // read-only start-up information
@@ -183,11 +183,25 @@ uint64_t fuzz_address(struct fuzz_pool *pool, bool *writable)
 uint64_t fuzz_size(struct fuzz_pool *pool)
 {
     static const uint64_t fixed[] = {
-        0,          1,           7,          8,
-        56,         64,          4095,       4096,
-        4097,       8192,        65536,      1ULL << 20,
-        1ULL << 30, 1ULL << 31,  1ULL << 32, 1ULL << 40,
-        1ULL << 62, UINT64_MAX,  UINT64_MAX - 4095,
+        0,
+        1,
+        7,
+        8,
+        56,
+        64,
+        4095,
+        4096,
+        4097,
+        8192,
+        65536,
+        1ULL << 20,
+        1ULL << 30,
+        1ULL << 31,
+        1ULL << 32,
+        1ULL << 40,
+        1ULL << 62,
+        UINT64_MAX,
+        UINT64_MAX - 4095,
         (uint64_t)INT64_MAX,
     };
     uint64_t pick = fuzz_below(pool, 10);

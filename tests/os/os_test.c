@@ -185,6 +185,24 @@ static bool touching_past_the_memory_limit_ends_the_process(void)
     return true;
 }
 
+// A thread's stack counts against the memory limit when it is made: over
+// the limit, thread_create fails; the process is not killed later when the
+// new thread first touches its stack (issue 18).
+static bool thread_over_the_memory_limit_is_refused(void)
+{
+    static const uint32_t modes[] = {FTL_ISOLATION_USER, FTL_ISOLATION_KERNEL};
+    for (int i = 0; i < 2; i++) {
+        ftl_handle_t p = run_memhog("threads", modes[i], 1024 * 1024);
+        struct ftl_process_info info;
+        EXPECT(ftl_process_info(p, &info) == 0, "info");
+        ftl_handle_close(p);
+        EXPECT(!info.running && info.exit_status == 0,
+               "%s mode: exit status %d", isolation_name(modes[i]),
+               info.exit_status);
+    }
+    return true;
+}
+
 static bool same_binary_gives_same_result_in_both_modes(void)
 {
     char expected[16];
@@ -476,6 +494,7 @@ static const struct test tests[] = {
     TEST(fpu_registers_do_not_leak_between_processes),
     TEST(memory_limit_makes_malloc_fail_in_that_process_only),
     TEST(touching_past_the_memory_limit_ends_the_process),
+    TEST(thread_over_the_memory_limit_is_refused),
     TEST(user_faults_kill_only_the_faulting_process),
     TEST(kernel_mode_faults_kill_only_the_faulting_process),
     TEST(bad_arguments_give_errors),

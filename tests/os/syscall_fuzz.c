@@ -139,7 +139,7 @@ static bool stats_equal(const struct ftl_system_stats *a,
 static const char *mode_name(void)
 {
     return ftl_start_info->isolation == FTL_ISOLATION_KERNEL ? "kernel"
-                                                              : "user";
+                                                             : "user";
 }
 
 // Spawns the child with seed and count in this process's mode and waits;
@@ -151,10 +151,10 @@ static long run_child(uint64_t child_seed, uint64_t calls, uint64_t trace)
              (unsigned long long)child_seed);
     snprintf(calls_text, sizeof(calls_text), "%llu", (unsigned long long)calls);
     snprintf(trace_text, sizeof(trace_text), "%llu", (unsigned long long)trace);
-    const char *argv[] = {"syscall_fuzz.elf", "child", seed_text, calls_text,
-                          trace_text, NULL};
-    ftl_handle_t p = ftl_process_spawn("syscall_fuzz.elf",
-                                       ftl_start_info->isolation, argv);
+    const char *argv[] = {"syscall_fuzz.elf", "child",    seed_text,
+                          calls_text,         trace_text, NULL};
+    ftl_handle_t p =
+        ftl_process_spawn("syscall_fuzz.elf", ftl_start_info->isolation, argv);
     if (p < 0) {
         return p;
     }
@@ -173,7 +173,8 @@ static long run_child(uint64_t child_seed, uint64_t calls, uint64_t trace)
 // taken around the second. With report, prints the bench figures.
 static bool fuzz_in_child(uint64_t child_seed, uint64_t calls, bool report)
 {
-    long status = run_child(child_seed, calls < 2000 ? calls : 2000, UINT64_MAX);
+    long status =
+        run_child(child_seed, calls < 2000 ? calls : 2000, UINT64_MAX);
     EXPECT(status == 0, "warm-up with seed %llu: status %ld",
            (unsigned long long)child_seed, status);
     struct ftl_system_stats before, after;
@@ -184,8 +185,7 @@ static bool fuzz_in_child(uint64_t child_seed, uint64_t calls, bool report)
     ftl_system_stats(&after);
     EXPECT(status == 0, "seed %llu, %llu calls in %s mode: status %ld%s",
            (unsigned long long)child_seed, (unsigned long long)calls,
-           mode_name(), status,
-           status == FTL_EXIT_KILLED ? " (killed)" : "");
+           mode_name(), status, status == FTL_EXIT_KILLED ? " (killed)" : "");
     if (!stats_equal(&before, &after)) {
         print_stats("before", &before);
         print_stats("after", &after);

@@ -161,6 +161,9 @@ static long pick_number(struct fuzz_run *run)
 
 static uint64_t pick_int(struct fuzz_pool *pool)
 {
+    if (pool->sane) {
+        return fuzz_below(pool, 8);
+    }
     static const uint64_t odd[] = {0,   1,   2,      3,          4,
                                    5,   7,   8,      9,          16,
                                    255, 256, 0xffff, UINT32_MAX, UINT64_MAX};
@@ -228,13 +231,16 @@ static uint64_t pick_msg(struct fuzz_run *run)
     bool bad, writable;
     msg->type = fuzz_one_in(pool, 4) ? (uint32_t)fuzz_next(pool)
                                      : (uint32_t)fuzz_below(pool, 13);
+    if (pool->sane && fuzz_one_in(pool, 2)) {
+        msg->type = fuzz_one_in(pool, 2) ? FTL_MSG_READ : FTL_MSG_WRITE;
+    }
     uint64_t body = fuzz_size(pool);
-    msg->body_len =
-        fuzz_one_in(pool, 2) ? (uint32_t)body % 4100 : (uint32_t)body;
+    msg->body_len = fuzz_one_in(pool, 2) || pool->sane ? (uint32_t)body % 4100
+                                                       : (uint32_t)body;
     msg->id = fuzz_below(pool, 4);
     msg->arg0 = fuzz_next(pool);
     msg->arg1 = fuzz_next(pool);
-    msg->handle = fuzz_one_in(pool, 3)
+    msg->handle = fuzz_one_in(pool, pool->sane ? 8 : 3)
                       ? (ftl_handle_t)fuzz_handle(pool, FUZZ_ANY, &bad)
                       : FTL_HANDLE_INVALID;
     msg->reserved = fuzz_one_in(pool, 8) ? (uint32_t)fuzz_next(pool) : 0;
@@ -444,6 +450,11 @@ static void track(struct fuzz_run *run, long number, const uint64_t *a,
         if (result >= 0 && msg->handle != FTL_HANDLE_INVALID) {
             fuzz_handle_add(pool, msg->handle, FUZZ_ANY);
         }
+        if (result >= 0 &&
+            (msg->type == FTL_MSG_READ || msg->type == FTL_MSG_WRITE)) {
+            pool->request_channel = (ftl_handle_t)a[0];
+            pool->request_id = msg->id;
+        }
         break;
     }
     case FTL_SYS_VMAREA_MAP:
@@ -495,12 +506,16 @@ bool fuzz_call(struct fuzz_run *run)
         (unsigned long)number < FTL_SYS_COUNT ? &calls[number] : NULL;
     uint64_t a[ARGS];
     bool handle_is_bad = false;
+    // Half the calls get arguments of their own class that could be valid,
+    // to get past the first checks into the state behind them.
+    run->pool.sane = fuzz_one_in(&run->pool, 2);
+    fuzz_pool_drain(&run->pool);
     for (unsigned i = 0; i < ARGS; i++) {
         unsigned kind = spec != NULL ? spec->args[i] : ARG_INT;
         bool bad = false;
         // One argument in 16 is of a class not its own.
-        if (kind != ARG_NONE && kind != ARG_TIMEOUT && kind != ARG_SLEEP &&
-            kind != ARG_ENTRY && kind != ARG_UNMAP &&
+        if (!run->pool.sane && kind != ARG_NONE && kind != ARG_TIMEOUT &&
+            kind != ARG_SLEEP && kind != ARG_ENTRY && kind != ARG_UNMAP &&
             fuzz_one_in(&run->pool, 16)) {
             kind = (unsigned)fuzz_below(&run->pool, ARG_PCI + 1);
             if (kind == ARG_TIMEOUT || kind == ARG_SLEEP || kind == ARG_ENTRY ||
@@ -517,6 +532,23 @@ bool fuzz_call(struct fuzz_run *run)
         keep_console_quiet(run, a);
     }
     keep_own_handles(run, number, a);
+    if (run->pool.sane && (number == FTL_SYS_COPY_TO_CALLER ||
+                           number == FTL_SYS_COPY_FROM_CALLER)) {
+        // The request it took last, so that some copies meet a loan.
+        a[0] = (uint64_t)run->pool.request_channel;
+        a[1] = run->pool.request_id;
+    }
+    if (run->pool.sane && number == FTL_SYS_PCI_FIND) {
+        // The devices of QEMU's default machine: host bridge, ISA, IDE, ACPI.
+        static const uint16_t devices[][2] = {{0x8086, 0x1237},
+                                              {0x8086, 0x7000},
+                                              {0x8086, 0x7010},
+                                              {0x8086, 0x7113}};
+        unsigned d = (unsigned)fuzz_below(&run->pool, 4);
+        a[0] = devices[d][0];
+        a[1] = devices[d][1];
+        a[2] = fuzz_below(&run->pool, 2);
+    }
     if (number == FTL_SYS_CHANNEL_SEND &&
         !fuzz_in_scratch(&run->pool, a[1], sizeof(struct ftl_msg))) {
         a[1] = fuzz_bad_address(&run->pool); // never read a header from code
@@ -540,8 +572,11 @@ bool fuzz_call(struct fuzz_run *run)
         printf("  = %ld\n", result);
     }
     run->calls++;
+    unsigned slot = spec != NULL ? (unsigned)number : FTL_SYS_COUNT;
+    run->made[slot]++;
     if (!ftl_syscall_failed(result)) {
         run->succeeded++;
+        run->ok[slot]++;
     }
     // Only what landed in scratch is read back.
     bool readable = number != FTL_SYS_CHANNEL_CREATE ||
@@ -560,4 +595,17 @@ bool fuzz_call(struct fuzz_run *run)
         return false;
     }
     return true;
+}
+
+void fuzz_print_coverage(const struct fuzz_run *a, const struct fuzz_run *b)
+{
+    for (unsigned i = 0; i <= FTL_SYS_COUNT; i++) {
+        uint64_t made = a->made[i] + (b != NULL ? b->made[i] : 0);
+        uint64_t ok = a->ok[i] + (b != NULL ? b->ok[i] : 0);
+        const char *name =
+            i < FTL_SYS_COUNT && calls[i].name != NULL ? calls[i].name : "?";
+        printf("  %-18s %8llu made %8llu succeeded\n",
+               i < FTL_SYS_COUNT ? name : "(past the last)",
+               (unsigned long long)made, (unsigned long long)ok);
+    }
 }

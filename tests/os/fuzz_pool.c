@@ -76,6 +76,15 @@ int64_t fuzz_handle(struct fuzz_pool *pool, enum fuzz_kind kind,
                     bool *stale_or_bad)
 {
     *stale_or_bad = false;
+    if (pool->sane && pool->handle_count > 0) {
+        unsigned start = (unsigned)fuzz_below(pool, pool->handle_count);
+        for (unsigned i = 0; i < pool->handle_count; i++) {
+            unsigned at = (start + i) % pool->handle_count;
+            if (kind == FUZZ_ANY || pool->kinds[at] == kind) {
+                return pool->handles[at];
+            }
+        }
+    }
     uint64_t pick = fuzz_below(pool, 100);
     if (pick < 65 && pool->handle_count > 0) {
         unsigned start = (unsigned)fuzz_below(pool, pool->handle_count);
@@ -150,6 +159,11 @@ uint64_t fuzz_bad_address(struct fuzz_pool *pool)
 uint64_t fuzz_address(struct fuzz_pool *pool, bool *writable)
 {
     *writable = false;
+    if (pool->sane) {
+        *writable = true;
+        return (uint64_t)pool->scratch +
+               (fuzz_below(pool, pool->scratch_size - 8192) & ~7ULL);
+    }
     uint64_t pick = fuzz_below(pool, 100);
     if (pick < 45) {
         *writable = true;
@@ -204,6 +218,10 @@ uint64_t fuzz_size(struct fuzz_pool *pool)
         UINT64_MAX - 4095,
         (uint64_t)INT64_MAX,
     };
+    if (pool->sane) {
+        return fuzz_one_in(pool, 2) ? fuzz_below(pool, 64)
+                                    : fuzz_below(pool, 4097);
+    }
     uint64_t pick = fuzz_below(pool, 10);
     if (pick < 4) {
         return fuzz_below(pool, 8192);
@@ -244,13 +262,46 @@ static void remember_stale(struct fuzz_pool *pool, ftl_handle_t h)
     }
 }
 
-void fuzz_handle_closed(struct fuzz_pool *pool, ftl_handle_t h)
+static bool remove_handle(struct fuzz_pool *pool, ftl_handle_t h)
 {
     for (unsigned i = 0; i < pool->handle_count; i++) {
         if (pool->handles[i] == h) {
             forget(pool, i);
             remember_stale(pool, h);
-            return;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void report(struct fuzz_pool *peer, ftl_handle_t h, int32_t kind)
+{
+    uint64_t at = peer->ring_written % FUZZ_RING_MAX;
+    peer->ring[at].handle = h;
+    peer->ring[at].kind = kind;
+    peer->ring_written++;
+}
+
+void fuzz_handle_closed(struct fuzz_pool *pool, ftl_handle_t h)
+{
+    if (remove_handle(pool, h) && pool->peer != NULL) {
+        report(pool->peer, h, -1);
+    }
+}
+
+void fuzz_pool_drain(struct fuzz_pool *pool)
+{
+    uint64_t written = pool->ring_written;
+    if (written - pool->ring_read > FUZZ_RING_MAX) {
+        pool->ring_read = written - FUZZ_RING_MAX; // some were lost
+    }
+    for (; pool->ring_read < written; pool->ring_read++) {
+        uint64_t at = pool->ring_read % FUZZ_RING_MAX;
+        if (pool->ring[at].kind < 0) {
+            remove_handle(pool, pool->ring[at].handle);
+        } else {
+            fuzz_handle_add(pool, pool->ring[at].handle,
+                            (enum fuzz_kind)pool->ring[at].kind);
         }
     }
 }
@@ -258,6 +309,10 @@ void fuzz_handle_closed(struct fuzz_pool *pool, ftl_handle_t h)
 void fuzz_handle_add(struct fuzz_pool *pool, ftl_handle_t h,
                      enum fuzz_kind kind)
 {
+    if (pool->peer != NULL) {
+        report(pool->peer, h, (int32_t)kind);
+        return;
+    }
     if (pool->handle_count == FUZZ_HANDLES_MAX) {
         unsigned at = (unsigned)fuzz_below(pool, pool->handle_count);
         ftl_handle_t old = pool->handles[at];
@@ -272,6 +327,7 @@ void fuzz_handle_add(struct fuzz_pool *pool, ftl_handle_t h,
 
 void fuzz_pool_release(struct fuzz_pool *pool)
 {
+    fuzz_pool_drain(pool);
     while (pool->handle_count > 0) {
         ftl_handle_t h = pool->handles[0];
         ftl_handle_close(h);

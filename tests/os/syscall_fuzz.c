@@ -30,6 +30,7 @@
 #define SECOND_NS 1000000000ULL
 #define CHILD_TIMEOUT_NS (3600 * SECOND_NS)
 #define PROGRESS_EVERY 10000
+#define COVERAGE_FROM 100000 // calls of a run that prints its coverage
 
 static uint64_t seed = 1;
 static uint64_t count = 100000;
@@ -86,6 +87,7 @@ static int fuzz_child(uint64_t child_seed, uint64_t calls, uint64_t trace)
     racer.run.trace_from = UINT64_MAX;
     racer.run.only = -1;
     racer.main = &run;
+    racer.run.pool.peer = &run.pool;
     racer.calls = calls / 4;
     uint64_t start = ftl_clock_ns();
     ftl_handle_t thread = ftl_thread_create(racer_main, &racer, 0);
@@ -112,6 +114,9 @@ static int fuzz_child(uint64_t child_seed, uint64_t calls, uint64_t trace)
            (unsigned long long)ms, (unsigned long long)racer.run.calls,
            (unsigned long long)(run.succeeded + racer.run.succeeded),
            (unsigned long long)(run.bad_results + racer.run.bad_results));
+    if (calls >= COVERAGE_FROM) {
+        fuzz_print_coverage(&run, &racer.run);
+    }
     return run.bad_results + racer.run.bad_results == 0 ? 0 : 1;
 }
 
@@ -245,6 +250,7 @@ static bool fuzzed_privileged_calls_leave_no_leak(void)
     }
     fuzz_pool_release(&run.pool);
     ftl_system_stats(&after);
+    fuzz_print_coverage(&run, NULL);
     printf("  %llu privileged calls, %llu succeeded\n",
            (unsigned long long)run.calls, (unsigned long long)run.succeeded);
     if (!stats_equal(&before, &after)) {

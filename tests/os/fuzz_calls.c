@@ -414,6 +414,22 @@ static void keep_own_handles(struct fuzz_run *run, long number, uint64_t *a)
     }
 }
 
+// A body received over its own header would hide the handle that came
+// with it (the kernel writes the header first): such a header is moved past
+// where the body can reach (at most FTL_MSG_BODY_MAX bytes).
+static void keep_header_apart(const struct fuzz_pool *pool, uint64_t *a)
+{
+    uint64_t header = a[1], body = a[2], scratch = (uint64_t)pool->scratch;
+    if (!fuzz_in_scratch(pool, header, sizeof(struct ftl_msg)) ||
+        body >= header + sizeof(struct ftl_msg) ||
+        header >= body + FTL_MSG_BODY_MAX) {
+        return;
+    }
+    a[1] = body - scratch >= FTL_MSG_BODY_MAX + 2 * sizeof(struct ftl_msg)
+               ? scratch
+               : scratch + 2 * FTL_MSG_BODY_MAX + 2 * sizeof(struct ftl_msg);
+}
+
 // Keeps the pools in step with what the call did.
 static void track(struct fuzz_run *run, long number, const uint64_t *a,
                   long result)
@@ -557,6 +573,9 @@ bool fuzz_call(struct fuzz_run *run)
         !fuzz_in_scratch(&run->pool, a[1], sizeof(struct ftl_msg)) &&
         fuzz_one_in(&run->pool, 2)) {
         a[1] = (uint64_t)fuzz_scratch(&run->pool, sizeof(struct ftl_msg));
+    }
+    if (number == FTL_SYS_CHANNEL_RECV) {
+        keep_header_apart(&run->pool, a);
     }
     if (run->calls >= run->trace_from) {
         printf("call %llu: %s (%ld) %llx %llx %llx %llx %llx\n",

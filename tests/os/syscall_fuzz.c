@@ -247,8 +247,21 @@ static bool fuzzed_privileged_calls_leave_no_leak(void)
     run.only = only;
     struct ftl_system_stats before, after;
     ftl_system_stats(&before);
+    // Without a racing thread, the process holds exactly the handles it was
+    // told about: its own and its pool's. The first call after which it
+    // does not is printed (a handle the kernel made or kept unseen).
+    uint64_t handles_off_at = UINT64_MAX;
     while (run.calls < calls) {
         fuzz_call(&run);
+        struct ftl_system_stats now;
+        ftl_system_stats(&now);
+        if (handles_off_at == UINT64_MAX &&
+            now.handles != run.pool.own_handles + run.pool.handle_count) {
+            handles_off_at = run.calls - 1;
+            printf("  after call %llu: %u handles, %u known\n",
+                   (unsigned long long)handles_off_at, now.handles,
+                   run.pool.own_handles + run.pool.handle_count);
+        }
     }
     fuzz_pool_release(&run.pool);
     ftl_system_stats(&after);
@@ -259,6 +272,8 @@ static bool fuzzed_privileged_calls_leave_no_leak(void)
         print_stats("before", &before);
         print_stats("after", &after);
     }
+    EXPECT(handles_off_at == UINT64_MAX, "unknown handles from call %llu on",
+           (unsigned long long)handles_off_at);
     EXPECT(run.bad_results == 0, "%llu results outside the ABI",
            (unsigned long long)run.bad_results);
     EXPECT(stats_equal(&before, &after), "counters moved after seed %llu",

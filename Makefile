@@ -20,6 +20,9 @@
 #                   (the unstripped base, for gdb); see sdk/dist.mk
 #   make sdk-libs   only what a service links (libftl, picolibc); see sdk/mk/
 #   make docs       the SDK API reference (Doxygen) in build/docs/sdk/html/
+#   make fuzz       the host fuzz targets (tests/fuzz), each for
+#                   FTL_FUZZ_SECONDS (FUZZ="http tar" picks some); make test
+#                   runs them briefly (docs/reliability.md)
 #   make clean      remove build/ and dist/
 #   make compile_commands.json   for editors (clangd)
 #   make format     clang-format every C file
@@ -33,7 +36,7 @@ VERSION := $(shell cat VERSION)
 BUILD := build
 include sdk/mk/verbosity.mk
 
-PUBLIC_TARGETS := all run test soak bench deps sdk sdk-libs docs
+PUBLIC_TARGETS := all run test soak bench deps sdk sdk-libs docs fuzz
 
 .PHONY: $(PUBLIC_TARGETS) clean format compile_commands.json setup
 $(PUBLIC_TARGETS): setup
@@ -92,9 +95,17 @@ STRIP_PROGRAM := strip --strip-all
 STRIP_KERNEL := strip --strip-debug
 
 HOST_CFLAGS := -std=c11 -g -O1 -fsanitize=address,undefined \
-               -fno-omit-frame-pointer $(WARNINGS) -Ios/kernel -Isdk/include \
+               -fno-sanitize-recover=all -fno-omit-frame-pointer $(WARNINGS) -Ios/kernel -Isdk/include \
                -Itests/unit -DFTL_VERSION='"$(VERSION)"' -MMD -MP
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+
+# The host flags as of the last build, like KERNEL_FLAGS_STAMP below: a
+# change (a sanitizer option) rebuilds every host object and unit test.
+HOST_FLAGS_STAMP := $(BUILD)/host-cflags.txt
+ifneq ($(file <$(HOST_FLAGS_STAMP)),$(HOST_CFLAGS))
+$(shell mkdir -p $(BUILD))
+$(file >$(HOST_FLAGS_STAMP),$(HOST_CFLAGS))
+endif
 
 # ---------------------------------------------------------------------------
 # Kernel
@@ -219,12 +230,12 @@ FTL_SPEC := $(BUILD)/host/ftl-spec
 YAML_CFLAGS := $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
 YAML_LIBS := $(shell pkg-config --libs yaml-0.1 2>/dev/null)
 
-$(BUILD)/host/tools/ftl-spec/%.o: tools/ftl-spec/%.c
+$(BUILD)/host/tools/ftl-spec/%.o: tools/ftl-spec/%.c $(HOST_FLAGS_STAMP)
 	$(call say,HOSTCC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) $(YAML_CFLAGS) -c $< -o $@
 
 # ftl-spec checks file grants with the manifest's own rule (sdk/lib/manifest.c).
-$(BUILD)/host/sdk/lib/manifest.o: sdk/lib/manifest.c
+$(BUILD)/host/sdk/lib/manifest.o: sdk/lib/manifest.c $(HOST_FLAGS_STAMP)
 	$(call say,HOSTCC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) -c $< -o $@
 
@@ -335,12 +346,38 @@ include tests/unit/build.mk
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(unit-tests))
 
 define unit_test_rule
-$(BUILD)/tests/unit/test_$(1): tests/unit/test_$(1).c tests/unit/check_main.c $(unit-src-$(1)) $(unit-deps-$(1))
+$(BUILD)/tests/unit/test_$(1): tests/unit/test_$(1).c tests/unit/check_main.c \
+                              $(unit-src-$(1)) $(unit-deps-$(1)) \
+                              $(HOST_FLAGS_STAMP)
 	$$(call say,HOSTCC,$$@)
 	$$(Q)mkdir -p $$(@D) && $$(CC) $$(HOST_CFLAGS) $(unit-cflags-$(1)) \
 	    -DUNIT_SUITE=$(1) -o $$@ $$(filter %.c,$$^) $$(CHECK_LIBS)
 endef
 $(foreach t,$(unit-tests),$(eval $(call unit_test_rule,$(t))))
+
+# ---------------------------------------------------------------------------
+# Fuzz targets (libFuzzer, Debian's clang), one binary per
+# tests/fuzz/fuzz_NAME.c; tests/fuzz/run.sh runs them (docs/reliability.md).
+
+fuzz-targets :=
+include tests/fuzz/build.mk
+
+FUZZ_CC := $(firstword $(shell command -v clang-14 clang 2>/dev/null) clang)
+FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+               -fno-sanitize-recover=all -fno-omit-frame-pointer $(WARNINGS) \
+               -Isdk/include -DFTL_VERSION='"$(VERSION)"'
+FUZZ_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,$(fuzz-targets))
+
+# Headers beside each source count as prerequisites (no -MMD: one command
+# compiles several files).
+define fuzz_rule
+$(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(fuzz-src-$(1)) \
+                         $(wildcard $(addsuffix *.h,$(sort $(dir $(fuzz-src-$(1))))))
+	$$(call say,FUZZCC,$$@)
+	$$(Q)mkdir -p $$(@D) && $$(FUZZ_CC) $(fuzz-cflags-$(1)) $$(FUZZ_CFLAGS) \
+	    -o $$@ $$(filter %.c,$$^) $(fuzz-libs-$(1))
+endef
+$(foreach t,$(fuzz-targets),$(eval $(call fuzz_rule,$(t))))
 
 # ---------------------------------------------------------------------------
 # Public targets, after setup
@@ -360,7 +397,7 @@ do-docs:
 
 do-all: do-deps $(KERNEL_ELF) $(INITFS) $(TEST_INITFS) $(ISO) $(UNIT_BINS) \
         $(FTL_SPEC) $(SUPERVISOR_TEST_INITFS) $(GCE_IMAGE) $(SDK_TARBALL) \
-        $(SDK_DBG_TARBALL) $(NET_INITFS_ALL)
+        $(SDK_DBG_TARBALL) $(NET_INITFS_ALL) $(FTL_CLI_SANITIZED)
 
 # The first process is the supervisor, which starts the services of
 # os/ftl.yaml; INIT names another program to start alone instead
@@ -386,11 +423,18 @@ do-run-net: $(KERNEL_ELF) $(BUILD)/systems/$(SYSTEM).tar
 	$(Q)python3 scripts/ftlqemu.py run --kernel $(KERNEL_ELF) \
 	    --initrd $(BUILD)/systems/$(SYSTEM).tar --forward $(HOST_PORT):$(PORT)
 
-do-test: do-all
+do-test: do-all $(FUZZ_BINS)
 	$(Q)tests/run-all.sh
 
 do-soak: do-all
 	$(Q)tests/qemu/soak.sh
+
+# The fuzz targets alone, each for FTL_FUZZ_SECONDS (tests/fuzz/run.sh's
+# default when not given): make fuzz FTL_FUZZ_SECONDS=600 [FUZZ="http tar"].
+.PHONY: do-fuzz
+do-fuzz: $(FUZZ_BINS)
+	$(Q)$(if $(FTL_FUZZ_SECONDS),FTL_FUZZ_SECONDS=$(FTL_FUZZ_SECONDS)) \
+	    tests/fuzz/run.sh $(FUZZ)
 
 do-bench: do-all
 	$(Q)bench/run-all.sh

@@ -46,6 +46,8 @@ RATIOS = [
     ("ipc.call.kernel_kernel", "linux.ipc.call.user_user", "<=", 1 / 30),
     ("loop.call.user_user", "ipc.call.user_user", "<=", 1.2),
     ("http.rps", "linux.http.rps", ">=", 2.5),
+    ("https.rps", "linux.https.rps", ">=", 1.5),
+    ("tls.handshakes_per_s", "linux.tls.handshakes_per_s", "", None),
     ("boot.first_200_ms", "linux.boot.first_200_ms", "<=", 1 / 40),
 ] + [("http.%s.c%d.p99_ms" % (path, c), "linux.http.%s.c%d.p99_ms" %
       (path, c), "<=", 1.0) for path in ("user", "tap") for c in

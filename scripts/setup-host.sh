@@ -10,16 +10,17 @@ set -euo pipefail
 PACKAGES=(
     # compiling the kernel, services and host tools
     gcc make binutils pkg-config meson ninja-build libyaml-dev
-    # host unit tests
-    check
+    # host unit tests; the fuzz targets (libFuzzer, in clang's runtime)
+    check clang-14 libclang-rt-14-dev
     # the SDK API reference (make docs)
     doxygen
     # dependency sources from the Debian archive
     curl ca-certificates xz-utils bzip2 tar
     # booting: QEMU, its firmware, GRUB images
     qemu-system-x86 seabios ipxe-qemu grub-pc-bin grub-common xorriso mtools
-    # test and benchmark runners; the Linux baseline guest (bench/linux)
-    python3 cpio gzip libc6-dev
+    # test and benchmark runners; the Linux baseline guest (bench/linux),
+    # whose HTTPS server links OpenSSL
+    python3 cpio gzip libc6-dev libssl-dev
     # network tests and benchmarks: HTTP client and load generator, DHCP
     # server and crafted frames in a test's own namespace, ip and tap
     curl wrk dnsmasq-base python3-scapy iproute2 iputils-ping

@@ -62,6 +62,27 @@ $(SDK_ROOT)/bin/ftl: $(FTL_CLI_OBJS)
 	$(call say,HOSTLD,$@)
 	$(Q)mkdir -p $(@D) && $(CC) -o $@ $^
 
+# The same ftl built with the unit tests' sanitizers (HOST_CFLAGS), for
+# the tests alone: tests/cli/cli_test.sh puts it, and build/host/ftl-spec,
+# in place of the SDK's copies, so that every command the tests run is
+# checked by ASan and UBSan while the SDK ships the plain -O2 build. Leak
+# checks are off in it (tests/cli/sanitizer_options.c says why).
+FTL_CLI_SANITIZED := $(BUILD)/host/ftl
+$(BUILD)/host/ftl-cli/%.o: ftl-cli/%.c $(HOST_FLAGS_STAMP)
+	$(call say,HOSTCC,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) -D_GNU_SOURCE $(YAML_CFLAGS) \
+	    -c $< -o $@
+
+$(BUILD)/host/tests/cli/%.o: tests/cli/%.c $(HOST_FLAGS_STAMP)
+	$(call say,HOSTCC,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(FTL_CLI_SANITIZED): $(addprefix $(BUILD)/host/ftl-cli/,$(ftl-cli-src:.c=.o)) \
+                      $(BUILD)/host/sdk/lib/manifest.o \
+                      $(BUILD)/host/tests/cli/sanitizer_options.o
+	$(call say,HOSTLD,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^
+
 $(SDK_ROOT)/bin/ftl-spec: $(addprefix $(BUILD)/sdk-host/tools/ftl-spec/,$(ftl-spec-src:.c=.o)) \
                          $(BUILD)/sdk-host/sdk/lib/manifest.o
 	$(call say,HOSTLD,$@)

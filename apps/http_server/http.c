@@ -44,7 +44,9 @@ static size_t next_line(const char **at, const char *end, const char **line)
 
 static bool is_token_char(char c)
 {
-    return isalnum((unsigned char)c) || strchr("!#$%&'*+-.^_`|~", c) != NULL;
+    // c != '\0': strchr finds the terminator, and a NUL is no token char.
+    return isalnum((unsigned char)c) ||
+           (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
 }
 
 static int parse_request_line(const char *line, size_t len,
@@ -168,6 +170,27 @@ static int parse_field(const char *line, size_t len, struct http_request *req,
         req->chunked = true;
     }
     return 0;
+}
+
+int http_check_start(const char *data, size_t len)
+{
+    const char *nl = memchr(data, '\n', len);
+    if (nl == NULL) {
+        // No method is longer than HTTP_METHOD_MAX - 1: a first line that
+        // has not come to its space by then never will be one.
+        const char *sp = memchr(data, ' ', len);
+        size_t method_len = sp != NULL ? (size_t)(sp - data) : len;
+        for (size_t i = 0; i < method_len && i < HTTP_METHOD_MAX; i++) {
+            if (!is_token_char(data[i])) {
+                return 400;
+            }
+        }
+        return method_len >= HTTP_METHOD_MAX ? 400 : 0;
+    }
+    const char *line = data;
+    size_t line_len = next_line(&data, data + len, &line);
+    struct http_request req;
+    return parse_request_line(line, line_len, &req);
 }
 
 int http_parse(const char *head, size_t head_len, struct http_request *req)

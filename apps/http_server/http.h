@@ -22,6 +22,14 @@ struct http_request {
 // the empty line), or 0 when it is not complete yet.
 size_t http_head_length(const char *data, size_t len);
 
+// Checks what has come of a head that is not complete yet: once its first
+// line is whole, that line (the request line) is parsed; before, its
+// method so far. Returns 0 when nothing is wrong yet, else the status to
+// answer with at once, as http_parse: a client that sent a request line
+// of HTTP/0.9 (no version) or a method with a NUL in it learns so now, not
+// when the header time-out ends a head that will never be complete.
+int http_check_start(const char *data, size_t len);
+
 // Parses a complete head of head_len bytes. Returns 0, or the status code
 // to answer with: 400 (malformed), 505 (not HTTP/1.x), 414 (target too
 // long).

@@ -118,7 +118,10 @@ static void process(struct session *s)
     }
     size_t head = http_head_length(s->buf, s->len);
     if (head == 0) {
-        if (s->len == SESSION_REQUEST_MAX) {
+        int status = http_check_start(s->buf, s->len);
+        if (status != 0) {
+            fail(s, status, NULL);
+        } else if (s->len == SESSION_REQUEST_MAX) {
             fail(s, 413, NULL); // the head alone is over the limit
         } else {
             read_more(s);

@@ -12,7 +12,8 @@
 # run only checks what it has.
 #
 # Outputs: vmlinuz, initramfs.cpio.gz, and versions.txt naming both packages.
-# Needs: apt, dpkg, gcc with a static libc (libc6-dev), cpio, gzip.
+# Needs: apt, dpkg, gcc with a static libc (libc6-dev) and OpenSSL
+# (libssl-dev), openssl, cpio, gzip.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -166,12 +167,23 @@ busybox="$FETCH_DIR/bin/busybox"
 [[ -x "$busybox" ]] || die "no bin/busybox in busybox-static"
 step "busybox-static $BUSYBOX_VERSION ($FETCHED)"
 
-programs=(syscall_bench pipe_bench http_server)
+programs=(syscall_bench pipe_bench http_server https_server)
+# Libraries by program: https_server links Debian's OpenSSL (libssl-dev)
+# statically; the linker's notes that libcrypto's name lookups would need
+# glibc's shared modules at run time are dropped (it looks up no names).
+declare -A libraries=([https_server]="-lssl -lcrypto")
 for program in "${programs[@]}"; do
     src="$HERE/$program.c"
     out="$BUILD_DIR/$program"
     if [[ ! -x "$out" || "$src" -nt "$out" ]]; then
-        gcc -static -O2 -Wall -Wextra -o "$out" "$src"
+        # shellcheck disable=SC2086
+        if ! gcc -static -O2 -Wall -Wextra -o "$out" "$src" \
+            ${libraries[$program]:-} 2>"$out.log"; then
+            cat "$out.log" >&2
+            die "compiling $program failed"
+        fi
+        grep -v -e 'in statically linked applications requires' \
+            -e ': in function `' "$out.log" >&2 || true
         step "compiled $program"
     else
         step "$program up to date"
@@ -180,9 +192,17 @@ done
 
 # The initramfs: rebuilt when the list of its inputs (paths, which name the
 # package versions, sizes and times) differs from the one it was built from.
+# https_server's certificate chain and key: the development set that `make`
+# packs into FTL's image (scripts/dev-tls.sh keeps an existing one), so that
+# both guests send the same chain. The initramfs is a benchmark's, in
+# build/, and never shipped.
+tls_dir="$ROOT/${FTL_BUILD_DIR:-build}/tls"
+"$ROOT/scripts/dev-tls.sh" "$tls_dir"
+
 image="$BUILD_DIR/initramfs.cpio.gz"
 index_html="$ROOT/apps/http_server/www/index.html"
-inputs=("$busybox" "$HERE/init.sh" "$HERE/build.sh" "$index_html")
+inputs=("$busybox" "$HERE/init.sh" "$HERE/build.sh" "$index_html"
+        "$tls_dir/cert.pem" "$tls_dir/key.pem")
 for program in "${programs[@]}"; do
     inputs+=("$BUILD_DIR/$program")
 done
@@ -194,8 +214,9 @@ fi
 if [[ $rebuild == 1 ]]; then
     stage="$BUILD_DIR/initramfs"
     rm -rf "$stage"
-    mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp,www,lib/modules}
+    mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp,www,lib/modules,etc/tls}
     cp "$index_html" "$stage/www/index.html"
+    cp "$tls_dir/cert.pem" "$tls_dir/key.pem" "$stage/etc/tls/"
     for module in "${NET_MODULES[@]}"; do
         found=$(find "$modules_dir" -name "$module.ko" | head -n1)
         [[ -n "$found" ]] || die "no $module.ko in $KERNEL_PKG"

@@ -37,6 +37,8 @@ struct ftl_loop {
     struct ftl_loop_timer timers; // sentinel of the armed timers
     bool stopped;
     int status;
+    ftl_loop_idle_fn idle; // ftl_loop_idle: NULL when there is none
+    void *idle_arg;
 };
 
 static uint64_t cookie_of(uint32_t slot, uint32_t generation)
@@ -263,20 +265,31 @@ FTL_HOT static uint64_t wait_timeout(const struct ftl_loop *loop)
     return deadline > now ? deadline - now : 0;
 }
 
+void ftl_loop_idle(struct ftl_loop *loop, ftl_loop_idle_fn fn, void *arg)
+{
+    loop->idle = fn;
+    loop->idle_arg = arg;
+}
+
 FTL_HOT int ftl_loop_run(struct ftl_loop *loop)
 {
     loop->stopped = false;
     loop->status = 0;
     while (!loop->stopped) {
-        if (loop->watched == 0 && timer_list_is_empty(&loop->timers)) {
+        if (loop->watched == 0 && timer_list_is_empty(&loop->timers) &&
+            loop->idle == NULL) {
             return 0; // nothing could ever happen
         }
         struct ftl_event event;
-        int err = ftl_sink_wait(loop->sink, &event, wait_timeout(loop));
+        // With idle work, only look: the work runs when nothing waits.
+        int err = ftl_sink_wait(loop->sink, &event,
+                                loop->idle != NULL ? 0 : wait_timeout(loop));
         if (err == 0) {
             dispatch_event(loop, &event);
         } else if (err != FTL_ERR_TIMED_OUT) {
             return err;
+        } else if (loop->idle != NULL) {
+            loop->idle(loop, loop->idle_arg);
         }
         if (!loop->stopped && !timer_list_is_empty(&loop->timers)) {
             run_due_timers(loop);

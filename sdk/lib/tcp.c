@@ -95,6 +95,14 @@ struct ftl_tcp_listener {
     unsigned retries;
     bool asking; // an OPEN of the port is in flight
     bool closed; // by ftl_tcp_listener_close while asking
+    // ftl_tcp_listener_pause: while paused, no new accept is asked for
+    // (resting counts those not asked), and connections that the accepts
+    // already under way bring are held until the owner resumes.
+    bool paused;
+    unsigned resting;
+    struct ftl_conn *held[ACCEPTS_IN_FLIGHT];
+    unsigned held_count;
+    struct ftl_loop_timer resume; // passes the held ones on, from the loop
 };
 
 static void service_ready(struct provider *p, int error)
@@ -399,6 +407,10 @@ static void listen_with_service(int error, void *arg);
 static void listener_free(struct ftl_tcp_listener *listener)
 {
     ftl_loop_timer_cancel(listener->loop, &listener->retry);
+    ftl_loop_timer_cancel(listener->loop, &listener->resume);
+    for (unsigned i = 0; i < listener->held_count; i++) {
+        ftl_conn_close(listener->held[i]);
+    }
     if (listener->client != NULL) {
         ftl_client_destroy(listener->client); // tcpip stops listening
     }
@@ -418,13 +430,23 @@ static void listen_failed(struct ftl_tcp_listener *listener, int error)
     ftl_loop_stop(listener->loop, 1);
 }
 
+// The next accept, unless the owner paused: it is then asked for on resume.
+static void accept_again(struct ftl_tcp_listener *listener)
+{
+    if (listener->paused) {
+        listener->resting++;
+    } else {
+        accept_next(listener);
+    }
+}
+
 static void on_accepted(const struct ftl_result *result, void *arg)
 {
     struct ftl_tcp_listener *listener = arg;
     if (result->error == FTL_ERR_LIMIT || result->error == FTL_ERR_NO_MEMORY) {
         // This connection could not be taken (no handle or memory left for
         // it: tcpip closes it); the next ones may be, once others end.
-        accept_next(listener);
+        accept_again(listener);
         return;
     }
     if (result->error < 0) {
@@ -434,9 +456,49 @@ static void on_accepted(const struct ftl_result *result, void *arg)
         return;
     }
     struct ftl_conn *conn = conn_create(listener->loop, result->handle);
-    accept_next(listener);
-    if (conn != NULL) {
+    accept_again(listener);
+    if (conn == NULL) {
+        return;
+    }
+    if (listener->paused) {
+        // At most one per accept under way: room is there.
+        listener->held[listener->held_count++] = conn;
+        return;
+    }
+    listener->fn(conn, listener->arg);
+}
+
+static void on_resume(struct ftl_loop *loop, struct ftl_loop_timer *timer,
+                      void *arg)
+{
+    (void)loop;
+    (void)timer;
+    struct ftl_tcp_listener *listener = arg;
+    // The owner may pause again from its callback: what is left then waits
+    // for the next resume.
+    while (!listener->paused && listener->held_count > 0) {
+        struct ftl_conn *conn = listener->held[0];
+        listener->held_count--;
+        memmove(listener->held, listener->held + 1,
+                listener->held_count * sizeof(listener->held[0]));
         listener->fn(conn, listener->arg);
+    }
+    while (!listener->paused && listener->resting > 0) {
+        listener->resting--;
+        accept_next(listener);
+    }
+}
+
+void ftl_tcp_listener_pause(struct ftl_tcp_listener *listener, bool paused)
+{
+    if (listener->paused == paused) {
+        return;
+    }
+    listener->paused = paused;
+    if (!paused) {
+        // From the loop, not from inside the owner's code that resumed.
+        ftl_loop_timer_start(listener->loop, &listener->resume, 0, 0,
+                             on_resume, listener);
     }
 }
 

@@ -5,7 +5,7 @@
 # `system ready` and stopped; code from every generator built and booted;
 # ftl test; the GCE image and `ftl deploy gce` / `ftl logs gce` against a
 # fake gcloud; bad specs and bad arguments with their messages and exit
-# codes.
+# codes. ftl and ftl-spec run with ASan and UBSan (below).
 #
 # Usage: tests/cli/cli_test.sh    (prints "ok NAME" / "FAIL NAME: why" and
 #                                  ends with "cli: N passed, N failed")
@@ -77,6 +77,20 @@ boots() {
 
 mkdir -p "$TMP/sdk"
 tar -xzf "$TARBALL" -C "$TMP/sdk" --strip-components=1
+# The SDK's ftl and ftl-spec are swapped for the builds with ASan and UBSan
+# (build/host/, made by `make`), so a memory error or undefined behaviour
+# in any command fails the test that ran it (tests/host/harness.sh).
+# FTL_CLI_SANITIZED=0 tests the shipped binaries as they are.
+if [[ "${FTL_CLI_SANITIZED:-1}" != 0 ]]; then
+    for tool in ftl ftl-spec; do
+        if [[ ! -x "$ROOT/build/host/$tool" ]]; then
+            echo "cli: build/host/$tool is missing (make, or FTL_CLI_SANITIZED=0)"
+            echo "cli: 0 passed, 1 failed"
+            exit 1
+        fi
+        cp "$ROOT/build/host/$tool" "$TMP/sdk/bin/$tool"
+    done
+fi
 
 # --- the SDK finds itself -------------------------------------------------
 ftl_in "$TMP" --version
@@ -208,8 +222,8 @@ expect https_template_builds_with_a_development_ca 0 \
     "trust .*secure/build/tls/ca.pem"
 ! grep -q "PRIVATE KEY" <<<"$OUT$ERR"
 result https_build_prints_no_key "$([[ $? -ne 0 ]] && echo "a key in the output")"
-tar -tf "$TMP/secure/build/initfs.tar" | grep -q "^./tls/key.pem$" &&
-    tar -tf "$TMP/secure/build/initfs.tar" | grep -q "^./tls/cert.pem$"
+tar -tf "$TMP/secure/build/initfs.tar" | grep "^./tls/key.pem$" >/dev/null &&
+    tar -tf "$TMP/secure/build/initfs.tar" | grep "^./tls/cert.pem$" >/dev/null
 result https_image_holds_the_tls_files \
     "$([[ $? -ne 0 ]] && tar -tf "$TMP/secure/build/initfs.tar" | tr '\n' ' ')"
 ftl_in "$TMP/secure" run --detach

@@ -5,9 +5,22 @@
 passed=0
 failed=0
 
+# The first sanitizer report (ASan, LSan, UBSan) that a captured command
+# printed since the last result: that result fails with it, whatever the
+# command's exit status and output looked like, since the host programs
+# under test are built with sanitizers (docs/reliability.md).
+SANITIZER=""
+SANITIZER_RE='ERROR: (AddressSanitizer|LeakSanitizer)|runtime error: '
+
 # result NAME WHY: prints "ok NAME", or "FAIL NAME: WHY" when WHY is not
-# empty, and counts it.
+# empty or a sanitizer reported, and counts it.
 result() {
+    local why="$2"
+    if [[ -n "$SANITIZER" ]]; then
+        why="${why:+$why; }sanitizer: $SANITIZER"
+        SANITIZER=""
+    fi
+    set -- "$1" "$why"
     if [[ -z "$2" ]]; then
         echo "ok $1"
         passed=$((passed + 1))
@@ -26,4 +39,7 @@ capture() {
     RC=0
     OUT="$(cd "$dir" && "$@" 2>"$TMP/stderr")" || RC=$?
     ERR="$(cat "$TMP/stderr")"
+    if [[ -z "$SANITIZER" ]]; then
+        SANITIZER="$(grep -m1 -E "$SANITIZER_RE" "$TMP/stderr")"
+    fi
 }

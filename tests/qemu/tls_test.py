@@ -349,12 +349,46 @@ def outgoing_tls_checks_the_servers_certificate():
                   "%s: no log line saying why" % case)
 
 
+def a_burst_past_the_handshake_limit_is_served_whole():
+    """150 clients handshake at once against tests/net/https.yaml's
+    TLS_HANDSHAKES_MAX of 64: those past the limit wait in tcpip's accept
+    queue while the handshakes in progress are worked on, and every client
+    gets its page (before, the oldest handshakes in progress were ended to
+    make room, and a burst of real clients failed)."""
+    clients = 150
+    with Boot("tls-burst") as boot:
+        https_get(boot)  # booted and serving
+        failures = []
+        lock = threading.Lock()
+
+        def client():
+            try:
+                https_get(boot, timeout=30)
+            except (OSError, ssl.SSLError, AssertionError) as e:
+                with lock:
+                    failures.append(repr(e)[:80])
+
+        started = time.monotonic()
+        threads = [threading.Thread(target=client) for _ in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        seconds = time.monotonic() - started
+        print("  %d clients served in %.1f s, %d failed%s" % (
+            clients, seconds, len(failures),
+            ": " + failures[0] if failures else ""), flush=True)
+        check(not failures, "%d of %d clients failed" % (len(failures),
+                                                         clients))
+
+
 if __name__ == "__main__":
     sys.exit(run_suite("tls", [
         curl_gets_the_page_over_tls13,
         openssl_negotiates_tls13_and_12_and_refuses_older,
         a_malformed_client_hello_is_refused_at_once,
         a_handshake_that_stops_half_way_ends_after_the_timeout,
+        a_burst_past_the_handshake_limit_is_served_whole,
         outgoing_tls_checks_the_servers_certificate,
         without_entropy_tls_refuses_to_start_and_http_goes_on,
         testssl_finds_no_vulnerability,

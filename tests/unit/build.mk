@@ -45,6 +45,11 @@ unit-cflags-manifest := -DSPEC_GOOD_DIR='"tests/spec/good"'
 unit-tests += spec_path
 unit-src-spec_path := tools/ftl-spec/path.c tools/ftl-spec/pool.c
 unit-cflags-spec_path := -Itools/ftl-spec
+# Its error records (diag.c), which the spec fuzz target found holding file
+# names past a flush.
+unit-tests += spec_diag
+unit-src-spec_diag := tools/ftl-spec/diag.c tools/ftl-spec/pool.c
+unit-cflags-spec_diag := -D_GNU_SOURCE -Itools/ftl-spec
 
 # The ftl command's parsing of names, ports, sizes and PCI IDs, template
 # placeholders and the generators' text edits.

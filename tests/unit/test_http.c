@@ -73,6 +73,34 @@ START_TEST(malformed_heads_are_400_or_505)
 }
 END_TEST
 
+// A NUL is no token character (strchr finds the string's terminator).
+START_TEST(a_nul_in_the_method_is_400)
+{
+    static const char text[] = "GE\0T / HTTP/1.1\r\n\r\n";
+    struct http_request r;
+    size_t head = http_head_length(text, sizeof(text) - 1);
+    ck_assert_uint_gt(head, 0);
+    ck_assert_int_eq(http_parse(text, head, &r), 400);
+    ck_assert_int_eq(http_check_start(text, 3), 400);
+}
+END_TEST
+
+// What an unfinished head already shows is answered without waiting for
+// the rest: an HTTP/0.9 request line never gets its empty line.
+START_TEST(a_bad_start_is_found_before_the_head_ends)
+{
+    ck_assert_int_eq(http_check_start("GET /\r\n", 7), 400);
+    ck_assert_int_eq(http_check_start("GET / HTTP/2.0\r\nHost", 20), 505);
+    ck_assert_int_eq(http_check_start("G(T", 3), 400);
+    ck_assert_int_eq(http_check_start("ABCDEFGHIJKLMNOP", 16), 400);
+    // Nothing wrong so far: wait for more.
+    ck_assert_int_eq(http_check_start("ABCDEFGHIJKLMNO", 15), 0);
+    ck_assert_int_eq(http_check_start("GET /index.ht", 13), 0);
+    ck_assert_int_eq(http_check_start("GET / HTTP/1.1\r\nHo", 18), 0);
+    ck_assert_int_eq(http_check_start("GET / HTTP/1.9\r\n", 16), 0);
+}
+END_TEST
+
 START_TEST(long_targets_are_414)
 {
     static char text[HTTP_TARGET_MAX + 64];
@@ -92,6 +120,8 @@ Suite *unit_suite(void)
     tcase_add_test(t, request_line_and_keep_alive);
     tcase_add_test(t, content_length_and_transfer_encoding);
     tcase_add_test(t, malformed_heads_are_400_or_505);
+    tcase_add_test(t, a_nul_in_the_method_is_400);
+    tcase_add_test(t, a_bad_start_is_found_before_the_head_ends);
     tcase_add_test(t, long_targets_are_414);
     suite_add_tcase(s, t);
     return s;

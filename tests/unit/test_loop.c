@@ -293,6 +293,49 @@ START_TEST(stopping_from_a_timer_keeps_the_other_due_timers)
 }
 END_TEST
 
+// Idle work that sends a message on its first run: that message must be
+// served before idle work runs again, and the loop ends once the work is
+// cleared and nothing else is left.
+struct idle_work {
+    int runs;
+    int messages_seen[4]; // by the handle callback, at each run
+    int left;
+    struct seen *seen;
+};
+
+static void on_idle(struct ftl_loop *l, void *arg)
+{
+    struct idle_work *work = arg;
+    work->messages_seen[work->runs++] = work->seen->messages;
+    if (work->runs == 1) {
+        send_write(a[0], 7);
+    }
+    if (--work->left == 0) {
+        ftl_loop_idle(l, NULL, NULL);
+        ftl_loop_remove(l, a[1]);
+    }
+}
+
+START_TEST(idle_work_runs_only_when_no_event_waits)
+{
+    struct seen seen = {0};
+    ftl_loop_add(loop, a[1], on_event, &seen);
+    send_write(a[0], 1);
+    send_write(a[0], 2);
+    struct idle_work work = {.left = 3, .seen = &seen};
+    ftl_loop_idle(loop, on_idle, &work);
+    ck_assert_int_eq(ftl_loop_run(loop), 0);
+    ck_assert_int_eq(work.runs, 3);
+    ck_assert_int_eq(seen.messages, 3);
+    ck_assert_int_eq(seen.last_id, 7);
+    // The two waiting messages ran before any idle work, and the one sent
+    // by the first run before the second.
+    ck_assert_int_eq(work.messages_seen[0], 2);
+    ck_assert_int_eq(work.messages_seen[1], 3);
+    ck_assert_int_eq(work.messages_seen[2], 3);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
     Suite *s = suite_create("loop");
@@ -309,6 +352,7 @@ Suite *unit_suite(void)
     tcase_add_test(t, a_periodic_timer_repeats_until_cancelled);
     tcase_add_test(t, a_timer_rearmed_with_no_delay_cannot_starve_handles);
     tcase_add_test(t, stopping_from_a_timer_keeps_the_other_due_timers);
+    tcase_add_test(t, idle_work_runs_only_when_no_event_waits);
     suite_add_tcase(s, t);
     return s;
 }

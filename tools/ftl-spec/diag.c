@@ -114,7 +114,10 @@ void diag_flush(void)
     if (dropped > 0) {
         fprintf(stderr, "ftl-spec: %u more errors not shown\n", dropped);
     }
-    record_count = dropped = 0;
+    // The file names are forgotten too: they usually live in the pool,
+    // which a caller may release once the errors are out (the fuzz target
+    // does after every input).
+    record_count = dropped = file_count = 0;
 }
 
 // Levenshtein distance, for the short words of field names.

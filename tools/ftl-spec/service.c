@@ -151,7 +151,7 @@ static bool pci_read(struct ydoc *d, yaml_node_t *node, const char *field,
 {
     static const char *const keys[] = {"vendor", "device", "index"};
     yaml_node_t *v[3];
-    uint64_t vendor, device, index = 0;
+    uint64_t vendor = 0, device = 0, index = 0; // *dev is set even if !ok
     if (!ymap_fields(d, node, field, keys, 3, v)) {
         return false;
     }

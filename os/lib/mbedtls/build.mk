@@ -22,7 +22,15 @@ mbedtls-srcs := aes.c aesni.c asn1parse.c asn1write.c base64.c bignum.c \
     ssl_tls12_client.c ssl_tls12_server.c ssl_tls13_client.c \
     ssl_tls13_generic.c ssl_tls13_keys.c ssl_tls13_server.c x509.c \
     x509_crt.c
+# X25519 from Project Everest (HACL*), which mbedtls carries in 3rdparty/
+# and uses for ECDH on Curve25519 (MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED):
+# 64-bit limbs, where mbedtls's generic Montgomery ladder works on
+# allocated big numbers.
+everest-srcs := everest.c x25519.c Hacl_Curve25519_joined.c
+EVEREST_SRC := $(MBEDTLS_SRC)/3rdparty/everest
+MBEDTLS_INCLUDES += -I$(EVEREST_SRC)/include
 MBEDTLS_OBJS := $(addprefix $(BUILD)/mbedtls/,$(mbedtls-srcs:.c=.o)) \
+                $(addprefix $(BUILD)/mbedtls/everest/,$(everest-srcs:.c=.o)) \
                 $(BUILD)/mbedtls/ftl/random.o
 
 MBEDTLS_FETCHED := $(BUILD)/deps/mbedtls/.fetched
@@ -33,6 +41,8 @@ $(MBEDTLS_SRC)/library/%.c: $(MBEDTLS_FETCHED) ;
 # deletes once the objects are built; the next build after a change of
 # config.h then had no sources to compile.
 .SECONDARY: $(addprefix $(MBEDTLS_SRC)/library/,$(mbedtls-srcs))
+$(EVEREST_SRC)/library/%.c: $(MBEDTLS_FETCHED) ;
+.SECONDARY: $(addprefix $(EVEREST_SRC)/library/,$(everest-srcs))
 
 # mbedtls's own code is not ours to warn about. A section per function and
 # object, so that a program linked with --gc-sections (MBEDTLS_LDFLAGS)
@@ -43,6 +53,13 @@ $(BUILD)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c os/lib/mbedtls/config.h | $(PIC
 	$(Q)mkdir -p $(@D) && $(CC) $(FTL_CFLAGS) $(MBEDTLS_INCLUDES) \
 	    -ffunction-sections -fdata-sections \
 	    -I$(MBEDTLS_SRC)/library -w -MMD -MP -c $< -o $@
+
+$(BUILD)/mbedtls/everest/%.o: $(EVEREST_SRC)/library/%.c os/lib/mbedtls/config.h | $(PICOLIBC_LIBC)
+	$(call say,CC,mbedtls/everest/$*.c)
+	$(Q)mkdir -p $(@D) && $(CC) $(FTL_CFLAGS) $(MBEDTLS_INCLUDES) \
+	    -ffunction-sections -fdata-sections \
+	    -I$(MBEDTLS_SRC)/library -I$(EVEREST_SRC)/include/everest \
+	    -I$(EVEREST_SRC)/include/everest/kremlib -w -MMD -MP -c $< -o $@
 
 $(BUILD)/mbedtls/ftl/%.o: os/lib/mbedtls/%.c os/lib/mbedtls/config.h $(MBEDTLS_FETCHED) | $(PICOLIBC_LIBC)
 	$(call say,CC,$<)

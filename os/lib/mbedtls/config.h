@@ -30,11 +30,17 @@
 
 // --- Random numbers -------------------------------------------------------
 #define MBEDTLS_PSA_CRYPTO_C
-#define MBEDTLS_USE_PSA_CRYPTO
 #define MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG
-// Every session holds PSA keys (its ECDHE key during the handshake, its
-// record keys after): a key store that grows with them, not mbedtls's
-// fixed 32 slots, which ended the 16th concurrent session.
+// No MBEDTLS_USE_PSA_CRYPTO: with it, every record is sealed and opened by
+// PSA's one-shot psa_aead_encrypt/decrypt, which sets up a GCM context from
+// the key each time (AES key expansion, the hash key H = AES(0), a
+// calloc) and wipes and frees it after: for a 600-byte HTTP response, more
+// work than the encryption itself. Without it the record layer keeps one
+// expanded cipher context per direction for the session's life. TLS 1.3's
+// handshake (ECDHE, HKDF) goes through PSA either way.
+// Every handshake holds PSA keys (its ECDHE key): a key store that grows
+// with them, not mbedtls's fixed 32 slots, which ended the 16th concurrent
+// handshake.
 #define MBEDTLS_PSA_KEY_STORE_DYNAMIC
 #define MBEDTLS_CTR_DRBG_C // the DRBGs of the random service and of clients
 #define MBEDTLS_ENTROPY_C
@@ -61,6 +67,12 @@
 #define MBEDTLS_ECP_DP_SECP384R1_ENABLED
 #define MBEDTLS_ECP_DP_CURVE25519_ENABLED
 #define MBEDTLS_ECDH_C
+// X25519 shared secrets by Project Everest's HACL* code (os/lib/mbedtls/
+// build.mk): with mbedtls's generic ladder on allocated big numbers, a
+// TLS 1.3 handshake took about 24 ms of tls's time under TCG, 16 ms
+// with it. (The ephemeral key is still made by the generic ladder: PSA's
+// key generation does not use the variant.)
+#define MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED
 #define MBEDTLS_ECDSA_C
 #define MBEDTLS_ECDSA_DETERMINISTIC
 #define MBEDTLS_HMAC_DRBG_C // deterministic ECDSA

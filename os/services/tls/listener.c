@@ -9,6 +9,7 @@
 #include <ftl/error.h>
 #include <ftl/log.h>
 #include <ftl/tcp.h>
+#include <ftl/time.h>
 
 #include "credentials.h"
 #include "limits.h"
@@ -29,10 +30,60 @@ struct tls_listener {
     unsigned ready_count;
     struct ftl_request *accepts[ACCEPTS_MAX]; // a ring
     unsigned accepts_head, accepts_count;
+    // At the handshake limit with none to evict, the listener is paused
+    // (ftl_tcp_listener_pause) and keeps the connection it was given.
+    struct ftl_conn *parked;
     struct tls_listener *next; // in the list of ports listened on
 };
 
 static struct tls_listener *listeners;
+static struct ftl_loop_timer room_timer;
+
+static void on_tcp_accept(struct ftl_conn *conn, void *arg);
+
+// A handshake ended or is answered (so may be evicted): paused listeners
+// try their parked connection again. From the loop (a timer), not from
+// inside the session code that made the room.
+static void on_room(struct ftl_loop *loop, struct ftl_loop_timer *timer,
+                    void *arg)
+{
+    (void)loop;
+    (void)timer;
+    (void)arg;
+    for (struct tls_listener *l = listeners; l != NULL; l = l->next) {
+        struct ftl_conn *conn = l->parked;
+        if (conn != NULL) {
+            l->parked = NULL;
+            ftl_tcp_listener_pause(l->tcp, false);
+            on_tcp_accept(conn, l);
+        }
+    }
+}
+
+// Handshakes left waiting for a second are abandoned, which real clients
+// do not do: someone is holding handshakes open, the connections queued in
+// tcpip behind them are likely theirs too, and a new client would wait for
+// all of them to be worked on. For a second after such an eviction, the
+// oldest handshake makes room whatever it waits for, so that the queue
+// drains at the pace connections come, not at that of key exchanges.
+#define SHED_FOR_NS FTL_S
+static uint64_t evicted_at; // the last eviction's time; 0: none yet
+
+// While paused, the parked connection is tried again this often too: a
+// handshake that has waited long enough for its client may then be
+// evicted (session_evict_oldest), which no event announces.
+#define ROOM_RETRY_NS (100 * FTL_MS)
+
+static void make_room(struct ftl_loop *loop)
+{
+    ftl_loop_timer_cancel(loop, &room_timer);
+    ftl_loop_timer_start(loop, &room_timer, 0, 0, on_room, NULL);
+}
+
+void listener_room(struct ftl_loop *loop)
+{
+    make_room(loop);
+}
 
 static void unlink_listener(struct tls_listener *listener)
 {
@@ -74,6 +125,7 @@ static void on_handshake(struct session *s, int error, void *owner)
     struct tls_listener *listener = owner;
     listener->handshaking--;
     tls_counts.handshaking--;
+    make_room(listener->loop);
     if (error == FTL_ERR_TIMED_OUT) {
         tls_counts.timed_out++;
     } else if (error == FTL_ERR_LIMIT) {
@@ -99,14 +151,26 @@ static void on_handshake(struct session *s, int error, void *owner)
 static void on_tcp_accept(struct ftl_conn *conn, void *arg)
 {
     struct tls_listener *listener = arg;
-    // Past the limit the oldest handshake makes room, as tcpip's SYN
-    // backlog does: whoever holds handshakes open cannot lock new clients
-    // out, and a real handshake takes milliseconds.
+    // Past the limit the oldest handshake waiting for its client makes
+    // room, as tcpip's SYN backlog does: whoever holds handshakes open
+    // cannot lock new clients out, and a real client answers within a
+    // round trip.
+    uint64_t now = ftl_clock_ns();
     while (tls_counts.handshaking >= tls_limits.handshakes_max &&
-           session_evict_oldest()) {
+           session_evict_oldest(evicted_at != 0 &&
+                                now - evicted_at < SHED_FOR_NS)) {
+        evicted_at = now;
     }
     if (tls_counts.handshaking >= tls_limits.handshakes_max) {
-        ftl_conn_close(conn); // all of them outgoing: none to evict
+        // Every one has a ClientHello waiting for its turn or is young: a
+        // burst of real clients. The next ones wait in tcpip's accept
+        // queue.
+        listener->parked = conn;
+        ftl_tcp_listener_pause(listener->tcp, true);
+        if (!ftl_loop_timer_is_armed(&room_timer)) {
+            ftl_loop_timer_start(listener->loop, &room_timer, ROOM_RETRY_NS,
+                                 0, on_room, NULL);
+        }
         return;
     }
     listener->handshaking++;
@@ -214,6 +278,10 @@ void listener_close(struct tls_listener *listener)
         struct session *s = listener->ready;
         listener->ready = *session_next(s);
         session_destroy(s);
+    }
+    if (listener->parked != NULL) {
+        ftl_conn_close(listener->parked);
+        listener->parked = NULL;
     }
     listener->closed = true;
     free_if_done(listener);

@@ -3,8 +3,8 @@
 // starts a read and says WANT_READ; send queues the records on the TCP
 // connection (ftl_conn_write copies them) and never blocks, because what
 // it is given is bounded by the one WRITE an app may have in flight.
-// pump() then runs whatever waited for the bytes that came: the handshake,
-// or the app's READ.
+// pump() then runs whatever waited for the bytes that came: the app's READ
+// at once; a handshake's step later, as the loop's idle work (below).
 #include "session.h"
 
 #include <stdlib.h>
@@ -12,14 +12,22 @@
 
 #include <ftl/error.h>
 #include <ftl/log.h>
+#include <ftl/time.h>
 
 #include "mbedtls/error.h"
 #include "mbedtls/x509_crt.h"
 
 #include "limits.h"
+#include "listener.h"
 
 // Ciphertext is read in pieces that come inline in tcpip's reply.
 #define CIPHER_READ_MAX 4096
+
+// A handshake that has waited this long for its client (for its
+// ClientHello, or its answer to ours) may be evicted to make room: a real
+// client answers within a round trip, and one that is still connecting or
+// reading our answer must not be cut off by the clients behind it.
+#define EVICT_AFTER_NS FTL_S
 
 enum session_state { HANDSHAKING, ESTABLISHED, ENDED };
 
@@ -44,9 +52,27 @@ struct session {
     // In the list of server handshakes in progress, oldest first.
     struct session *older, *newer;
     bool listed;
+    // In the queue of handshakes with bytes to work on.
+    struct session *due_prev, *due_next;
+    bool due;
+    // Whether this end has sent its first flight: for a server, its
+    // answer to the ClientHello, made with the handshake's costly steps
+    // (key exchange, signature). What comes after is cheap to take.
+    bool answered;
+    uint64_t waiting_since; // for its client: since it started, or answered
 };
 
 static struct session *oldest, *newest;
+
+// Server handshakes whose ClientHello came, in the order they came. Their
+// next step (the key exchange and the signature: milliseconds of
+// computation) runs one per turn of the loop when no event waits
+// (ftl_loop_idle), so that the cheap work (records of established
+// sessions, the last message of a handshake already answered) never
+// queues behind a burst of ClientHellos: under a burst, handshakes finish
+// one by one instead of all together at its end, and served sessions go
+// on being served.
+static struct session *due_first, *due_last;
 
 // One buffer for decrypted data on its way into a reply: the service runs
 // on one thread and a reply copies it at once.
@@ -72,6 +98,55 @@ static void list_add(struct session *s)
     s->listed = true;
 }
 
+static void run_due(struct ftl_loop *loop, void *arg);
+
+static void due_add(struct session *s)
+{
+    if (s->due) {
+        return;
+    }
+    s->due_prev = due_last;
+    s->due_next = NULL;
+    if (due_last != NULL) {
+        due_last->due_next = s;
+    } else {
+        due_first = s;
+        ftl_loop_idle(s->loop, run_due, NULL);
+    }
+    due_last = s;
+    s->due = true;
+}
+
+static void due_remove(struct session *s)
+{
+    if (!s->due) {
+        return;
+    }
+    if (s->due_prev != NULL) {
+        s->due_prev->due_next = s->due_next;
+    } else {
+        due_first = s->due_next;
+    }
+    if (s->due_next != NULL) {
+        s->due_next->due_prev = s->due_prev;
+    } else {
+        due_last = s->due_prev;
+    }
+    s->due = false;
+    if (due_first == NULL) {
+        ftl_loop_idle(s->loop, NULL, NULL);
+    }
+}
+
+static void run_due(struct ftl_loop *loop, void *arg)
+{
+    (void)loop;
+    (void)arg;
+    struct session *s = due_first;
+    due_remove(s);
+    pump(s); // may end s
+}
+
 static void list_remove(struct session *s)
 {
     if (!s->listed) {
@@ -94,17 +169,29 @@ static void list_remove(struct session *s)
 static void abandon(struct session *s, int error)
 {
     list_remove(s);
+    due_remove(s);
     ftl_loop_timer_cancel(s->loop, &s->deadline);
     s->state = ENDED;
     s->done(s, error, s->owner);
 }
 
-bool session_evict_oldest(void)
+bool session_evict_oldest(bool overloaded)
 {
-    if (oldest == NULL) {
+    // A handshake due for work has a client that sent its ClientHello and
+    // waits for us: ending it would turn a burst of real clients into
+    // failures. Those that have waited long for their client are the ones
+    // that may have been abandoned. Overloaded, the oldest goes, whatever
+    // it waits for.
+    uint64_t now = ftl_clock_ns();
+    struct session *s = oldest;
+    while (!overloaded && s != NULL &&
+           (s->due || now - s->waiting_since < EVICT_AFTER_NS)) {
+        s = s->newer;
+    }
+    if (s == NULL) {
         return false;
     }
-    abandon(oldest, FTL_ERR_LIMIT);
+    abandon(s, FTL_ERR_LIMIT);
     return true;
 }
 
@@ -122,8 +209,12 @@ static void on_tcp_read(struct ftl_conn *conn, const void *data, long len,
         memcpy(s->in, data, (size_t)len);
         s->in_off = 0;
         s->in_len = (size_t)len;
+        if (s->state == HANDSHAKING && !s->answered) {
+            due_add(s);
+            return;
+        }
     }
-    pump(s);
+    pump(s); // an app's READ, a handshake's end, or a peer gone (cheap)
 }
 
 static int bio_recv(void *ctx, unsigned char *buf, size_t len)
@@ -172,6 +263,15 @@ static void on_tcp_written(struct ftl_conn *conn, int error, void *arg)
 static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
     struct session *s = ctx;
+    if (!s->answered && s->listed) {
+        // A server handshake now waits for its client, so may be evicted:
+        // a paused listener may take its next connection.
+        listener_room(s->loop);
+    }
+    if (!s->answered) {
+        s->waiting_since = ftl_clock_ns();
+    }
+    s->answered = true;
     if (ftl_conn_write(s->tcp, buf, len, on_tcp_written, s) < 0) {
         return MBEDTLS_ERR_SSL_CONN_EOF;
     }
@@ -201,6 +301,7 @@ static struct session *start(struct ftl_loop *loop, struct ftl_conn *tcp,
     s->tcp = tcp;
     s->done = done;
     s->owner = owner;
+    s->waiting_since = ftl_clock_ns();
     mbedtls_ssl_init(&s->ssl);
     if (mbedtls_ssl_setup(&s->ssl, config) != 0 ||
         (host != NULL && mbedtls_ssl_set_hostname(&s->ssl, host) != 0)) {
@@ -380,6 +481,7 @@ void session_hangup(struct session *s)
 void session_destroy(struct session *s)
 {
     list_remove(s);
+    due_remove(s);
     ftl_loop_timer_cancel(s->loop, &s->deadline);
     if (s->state == ESTABLISHED && !s->tcp_failed) {
         mbedtls_ssl_close_notify(&s->ssl);

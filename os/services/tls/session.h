@@ -41,9 +41,11 @@ struct session *session_connect(struct ftl_loop *loop, struct ftl_conn *tcp,
                                 const char *host, session_done_fn done,
                                 void *owner);
 
-// Ends the oldest server handshake in progress (its owner is told, with
-// FTL_ERR_LIMIT), to make room for a new one; false if there is none.
-bool session_evict_oldest(void);
+// Ends the oldest server handshake in progress that has waited more than
+// a second for its client (its owner is told, with FTL_ERR_LIMIT), to make
+// room for a new one; false if there is none: every one has a ClientHello
+// waiting for its turn, or is young. When overloaded, the oldest of all.
+bool session_evict_oldest(bool overloaded);
 
 // The app's requests on the session's channel.
 void session_read(struct ftl_request *req, struct session *session,

@@ -86,8 +86,20 @@ void ftl_loop_timer_cancel(struct ftl_loop *loop, struct ftl_loop_timer *timer);
 // Whether timer is armed.
 int ftl_loop_timer_is_armed(const struct ftl_loop_timer *timer);
 
+// Work that gives way to events: while set, fn(loop, arg) runs whenever
+// no event is waiting (one call per turn of the loop, so that events that
+// came meanwhile run first), instead of the loop waiting. Set it while
+// there is such work and clear it (fn NULL) when there is none; one per
+// loop, a new one replaces the last. For costly steps that must not delay
+// cheap answers: tls runs its handshakes' computations this way, so that
+// established sessions and handshakes about to finish are served before
+// the next ClientHello is worked on.
+typedef void (*ftl_loop_idle_fn)(struct ftl_loop *loop, void *arg);
+void ftl_loop_idle(struct ftl_loop *loop, ftl_loop_idle_fn fn, void *arg);
+
 // Waits for events and runs their callbacks until ftl_loop_stop is called
-// or nothing is left to wait for (no handle watched, no timer armed).
+// or nothing is left to wait for (no handle watched, no timer armed, no
+// idle work).
 // Returns the status given to ftl_loop_stop, 0 when it ran out of work, or
 // an error of ftl_sink_wait.
 int ftl_loop_run(struct ftl_loop *loop);

@@ -27,6 +27,7 @@
 // tcpip has taken all of its bytes.
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -60,6 +61,15 @@ struct ftl_tcp_listener *ftl_tcp_listener_open(struct ftl_loop *loop,
                                                ftl_tcp_listen_error_fn on_error,
                                                void *arg);
 void ftl_tcp_listener_close(struct ftl_tcp_listener *listener);
+
+// Stops (paused true) or resumes passing connections to on_accept, for a
+// server at a limit of its own (the tls service, at TLS_HANDSHAKES_MAX):
+// new connections then wait in tcpip's accept queue (TCP_ACCEPT_BACKLOG,
+// past which tcpip refuses them) instead of being taken and closed.
+// Connections that accepts already under way bring meanwhile (a few) are
+// held and passed on after resuming, which happens from the loop, never
+// from inside this call.
+void ftl_tcp_listener_pause(struct ftl_tcp_listener *listener, bool paused);
 
 // The outcome of ftl_tcp_connect: the connection (the callback owns it),
 // or NULL and error: FTL_ERR_NOT_FOUND (name unknown), FTL_ERR_IO

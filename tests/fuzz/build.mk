@@ -1,0 +1,19 @@
+# Fuzz targets (libFuzzer): tests/fuzz/fuzz_NAME.c plus the real sources it
+# feeds, built by the top Makefile into build/fuzz/fuzz_NAME; run by
+# tests/fuzz/run.sh on the seeds of tests/fuzz/corpus/NAME/.
+# fuzz-cflags-NAME come before the common flags, so a target's own headers
+# win over same-named ones elsewhere (os/kernel/object.h, ftl-spec's).
+fuzz-targets += http spec manifest elf tar dhcp
+fuzz-src-http := apps/http_server/http.c
+fuzz-cflags-http := -Iapps/http_server
+fuzz-src-spec := sdk/lib/manifest.c \
+    $(addprefix tools/ftl-spec/,$(filter-out main.c,$(ftl-spec-src)))
+fuzz-cflags-spec := -Itools/ftl-spec -D_GNU_SOURCE $(YAML_CFLAGS)
+fuzz-libs-spec := $(YAML_LIBS)
+fuzz-src-manifest := sdk/lib/manifest.c
+fuzz-src-elf := os/kernel/elf.c
+fuzz-cflags-elf := -Ios/kernel
+fuzz-src-tar := os/kernel/tar.c
+fuzz-cflags-tar := -Ios/kernel
+fuzz-src-dhcp := os/services/tcpip/classless.c
+fuzz-cflags-dhcp := -Ios/services/tcpip

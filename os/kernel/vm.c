@@ -183,6 +183,11 @@ void vm_space_destroy(struct address_space *space)
         m = next;
     }
     space->mappings = NULL;
+    if (space->kernel_mode) {
+        // The slot's page tables go too: a service that touched memory all
+        // over its 64 GiB left up to 128 MiB of them (issue 18).
+        paging_free_kernel_range(space->start, space->end);
+    }
     if (!space->kernel_mode && space->root != 0) {
         paging_destroy(space->root);
         space->root = 0;

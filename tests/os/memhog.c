@@ -3,6 +3,8 @@
 //                   returns NULL; exits with the number it got (at most 250)
 //   memhog touch    touches the pages of a big vmarea without committing
 //                   them; the page over the limit ends the process
+//   memhog spread   touches one page in every 64 MiB of a 1 GiB vmarea: a
+//                   page table each
 //   memhog threads  starts threads (each touching its stack) until refused;
 //                   exits 0 if refused for memory, 1 otherwise
 #include <stdint.h>
@@ -32,6 +34,18 @@ static void stack_toucher(void *arg)
 
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "spread") == 0) {
+        ftl_handle_t area = ftl_vmarea_create(1 << 30);
+        volatile uint8_t *p =
+            ftl_vmarea_map(area, FTL_PROT_READ | FTL_PROT_WRITE, NULL);
+        if (p == NULL) {
+            return 1;
+        }
+        for (size_t off = 0; off < (1 << 30); off += 64 << 20) {
+            p[off] = 1;
+        }
+        return 0;
+    }
     if (argc == 2 && strcmp(argv[1], "threads") == 0) {
         ftl_handle_t h;
         while ((h = ftl_thread_create(stack_toucher, NULL, 0)) > 0) {

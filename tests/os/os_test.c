@@ -139,7 +139,7 @@ static bool memory_limit_makes_malloc_fail_in_that_process_only(void)
 {
     static const uint32_t modes[] = {FTL_ISOLATION_USER, FTL_ISOLATION_KERNEL};
     const uint64_t limit = 4 * 1024 * 1024;
-    // Kernel-mode slots keep their page tables once used: use one first.
+    // The kernel stacks' page tables are made once and kept: use one first.
     ftl_handle_close(run_memhog("malloc", FTL_ISOLATION_KERNEL, limit));
     struct ftl_system_stats before, after;
     ftl_system_stats(&before);
@@ -200,6 +200,29 @@ static bool thread_over_the_memory_limit_is_refused(void)
                "%s mode: exit status %d", isolation_name(modes[i]),
                info.exit_status);
     }
+    return true;
+}
+
+// A kernel-mode process's page tables live in the kernel's shared half;
+// they go when it does, not only its pages (issue 18).
+static bool kernel_mode_page_tables_go_with_the_process(void)
+{
+    struct ftl_system_stats before, after;
+    ftl_system_stats(&before);
+    ftl_handle_t p = run_memhog("spread", FTL_ISOLATION_KERNEL, 0);
+    struct ftl_process_info info;
+    EXPECT(ftl_process_info(p, &info) == 0, "info");
+    ftl_handle_close(p);
+    ftl_system_stats(&after);
+    EXPECT(!info.running && info.exit_status == 0, "status %d",
+           info.exit_status);
+    EXPECT(after.kernel_table_pages == before.kernel_table_pages &&
+               after.pages_free == before.pages_free,
+           "kernel tables %llu -> %llu, free pages %llu -> %llu",
+           (unsigned long long)before.kernel_table_pages,
+           (unsigned long long)after.kernel_table_pages,
+           (unsigned long long)before.pages_free,
+           (unsigned long long)after.pages_free);
     return true;
 }
 
@@ -276,8 +299,8 @@ static void print_stats(const char *when, const struct ftl_system_stats *s)
 
 static bool hundred_processes_leave_no_leak(void)
 {
-    // One of each first: page tables of the kernel-mode slot and of the
-    // stack area are made once and kept, by design.
+    // One of each first: page tables of the kernel stacks' area are made
+    // once and kept, by design.
     run("exit_with.elf", FTL_ISOLATION_USER, "0", NULL);
     run("exit_with.elf", FTL_ISOLATION_KERNEL, "0", NULL);
     struct ftl_system_stats before, after;
@@ -495,6 +518,7 @@ static const struct test tests[] = {
     TEST(memory_limit_makes_malloc_fail_in_that_process_only),
     TEST(touching_past_the_memory_limit_ends_the_process),
     TEST(thread_over_the_memory_limit_is_refused),
+    TEST(kernel_mode_page_tables_go_with_the_process),
     TEST(user_faults_kill_only_the_faulting_process),
     TEST(kernel_mode_faults_kill_only_the_faulting_process),
     TEST(bad_arguments_give_errors),

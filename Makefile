@@ -10,6 +10,8 @@
 #   make run-net    boot the network system (os/net.yaml) with http_server
 #                   on http://127.0.0.1:8080/ (SYSTEM=, PORT=, HOST_PORT=)
 #   make test       run every test suite; ends with "N passed, N failed"
+#   make soak       the system call fuzzer's long run (tests/qemu/soak.sh:
+#                   FTL_FUZZ_CALLS=, FTL_SOAK_SEEDS=)
 #   make bench      the benchmark report: "bench: NAME VALUE UNIT" lines,
 #                   build/bench/results.json and docs/benchmarks.md
 #   make deps       fetch and build third-party sources (cached in ~/.cache/ftl)
@@ -34,7 +36,7 @@ VERSION := $(shell cat VERSION)
 BUILD := build
 include sdk/mk/verbosity.mk
 
-PUBLIC_TARGETS := all run test bench deps sdk sdk-libs docs fuzz
+PUBLIC_TARGETS := all run test soak bench deps sdk sdk-libs docs fuzz
 
 .PHONY: $(PUBLIC_TARGETS) clean format compile_commands.json setup
 $(PUBLIC_TARGETS): setup
@@ -384,7 +386,7 @@ $(foreach t,$(fuzz-targets),$(eval $(call fuzz_rule,$(t))))
 # ---------------------------------------------------------------------------
 # Public targets, after setup
 
-.PHONY: do-all do-run do-test do-bench do-sdk do-sdk-libs do-docs
+.PHONY: do-all do-run do-test do-soak do-bench do-sdk do-sdk-libs do-docs
 do-sdk-libs: do-deps $(LIBFTL)
 
 do-sdk: do-deps $(SDK_TARBALL) $(SDK_DBG_TARBALL)
@@ -427,6 +429,9 @@ do-run-net: $(KERNEL_ELF) $(BUILD)/systems/$(SYSTEM).tar
 
 do-test: do-all $(FUZZ_BINS)
 	$(Q)tests/run-all.sh
+
+do-soak: do-all
+	$(Q)tests/qemu/soak.sh
 
 # The fuzz targets alone, each for FTL_FUZZ_SECONDS (tests/fuzz/run.sh's
 # default when not given): make fuzz FTL_FUZZ_SECONDS=600 [FUZZ="http tar"].

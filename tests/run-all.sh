@@ -32,6 +32,7 @@ else
     suites+=("python3 tests/qemu/net_test.py")
     suites+=("python3 tests/qemu/netns_test.py")
     suites+=("python3 tests/qemu/tls_test.py")
+    suites+=("python3 tests/qemu/reliability_test.py")
     suites+=("tests/cli/cli_test.sh")
 fi
 

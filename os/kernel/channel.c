@@ -145,6 +145,16 @@ static void end_loan(struct channel_end *end, uint64_t id)
     }
 }
 
+bool channel_queue_holds_channel(const struct channel_end *end)
+{
+    for (const struct message *m = end->head; m != NULL; m = m->next) {
+        if (m->moved != NULL && m->moved->type == OBJECT_CHANNEL) {
+            return true;
+        }
+    }
+    return false;
+}
+
 bool channel_has_room(const struct channel_end *end, uint32_t type)
 {
     unsigned queued = end->peer->queued;

@@ -54,6 +54,12 @@ struct channel_end {
 // Creates a connected pair, each with one reference. NULL on no memory.
 int channel_create(struct channel_end **a, struct channel_end **b);
 
+// Whether a message queued on end carries a channel end. Such an end may not
+// be moved itself: any cycle of ends inside each other's queues is closed
+// by moving an end whose queue holds the one before it, and a cycle would
+// never be freed (nor its messages, nor the lenders they pin).
+bool channel_queue_holds_channel(const struct channel_end *end);
+
 // Whether a message of `type` from end fits into its peer's queue: while
 // the queue holds fewer than CHANNEL_QUEUE_MAX messages, or, for a reply
 // that end owes, while it holds fewer than twice that. So a server's answer

@@ -12,6 +12,7 @@
 
 #include <ftl/error.h>
 #include <ftl/syscall.h>
+#include <ftl/thread.h>
 
 #include "arch.h"
 #include "arch/x64/paging.h"
@@ -253,6 +254,12 @@ static long sys_thread_create(uint64_t entry, uint64_t arg, uint64_t priority)
     if (!vm_range_is_owned(&p->space, entry, 1) ||
         priority >= THREAD_PRIORITIES) {
         return FTL_ERR_INVALID_ARG;
+    }
+    // Kernel stacks are not charged to a process's memory, and there are
+    // only so many: without a cap one process could take them all
+    // (reliability_test's thread_hog_meets_the_thread_limit).
+    if (p->thread_count >= FTL_THREADS_MAX) {
+        return FTL_ERR_LIMIT;
     }
     uint64_t stack_size =
         p->kernel_mode ? THREAD_KERNEL_MODE_STACK_SIZE : THREAD_USER_STACK_SIZE;

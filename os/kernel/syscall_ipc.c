@@ -107,6 +107,11 @@ static int message_check(const struct ftl_msg *header,
             (end->peer != NULL && moved == &end->peer->object)) {
             return FTL_ERR_INVALID_ARG;
         }
+        // Nor two or more inside each other's (syscall_fuzz seed 2004).
+        if (moved->type == OBJECT_CHANNEL &&
+            channel_queue_holds_channel((struct channel_end *)moved)) {
+            return FTL_ERR_BUSY;
+        }
     }
     if (end->peer == NULL) {
         return FTL_ERR_PEER_CLOSED;

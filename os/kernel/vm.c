@@ -183,6 +183,11 @@ void vm_space_destroy(struct address_space *space)
         m = next;
     }
     space->mappings = NULL;
+    if (space->kernel_mode) {
+        // The slot's page tables go too: a service that touched memory all
+        // over its 64 GiB left up to 128 MiB of them (issue 18).
+        paging_free_kernel_range(space->start, space->end);
+    }
     if (!space->kernel_mode && space->root != 0) {
         paging_destroy(space->root);
         space->root = 0;
@@ -215,11 +220,12 @@ bool vm_is_stack_guard(const struct address_space *space, uint64_t va)
     return false;
 }
 
-// The first address from next_vmarea where `size` bytes fit with an unmapped
+// The first address from `from` where `size` bytes fit with an unmapped
 // page on either side (mappings are sorted by base).
-static uint64_t free_place(const struct address_space *space, uint64_t size)
+static uint64_t free_place_from(const struct address_space *space,
+                                uint64_t from, uint64_t size)
 {
-    uint64_t va = space->next_vmarea;
+    uint64_t va = from;
     for (struct mapping *m = space->mappings; m != NULL; m = m->next) {
         if (m->base + m->size + PAGE_SIZE <= va) {
             continue; // below, guard page included
@@ -228,6 +234,19 @@ static uint64_t free_place(const struct address_space *space, uint64_t size)
             break; // fits in the gap before m
         }
         va = m->base + m->size + PAGE_SIZE;
+    }
+    return va;
+}
+
+// Upwards from the last mapping, so that a new mapping is not where a
+// just-freed one was; past the top, the first gap from the bottom (else a
+// process that maps and unmaps could run out of addresses: 64 mappings of
+// 1 GiB fill a kernel-mode slot).
+static uint64_t free_place(const struct address_space *space, uint64_t size)
+{
+    uint64_t va = free_place_from(space, space->next_vmarea, size);
+    if (va >= space->end || space->end - va < size + PAGE_SIZE) {
+        va = free_place_from(space, space->start + REGION_IMAGE_OFFSET, size);
     }
     return va;
 }
@@ -309,7 +328,7 @@ int vm_map_stack(struct address_space *space, uint64_t size, uint64_t *top)
     // A user stack's first pages are charged now, so that a process at its
     // memory limit gets FTL_ERR_NO_MEMORY from thread_create instead of
     // being killed when the new thread first touches its stack
-    // (reliability_test's thread_hog_meets_its_memory_limit).
+    // (os_test's thread_over_the_memory_limit_is_refused).
     if (!space->kernel_mode &&
         vmarea_commit(area, size < STACK_COMMIT ? size : STACK_COMMIT) < 0) {
         object_put(&area->object);

@@ -25,45 +25,33 @@ NET_INITFS_ALL :=
 $(foreach s,$(NET_SYSTEMS),$(eval $(call net_system,$(word 1,$(subst :, ,$(s))),$(word 2,$(subst :, ,$(s))))))
 NET_INITFS := $(BUILD)/systems/net.tar
 
+# $(call net_test_system,NAME,PROGRAM[,tls]): $(BUILD)/systems/NAME.tar,
+# the system tests/net/NAME.yaml (its services may come from
+# tests/net/services) with the test program PROGRAM beside the base's, and
+# the tls service's development files when the third argument is given.
+define net_test_system
+$(BUILD)/systems/$(1)/boot.manifest: tests/net/$(1).yaml $(FTL_SPEC)
+	$$(call say,SPEC,$$@)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$(FTL_SPEC) compile $(SPEC_SEARCH) -I tests/net/services -d $$@.d \
+	    -o $$@ tests/net/$(1).yaml
+-include $(BUILD)/systems/$(1)/boot.manifest.d
+$(BUILD)/systems/$(1).tar: $(BUILD)/systems/$(1)/boot.manifest \
+                           $(INITFS_PROGRAMS) $(BUILD)/programs/$(2).elf \
+                           $(PACK_STAMP) $(if $(3),$(DEV_TLS_FILES))
+	$$(call pack_initfs,$$@,$$(filter-out $(DEV_TLS_FILES),$$^),$(if $(3),$(INITFS_TLS)))
+NET_INITFS_ALL += $(BUILD)/systems/$(1).tar
+endef
+
 # The restart system also holds net_chaos, a test program (tests/net/chaos.c).
 $(eval $(call program,net_chaos,tests/net/chaos.c))
-$(BUILD)/systems/restart/boot.manifest: tests/net/restart.yaml $(FTL_SPEC)
-	$(call say,SPEC,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(FTL_SPEC) compile $(SPEC_SEARCH) -I tests/net/services -d $@.d \
-	    -o $@ tests/net/restart.yaml
--include $(BUILD)/systems/restart/boot.manifest.d
-$(BUILD)/systems/restart.tar: $(BUILD)/systems/restart/boot.manifest \
-                              $(INITFS_PROGRAMS) $(BUILD)/programs/net_chaos.elf \
-                              $(PACK_STAMP)
-	$(call pack_initfs,$@,$^)
-NET_INITFS_ALL += $(BUILD)/systems/restart.tar
+$(eval $(call net_test_system,restart,net_chaos))
 
 # The fetch system also holds tls_fetch, an HTTPS client (tests/net/tls_fetch.c).
 $(eval $(call program,tls_fetch,tests/net/tls_fetch.c))
-$(BUILD)/systems/fetch/boot.manifest: tests/net/fetch.yaml $(FTL_SPEC)
-	$(call say,SPEC,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(FTL_SPEC) compile $(SPEC_SEARCH) -I tests/net/services -d $@.d \
-	    -o $@ tests/net/fetch.yaml
--include $(BUILD)/systems/fetch/boot.manifest.d
-$(BUILD)/systems/fetch.tar: $(BUILD)/systems/fetch/boot.manifest \
-                            $(INITFS_PROGRAMS) $(BUILD)/programs/tls_fetch.elf \
-                            $(PACK_STAMP) $(DEV_TLS_FILES)
-	$(call pack_initfs,$@,$(filter-out $(DEV_TLS_FILES),$^),$(INITFS_TLS))
-NET_INITFS_ALL += $(BUILD)/systems/fetch.tar
+$(eval $(call net_test_system,fetch,tls_fetch,tls))
 
 # The hostile system also holds hostile, the attacks of
 # tests/qemu/reliability_test.py (tests/net/hostile.c).
 $(eval $(call program,hostile,tests/net/hostile.c))
-$(BUILD)/systems/hostile/boot.manifest: tests/net/hostile.yaml $(FTL_SPEC)
-	$(call say,SPEC,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(FTL_SPEC) compile $(SPEC_SEARCH) -I tests/net/services -d $@.d \
-	    -o $@ tests/net/hostile.yaml
--include $(BUILD)/systems/hostile/boot.manifest.d
-$(BUILD)/systems/hostile.tar: $(BUILD)/systems/hostile/boot.manifest \
-                              $(INITFS_PROGRAMS) $(BUILD)/programs/hostile.elf \
-                              $(PACK_STAMP)
-	$(call pack_initfs,$@,$^)
-NET_INITFS_ALL += $(BUILD)/systems/hostile.tar
+$(eval $(call net_test_system,hostile,hostile))

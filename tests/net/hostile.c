@@ -152,8 +152,8 @@ static ftl_handle_t open_service(ftl_handle_t sink, const char *path)
         .type = FTL_MSG_OPEN, .id = 1, .body_len = (uint32_t)strlen(path)};
     struct ftl_msg reply;
     ftl_sink_add(sink, ftl_start_info->channel, 0);
-    long n = ipc_call(sink, ftl_start_info->channel, &req, path, &reply, NULL,
-                      0);
+    long n =
+        ipc_call(sink, ftl_start_info->channel, &req, path, &reply, NULL, 0);
     ftl_sink_remove(sink, ftl_start_info->channel);
     return n >= 0 && reply.type == FTL_MSG_OPEN_REPLY ? reply.handle
                                                       : FTL_ERR_NOT_FOUND;
@@ -165,9 +165,8 @@ static void flood_channel(ftl_handle_t channel, const char *what, uint64_t ns)
     static const char body[] = "no-such-attribute";
     uint64_t sent = 0, full = 0, end = ftl_clock_ns() + ns;
     while (ftl_clock_ns() < end) {
-        struct ftl_msg req = {.type = FTL_MSG_GETATTR,
-                              .id = sent,
-                              .body_len = sizeof(body) - 1};
+        struct ftl_msg req = {
+            .type = FTL_MSG_GETATTR, .id = sent, .body_len = sizeof(body) - 1};
         int err = ftl_channel_send(channel, &req, body);
         if (err == FTL_ERR_WOULD_BLOCK) {
             full++;

@@ -53,55 +53,68 @@ enum arg {
 struct call_spec {
     const char *name;
     uint8_t args[ARGS];
-    int8_t makes; // kind of handle its result is, or -1
+    int8_t makes; // kind of handle its result is, or NONE
 };
 
-#define H(kind) (ARG_HANDLE + (kind))
+#define NONE (-1)
+#define HANY (ARG_HANDLE + FUZZ_ANY)
+#define HCHAN (ARG_HANDLE + FUZZ_CHANNEL)
+#define HSINK (ARG_HANDLE + FUZZ_SINK)
+#define HTIMER (ARG_HANDLE + FUZZ_TIMER)
+#define HVMA (ARG_HANDLE + FUZZ_VMAREA)
+#define HPROC (ARG_HANDLE + FUZZ_PROCESS)
+#define HDEV (ARG_HANDLE + FUZZ_DEVICE)
+#define HPORT (ARG_HANDLE + FUZZ_IOPORT)
+#define HIRQ (ARG_HANDLE + FUZZ_INTERRUPT)
+
+// CALL(NUMBER, kind of handle it makes, what its arguments are...)
+#define CALL(number, makes, ...)                                               \
+    [FTL_SYS_##number] = {#number, {__VA_ARGS__}, makes}
 
 // clang-format off
 static const struct call_spec calls[FTL_SYS_COUNT] = {
-    [FTL_SYS_NOP] = {"nop", {0}, -1},
-    [FTL_SYS_CONSOLE_WRITE] = {"console_write", {ARG_ADDR, ARG_SIZE, ARG_INT}, -1},
-    [FTL_SYS_PROCESS_EXIT] = {"process_exit", {0}, -1},
-    [FTL_SYS_PROCESS_SPAWN] = {"process_spawn", {ARG_SPAWN}, FUZZ_PROCESS},
-    [FTL_SYS_PROCESS_WAIT] = {"process_wait", {H(FUZZ_PROCESS), ARG_TIMEOUT}, -1},
-    [FTL_SYS_PROCESS_KILL] = {"process_kill", {H(FUZZ_PROCESS)}, -1},
-    [FTL_SYS_THREAD_CREATE] = {"thread_create", {ARG_ENTRY, ARG_INT, ARG_INT}, FUZZ_THREAD},
-    [FTL_SYS_THREAD_EXIT] = {"thread_exit", {0}, -1},
-    [FTL_SYS_THREAD_YIELD] = {"thread_yield", {0}, -1},
-    [FTL_SYS_THREAD_SLEEP] = {"thread_sleep", {ARG_SLEEP}, -1},
-    [FTL_SYS_CLOCK_NOW] = {"clock_now", {0}, -1},
-    [FTL_SYS_VMAREA_CREATE] = {"vmarea_create", {ARG_SIZE}, FUZZ_VMAREA},
-    [FTL_SYS_VMAREA_MAP] = {"vmarea_map", {H(FUZZ_VMAREA), ARG_PROT}, -1},
-    [FTL_SYS_VMAREA_UNMAP] = {"vmarea_unmap", {ARG_UNMAP}, -1},
-    [FTL_SYS_HANDLE_CLOSE] = {"handle_close", {H(FUZZ_ANY)}, -1},
-    [FTL_SYS_SYSTEM_STATS] = {"system_stats", {ARG_ADDR}, -1},
-    [FTL_SYS_CHANNEL_CREATE] = {"channel_create", {ARG_ADDR}, -1},
-    [FTL_SYS_CHANNEL_SEND] = {"channel_send", {H(FUZZ_CHANNEL), ARG_MSG, ARG_ADDR}, -1},
-    [FTL_SYS_CHANNEL_RECV] = {"channel_recv", {H(FUZZ_CHANNEL), ARG_ADDR, ARG_ADDR, ARG_SIZE}, -1},
-    [FTL_SYS_CHANNEL_DISCARD] = {"channel_discard", {H(FUZZ_CHANNEL)}, -1},
-    [FTL_SYS_COPY_TO_CALLER] = {"copy_to_caller", {H(FUZZ_CHANNEL), ARG_ID, ARG_SIZE, ARG_ADDR, ARG_SIZE}, -1},
-    [FTL_SYS_COPY_FROM_CALLER] = {"copy_from_caller", {H(FUZZ_CHANNEL), ARG_ID, ARG_SIZE, ARG_ADDR, ARG_SIZE}, -1},
-    [FTL_SYS_SINK_CREATE] = {"sink_create", {0}, FUZZ_SINK},
-    [FTL_SYS_SINK_ADD] = {"sink_add", {H(FUZZ_SINK), H(FUZZ_ANY), ARG_INT}, -1},
-    [FTL_SYS_SINK_REMOVE] = {"sink_remove", {H(FUZZ_SINK), H(FUZZ_ANY)}, -1},
-    [FTL_SYS_SINK_WAIT] = {"sink_wait", {H(FUZZ_SINK), ARG_ADDR, ARG_TIMEOUT}, -1},
-    [FTL_SYS_TIMER_CREATE] = {"timer_create", {0}, FUZZ_TIMER},
-    [FTL_SYS_TIMER_SET] = {"timer_set", {H(FUZZ_TIMER), ARG_DEADLINE, ARG_PERIOD}, -1},
-    [FTL_SYS_PCI_FIND] = {"pci_find", {ARG_PCI, ARG_PCI, ARG_INT}, FUZZ_DEVICE},
-    [FTL_SYS_PCI_INFO] = {"pci_info", {H(FUZZ_DEVICE), ARG_ADDR}, -1},
-    [FTL_SYS_PCI_CONFIG_READ] = {"pci_config_read", {H(FUZZ_DEVICE), ARG_INT, ARG_INT}, -1},
-    [FTL_SYS_PCI_SET_BUS_MASTER] = {"pci_set_bus_master", {H(FUZZ_DEVICE), ARG_INT}, -1},
-    [FTL_SYS_PCI_MAP_BAR] = {"pci_map_bar", {H(FUZZ_DEVICE), ARG_INT}, FUZZ_VMAREA},
-    [FTL_SYS_PCI_IOPORT] = {"pci_ioport", {H(FUZZ_DEVICE), ARG_INT}, FUZZ_IOPORT},
-    [FTL_SYS_IOPORT_CREATE] = {"ioport_create", {ARG_INT, ARG_INT}, FUZZ_IOPORT},
-    [FTL_SYS_IOPORT_ENABLE] = {"ioport_enable", {H(FUZZ_IOPORT)}, -1},
-    [FTL_SYS_DMA_CREATE] = {"dma_create", {H(FUZZ_DEVICE), ARG_SIZE, ARG_ADDR}, FUZZ_VMAREA},
-    [FTL_SYS_INTERRUPT_CREATE] = {"interrupt_create", {H(FUZZ_DEVICE), ARG_INT}, FUZZ_INTERRUPT},
-    [FTL_SYS_INTERRUPT_ACK] = {"interrupt_ack", {H(FUZZ_INTERRUPT)}, -1},
-    [FTL_SYS_VMAREA_COMMIT] = {"vmarea_commit", {H(FUZZ_VMAREA), ARG_SIZE}, -1},
-    [FTL_SYS_PROCESS_INFO] = {"process_info", {H(FUZZ_PROCESS), ARG_ADDR}, -1},
-    [FTL_SYS_INITFS_READ] = {"initfs_read", {ARG_PATH, ARG_SIZE, ARG_ADDR, ARG_SIZE}, -1},
+    CALL(NOP, NONE, 0),
+    CALL(CONSOLE_WRITE, NONE, ARG_ADDR, ARG_SIZE, ARG_INT),
+    CALL(PROCESS_EXIT, NONE, 0),
+    CALL(PROCESS_SPAWN, FUZZ_PROCESS, ARG_SPAWN),
+    CALL(PROCESS_WAIT, NONE, HPROC, ARG_TIMEOUT),
+    CALL(PROCESS_KILL, NONE, HPROC),
+    CALL(THREAD_CREATE, FUZZ_THREAD, ARG_ENTRY, ARG_INT, ARG_INT),
+    CALL(THREAD_EXIT, NONE, 0),
+    CALL(THREAD_YIELD, NONE, 0),
+    CALL(THREAD_SLEEP, NONE, ARG_SLEEP),
+    CALL(CLOCK_NOW, NONE, 0),
+    CALL(VMAREA_CREATE, FUZZ_VMAREA, ARG_SIZE),
+    CALL(VMAREA_MAP, NONE, HVMA, ARG_PROT),
+    CALL(VMAREA_UNMAP, NONE, ARG_UNMAP),
+    CALL(HANDLE_CLOSE, NONE, HANY),
+    CALL(SYSTEM_STATS, NONE, ARG_ADDR),
+    CALL(CHANNEL_CREATE, NONE, ARG_ADDR),
+    CALL(CHANNEL_SEND, NONE, HCHAN, ARG_MSG, ARG_ADDR),
+    CALL(CHANNEL_RECV, NONE, HCHAN, ARG_ADDR, ARG_ADDR, ARG_SIZE),
+    CALL(CHANNEL_DISCARD, NONE, HCHAN),
+    CALL(COPY_TO_CALLER, NONE, HCHAN, ARG_ID, ARG_SIZE, ARG_ADDR, ARG_SIZE),
+    CALL(COPY_FROM_CALLER, NONE, HCHAN, ARG_ID, ARG_SIZE, ARG_ADDR, ARG_SIZE),
+    CALL(SINK_CREATE, FUZZ_SINK, 0),
+    CALL(SINK_ADD, NONE, HSINK, HANY, ARG_INT),
+    CALL(SINK_REMOVE, NONE, HSINK, HANY),
+    CALL(SINK_WAIT, NONE, HSINK, ARG_ADDR, ARG_TIMEOUT),
+    CALL(TIMER_CREATE, FUZZ_TIMER, 0),
+    CALL(TIMER_SET, NONE, HTIMER, ARG_DEADLINE, ARG_PERIOD),
+    CALL(PCI_FIND, FUZZ_DEVICE, ARG_PCI, ARG_PCI, ARG_INT),
+    CALL(PCI_INFO, NONE, HDEV, ARG_ADDR),
+    CALL(PCI_CONFIG_READ, NONE, HDEV, ARG_INT, ARG_INT),
+    CALL(PCI_SET_BUS_MASTER, NONE, HDEV, ARG_INT),
+    CALL(PCI_MAP_BAR, FUZZ_VMAREA, HDEV, ARG_INT),
+    CALL(PCI_IOPORT, FUZZ_IOPORT, HDEV, ARG_INT),
+    CALL(IOPORT_CREATE, FUZZ_IOPORT, ARG_INT, ARG_INT),
+    CALL(IOPORT_ENABLE, NONE, HPORT),
+    CALL(DMA_CREATE, FUZZ_VMAREA, HDEV, ARG_SIZE, ARG_ADDR),
+    CALL(INTERRUPT_CREATE, FUZZ_INTERRUPT, HDEV, ARG_INT),
+    CALL(INTERRUPT_ACK, NONE, HIRQ),
+    CALL(VMAREA_COMMIT, NONE, HVMA, ARG_SIZE),
+    CALL(PROCESS_INFO, NONE, HPROC, ARG_ADDR),
+    CALL(INITFS_READ, NONE, ARG_PATH, ARG_SIZE, ARG_ADDR, ARG_SIZE),
 };
 // clang-format on
 
@@ -148,8 +161,12 @@ static long pick_number(struct fuzz_run *run)
 
 static uint64_t pick_int(struct fuzz_pool *pool)
 {
-    static const uint64_t odd[] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 16, 255, 256,
-                                   0xffff, UINT32_MAX, UINT64_MAX};
+    if (pool->sane) {
+        return fuzz_below(pool, 8);
+    }
+    static const uint64_t odd[] = {0,   1,   2,      3,          4,
+                                   5,   7,   8,      9,          16,
+                                   255, 256, 0xffff, UINT32_MAX, UINT64_MAX};
     uint64_t pick = fuzz_below(pool, 10);
     if (pick < 5) {
         return odd[fuzz_below(pool, sizeof(odd) / sizeof(*odd))];
@@ -171,24 +188,35 @@ static uint64_t pick_timeout(struct fuzz_pool *pool, bool handle_is_bad)
 
 static uint64_t pick_sleep(struct fuzz_pool *pool)
 {
-    static const uint64_t ns[] = {0, 1, 1000, 50 * 1000, UINT64_MAX / 2 + 1,
-                                  UINT64_MAX};
+    static const uint64_t ns[] = {
+        0, 1, 1000, 50 * 1000, UINT64_MAX / 2 + 1, UINT64_MAX};
     return ns[fuzz_below(pool, sizeof(ns) / sizeof(*ns))];
 }
 
 static uint64_t pick_deadline(struct fuzz_pool *pool)
 {
     uint64_t now = ftl_clock_ns();
-    const uint64_t deadlines[] = {0,       1,        now,        now + 1000,
-                                  now + MS, now + 50 * MS, UINT64_MAX,
-                                  UINT64_MAX - now, fuzz_next(pool)};
+    const uint64_t deadlines[] = {0,
+                                  1,
+                                  now,
+                                  now + 1000,
+                                  now + MS,
+                                  now + 50 * MS,
+                                  UINT64_MAX,
+                                  UINT64_MAX - now,
+                                  fuzz_next(pool)};
     return deadlines[fuzz_below(pool, sizeof(deadlines) / sizeof(*deadlines))];
 }
 
 static uint64_t pick_period(struct fuzz_pool *pool)
 {
-    const uint64_t periods[] = {0,           0,  1,          1000, MS,
-                                UINT64_MAX, (uint64_t)INT64_MAX + 1,
+    const uint64_t periods[] = {0,
+                                0,
+                                1,
+                                1000,
+                                MS,
+                                UINT64_MAX,
+                                (uint64_t)INT64_MAX + 1,
                                 fuzz_next(pool)};
     return periods[fuzz_below(pool, sizeof(periods) / sizeof(*periods))];
 }
@@ -203,12 +231,16 @@ static uint64_t pick_msg(struct fuzz_run *run)
     bool bad, writable;
     msg->type = fuzz_one_in(pool, 4) ? (uint32_t)fuzz_next(pool)
                                      : (uint32_t)fuzz_below(pool, 13);
+    if (pool->sane && fuzz_one_in(pool, 2)) {
+        msg->type = fuzz_one_in(pool, 2) ? FTL_MSG_READ : FTL_MSG_WRITE;
+    }
     uint64_t body = fuzz_size(pool);
-    msg->body_len = fuzz_one_in(pool, 2) ? (uint32_t)body % 4100 : (uint32_t)body;
+    msg->body_len = fuzz_one_in(pool, 2) || pool->sane ? (uint32_t)body % 4100
+                                                       : (uint32_t)body;
     msg->id = fuzz_below(pool, 4);
     msg->arg0 = fuzz_next(pool);
     msg->arg1 = fuzz_next(pool);
-    msg->handle = fuzz_one_in(pool, 3)
+    msg->handle = fuzz_one_in(pool, pool->sane ? 8 : 3)
                       ? (ftl_handle_t)fuzz_handle(pool, FUZZ_ANY, &bad)
                       : FTL_HANDLE_INVALID;
     msg->reserved = fuzz_one_in(pool, 8) ? (uint32_t)fuzz_next(pool) : 0;
@@ -222,9 +254,12 @@ static uint64_t pick_msg(struct fuzz_run *run)
 static uint64_t pick_string(struct fuzz_pool *pool)
 {
     const uint64_t strings[] = {
-        (uint64_t) "exit_with.elf", (uint64_t) "exit_with.elf",
-        (uint64_t) "boot.manifest", (uint64_t) "missing.elf",
-        (uint64_t) "",              (uint64_t)long_path,
+        (uint64_t) "exit_with.elf",
+        (uint64_t) "exit_with.elf",
+        (uint64_t) "boot.manifest",
+        (uint64_t) "missing.elf",
+        (uint64_t) "",
+        (uint64_t)long_path,
         fuzz_bad_address(pool),
     };
     return strings[fuzz_below(pool, sizeof(strings) / sizeof(*strings))];
@@ -249,10 +284,10 @@ static uint64_t pick_spawn(struct fuzz_run *run)
     if (fuzz_one_in(pool, 8)) {
         return fuzz_bad_address(pool);
     }
-    static const uint64_t limits[] = {0, 0, 4096, 64 * 1024, 256 * 1024,
-                                      1 << 20, 4 << 20, UINT64_MAX};
-    static const uint32_t handles[] = {0, 0, 1, 2, 16, 1024, 65536, 65537,
-                                       UINT32_MAX};
+    static const uint64_t limits[] = {0,          0,       4096,    64 * 1024,
+                                      256 * 1024, 1 << 20, 4 << 20, UINT64_MAX};
+    static const uint32_t handles[] = {0,    0,     1,     2,         16,
+                                       1024, 65536, 65537, UINT32_MAX};
     struct ftl_spawn *spawn = fuzz_scratch(pool, sizeof(*spawn));
     bool bad;
     *spawn = (struct ftl_spawn){
@@ -307,9 +342,12 @@ static uint64_t pick_arg(struct fuzz_run *run, unsigned arg, bool handle_is_bad,
         return pick_sleep(pool);
     case ARG_ENTRY: {
         // Outside what either mode owns: anything it owns would run.
-        static const uint64_t outside[] = {
-            0, 0x0000800000000000ULL, 0x8000000000000000ULL,
-            0xffffffff80100000ULL, 0xfffffffffffff000ULL, UINT64_MAX};
+        static const uint64_t outside[] = {0,
+                                           0x0000800000000000ULL,
+                                           0x8000000000000000ULL,
+                                           0xffffffff80100000ULL,
+                                           0xfffffffffffff000ULL,
+                                           UINT64_MAX};
         return fuzz_one_in(pool, 2) ? (uint64_t)thread_entry
                                     : outside[fuzz_below(pool, 6)];
     }
@@ -330,8 +368,8 @@ static uint64_t pick_arg(struct fuzz_run *run, unsigned arg, bool handle_is_bad,
     case ARG_ID:
         return fuzz_one_in(pool, 8) ? fuzz_next(pool) : fuzz_below(pool, 4);
     case ARG_PCI: {
-        static const uint64_t ids[] = {0x1af4, 0x1000, 0x1234, 0x11e8, 0x8086,
-                                       0xffff, 0};
+        static const uint64_t ids[] = {0x1af4, 0x1000, 0x1234, 0x11e8,
+                                       0x8086, 0xffff, 0};
         return fuzz_one_in(pool, 8) ? fuzz_next(pool)
                                     : ids[fuzz_below(pool, 7)];
     }
@@ -356,7 +394,8 @@ static void keep_console_quiet(struct fuzz_run *run, uint64_t *a)
 static void keep_own_handles(struct fuzz_run *run, long number, uint64_t *a)
 {
     struct fuzz_pool *pool = &run->pool;
-    if (number == FTL_SYS_HANDLE_CLOSE && fuzz_handle_is_own(pool, (int64_t)a[0])) {
+    if (number == FTL_SYS_HANDLE_CLOSE &&
+        fuzz_handle_is_own(pool, (int64_t)a[0])) {
         a[0] = (uint64_t)-1;
     }
     if (number == FTL_SYS_CHANNEL_SEND &&
@@ -375,6 +414,22 @@ static void keep_own_handles(struct fuzz_run *run, long number, uint64_t *a)
     }
 }
 
+// A body received over its own header would hide the handle that came
+// with it (the kernel writes the header first): such a header is moved past
+// where the body can reach (at most FTL_MSG_BODY_MAX bytes).
+static void keep_header_apart(const struct fuzz_pool *pool, uint64_t *a)
+{
+    uint64_t header = a[1], body = a[2], scratch = (uint64_t)pool->scratch;
+    if (!fuzz_in_scratch(pool, header, sizeof(struct ftl_msg)) ||
+        body >= header + sizeof(struct ftl_msg) ||
+        header >= body + FTL_MSG_BODY_MAX) {
+        return;
+    }
+    a[1] = body - scratch >= FTL_MSG_BODY_MAX + 2 * sizeof(struct ftl_msg)
+               ? scratch
+               : scratch + 2 * FTL_MSG_BODY_MAX + 2 * sizeof(struct ftl_msg);
+}
+
 // Keeps the pools in step with what the call did.
 static void track(struct fuzz_run *run, long number, const uint64_t *a,
                   long result)
@@ -383,7 +438,8 @@ static void track(struct fuzz_run *run, long number, const uint64_t *a,
     const struct call_spec *spec =
         (unsigned long)number < FTL_SYS_COUNT ? &calls[number] : NULL;
     if (spec != NULL && spec->makes >= 0 && result > 0) {
-        fuzz_handle_add(pool, (ftl_handle_t)result, (enum fuzz_kind)spec->makes);
+        fuzz_handle_add(pool, (ftl_handle_t)result,
+                        (enum fuzz_kind)spec->makes);
     }
     switch (number) {
     case FTL_SYS_HANDLE_CLOSE:
@@ -409,6 +465,11 @@ static void track(struct fuzz_run *run, long number, const uint64_t *a,
         const struct ftl_msg *msg = (const struct ftl_msg *)a[1];
         if (result >= 0 && msg->handle != FTL_HANDLE_INVALID) {
             fuzz_handle_add(pool, msg->handle, FUZZ_ANY);
+        }
+        if (result >= 0 &&
+            (msg->type == FTL_MSG_READ || msg->type == FTL_MSG_WRITE)) {
+            pool->request_channel = (ftl_handle_t)a[0];
+            pool->request_id = msg->id;
         }
         break;
     }
@@ -461,16 +522,20 @@ bool fuzz_call(struct fuzz_run *run)
         (unsigned long)number < FTL_SYS_COUNT ? &calls[number] : NULL;
     uint64_t a[ARGS];
     bool handle_is_bad = false;
+    // Half the calls get arguments of their own class that could be valid,
+    // to get past the first checks into the state behind them.
+    run->pool.sane = fuzz_one_in(&run->pool, 2);
+    fuzz_pool_drain(&run->pool);
     for (unsigned i = 0; i < ARGS; i++) {
         unsigned kind = spec != NULL ? spec->args[i] : ARG_INT;
         bool bad = false;
         // One argument in 16 is of a class not its own.
-        if (kind != ARG_NONE && kind != ARG_TIMEOUT && kind != ARG_SLEEP &&
-            kind != ARG_ENTRY && kind != ARG_UNMAP &&
+        if (!run->pool.sane && kind != ARG_NONE && kind != ARG_TIMEOUT &&
+            kind != ARG_SLEEP && kind != ARG_ENTRY && kind != ARG_UNMAP &&
             fuzz_one_in(&run->pool, 16)) {
             kind = (unsigned)fuzz_below(&run->pool, ARG_PCI + 1);
-            if (kind == ARG_TIMEOUT || kind == ARG_SLEEP ||
-                kind == ARG_ENTRY || kind == ARG_UNMAP || kind == ARG_NONE) {
+            if (kind == ARG_TIMEOUT || kind == ARG_SLEEP || kind == ARG_ENTRY ||
+                kind == ARG_UNMAP || kind == ARG_NONE) {
                 kind = ARG_INT;
             }
         }
@@ -483,14 +548,34 @@ bool fuzz_call(struct fuzz_run *run)
         keep_console_quiet(run, a);
     }
     keep_own_handles(run, number, a);
-    if (number == FTL_SYS_CHANNEL_SEND && !fuzz_in_scratch(&run->pool, a[1],
-                                                           sizeof(struct ftl_msg))) {
+    if (run->pool.sane && (number == FTL_SYS_COPY_TO_CALLER ||
+                           number == FTL_SYS_COPY_FROM_CALLER)) {
+        // The request it took last, so that some copies meet a loan.
+        a[0] = (uint64_t)run->pool.request_channel;
+        a[1] = run->pool.request_id;
+    }
+    if (run->pool.sane && number == FTL_SYS_PCI_FIND) {
+        // The devices of QEMU's default machine: host bridge, ISA, IDE, ACPI.
+        static const uint16_t devices[][2] = {{0x8086, 0x1237},
+                                              {0x8086, 0x7000},
+                                              {0x8086, 0x7010},
+                                              {0x8086, 0x7113}};
+        unsigned d = (unsigned)fuzz_below(&run->pool, 4);
+        a[0] = devices[d][0];
+        a[1] = devices[d][1];
+        a[2] = fuzz_below(&run->pool, 2);
+    }
+    if (number == FTL_SYS_CHANNEL_SEND &&
+        !fuzz_in_scratch(&run->pool, a[1], sizeof(struct ftl_msg))) {
         a[1] = fuzz_bad_address(&run->pool); // never read a header from code
     }
-    if (number == FTL_SYS_CHANNEL_RECV && !fuzz_in_scratch(&run->pool, a[1],
-                                                           sizeof(struct ftl_msg)) &&
+    if (number == FTL_SYS_CHANNEL_RECV &&
+        !fuzz_in_scratch(&run->pool, a[1], sizeof(struct ftl_msg)) &&
         fuzz_one_in(&run->pool, 2)) {
         a[1] = (uint64_t)fuzz_scratch(&run->pool, sizeof(struct ftl_msg));
+    }
+    if (number == FTL_SYS_CHANNEL_RECV) {
+        keep_header_apart(&run->pool, a);
     }
     if (run->calls >= run->trace_from) {
         printf("call %llu: %s (%ld) %llx %llx %llx %llx %llx\n",
@@ -506,8 +591,11 @@ bool fuzz_call(struct fuzz_run *run)
         printf("  = %ld\n", result);
     }
     run->calls++;
+    unsigned slot = spec != NULL ? (unsigned)number : FTL_SYS_COUNT;
+    run->made[slot]++;
     if (!ftl_syscall_failed(result)) {
         run->succeeded++;
+        run->ok[slot]++;
     }
     // Only what landed in scratch is read back.
     bool readable = number != FTL_SYS_CHANNEL_CREATE ||
@@ -526,4 +614,17 @@ bool fuzz_call(struct fuzz_run *run)
         return false;
     }
     return true;
+}
+
+void fuzz_print_coverage(const struct fuzz_run *a, const struct fuzz_run *b)
+{
+    for (unsigned i = 0; i <= FTL_SYS_COUNT; i++) {
+        uint64_t made = a->made[i] + (b != NULL ? b->made[i] : 0);
+        uint64_t ok = a->ok[i] + (b != NULL ? b->ok[i] : 0);
+        const char *name =
+            i < FTL_SYS_COUNT && calls[i].name != NULL ? calls[i].name : "?";
+        printf("  %-18s %8llu made %8llu succeeded\n",
+               i < FTL_SYS_COUNT ? name : "(past the last)",
+               (unsigned long long)made, (unsigned long long)ok);
+    }
 }

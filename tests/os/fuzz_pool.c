@@ -49,8 +49,8 @@ int fuzz_pool_init(struct fuzz_pool *pool, uint64_t seed)
         return pool->scratch_area;
     }
     int err = 0;
-    pool->scratch =
-        ftl_vmarea_map(pool->scratch_area, FTL_PROT_READ | FTL_PROT_WRITE, &err);
+    pool->scratch = ftl_vmarea_map(pool->scratch_area,
+                                   FTL_PROT_READ | FTL_PROT_WRITE, &err);
     if (pool->scratch == NULL) {
         return err;
     }
@@ -76,11 +76,20 @@ int64_t fuzz_handle(struct fuzz_pool *pool, enum fuzz_kind kind,
                     bool *stale_or_bad)
 {
     *stale_or_bad = false;
+    if (pool->sane && pool->handle_count > 0) {
+        unsigned start = (unsigned)fuzz_below(pool, pool->handle_count);
+        for (unsigned i = 0; i < pool->handle_count; i++) {
+            unsigned at = (start + i) % pool->handle_count;
+            if (kind == FUZZ_ANY || pool->kinds[at] == kind) {
+                return pool->handles[at];
+            }
+        }
+    }
     uint64_t pick = fuzz_below(pool, 100);
     if (pick < 65 && pool->handle_count > 0) {
         unsigned start = (unsigned)fuzz_below(pool, pool->handle_count);
-        for (unsigned i = 0; kind != FUZZ_ANY && fuzz_one_in(pool, 2) &&
-                             i < pool->handle_count;
+        for (unsigned i = 0;
+             kind != FUZZ_ANY && fuzz_one_in(pool, 2) && i < pool->handle_count;
              i++) {
             unsigned at = (start + i) % pool->handle_count;
             if (pool->kinds[at] == kind) {
@@ -94,10 +103,9 @@ int64_t fuzz_handle(struct fuzz_pool *pool, enum fuzz_kind kind,
         // stale value may name a live handle again.
         return pool->stale[fuzz_below(pool, pool->stale_count)];
     }
-    static const int64_t odd[] = {0,         -1,         1,       2,
-                                  3,         0x7fffffff, INT32_MIN,
-                                  0xffff,    0x10000,    1 << 20,
-                                  -4096,     INT64_MIN};
+    static const int64_t odd[] = {0,       -1,         1,         2,
+                                  3,       0x7fffffff, INT32_MIN, 0xffff,
+                                  0x10000, 1 << 20,    -4096,     INT64_MIN};
     if (pick < 90) {
         int64_t h = odd[fuzz_below(pool, sizeof(odd) / sizeof(*odd))];
         *stale_or_bad = h <= 0;
@@ -135,8 +143,8 @@ uint64_t fuzz_bad_address(struct fuzz_pool *pool)
     if (pick < 7) {
         // The neighbouring slots: another kernel-mode process, in kernel
         // mode; plain unmapped user memory in user mode.
-        return pool->own_base + (fuzz_one_in(pool, 2) ? SLOT_SIZE : -SLOT_SIZE) +
-               page;
+        return pool->own_base +
+               (fuzz_one_in(pool, 2) ? SLOT_SIZE : -SLOT_SIZE) + page;
     }
     if (pick < 8) {
         // The unmapped pages just around scratch.
@@ -151,6 +159,11 @@ uint64_t fuzz_bad_address(struct fuzz_pool *pool)
 uint64_t fuzz_address(struct fuzz_pool *pool, bool *writable)
 {
     *writable = false;
+    if (pool->sane) {
+        *writable = true;
+        return (uint64_t)pool->scratch +
+               (fuzz_below(pool, pool->scratch_size - 8192) & ~7ULL);
+    }
     uint64_t pick = fuzz_below(pool, 100);
     if (pick < 45) {
         *writable = true;
@@ -168,7 +181,8 @@ uint64_t fuzz_address(struct fuzz_pool *pool, bool *writable)
         return (uint64_t)fuzz_next + fuzz_below(pool, 256);
     }
     if (pick < 57) {
-        return (uint64_t)read_only_text + fuzz_below(pool, sizeof(read_only_text));
+        return (uint64_t)read_only_text +
+               fuzz_below(pool, sizeof(read_only_text));
     }
     if (pick < 60) {
         return (uint64_t)ftl_start_info; // read-only start-up information
@@ -183,13 +197,31 @@ uint64_t fuzz_address(struct fuzz_pool *pool, bool *writable)
 uint64_t fuzz_size(struct fuzz_pool *pool)
 {
     static const uint64_t fixed[] = {
-        0,          1,           7,          8,
-        56,         64,          4095,       4096,
-        4097,       8192,        65536,      1ULL << 20,
-        1ULL << 30, 1ULL << 31,  1ULL << 32, 1ULL << 40,
-        1ULL << 62, UINT64_MAX,  UINT64_MAX - 4095,
+        0,
+        1,
+        7,
+        8,
+        56,
+        64,
+        4095,
+        4096,
+        4097,
+        8192,
+        65536,
+        1ULL << 20,
+        1ULL << 30,
+        1ULL << 31,
+        1ULL << 32,
+        1ULL << 40,
+        1ULL << 62,
+        UINT64_MAX,
+        UINT64_MAX - 4095,
         (uint64_t)INT64_MAX,
     };
+    if (pool->sane) {
+        return fuzz_one_in(pool, 2) ? fuzz_below(pool, 64)
+                                    : fuzz_below(pool, 4097);
+    }
     uint64_t pick = fuzz_below(pool, 10);
     if (pick < 4) {
         return fuzz_below(pool, 8192);
@@ -230,13 +262,46 @@ static void remember_stale(struct fuzz_pool *pool, ftl_handle_t h)
     }
 }
 
-void fuzz_handle_closed(struct fuzz_pool *pool, ftl_handle_t h)
+static bool remove_handle(struct fuzz_pool *pool, ftl_handle_t h)
 {
     for (unsigned i = 0; i < pool->handle_count; i++) {
         if (pool->handles[i] == h) {
             forget(pool, i);
             remember_stale(pool, h);
-            return;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void report(struct fuzz_pool *peer, ftl_handle_t h, int32_t kind)
+{
+    uint64_t at = peer->ring_written % FUZZ_RING_MAX;
+    peer->ring[at].handle = h;
+    peer->ring[at].kind = kind;
+    peer->ring_written++;
+}
+
+void fuzz_handle_closed(struct fuzz_pool *pool, ftl_handle_t h)
+{
+    if (remove_handle(pool, h) && pool->peer != NULL) {
+        report(pool->peer, h, -1);
+    }
+}
+
+void fuzz_pool_drain(struct fuzz_pool *pool)
+{
+    uint64_t written = pool->ring_written;
+    if (written - pool->ring_read > FUZZ_RING_MAX) {
+        pool->ring_read = written - FUZZ_RING_MAX; // some were lost
+    }
+    for (; pool->ring_read < written; pool->ring_read++) {
+        uint64_t at = pool->ring_read % FUZZ_RING_MAX;
+        if (pool->ring[at].kind < 0) {
+            remove_handle(pool, pool->ring[at].handle);
+        } else {
+            fuzz_handle_add(pool, pool->ring[at].handle,
+                            (enum fuzz_kind)pool->ring[at].kind);
         }
     }
 }
@@ -244,6 +309,10 @@ void fuzz_handle_closed(struct fuzz_pool *pool, ftl_handle_t h)
 void fuzz_handle_add(struct fuzz_pool *pool, ftl_handle_t h,
                      enum fuzz_kind kind)
 {
+    if (pool->peer != NULL) {
+        report(pool->peer, h, (int32_t)kind);
+        return;
+    }
     if (pool->handle_count == FUZZ_HANDLES_MAX) {
         unsigned at = (unsigned)fuzz_below(pool, pool->handle_count);
         ftl_handle_t old = pool->handles[at];
@@ -258,6 +327,7 @@ void fuzz_handle_add(struct fuzz_pool *pool, ftl_handle_t h,
 
 void fuzz_pool_release(struct fuzz_pool *pool)
 {
+    fuzz_pool_drain(pool);
     while (pool->handle_count > 0) {
         ftl_handle_t h = pool->handles[0];
         ftl_handle_close(h);

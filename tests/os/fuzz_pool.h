@@ -28,6 +28,7 @@ enum fuzz_kind {
 #define FUZZ_STALE_MAX 64
 #define FUZZ_MAPS_MAX 16
 #define FUZZ_SCRATCH_SIZE (256 * 1024)
+#define FUZZ_RING_MAX 1024 // handles a racing thread made or closed, unseen
 
 struct fuzz_pool {
     uint64_t state; // the generator's
@@ -43,6 +44,20 @@ struct fuzz_pool {
     uint64_t own_base; // the process's image (its slot, in kernel mode)
     ftl_handle_t scratch_area;
     unsigned own_handles; // slots its runtime and scratch held at the start
+    bool sane; // this call's arguments are of their own class and valid
+    ftl_handle_t request_channel; // where it last took a READ or WRITE in
+    uint64_t request_id;          // and that request's id
+    // A racing thread's pool names the main one as its peer: it works on
+    // copies of the main pool's handles, hands the ones it makes to the
+    // main pool (which closes them in the end) and tells it those it closed
+    // or sent away. One ring of events, written by the racer only.
+    struct fuzz_pool *peer;
+    struct {
+        ftl_handle_t handle;
+        int32_t kind; // of a handle made; -1: closed
+    } ring[FUZZ_RING_MAX];
+    volatile uint64_t ring_written;
+    uint64_t ring_read;
 };
 
 // Starts the generator at seed (any value).
@@ -81,5 +96,7 @@ bool fuzz_handle_is_own(const struct fuzz_pool *pool, int64_t h);
 void fuzz_handle_add(struct fuzz_pool *pool, ftl_handle_t h,
                      enum fuzz_kind kind);
 void fuzz_handle_closed(struct fuzz_pool *pool, ftl_handle_t h);
+// Takes in what its peer reported: handles made, handles gone.
+void fuzz_pool_drain(struct fuzz_pool *pool);
 // Closes every handle it holds and unmaps what it mapped.
 void fuzz_pool_release(struct fuzz_pool *pool);

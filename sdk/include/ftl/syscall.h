@@ -144,8 +144,9 @@ struct ftl_system_stats {
     uint32_t handles; // handles of the calling process
     uint64_t context_switches;
     uint64_t cycles_per_second;
-    uint64_t kernel_table_pages; // page tables of the kernel half made since
-                                 // boot, kept for good (kernel-mode slots,
-                                 // kernel stacks): a leak check adds them
-                                 // to pages_free
+    uint64_t kernel_table_pages; // page tables of the kernel half in use
+                                 // (kernel stacks' are kept for good,
+                                 // kernel-mode slots' while the process
+                                 // lives): a leak check adds them to
+                                 // pages_free
 };

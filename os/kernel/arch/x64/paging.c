@@ -38,8 +38,9 @@
 #define ENTRIES 512
 #define UPPER_HALF 0xffff800000000000ULL
 
-// Tables of the shared upper half made since boot: never freed (every
-// address space points at them), so the leak checks count them apart.
+// Tables of the shared upper half made since boot and not freed: those of a
+// kernel-mode slot go when its process does (paging_free_kernel_range), the
+// rest stay (kernel stacks), and the leak checks count them apart.
 static uint64_t kernel_tables_made;
 #define LARGE_PAGE (2ULL << 20)
 #define HUGE_PAGE (1ULL << 30)
@@ -182,6 +183,53 @@ static void free_table(paddr_t table, int level)
         }
     }
     page_free(table, 1);
+}
+
+// Tables under `table` at `level`, itself included.
+static uint64_t table_count(paddr_t table, int level)
+{
+    uint64_t n = 1;
+    const uint64_t *entries = table_of(table);
+    for (unsigned i = 0; level > 0 && i < ENTRIES; i++) {
+        if ((entries[i] & PTE_PRESENT) && !(entries[i] & PTE_LARGE)) {
+            n += table_count(entries[i] & PTE_ADDRESS, level - 1);
+        }
+    }
+    return n;
+}
+
+void paging_free_kernel_range(uint64_t start, uint64_t end)
+{
+    ASSERT(start >= UPPER_HALF && start % HUGE_PAGE == 0 &&
+           end % HUGE_PAGE == 0);
+    bool freed = false;
+    for (uint64_t va = start; va < end; va += HUGE_PAGE) {
+        uint64_t pml4e = table_of(kernel_root)[index_of(va, 3)];
+        if (!(pml4e & PTE_PRESENT)) {
+            continue;
+        }
+        uint64_t *pdpte = &table_of(pml4e & PTE_ADDRESS)[index_of(va, 2)];
+        if (!(*pdpte & PTE_PRESENT) || (*pdpte & PTE_LARGE)) {
+            continue;
+        }
+        paddr_t pd = *pdpte & PTE_ADDRESS;
+        *pdpte = 0;
+        kernel_tables_made -= table_count(pd, 1);
+        free_table(pd, 1);
+        freed = true;
+    }
+    if (freed) {
+        // Every address space shares these entries, and the paging-structure
+        // caches of every PCID may hold them: changing CR4.PGE drops all
+        // (SDM vol. 3, 4.10.4.1).
+        uint64_t cr4 = x64_read_cr4();
+        if (cr4 & CR4_PGE) {
+            x64_write_cr4(cr4 & ~CR4_PGE);
+            x64_write_cr4(cr4);
+        } else {
+            x64_write_cr3(x64_read_cr3());
+        }
+    }
 }
 
 void paging_destroy(paddr_t root)

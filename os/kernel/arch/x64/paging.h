@@ -37,9 +37,14 @@ paddr_t paging_unmap(paddr_t root, uint64_t va);
 // The physical address va maps to, or 0 if none.
 paddr_t paging_lookup(paddr_t root, uint64_t va);
 
-// Page-table pages of the upper half made since boot (kernel-mode slots,
-// kernel stacks, MMIO): kept for good, by design.
+// Page-table pages of the upper half made since boot and not freed since
+// (kernel-mode slots in use, kernel stacks, MMIO).
 uint64_t paging_kernel_table_count(void);
+
+// Frees the page directories and tables under the kernel's entries for
+// [start, end), 1 GiB aligned in the upper half: a kernel-mode slot whose
+// process is gone, every mapping in it removed already. Flushes the TLB.
+void paging_free_kernel_range(uint64_t start, uint64_t end);
 
 // The CR3 value that switches to an address space, or 0 if it is current
 // already and needs no flush. With PCID, each space has an address-space id

@@ -22,8 +22,10 @@ Parts:
              level is booted again for the next one.
   testssl  boots FTL once and runs testssl.sh in full (every check,
            client simulation and the per-cipher scan included; `make test`
-           runs it with --fast); fails if it finds a MEDIUM, HIGH or
-           CRITICAL issue or a protocol below TLS 1.2 offered.
+           runs it with --fast), trusting the development CA; fails if
+           it finds a MEDIUM, HIGH or CRITICAL issue (but the development
+           certificate's want of a CRL or OCSP address, reported apart)
+           or a protocol below TLS 1.2 offered.
 
 Figures, one `bench:` line per figure and run (bench/run-all.sh keeps min,
 median and max); the Linux guest's carry the prefix `linux.`:
@@ -338,7 +340,8 @@ def part_testssl(accel):
         started = time.monotonic()
         done = subprocess.run(
             ["testssl", "--quiet", "--color", "0", "--warnings", "off",
-             "--jsonfile", json_path, "127.0.0.1:%d" % port],
+             "--add-ca", CA, "--jsonfile", json_path,
+             "127.0.0.1:%d" % port],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, timeout=TESTSSL_LIMIT_S,
             universal_newlines=True)
@@ -352,8 +355,15 @@ def part_testssl(accel):
         print("tls: testssl wrote no findings (%s); its output: %s" % (
             e, os.path.join(RAW, "testssl-full.txt")), flush=True)
         return False
-    bad = [f for f in findings
-           if f.get("severity") in ("MEDIUM", "HIGH", "CRITICAL")]
+    # The development certificate (scripts/dev-tls.sh) names no CRL or
+    # OCSP responder: a CA's certificate in production does. Reported,
+    # not counted.
+    expected = [f for f in findings if f["id"] == "cert_revocation"]
+    bad = [f for f in findings if f not in expected and
+           f.get("severity") in ("MEDIUM", "HIGH", "CRITICAL")]
+    for f in expected:
+        print("tls: testssl: %s %s (the development certificate's): %s" % (
+            f["severity"], f["id"], f["finding"]), flush=True)
     old = [f["id"] for f in findings
            if f["id"] in ("SSLv2", "SSLv3", "TLS1", "TLS1_1") and
            not f["finding"].startswith("not offered")]

@@ -42,6 +42,7 @@ int response_send(struct ftl_conn *conn, const struct response *r,
         buffer, HEAD_MAX,
         "HTTP/1.1 %d %s\r\n"
         "Server: FTL\r\n"
+        "X-Content-Type-Options: nosniff\r\n" // types are as sent
         "Content-Length: %zu\r\n"
         "%s%s%s"
         "Connection: %s\r\n"

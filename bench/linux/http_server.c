@@ -39,6 +39,7 @@ static void load(const char *path)
     }
     int head = snprintf(response, sizeof(response),
                         "HTTP/1.1 200 OK\r\nServer: FTL\r\n"
+                        "X-Content-Type-Options: nosniff\r\n"
                         "Content-Length: %zu\r\n"
                         "Content-Type: text/html; charset=utf-8\r\n"
                         "Connection: keep-alive\r\n\r\n",

@@ -52,7 +52,7 @@ static void on_room(struct ftl_loop *loop, struct ftl_loop_timer *timer,
     (void)arg;
     for (struct tls_listener *l = listeners; l != NULL; l = l->next) {
         struct ftl_conn *conn = l->parked;
-        if (conn != NULL) {
+        if (conn != NULL && l->tcp != NULL) {
             l->parked = NULL;
             ftl_tcp_listener_pause(l->tcp, false);
             on_tcp_accept(conn, l);
@@ -74,15 +74,10 @@ static uint64_t evicted_at; // the last eviction's time; 0: none yet
 // evicted (session_evict_oldest), which no event announces.
 #define ROOM_RETRY_NS (100 * FTL_MS)
 
-static void make_room(struct ftl_loop *loop)
+void listener_room(struct ftl_loop *loop)
 {
     ftl_loop_timer_cancel(loop, &room_timer);
     ftl_loop_timer_start(loop, &room_timer, 0, 0, on_room, NULL);
-}
-
-void listener_room(struct ftl_loop *loop)
-{
-    make_room(loop);
 }
 
 static void unlink_listener(struct tls_listener *listener)
@@ -125,7 +120,7 @@ static void on_handshake(struct session *s, int error, void *owner)
     struct tls_listener *listener = owner;
     listener->handshaking--;
     tls_counts.handshaking--;
-    make_room(listener->loop);
+    listener_room(listener->loop);
     if (error == FTL_ERR_TIMED_OUT) {
         tls_counts.timed_out++;
     } else if (error == FTL_ERR_LIMIT) {
@@ -199,6 +194,10 @@ static void on_tcp_error(struct ftl_tcp_listener *tcp, int error, void *arg)
                  ftl_error_str(error));
     ftl_tcp_listener_close(tcp);
     listener->tcp = NULL;
+    if (listener->parked != NULL) {
+        ftl_conn_close(listener->parked);
+        listener->parked = NULL;
+    }
     listener->error = error;
     fail_accepts(listener, error);
 }

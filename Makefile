@@ -193,7 +193,8 @@ PROGRAM_CFLAGS := $(FTL_CFLAGS) $(WARNINGS) -MMD -MP
 libftl-objs-y :=
 include sdk/lib/build.mk
 LIBFTL := $(FTL_LIBFTL)
-LIBFTL_OBJS := $(addprefix $(BUILD)/sdk/lib/,$(libftl-objs-y))
+LIBFTL_OBJS := $(addprefix $(BUILD)/sdk/lib/,$(libftl-objs-y)) \
+               $(libftl-dep-objs)
 
 $(BUILD)/sdk/lib/%.o: sdk/lib/%.c | $(PICOLIBC_LIBC)
 	$(call say,CC,$<)

@@ -1,0 +1,454 @@
+// The byte-level HTTP/1.1 protocol of one connection: bytes in, requests
+// parsed by http-parser into request objects, dispatched to the app, and
+// the next request taken only once the last is answered. Sockets, timers
+// and the response's bytes are elsewhere (http_conn.c, http_response.c);
+// this file only sees a transport (http_internal.h).
+//
+// The idea: the parser is paused when a request is complete, so the bytes
+// after it (pipelined requests) stay unparsed until its answer is out, and
+// only those leftovers are kept in a buffer: an idle connection holds the
+// session alone, no buffer and no request. Limits are checked in the
+// parser's callbacks, which stop it with the status to answer.
+#include "http_internal.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ftl/error.h>
+#include <ftl/time.h>
+
+enum session_state { READING, ANSWERING };
+
+struct http_session {
+    struct ftl_http_app *app;
+    const struct http_transport *tp;
+    void *t;
+    http_parser parser;
+    enum session_state state;
+    struct http_exchange *cur; // being parsed or answered
+    struct ftl_http_limits limits; // of the request being parsed
+    int error;       // status a callback stopped the parser with
+    bool in_request; // bytes of the current request have come
+    bool dispatching; // inside http_app_dispatch
+    bool done_early; // the response completed during dispatch
+    char *pending;   // unparsed bytes after the request being answered
+    size_t pending_len;
+};
+
+static const http_parser_settings settings;
+
+static void session_close(struct http_session *s);
+static void session_continue(struct http_session *s);
+
+// Appends len bytes to the request's head buffer (a NUL when len is 0).
+static int head_append(struct ftl_http_request *req, const char *p,
+                       size_t len)
+{
+    size_t need = req->head_len + len + 1;
+    if (need > req->head_cap) {
+        size_t cap = req->head_cap ? req->head_cap : 256;
+        while (cap < need) {
+            cap *= 2;
+        }
+        char *head = realloc(req->head, cap);
+        if (!head) {
+            return FTL_ERR_NO_MEMORY;
+        }
+        req->head = head;
+        req->head_cap = cap;
+    }
+    memcpy(req->head + req->head_len, p, len);
+    req->head_len += len;
+    req->head[req->head_len] = '\0';
+    return 0;
+}
+
+static int head_end_string(struct ftl_http_request *req)
+{
+    int err = head_append(req, "", 0);
+    if (err == 0) {
+        req->head_len++; // keep the NUL; the next string starts after it
+    }
+    return err;
+}
+
+static struct http_exchange *exchange_create(struct http_session *s)
+{
+    struct http_exchange *x = calloc(1, sizeof(*x));
+    if (!x) {
+        return NULL;
+    }
+    x->req.app = s->app;
+    x->req.start_ns = ftl_clock_ns();
+    x->res.req = &x->req;
+    x->res.session = s;
+    return x;
+}
+
+// Frees a request and its response; cJSON's part through the hook that
+// http_json.c installs, so that the parser needs no JSON.
+void (*http_json_free)(struct cJSON *json);
+
+void http_exchange_free(struct http_exchange *x)
+{
+    if (x->req.json && http_json_free) {
+        http_json_free(x->req.json);
+    }
+    free(x->req.head);
+    free(x->req.headers);
+    free(x->req.body);
+    free(x->req.decoded);
+    free(x->req.query);
+    free(x->res.headers);
+    free(x);
+}
+
+static struct http_session *session_of(http_parser *p)
+{
+    return p->data;
+}
+
+static int fail(struct http_session *s, int status)
+{
+    s->error = status;
+    return -1;
+}
+
+static int on_message_begin(http_parser *p)
+{
+    struct http_session *s = session_of(p);
+    s->limits = s->app->limits;
+    s->cur = exchange_create(s);
+    return s->cur ? 0 : fail(s, 503);
+}
+
+static int on_url(http_parser *p, const char *at, size_t len)
+{
+    struct http_session *s = session_of(p);
+    struct ftl_http_request *req = &s->cur->req;
+    if (req->head_len + len > s->limits.line_max) {
+        return fail(s, 414);
+    }
+    return head_append(req, at, len) == 0 ? 0 : fail(s, 503);
+}
+
+static int header_piece(http_parser *p, const char *at, size_t len,
+                        bool value)
+{
+    struct http_session *s = session_of(p);
+    struct ftl_http_request *req = &s->cur->req;
+    if (req->nheaders == 0 && !value && !req->in_value) {
+        // The target ends where the first header begins.
+        if (head_end_string(req) < 0) {
+            return fail(s, 503);
+        }
+    }
+    req->header_bytes += len;
+    if (req->header_bytes > s->limits.header_max) {
+        return fail(s, 431);
+    }
+    if (value != req->in_value || (!value && req->nheaders == 0)) {
+        // A new string: a name after a value (or first), or a value.
+        if (req->nheaders > 0 && head_end_string(req) < 0) {
+            return fail(s, 503);
+        }
+        if (!value) {
+            if (req->nheaders == s->limits.headers_max) {
+                return fail(s, 431);
+            }
+            if (req->nheaders == req->headers_cap) {
+                size_t cap = req->headers_cap ? req->headers_cap * 2 : 8;
+                struct http_header *h =
+                    realloc(req->headers, cap * sizeof(*h));
+                if (!h) {
+                    return fail(s, 503);
+                }
+                req->headers = h;
+                req->headers_cap = cap;
+            }
+            req->headers[req->nheaders].name = req->head_len;
+            req->headers[req->nheaders].value = HTTP_NO_VALUE;
+            req->nheaders++;
+        } else {
+            req->headers[req->nheaders - 1].value = req->head_len;
+        }
+        req->in_value = value;
+    }
+    return head_append(req, at, len) == 0 ? 0 : fail(s, 503);
+}
+
+static int on_header_field(http_parser *p, const char *at, size_t len)
+{
+    return header_piece(p, at, len, false);
+}
+
+static int on_header_value(http_parser *p, const char *at, size_t len)
+{
+    return header_piece(p, at, len, true);
+}
+
+static bool body_expected(const http_parser *p)
+{
+    return (p->flags & F_CHUNKED) ||
+           (p->content_length > 0 && p->content_length != ULLONG_MAX);
+}
+
+// The head is complete: limits on what it announces, Expect.
+static int on_headers_complete(http_parser *p)
+{
+    struct http_session *s = session_of(p);
+    struct ftl_http_request *req = &s->cur->req;
+    if (req->nheaders == 0 && head_end_string(req) < 0) {
+        return fail(s, 503); // the target's NUL
+    }
+    if (req->nheaders > 0 && head_end_string(req) < 0) {
+        return fail(s, 503); // the last value's NUL
+    }
+    if (p->http_major != 1) {
+        return fail(s, 505);
+    }
+    req->method = http_method_str((enum http_method)p->method);
+    req->is_head = p->method == HTTP_HEAD;
+    req->http_minor = p->http_minor;
+    if (p->content_length != ULLONG_MAX &&
+        p->content_length > s->limits.body_max) {
+        return fail(s, 413);
+    }
+    const char *expect = ftl_http_header(req, "Expect");
+    if (expect) {
+        if (strcasecmp(expect, "100-continue") != 0) {
+            return fail(s, 417);
+        }
+        static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+        if (body_expected(p) && p->http_minor >= 1) {
+            s->tp->write(s->t, cont, sizeof(cont) - 1);
+        }
+    }
+    return 0;
+}
+
+static int on_body(http_parser *p, const char *at, size_t len)
+{
+    struct http_session *s = session_of(p);
+    struct ftl_http_request *req = &s->cur->req;
+    if (len > s->limits.body_max - req->body_len) {
+        return fail(s, 413);
+    }
+    if (req->body_len + len + 1 > req->body_cap) {
+        size_t cap = req->body_cap ? req->body_cap : 256;
+        while (cap < req->body_len + len + 1) {
+            cap *= 2;
+        }
+        char *body = realloc(req->body, cap);
+        if (!body) {
+            return fail(s, 503);
+        }
+        req->body = body;
+        req->body_cap = cap;
+    }
+    memcpy(req->body + req->body_len, at, len);
+    req->body_len += len;
+    req->body[req->body_len] = '\0';
+    return 0;
+}
+
+// Trailers of a chunked body come as more headers; they are kept with them.
+static int on_message_complete(http_parser *p)
+{
+    struct http_session *s = session_of(p);
+    struct ftl_http_request *req = &s->cur->req;
+    req->keep_alive = http_should_keep_alive(p);
+    http_parser_pause(p, 1);
+    return 0;
+}
+
+static const http_parser_settings settings = {
+    .on_message_begin = on_message_begin,
+    .on_url = on_url,
+    .on_header_field = on_header_field,
+    .on_header_value = on_header_value,
+    .on_headers_complete = on_headers_complete,
+    .on_body = on_body,
+    .on_message_complete = on_message_complete,
+};
+
+struct http_session *http_session_create(struct ftl_http_app *app,
+                                         const struct http_transport *tp,
+                                         void *t)
+{
+    struct http_session *s = calloc(1, sizeof(*s));
+    if (!s) {
+        return NULL;
+    }
+    s->app = app;
+    s->tp = tp;
+    s->t = t;
+    http_parser_init(&s->parser, HTTP_REQUEST);
+    s->parser.data = s;
+    return s;
+}
+
+void http_session_start(struct http_session *s)
+{
+    s->tp->read(s->t, false);
+}
+
+// The status a parser error answers, when no callback chose one.
+static int error_status(enum http_errno err)
+{
+    switch (err) {
+    case HPE_HEADER_OVERFLOW:
+        return 431;
+    case HPE_INVALID_METHOD:
+        return 501;
+    case HPE_INVALID_VERSION:
+        return 505;
+    default:
+        return 400;
+    }
+}
+
+// Answers a request that cannot be parsed further and closes: the bytes
+// after it cannot be told apart from the broken ones.
+static void session_fail(struct http_session *s, int status)
+{
+    const char *reason = ftl_http_reason(status);
+    char msg[256];
+    int n = snprintf(msg, sizeof(msg),
+                     "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\n"
+                     "Content-Length: %zu\r\nConnection: close\r\n\r\n%s\n",
+                     status, reason, strlen(reason) + 1, reason);
+    s->tp->write(s->t, msg, (size_t)n);
+    session_close(s);
+}
+
+static int keep_pending(struct http_session *s, const char *data, size_t len)
+{
+    char *copy = NULL;
+    if (len > 0) {
+        copy = malloc(len);
+        if (!copy) {
+            return FTL_ERR_NO_MEMORY;
+        }
+        memcpy(copy, data, len);
+    }
+    free(s->pending);
+    s->pending = copy;
+    s->pending_len = len;
+    return 0;
+}
+
+static void session_dispatch(struct http_session *s)
+{
+    struct http_exchange *x = s->cur;
+    s->state = ANSWERING;
+    s->in_request = false;
+    s->tp->hold(s->t);
+    s->dispatching = true;
+    s->done_early = false;
+    http_app_dispatch(s->app, &x->req, &x->res);
+    s->dispatching = false;
+    if (s->done_early) {
+        session_continue(s);
+    }
+}
+
+// Parses data until a request is complete (then answers it), the data is
+// used up (then reads more), or an error (then fails).
+static void session_parse(struct http_session *s, const char *data,
+                          size_t len)
+{
+    size_t n = http_parser_execute(&s->parser, &settings, data, len);
+    enum http_errno err = HTTP_PARSER_ERRNO(&s->parser);
+    if (err == HPE_PAUSED) {
+        http_parser_pause(&s->parser, 0);
+        if (keep_pending(s, data + n, len - n) < 0) {
+            session_fail(s, 503);
+            return;
+        }
+        session_dispatch(s);
+        return;
+    }
+    if (err != HPE_OK) {
+        session_fail(s, s->error ? s->error : error_status(err));
+        return;
+    }
+    s->in_request = s->cur != NULL;
+    s->tp->read(s->t, s->in_request);
+}
+
+void http_session_input(struct http_session *s, const void *data, long len)
+{
+    if (len <= 0) {
+        // An end inside a request leaves nobody to answer either.
+        session_close(s);
+        return;
+    }
+    session_parse(s, data, (size_t)len);
+}
+
+void http_session_timeout(struct http_session *s)
+{
+    if (s->state == READING && s->in_request) {
+        session_fail(s, 408);
+    } else {
+        session_close(s);
+    }
+}
+
+// The answer to the current request is out: the next request, if any.
+static void session_continue(struct http_session *s)
+{
+    bool keep_alive = s->cur->res.keep_alive;
+    http_exchange_free(s->cur);
+    s->cur = NULL;
+    s->state = READING;
+    if (!keep_alive) {
+        session_close(s);
+        return;
+    }
+    if (s->pending_len > 0) {
+        // Parsed from the session's own copy, which a new leftover replaces.
+        char *data = s->pending;
+        size_t len = s->pending_len;
+        s->pending = NULL;
+        s->pending_len = 0;
+        session_parse(s, data, len);
+        free(data);
+        return;
+    }
+    s->tp->read(s->t, false);
+}
+
+void http_session_response_done(struct http_session *s)
+{
+    if (s->dispatching) {
+        s->done_early = true; // continued when dispatch returns
+        return;
+    }
+    session_continue(s);
+}
+
+int http_session_write(struct http_session *s, const void *data, size_t len)
+{
+    return s->tp->write(s->t, data, len);
+}
+
+static void session_close(struct http_session *s)
+{
+    if (s->cur) {
+        if (s->state == ANSWERING && s->cur->res.state != RES_DONE &&
+            !s->done_early) {
+            // The app still holds req and res: they outlive the session.
+            s->cur->res.session = NULL;
+        } else {
+            http_exchange_free(s->cur);
+        }
+    }
+    s->tp->close(s->t);
+    free(s->pending);
+    free(s);
+}

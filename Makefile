@@ -341,8 +341,9 @@ $(ISO): $(KERNEL_ELF) $(INITFS) os/boot/grub.cfg
 # ---------------------------------------------------------------------------
 # Host unit tests (Check), one binary per tests/unit/test_NAME.c
 
-# A test may add prerequisites (unit-deps-NAME, e.g. fixture files) and
-# compiler flags (unit-cflags-NAME).
+# A test may add prerequisites (unit-deps-NAME, e.g. fixture files),
+# objects to link (unit-objs-NAME, third-party code built without our
+# warnings) and compiler flags (unit-cflags-NAME).
 unit-tests :=
 include tests/unit/build.mk
 
@@ -350,11 +351,11 @@ UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(unit-tests))
 
 define unit_test_rule
 $(BUILD)/tests/unit/test_$(1): tests/unit/test_$(1).c tests/unit/check_main.c \
-                              $(unit-src-$(1)) $(unit-deps-$(1)) \
-                              $(HOST_FLAGS_STAMP)
+                              $(unit-src-$(1)) $(unit-objs-$(1)) \
+                              $(unit-deps-$(1)) $(HOST_FLAGS_STAMP)
 	$$(call say,HOSTCC,$$@)
 	$$(Q)mkdir -p $$(@D) && $$(CC) $$(HOST_CFLAGS) $(unit-cflags-$(1)) \
-	    -DUNIT_SUITE=$(1) -o $$@ $$(filter %.c,$$^) $$(CHECK_LIBS)
+	    -DUNIT_SUITE=$(1) -o $$@ $$(filter %.c %.o,$$^) $$(CHECK_LIBS)
 endef
 $(foreach t,$(unit-tests),$(eval $(call unit_test_rule,$(t))))
 

@@ -34,6 +34,24 @@ struct ftl_http_app *ftl_http_app_create(struct ftl_loop *loop)
     return app;
 }
 
+void ftl_http_app_destroy(struct ftl_http_app *app)
+{
+    if (!app) {
+        return;
+    }
+    while (app->routes) {
+        struct http_route *r = app->routes;
+        app->routes = r->next;
+        free(r);
+    }
+    while (app->hooks) {
+        struct http_hook *h = app->hooks;
+        app->hooks = h->next;
+        free(h);
+    }
+    free(app);
+}
+
 void ftl_http_set_limits(struct ftl_http_app *app,
                          const struct ftl_http_limits *l)
 {

@@ -63,6 +63,10 @@ struct ftl_http_limits {
 // memory. An app lives as long as the program.
 struct ftl_http_app *ftl_http_app_create(struct ftl_loop *loop);
 
+// Frees an app, its routes and hooks; for a program that stops serving.
+// Not while connections of it are open.
+void ftl_http_app_destroy(struct ftl_http_app *app);
+
 // Changes the limits of requests not started yet (0 fields unchanged).
 void ftl_http_set_limits(struct ftl_http_app *app,
                          const struct ftl_http_limits *limits);

@@ -41,7 +41,6 @@ struct http_session {
 static const http_parser_settings settings;
 
 static void session_close(struct http_session *s);
-static void session_continue(struct http_session *s);
 
 // Appends len bytes to the request's head buffer (a NUL when len is 0).
 static int head_append(struct ftl_http_request *req, const char *p,
@@ -341,7 +340,8 @@ static int keep_pending(struct http_session *s, const char *data, size_t len)
     return 0;
 }
 
-static void session_dispatch(struct http_session *s)
+// Answers the parsed request; true when it was answered at once.
+static bool session_dispatch(struct http_session *s)
 {
     struct http_exchange *x = s->cur;
     s->state = ANSWERING;
@@ -351,33 +351,64 @@ static void session_dispatch(struct http_session *s)
     s->done_early = false;
     http_app_dispatch(s->app, &x->req, &x->res);
     s->dispatching = false;
-    if (s->done_early) {
-        session_continue(s);
+    return s->done_early;
+}
+
+// The answer to the current request is out. Returns whether the
+// connection stays (else it is closed and s freed).
+static bool session_finish(struct http_session *s)
+{
+    bool keep_alive = s->cur->res.keep_alive;
+    http_exchange_free(s->cur);
+    s->cur = NULL;
+    s->state = READING;
+    if (!keep_alive) {
+        session_close(s);
     }
+    return keep_alive;
 }
 
 // Parses data until a request is complete (then answers it), the data is
-// used up (then reads more), or an error (then fails).
-static void session_parse(struct http_session *s, const char *data,
-                          size_t len)
+// used up (then reads more), or an error (then fails). A loop rather than
+// recursion through the answers, so that many small pipelined requests
+// in one read cost no stack. owned (NULL or data's buffer) is freed here.
+static void session_parse(struct http_session *s, char *owned,
+                          const char *data, size_t len)
 {
-    size_t n = http_parser_execute(&s->parser, &settings, data, len);
-    enum http_errno err = HTTP_PARSER_ERRNO(&s->parser);
-    if (err == HPE_PAUSED) {
+    for (;;) {
+        size_t n = http_parser_execute(&s->parser, &settings, data, len);
+        enum http_errno err = HTTP_PARSER_ERRNO(&s->parser);
+        if (err != HPE_PAUSED) {
+            free(owned);
+            if (err != HPE_OK) {
+                session_fail(s, s->error ? s->error : error_status(err));
+                return;
+            }
+            s->in_request = s->cur != NULL;
+            s->tp->read(s->t, s->in_request);
+            return;
+        }
         http_parser_pause(&s->parser, 0);
-        if (keep_pending(s, data + n, len - n) < 0) {
+        int err_keep = keep_pending(s, data + n, len - n);
+        free(owned);
+        if (err_keep < 0) {
             session_fail(s, 503);
             return;
         }
-        session_dispatch(s);
-        return;
+        if (!session_dispatch(s) || !session_finish(s)) {
+            return; // answered later, or closed
+        }
+        if (s->pending_len == 0) {
+            s->tp->read(s->t, false);
+            return;
+        }
+        // Parsed from the session's own copy, which a new leftover replaces.
+        owned = s->pending;
+        data = owned;
+        len = s->pending_len;
+        s->pending = NULL;
+        s->pending_len = 0;
     }
-    if (err != HPE_OK) {
-        session_fail(s, s->error ? s->error : error_status(err));
-        return;
-    }
-    s->in_request = s->cur != NULL;
-    s->tp->read(s->t, s->in_request);
 }
 
 void http_session_input(struct http_session *s, const void *data, long len)
@@ -387,7 +418,7 @@ void http_session_input(struct http_session *s, const void *data, long len)
         session_close(s);
         return;
     }
-    session_parse(s, data, (size_t)len);
+    session_parse(s, NULL, data, (size_t)len);
 }
 
 void http_session_timeout(struct http_session *s)
@@ -399,37 +430,24 @@ void http_session_timeout(struct http_session *s)
     }
 }
 
-// The answer to the current request is out: the next request, if any.
-static void session_continue(struct http_session *s)
-{
-    bool keep_alive = s->cur->res.keep_alive;
-    http_exchange_free(s->cur);
-    s->cur = NULL;
-    s->state = READING;
-    if (!keep_alive) {
-        session_close(s);
-        return;
-    }
-    if (s->pending_len > 0) {
-        // Parsed from the session's own copy, which a new leftover replaces.
-        char *data = s->pending;
-        size_t len = s->pending_len;
-        s->pending = NULL;
-        s->pending_len = 0;
-        session_parse(s, data, len);
-        free(data);
-        return;
-    }
-    s->tp->read(s->t, false);
-}
-
 void http_session_response_done(struct http_session *s)
 {
     if (s->dispatching) {
-        s->done_early = true; // continued when dispatch returns
+        s->done_early = true; // session_parse goes on when dispatch returns
         return;
     }
-    session_continue(s);
+    if (!session_finish(s)) {
+        return;
+    }
+    if (s->pending_len == 0) {
+        s->tp->read(s->t, false);
+        return;
+    }
+    char *owned = s->pending;
+    size_t len = s->pending_len;
+    s->pending = NULL;
+    s->pending_len = 0;
+    session_parse(s, owned, owned, len);
 }
 
 int http_session_write(struct http_session *s, const void *data, size_t len)

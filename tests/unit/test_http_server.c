@@ -127,6 +127,21 @@ START_TEST(pipelined_requests_are_answered_in_order)
 }
 END_TEST
 
+START_TEST(many_pipelined_requests_in_one_read_are_all_answered)
+{
+    static char burst[64 * 200 + 1];
+    size_t len = 0;
+    for (int i = 0; i < 200; i++) {
+        len += (size_t)snprintf(burst + len, sizeof(burst) - len,
+                                "GET /%d HTTP/1.1\r\n\r\n", i);
+    }
+    http_fake_send(burst, len);
+    ck_assert_int_eq(http_fake_count("HTTP/1.1 200 OK"), 200);
+    ck_assert_ptr_nonnull(strstr(fake.out, "GET /199 []"));
+    ck_assert(fake.reading && !fake.in_request);
+}
+END_TEST
+
 START_TEST(a_late_answer_holds_the_next_pipelined_request)
 {
     http_fake_sends("GET /hold HTTP/1.1\r\n\r\nGET /after HTTP/1.1\r\n\r\n");
@@ -393,6 +408,7 @@ Suite *unit_suite(void)
     tcase_add_test(t, a_request_split_at_every_byte_is_parsed_the_same);
     tcase_add_test(t, a_request_fed_one_byte_at_a_time_is_parsed);
     tcase_add_test(t, pipelined_requests_are_answered_in_order);
+    tcase_add_test(t, many_pipelined_requests_in_one_read_are_all_answered);
     tcase_add_test(t, a_late_answer_holds_the_next_pipelined_request);
     tcase_add_test(t, a_late_answer_after_the_client_left_is_dropped);
     tcase_add_test(t, a_chunked_body_is_decoded_and_its_trailer_kept);

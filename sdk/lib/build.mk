@@ -29,10 +29,14 @@ $(BUILD)/sdk/deps/http_parser.o: $(HTTP_PARSER_SRC)/http_parser.c | $(PICOLIBC_L
 	$(call say,CC,http-parser/http_parser.c)
 	$(Q)mkdir -p $(@D) && $(CC) $(FTL_CFLAGS) -ffunction-sections \
 	    -fdata-sections -w -MMD -MP -c $< -o $@
-$(BUILD)/sdk/deps/cJSON.o: $(CJSON_SRC)/cJSON.c | $(PICOLIBC_LIBC)
+# cJSON parses nested values by recursion, a few hundred bytes of stack a
+# level: its default limit of 1,000 levels would let one request body
+# overflow the 64 KiB stack of a kernel-mode service. 64 levels fit.
+CJSON_FLAGS := -DCJSON_NESTING_LIMIT=64
+$(BUILD)/sdk/deps/cJSON.o: $(CJSON_SRC)/cJSON.c sdk/lib/build.mk | $(PICOLIBC_LIBC)
 	$(call say,CC,cjson/cJSON.c)
-	$(Q)mkdir -p $(@D) && $(CC) $(FTL_CFLAGS) -ffunction-sections \
-	    -fdata-sections -w -MMD -MP -c $< -o $@
+	$(Q)mkdir -p $(@D) && $(CC) $(FTL_CFLAGS) $(CJSON_FLAGS) \
+	    -ffunction-sections -fdata-sections -w -MMD -MP -c $< -o $@
 
 HTTP_LIB_OBJS := $(addprefix $(BUILD)/sdk/lib/,http_server.o http_conn.o \
     http_request.o http_response.o http_router.o http_json.o)

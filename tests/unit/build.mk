@@ -89,6 +89,7 @@ $(foreach t,http_server http_router http_json,\
 $(BUILD)/host/deps/http_parser.o: $(HTTP_PARSER_SRC)/http_parser.c $(HOST_FLAGS_STAMP)
 	$(call say,HOSTCC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) -w -c $< -o $@
-$(BUILD)/host/deps/cJSON.o: $(CJSON_SRC)/cJSON.c $(HOST_FLAGS_STAMP)
+$(BUILD)/host/deps/cJSON.o: $(CJSON_SRC)/cJSON.c $(HOST_FLAGS_STAMP) \
+                           sdk/lib/build.mk
 	$(call say,HOSTCC,$<)
-	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) -w -c $< -o $@
+	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) $(CJSON_FLAGS) -w -c $< -o $@

@@ -77,8 +77,20 @@ START_TEST(malformed_json_is_400_and_skips_the_handler)
         ck_assert(!fake.closed); // the request was well-formed HTTP
     }
     ck_assert_int_eq(handled, 0);
-    post("  [1, 2]\r\n"); // white space around a value is fine
+    // Deeper than libftl's nesting limit (64): refused, not recursed into.
+    char deep[2 * 100 + 1] = "";
+    memset(deep, '[', 100);
+    memset(deep + 100, ']', 100);
+    post(deep);
+    ck_assert_ptr_nonnull(strstr(fake.out, "HTTP/1.1 400 "));
+    ck_assert_int_eq(handled, 0);
+    memset(deep, 0, sizeof(deep));
+    memset(deep, '[', 60);
+    memset(deep + 60, ']', 60);
+    post(deep);
     ck_assert_int_eq(handled, 1);
+    post("  [1, 2]\r\n"); // white space around a value is fine
+    ck_assert_int_eq(handled, 2);
 }
 END_TEST
 

@@ -86,6 +86,12 @@ $(foreach t,http_server http_router http_json,\
     $(eval unit-objs-$(t) := $(http-unit-objs))\
     $(eval unit-deps-$(t) := $(HTTP_DEPS_FETCHED))\
     $(eval unit-cflags-$(t) := $(http-unit-cflags)))
+# Its transport over ftl_conn, on the real loop, with ftl/tcp.h faked.
+unit-tests += http_conn
+unit-src-http_conn := $(http-unit-src) sdk/lib/http_conn.c sdk/lib/loop.c
+unit-objs-http_conn := $(http-unit-objs)
+unit-deps-http_conn := $(HTTP_DEPS_FETCHED)
+unit-cflags-http_conn := $(http-unit-cflags)
 $(BUILD)/host/deps/http_parser.o: $(HTTP_PARSER_SRC)/http_parser.c $(HOST_FLAGS_STAMP)
 	$(call say,HOSTCC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) -w -c $< -o $@

@@ -40,10 +40,9 @@ static void conn_read(void *t, bool in_request)
 {
     struct http_conn *c = t;
     if (!in_request || !c->timing_request) {
-        uint64_t ns = in_request ? c->app->limits.request_ns
-                                 : c->app->limits.idle_ns;
-        ftl_loop_timer_start(c->app->loop, &c->timer, ns, 0, conn_on_timer,
-                             c);
+        uint64_t ns =
+            in_request ? c->app->limits.request_ns : c->app->limits.idle_ns;
+        ftl_loop_timer_start(c->app->loop, &c->timer, ns, 0, conn_on_timer, c);
         c->timing_request = in_request;
     }
     int err = ftl_conn_read(c->conn, FTL_MSG_BODY_MAX, conn_on_read, c);

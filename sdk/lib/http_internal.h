@@ -28,7 +28,7 @@ struct ftl_http_request {
     struct ftl_http_app *app;
     char *head; // method, target, header names and values, each with NUL
     size_t head_len, head_cap;
-    size_t target;     // offset of the target in head
+    size_t target;       // offset of the target in head
     size_t header_bytes; // for header_max
     struct http_header *headers;
     size_t nheaders, headers_cap;

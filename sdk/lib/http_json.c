@@ -24,8 +24,8 @@ int ftl_http_send_json(struct ftl_http_response *res, int status,
     if (!text) {
         return ftl_http_send_text(res, 500, NULL);
     }
-    int err = ftl_http_send(res, status, "application/json", text,
-                            strlen(text));
+    int err =
+        ftl_http_send(res, status, "application/json", text, strlen(text));
     cJSON_free(text);
     return err;
 }

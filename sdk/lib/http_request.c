@@ -29,8 +29,8 @@ size_t http_decode(char *dst, const char *src, size_t len, bool plus)
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {
         char c = src[i];
-        if (c == '%' && i + 2 < len &&
-            hex_value(src[i + 1]) >= 0 && hex_value(src[i + 2]) >= 0) {
+        if (c == '%' && i + 2 < len && hex_value(src[i + 1]) >= 0 &&
+            hex_value(src[i + 2]) >= 0) {
             c = (char)(hex_value(src[i + 1]) * 16 + hex_value(src[i + 2]));
             i += 2;
         } else if (c == '+' && plus) {
@@ -94,8 +94,7 @@ void http_request_add_param(struct ftl_http_request *req, const char *name,
 {
     req->params[req->nparams].name = name;
     req->params[req->nparams].name_len = name_len;
-    req->params[req->nparams].value =
-        decoded_add(req, value, value_len, false);
+    req->params[req->nparams].value = decoded_add(req, value, value_len, false);
     req->nparams++;
 }
 
@@ -114,8 +113,7 @@ const char *ftl_http_target(const struct ftl_http_request *req)
     return req->head + req->target;
 }
 
-const char *ftl_http_param(const struct ftl_http_request *req,
-                           const char *name)
+const char *ftl_http_param(const struct ftl_http_request *req, const char *name)
 {
     size_t len = strlen(name);
     for (size_t i = 0; i < req->nparams; i++) {
@@ -127,8 +125,7 @@ const char *ftl_http_param(const struct ftl_http_request *req,
     return NULL;
 }
 
-const char *ftl_http_query(const struct ftl_http_request *req,
-                           const char *key)
+const char *ftl_http_query(const struct ftl_http_request *req, const char *key)
 {
     for (size_t i = 0; i < req->nquery; i++) {
         if (strcmp(req->query[2 * i], key) == 0) {

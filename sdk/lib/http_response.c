@@ -96,8 +96,8 @@ static int res_write_head(struct ftl_http_response *res, int status,
         len += res->headers_len;
     }
     if (content_type && status_has_body(status)) {
-        len += (size_t)snprintf(head + len, cap - len,
-                                "Content-Type: %s\r\n", content_type);
+        len += (size_t)snprintf(head + len, cap - len, "Content-Type: %s\r\n",
+                                content_type);
     }
     if (res->chunked) {
         len += (size_t)snprintf(head + len, cap - len,
@@ -173,8 +173,7 @@ int ftl_http_start(struct ftl_http_response *res, int status,
     return res_write_head(res, status, content_type, -1);
 }
 
-int ftl_http_write(struct ftl_http_response *res, const void *data,
-                   size_t len)
+int ftl_http_write(struct ftl_http_response *res, const void *data, size_t len)
 {
     if (res->state != RES_STREAMING) {
         return FTL_ERR_BUSY;

@@ -65,8 +65,7 @@ void ftl_http_set_limits(struct ftl_http_app *app,
 }
 
 int ftl_http_route(struct ftl_http_app *app, const char *method,
-                   const char *pattern, ftl_http_handler_fn handler,
-                   void *arg)
+                   const char *pattern, ftl_http_handler_fn handler, void *arg)
 {
     if (pattern[0] != '/' || !handler) {
         return FTL_ERR_INVALID_ARG;
@@ -97,8 +96,7 @@ int ftl_http_use(struct ftl_http_app *app, ftl_http_hook_fn fn, void *arg)
     return 0;
 }
 
-void ftl_http_on_done(struct ftl_http_app *app, ftl_http_done_fn fn,
-                      void *arg)
+void ftl_http_on_done(struct ftl_http_app *app, ftl_http_done_fn fn, void *arg)
 {
     app->done = fn;
     app->done_arg = arg;
@@ -142,11 +140,10 @@ static void log_done(const struct ftl_http_request *req, int status,
 {
     (void)arg;
     const char *id = ftl_http_request_id(req);
-    FTL_LOG_INFO("%s %s %d %zuB %llu.%01llums%s%s", req->method,
-                 ftl_http_target(req), status, bytes,
-                 (unsigned long long)(ns / 1000000),
-                 (unsigned long long)(ns / 100000 % 10), id ? " id=" : "",
-                 id ? id : "");
+    FTL_LOG_INFO(
+        "%s %s %d %zuB %llu.%01llums%s%s", req->method, ftl_http_target(req),
+        status, bytes, (unsigned long long)(ns / 1000000),
+        (unsigned long long)(ns / 100000 % 10), id ? " id=" : "", id ? id : "");
 }
 
 void ftl_http_log_requests(struct ftl_http_app *app)
@@ -169,9 +166,8 @@ struct raw_param {
     size_t name_len, value_len;
 };
 
-static bool route_match(const char *pattern, const char *path,
-                        size_t path_len, struct raw_param *params,
-                        size_t *nparams)
+static bool route_match(const char *pattern, const char *path, size_t path_len,
+                        struct raw_param *params, size_t *nparams)
 {
     const char *end = path + path_len;
     *nparams = 0;
@@ -188,8 +184,8 @@ static bool route_match(const char *pattern, const char *path,
             if (slen == 0 || *nparams == HTTP_PARAMS_MAX) {
                 return false;
             }
-            params[*nparams] = (struct raw_param){pattern + 1, path, plen - 1,
-                                                  slen};
+            params[*nparams] =
+                (struct raw_param){pattern + 1, path, plen - 1, slen};
             (*nparams)++;
         } else if (plen != slen || memcmp(pattern, path, slen) != 0) {
             return false;

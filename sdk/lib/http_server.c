@@ -28,13 +28,13 @@ struct http_session {
     void *t;
     http_parser parser;
     enum session_state state;
-    struct http_exchange *cur; // being parsed or answered
+    struct http_exchange *cur;     // being parsed or answered
     struct ftl_http_limits limits; // of the request being parsed
-    int error;       // status a callback stopped the parser with
-    bool in_request; // bytes of the current request have come
-    bool dispatching; // inside http_app_dispatch
-    bool done_early; // the response completed during dispatch
-    char *pending;   // unparsed bytes after the request being answered
+    int error;                     // status a callback stopped the parser with
+    bool in_request;               // bytes of the current request have come
+    bool dispatching;              // inside http_app_dispatch
+    bool done_early;               // the response completed during dispatch
+    char *pending; // unparsed bytes after the request being answered
     size_t pending_len;
 };
 
@@ -43,8 +43,7 @@ static const http_parser_settings settings;
 static void session_close(struct http_session *s);
 
 // Appends len bytes to the request's head buffer (a NUL when len is 0).
-static int head_append(struct ftl_http_request *req, const char *p,
-                       size_t len)
+static int head_append(struct ftl_http_request *req, const char *p, size_t len)
 {
     size_t need = req->head_len + len + 1;
     if (need > req->head_cap) {
@@ -134,8 +133,7 @@ static int on_url(http_parser *p, const char *at, size_t len)
     return head_append(req, at, len) == 0 ? 0 : fail(s, 503);
 }
 
-static int header_piece(http_parser *p, const char *at, size_t len,
-                        bool value)
+static int header_piece(http_parser *p, const char *at, size_t len, bool value)
 {
     struct http_session *s = session_of(p);
     struct ftl_http_request *req = &s->cur->req;
@@ -160,8 +158,7 @@ static int header_piece(http_parser *p, const char *at, size_t len,
             }
             if (req->nheaders == req->headers_cap) {
                 size_t cap = req->headers_cap ? req->headers_cap * 2 : 8;
-                struct http_header *h =
-                    realloc(req->headers, cap * sizeof(*h));
+                struct http_header *h = realloc(req->headers, cap * sizeof(*h));
                 if (!h) {
                     return fail(s, 503);
                 }
@@ -372,8 +369,8 @@ static bool session_finish(struct http_session *s)
 // used up (then reads more), or an error (then fails). A loop rather than
 // recursion through the answers, so that many small pipelined requests
 // in one read cost no stack. owned (NULL or data's buffer) is freed here.
-static void session_parse(struct http_session *s, char *owned,
-                          const char *data, size_t len)
+static void session_parse(struct http_session *s, char *owned, const char *data,
+                          size_t len)
 {
     for (;;) {
         size_t n = http_parser_execute(&s->parser, &settings, data, len);

@@ -13,7 +13,7 @@
 
 struct http_fake {
     struct ftl_http_app *app;
-    struct http_session *session; // NULL once closed
+    struct http_session *session;    // NULL once closed
     char out[HTTP_FAKE_OUT_MAX + 1]; // NUL-terminated
     size_t out_len;
     bool reading;    // a read is asked for and not served yet

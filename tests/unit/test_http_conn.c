@@ -217,7 +217,8 @@ Suite *unit_suite(void)
     tcase_add_test(t, a_connection_is_read_in_pieces_that_hold_no_buffer);
     tcase_add_test(t, https_listens_through_tls);
     tcase_add_test(t, an_idle_connection_closes_quietly_after_idle_ns);
-    tcase_add_test(t, a_slow_request_is_408_after_request_ns_from_its_first_byte);
+    tcase_add_test(t,
+                   a_slow_request_is_408_after_request_ns_from_its_first_byte);
     tcase_add_test(t, no_time_out_runs_while_the_app_answers);
     tcase_add_test(t, a_read_error_closes_the_connection);
     suite_add_tcase(s, t);

@@ -67,8 +67,8 @@ END_TEST
 
 START_TEST(malformed_json_is_400_and_skips_the_handler)
 {
-    static const char *bad[] = {"{\"name\": ", "{\"a\":1} trailing", "",
-                                "nul", "[1,]"};
+    static const char *bad[] = {"{\"name\": ", "{\"a\":1} trailing", "", "nul",
+                                "[1,]"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         post(bad[i]);
         ck_assert_msg(strstr(fake.out, "HTTP/1.1 400 Bad Request\r\n"),
@@ -95,8 +95,8 @@ START_TEST(malformed_json_is_400_and_skips_the_handler)
 END_TEST
 
 // What a handler sends when building its JSON ran out of memory.
-static void nothing(struct ftl_http_request *req,
-                    struct ftl_http_response *res, void *arg)
+static void nothing(struct ftl_http_request *req, struct ftl_http_response *res,
+                    void *arg)
 {
     (void)req;
     (void)arg;

@@ -37,15 +37,14 @@ static void search(struct ftl_http_request *req, struct ftl_http_response *res,
     ftl_http_send_text(res, 200, seen);
 }
 
-static void headers(struct ftl_http_request *req,
-                    struct ftl_http_response *res, void *arg)
+static void headers(struct ftl_http_request *req, struct ftl_http_response *res,
+                    void *arg)
 {
     (void)arg;
     const char *none = ftl_http_header(req, "X-None");
     snprintf(seen, sizeof(seen), "ua=%s acc=%s empty=[%s] none=%s",
-             ftl_http_header(req, "user-agent"),
-             ftl_http_header(req, "ACCEPT"), ftl_http_header(req, "X-Empty"),
-             none ? none : "(null)");
+             ftl_http_header(req, "user-agent"), ftl_http_header(req, "ACCEPT"),
+             ftl_http_header(req, "X-Empty"), none ? none : "(null)");
     ftl_http_send_text(res, 200, seen);
 }
 

@@ -88,8 +88,8 @@ static void check_every_split(const char *request, const char *expect_body)
         ck_assert_int_eq(http_fake_count("HTTP/1.1 200"), 0);
         ck_assert(fake.in_request);
         http_fake_send(request + i, len - i);
-        ck_assert_msg(strstr(fake.out, expect_body) != NULL,
-                      "split at %zu: %s", i, fake.out);
+        ck_assert_msg(strstr(fake.out, expect_body) != NULL, "split at %zu: %s",
+                      i, fake.out);
         ck_assert_int_eq(http_fake_count("HTTP/1.1 "), 1);
     }
 }
@@ -214,7 +214,8 @@ static void set_small_limits(void)
 START_TEST(a_long_target_is_414)
 {
     set_small_limits();
-    http_fake_sends("GET /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa HTTP/1.1\r\n");
+    http_fake_sends(
+        "GET /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa HTTP/1.1\r\n");
     ck_assert_ptr_nonnull(strstr(fake.out, "HTTP/1.1 414 URI Too Long\r\n"));
     ck_assert(fake.closed);
 }
@@ -348,9 +349,9 @@ START_TEST(malformed_requests_are_400_501_or_505_and_close)
             http_fake_open();
         }
         http_fake_sends(cases[i].request);
-        ck_assert_msg(strncmp(fake.out, cases[i].status,
-                              strlen(cases[i].status)) == 0,
-                      "%s -> %s", cases[i].request, fake.out);
+        ck_assert_msg(
+            strncmp(fake.out, cases[i].status, strlen(cases[i].status)) == 0,
+            "%s -> %s", cases[i].request, fake.out);
         ck_assert(fake.closed);
     }
 }

@@ -45,11 +45,11 @@ typedef void (*ftl_http_handler_fn)(struct ftl_http_request *req,
 // Sizes and time-outs of an app's connections, and what exceeding each
 // answers. A 0 in ftl_http_set_limits keeps the current value.
 struct ftl_http_limits {
-    size_t line_max;    // request target (path and query); 414
-    size_t header_max;  // all header names and values together; 431
-    size_t headers_max; // number of header fields; 431
-    size_t body_max;    // request body, chunked or not; 413
-    uint64_t idle_ns;   // keep-alive wait for a next request; closes
+    size_t line_max;     // request target (path and query); 414
+    size_t header_max;   // all header names and values together; 431
+    size_t headers_max;  // number of header fields; 431
+    size_t body_max;     // request body, chunked or not; 413
+    uint64_t idle_ns;    // keep-alive wait for a next request; closes
     uint64_t request_ns; // from a request's first byte to its end; 408
 };
 #define FTL_HTTP_LINE_MAX 8192
@@ -79,8 +79,7 @@ void ftl_http_set_limits(struct ftl_http_app *app,
 // Strings are not copied (pass literals). Returns 0 or FTL_ERR_NO_MEMORY,
 // FTL_ERR_INVALID_ARG (pattern not starting with '/').
 int ftl_http_route(struct ftl_http_app *app, const char *method,
-                   const char *pattern, ftl_http_handler_fn handler,
-                   void *arg);
+                   const char *pattern, ftl_http_handler_fn handler, void *arg);
 
 // A hook runs before routing for every request, in the order added. It
 // returns true to go on, or false once it has answered (or will answer)
@@ -91,11 +90,10 @@ int ftl_http_use(struct ftl_http_app *app, ftl_http_hook_fn hook, void *arg);
 
 // Runs once each response is complete (or abandoned, status 0 for a
 // client that left), for access logs and metrics. One per app.
-typedef void (*ftl_http_done_fn)(const struct ftl_http_request *req,
-                                 int status, size_t body_bytes,
-                                 uint64_t duration_ns, void *arg);
-void ftl_http_on_done(struct ftl_http_app *app, ftl_http_done_fn fn,
-                      void *arg);
+typedef void (*ftl_http_done_fn)(const struct ftl_http_request *req, int status,
+                                 size_t body_bytes, uint64_t duration_ns,
+                                 void *arg);
+void ftl_http_on_done(struct ftl_http_app *app, ftl_http_done_fn fn, void *arg);
 
 // Built-in hooks: request ids (the request's X-Request-Id when it has a
 // sane one, else a new one, echoed as X-Request-Id in the response and
@@ -121,8 +119,7 @@ const char *ftl_http_path(const struct ftl_http_request *req);
 const char *ftl_http_target(const struct ftl_http_request *req); // raw
 const char *ftl_http_param(const struct ftl_http_request *req,
                            const char *name);
-const char *ftl_http_query(const struct ftl_http_request *req,
-                           const char *key);
+const char *ftl_http_query(const struct ftl_http_request *req, const char *key);
 const char *ftl_http_header(const struct ftl_http_request *req,
                             const char *name);
 // The body (chunked or not, decoded), NUL-terminated for text; len may be
@@ -159,8 +156,7 @@ int ftl_http_send_text(struct ftl_http_response *res, int status,
 // gone: stop producing and end).
 int ftl_http_start(struct ftl_http_response *res, int status,
                    const char *content_type);
-int ftl_http_write(struct ftl_http_response *res, const void *data,
-                   size_t len);
+int ftl_http_write(struct ftl_http_response *res, const void *data, size_t len);
 int ftl_http_end(struct ftl_http_response *res);
 
 // JSON (cJSON): answers with json printed (application/json) and frees it

@@ -28,6 +28,26 @@ static bool has_crlf(const char *s)
     return strpbrk(s, "\r\n") != NULL;
 }
 
+// Headers that frame the message are the library's: a second
+// Content-Length from the app would make the response ambiguous.
+static bool is_framing_header(const char *name)
+{
+    return strcasecmp(name, "Content-Length") == 0 ||
+           strcasecmp(name, "Transfer-Encoding") == 0 ||
+           strcasecmp(name, "Connection") == 0;
+}
+
+// A final status the library can frame; others answer 500 instead of a
+// status line no client would read.
+static int checked_status(int *status)
+{
+    if (*status >= 200 && *status <= 599) {
+        return 0;
+    }
+    *status = 500;
+    return FTL_ERR_INVALID_ARG;
+}
+
 int ftl_http_set_header(struct ftl_http_response *res, const char *name,
                         const char *value)
 {
@@ -35,7 +55,7 @@ int ftl_http_set_header(struct ftl_http_response *res, const char *name,
         return FTL_ERR_BUSY;
     }
     if (has_crlf(name) || has_crlf(value) || strchr(name, ':') ||
-        name[0] == '\0') {
+        name[0] == '\0' || is_framing_header(name)) {
         return FTL_ERR_INVALID_ARG;
     }
     size_t add = strlen(name) + strlen(value) + 4;
@@ -141,13 +161,18 @@ int ftl_http_send(struct ftl_http_response *res, int status,
     if (res->state != RES_NEW) {
         return FTL_ERR_BUSY;
     }
+    int err = checked_status(&status);
+    if (err < 0) {
+        body = NULL;
+        len = 0;
+    }
     res_write_head(res, status, content_type, (long long)len);
     if (body_is_sent(res) && len > 0) {
         res_write(res, body, len);
         res->body_bytes = len;
     }
     res_done(res);
-    return 0;
+    return err;
 }
 
 int ftl_http_send_text(struct ftl_http_response *res, int status,
@@ -168,6 +193,10 @@ int ftl_http_start(struct ftl_http_response *res, int status,
 {
     if (res->state != RES_NEW) {
         return FTL_ERR_BUSY;
+    }
+    if (checked_status(&status) < 0) {
+        ftl_http_send(res, status, NULL, NULL, 0);
+        return FTL_ERR_INVALID_ARG;
     }
     res->state = RES_STREAMING;
     return res_write_head(res, status, content_type, -1);

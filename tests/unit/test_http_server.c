@@ -385,12 +385,36 @@ START_TEST(the_end_of_stream_closes_quietly)
 }
 END_TEST
 
+static void bad_status(struct ftl_http_request *req,
+                       struct ftl_http_response *res, void *arg)
+{
+    (void)req;
+    (void)arg;
+    ck_assert_int_eq(ftl_http_send_text(res, 42, "odd"), FTL_ERR_INVALID_ARG);
+}
+
+START_TEST(a_status_outside_200_599_is_answered_500)
+{
+    // An app of this route alone: the fixture's catch-all would win.
+    http_fake_teardown();
+    http_fake_reset();
+    ftl_http_route(fake.app, "GET", "/bad", bad_status, NULL);
+    http_fake_open();
+    http_fake_sends("GET /bad HTTP/1.1\r\n\r\n");
+    ck_assert_str_eq(fake.out, "HTTP/1.1 500 Internal Server Error\r\n"
+                               "Content-Type: text/plain; charset=utf-8\r\n"
+                               "Content-Length: 0\r\n\r\n");
+}
+END_TEST
+
 START_TEST(response_headers_are_checked_and_sent)
 {
     struct ftl_http_response res = {0};
     ck_assert_int_eq(ftl_http_set_header(&res, "X-A", "1\r\nEvil: 1"),
                      FTL_ERR_INVALID_ARG);
     ck_assert_int_eq(ftl_http_set_header(&res, "Bad:Name", "1"),
+                     FTL_ERR_INVALID_ARG);
+    ck_assert_int_eq(ftl_http_set_header(&res, "content-length", "1"),
                      FTL_ERR_INVALID_ARG);
     ck_assert_int_eq(ftl_http_set_header(&res, "X-A", "1"), 0);
     ck_assert_str_eq(res.headers, "X-A: 1\r\n");
@@ -429,6 +453,7 @@ Suite *unit_suite(void)
     tcase_add_test(t, malformed_requests_are_400_501_or_505_and_close);
     tcase_add_test(t, time_outs_are_408_inside_a_request_and_quiet_when_idle);
     tcase_add_test(t, the_end_of_stream_closes_quietly);
+    tcase_add_test(t, a_status_outside_200_599_is_answered_500);
     tcase_add_test(t, response_headers_are_checked_and_sent);
     suite_add_tcase(s, t);
     return s;

@@ -97,8 +97,9 @@ void ftl_http_on_done(struct ftl_http_app *app, ftl_http_done_fn fn, void *arg);
 
 // Built-in hooks: request ids (the request's X-Request-Id when it has a
 // sane one, else a new one, echoed as X-Request-Id in the response and
-// returned by ftl_http_request_id), and one info log line per response
-// (`GET /items/7 200 12B 0.4ms id=...`). Return as ftl_http_use.
+// returned by ftl_http_request_id; returns as ftl_http_use), and one info
+// log line per response (`GET /items/7 200 12B 0.4ms id=...`), which
+// takes the app's done hook (ftl_http_on_done).
 int ftl_http_use_request_id(struct ftl_http_app *app);
 void ftl_http_log_requests(struct ftl_http_app *app);
 
@@ -134,13 +135,16 @@ void *ftl_http_user(const struct ftl_http_request *req);
 // Adds a response header (name and value copied) before the response
 // starts. Content-Length, Transfer-Encoding and Connection are the
 // library's. Returns 0, FTL_ERR_BUSY (response started),
-// FTL_ERR_INVALID_ARG (a CR or LF in it) or FTL_ERR_NO_MEMORY.
+// FTL_ERR_INVALID_ARG (a CR or LF in it, a ':' in the name, one of the
+// library's headers) or FTL_ERR_NO_MEMORY.
 int ftl_http_set_header(struct ftl_http_response *res, const char *name,
                         const char *value);
 
 // Answers with a whole body (copied; content_type may be NULL) and
 // completes the response. Returns 0, or FTL_ERR_BUSY when the response was
-// started already. A response to HEAD carries the headers alone.
+// started already, or FTL_ERR_INVALID_ARG for a status outside 200-599
+// (answered 500 without the body). A response to HEAD carries the headers
+// alone.
 int ftl_http_send(struct ftl_http_response *res, int status,
                   const char *content_type, const void *body, size_t len);
 
@@ -151,9 +155,10 @@ int ftl_http_send_text(struct ftl_http_response *res, int status,
 
 // Streaming: starts the response (status and headers; chunked for an
 // HTTP/1.1 client, else the connection's end marks the body's), writes
-// pieces of the body (copied), and completes it. Writes return 0,
-// FTL_ERR_BUSY (not started or ended) or FTL_ERR_PEER_CLOSED (client
-// gone: stop producing and end).
+// pieces of the body (copied), and completes it. ftl_http_start returns
+// as ftl_http_send (a bad status completes the response as a 500); writes
+// return 0, FTL_ERR_BUSY (not started or ended) or FTL_ERR_PEER_CLOSED
+// (client gone: stop producing and end).
 int ftl_http_start(struct ftl_http_response *res, int status,
                    const char *content_type);
 int ftl_http_write(struct ftl_http_response *res, const void *data, size_t len);

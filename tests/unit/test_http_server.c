@@ -142,6 +142,25 @@ START_TEST(many_pipelined_requests_in_one_read_are_all_answered)
 }
 END_TEST
 
+// Leftovers of a read (the start of the next request) join the next read.
+START_TEST(pipelined_requests_split_at_every_byte_are_answered_the_same)
+{
+    static const char two[] = "POST /a HTTP/1.1\r\nContent-Length: 2\r\n\r\n"
+                              "hiGET /b HTTP/1.1\r\n\r\n";
+    http_fake_sends(two);
+    static char whole[sizeof(fake.out)];
+    memcpy(whole, fake.out, sizeof(whole));
+    ck_assert_int_eq(http_fake_count("HTTP/1.1 200"), 2);
+    for (size_t i = 1; i < sizeof(two) - 1; i++) {
+        http_fake_clear();
+        http_fake_send(two, i);
+        http_fake_send(two + i, sizeof(two) - 1 - i);
+        ck_assert_msg(strcmp(fake.out, whole) == 0, "split at %zu", i);
+        ck_assert(fake.reading && !fake.in_request);
+    }
+}
+END_TEST
+
 START_TEST(a_late_answer_holds_the_next_pipelined_request)
 {
     http_fake_sends("GET /hold HTTP/1.1\r\n\r\nGET /after HTTP/1.1\r\n\r\n");
@@ -434,6 +453,8 @@ Suite *unit_suite(void)
     tcase_add_test(t, a_request_fed_one_byte_at_a_time_is_parsed);
     tcase_add_test(t, pipelined_requests_are_answered_in_order);
     tcase_add_test(t, many_pipelined_requests_in_one_read_are_all_answered);
+    tcase_add_test(
+        t, pipelined_requests_split_at_every_byte_are_answered_the_same);
     tcase_add_test(t, a_late_answer_holds_the_next_pipelined_request);
     tcase_add_test(t, a_late_answer_after_the_client_left_is_dropped);
     tcase_add_test(t, a_chunked_body_is_decoded_and_its_trailer_kept);

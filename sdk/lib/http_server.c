@@ -133,41 +133,50 @@ static int on_url(http_parser *p, const char *at, size_t len)
     return head_append(req, at, len) == 0 ? 0 : fail(s, 503);
 }
 
+// A new header, its name starting at the end of head.
+static int header_add(struct http_session *s, struct ftl_http_request *req)
+{
+    if (req->nheaders == s->limits.headers_max) {
+        return fail(s, 431);
+    }
+    if (req->nheaders == req->headers_cap) {
+        size_t cap = req->headers_cap ? req->headers_cap * 2 : 8;
+        struct http_header *h = realloc(req->headers, cap * sizeof(*h));
+        if (!h) {
+            return fail(s, 503);
+        }
+        req->headers = h;
+        req->headers_cap = cap;
+    }
+    req->headers[req->nheaders].name = req->head_len;
+    req->headers[req->nheaders].value = HTTP_NO_VALUE;
+    req->nheaders++;
+    return 0;
+}
+
+// Header names and values come in pieces, as reads end anywhere. A piece
+// of another kind than the last starts a string and ends the one before:
+// the target for the first name, else the last value or name.
 static int header_piece(http_parser *p, const char *at, size_t len, bool value)
 {
     struct http_session *s = session_of(p);
     struct ftl_http_request *req = &s->cur->req;
-    if (req->nheaders == 0 && !value && !req->in_value) {
-        // The target ends where the first header begins.
-        if (head_end_string(req) < 0) {
-            return fail(s, 503);
-        }
-    }
     req->header_bytes += len;
     if (req->header_bytes > s->limits.header_max) {
         return fail(s, 431);
     }
-    if (value != req->in_value || (!value && req->nheaders == 0)) {
-        // A new string: a name after a value (or first), or a value.
-        if (req->nheaders > 0 && head_end_string(req) < 0) {
+    if (req->nheaders == 0 || value != req->in_value) {
+        if (value && req->nheaders == 0) {
+            return fail(s, 400); // http-parser sends a name first
+        }
+        if (head_end_string(req) < 0) {
             return fail(s, 503);
         }
         if (!value) {
-            if (req->nheaders == s->limits.headers_max) {
-                return fail(s, 431);
+            int err = header_add(s, req);
+            if (err != 0) {
+                return err;
             }
-            if (req->nheaders == req->headers_cap) {
-                size_t cap = req->headers_cap ? req->headers_cap * 2 : 8;
-                struct http_header *h = realloc(req->headers, cap * sizeof(*h));
-                if (!h) {
-                    return fail(s, 503);
-                }
-                req->headers = h;
-                req->headers_cap = cap;
-            }
-            req->headers[req->nheaders].name = req->head_len;
-            req->headers[req->nheaders].value = HTTP_NO_VALUE;
-            req->nheaders++;
         } else {
             req->headers[req->nheaders - 1].value = req->head_len;
         }
@@ -197,12 +206,12 @@ static int on_headers_complete(http_parser *p)
 {
     struct http_session *s = session_of(p);
     struct ftl_http_request *req = &s->cur->req;
-    if (req->nheaders == 0 && head_end_string(req) < 0) {
-        return fail(s, 503); // the target's NUL
+    // Ends the target or the last header; a trailer's name (chunked
+    // bodies) then starts a header of its own.
+    if (head_end_string(req) < 0) {
+        return fail(s, 503);
     }
-    if (req->nheaders > 0 && head_end_string(req) < 0) {
-        return fail(s, 503); // the last value's NUL
-    }
+    req->in_value = true;
     if (p->http_major != 1) {
         return fail(s, 505);
     }

@@ -46,12 +46,26 @@ static void stream(struct ftl_http_request *req, struct ftl_http_response *res,
     ftl_http_end(res);
 }
 
+// Answers the headers X-Empty and X-T (a trailer).
+static void trailer(struct ftl_http_request *req, struct ftl_http_response *res,
+                    void *arg)
+{
+    (void)arg;
+    char text[128];
+    const char *t = ftl_http_header(req, "X-T");
+    snprintf(text, sizeof(text), "empty=[%s] t=%s body=%s",
+             ftl_http_header(req, "X-Empty"), t ? t : "(null)",
+             ftl_http_body(req, NULL));
+    ftl_http_send_text(res, 200, text);
+}
+
 static void setup(void)
 {
     http_fake_reset();
     held = NULL;
     ftl_http_route(fake.app, "*", "/hold", hold, NULL);
     ftl_http_route(fake.app, "GET", "/stream", stream, NULL);
+    ftl_http_route(fake.app, "POST", "/trailer", trailer, NULL);
     ftl_http_route(fake.app, "*", "/*", echo, NULL);
     http_fake_open();
 }
@@ -191,6 +205,16 @@ START_TEST(a_chunked_body_is_decoded_and_its_trailer_kept)
 {
     http_fake_sends(chunked_post);
     ck_assert_ptr_nonnull(strstr(fake.out, "POST /up [Wikipedia]"));
+}
+END_TEST
+
+START_TEST(trailers_are_read_as_headers)
+{
+    // X-Empty, last and empty, is followed by the trailer's name.
+    http_fake_sends("POST /trailer HTTP/1.1\r\n"
+                    "Transfer-Encoding: chunked\r\nX-Empty:\r\n\r\n"
+                    "2\r\nok\r\n0\r\nX-T: tv\r\n\r\n");
+    ck_assert_ptr_nonnull(strstr(fake.out, "empty=[] t=tv body=ok"));
 }
 END_TEST
 
@@ -458,6 +482,7 @@ Suite *unit_suite(void)
     tcase_add_test(t, a_late_answer_holds_the_next_pipelined_request);
     tcase_add_test(t, a_late_answer_after_the_client_left_is_dropped);
     tcase_add_test(t, a_chunked_body_is_decoded_and_its_trailer_kept);
+    tcase_add_test(t, trailers_are_read_as_headers);
     tcase_add_test(t, a_bad_chunk_size_is_400_and_closes);
     tcase_add_test(t, a_streamed_response_is_chunked_for_http_1_1);
     tcase_add_test(t, a_streamed_response_to_http_1_0_ends_with_the_connection);

@@ -376,11 +376,23 @@ FUZZ_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,$(fuzz-targets))
 # compiles several files).
 define fuzz_rule
 $(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(fuzz-src-$(1)) \
+                         $(fuzz-objs-$(1)) \
                          $(wildcard $(addsuffix *.h,$(sort $(dir $(fuzz-src-$(1))))))
 	$$(call say,FUZZCC,$$@)
 	$$(Q)mkdir -p $$(@D) && $$(FUZZ_CC) $(fuzz-cflags-$(1)) $$(FUZZ_CFLAGS) \
-	    -o $$@ $$(filter %.c,$$^) $(fuzz-libs-$(1))
+	    -o $$@ $$(filter %.c %.o,$$^) $(fuzz-libs-$(1))
 endef
+
+# Third-party code a target links (fuzz-objs-NAME), instrumented the same
+# way but not warned about.
+$(BUILD)/fuzz/deps/http_parser.o: $(HTTP_PARSER_SRC)/http_parser.c
+	$(call say,FUZZCC,$@)
+	$(Q)mkdir -p $(@D) && $(FUZZ_CC) $(FUZZ_CFLAGS) \
+	    -fsanitize=fuzzer-no-link -w -c $< -o $@
+$(BUILD)/fuzz/deps/cJSON.o: $(CJSON_SRC)/cJSON.c sdk/lib/build.mk
+	$(call say,FUZZCC,$@)
+	$(Q)mkdir -p $(@D) && $(FUZZ_CC) $(FUZZ_CFLAGS) $(CJSON_FLAGS) \
+	    -fsanitize=fuzzer-no-link -w -c $< -o $@
 $(foreach t,$(fuzz-targets),$(eval $(call fuzz_rule,$(t))))
 
 # ---------------------------------------------------------------------------

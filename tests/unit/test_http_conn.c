@@ -22,6 +22,9 @@ struct ftl_conn {
     char out[4096];
     size_t out_len;
     bool closed;
+    size_t unsent; // what ftl_conn_pending says
+    ftl_conn_write_fn written;
+    void *written_arg;
 };
 
 static struct ftl_conn conn;
@@ -67,13 +70,19 @@ int ftl_conn_read(struct ftl_conn *c, size_t max, ftl_conn_read_fn fn,
 int ftl_conn_write(struct ftl_conn *c, const void *data, size_t len,
                    ftl_conn_write_fn fn, void *arg)
 {
-    (void)fn, (void)arg;
+    c->written = fn;
+    c->written_arg = arg;
     ck_assert(!c->closed);
     ck_assert_uint_lt(c->out_len + len, sizeof(c->out));
     memcpy(c->out + c->out_len, data, len);
     c->out_len += len;
     c->out[c->out_len] = '\0';
     return 0;
+}
+
+size_t ftl_conn_pending(const struct ftl_conn *c)
+{
+    return c->unsent;
 }
 
 void ftl_conn_close(struct ftl_conn *c)
@@ -200,6 +209,41 @@ START_TEST(no_time_out_runs_while_the_app_answers)
 }
 END_TEST
 
+static void big(struct ftl_http_request *req, struct ftl_http_response *res,
+                void *arg)
+{
+    (void)req, (void)arg;
+    conn.unsent = 100 * 1024; // as if the answer were that large
+    ftl_http_send_text(res, 200, "big");
+}
+
+START_TEST(the_next_request_waits_for_the_answers_to_be_sent)
+{
+    ftl_http_route(app, "GET", "/big", big, NULL);
+    accept_one();
+    deliver("GET /big HTTP/1.1\r\n\r\n", 21);
+    ck_assert_ptr_nonnull(strstr(conn.out, "big"));
+    ck_assert(!conn.reading); // 100 KiB unsent
+    conn.unsent = 70 * 1024;
+    conn.written(&conn, 0, conn.written_arg);
+    ck_assert(!conn.reading);
+    conn.unsent = 10 * 1024;
+    conn.written(&conn, 0, conn.written_arg);
+    ck_assert(conn.reading && !conn.closed);
+}
+END_TEST
+
+START_TEST(a_client_that_does_not_read_its_answers_is_dropped)
+{
+    ftl_http_route(app, "GET", "/big", big, NULL);
+    accept_one();
+    deliver("GET /big HTTP/1.1\r\n\r\n", 21);
+    ftl_loop_run(loop);
+    ck_assert(conn.closed);
+    ck_assert_uint_eq(ftl_clock_ns(), 15 * FTL_S);
+}
+END_TEST
+
 START_TEST(a_read_error_closes_the_connection)
 {
     accept_one();
@@ -220,6 +264,8 @@ Suite *unit_suite(void)
     tcase_add_test(t,
                    a_slow_request_is_408_after_request_ns_from_its_first_byte);
     tcase_add_test(t, no_time_out_runs_while_the_app_answers);
+    tcase_add_test(t, the_next_request_waits_for_the_answers_to_be_sent);
+    tcase_add_test(t, a_client_that_does_not_read_its_answers_is_dropped);
     tcase_add_test(t, a_read_error_closes_the_connection);
     suite_add_tcase(s, t);
     return s;

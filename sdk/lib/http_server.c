@@ -42,26 +42,32 @@ static const http_parser_settings settings;
 
 static void session_close(struct http_session *s);
 
-// Appends len bytes to the request's head buffer (a NUL when len is 0).
-static int head_append(struct ftl_http_request *req, const char *p, size_t len)
+// Appends n bytes to a growing buffer and keeps a NUL after them (not
+// counted in len), so that what it holds is always a string.
+static int buf_append(char **buf, size_t *len, size_t *cap, const char *p,
+                      size_t n)
 {
-    size_t need = req->head_len + len + 1;
-    if (need > req->head_cap) {
-        size_t cap = req->head_cap ? req->head_cap : 256;
-        while (cap < need) {
-            cap *= 2;
+    if (*len + n + 1 > *cap) {
+        size_t new_cap = *cap ? *cap : 256;
+        while (new_cap < *len + n + 1) {
+            new_cap *= 2;
         }
-        char *head = realloc(req->head, cap);
-        if (!head) {
+        char *grown = realloc(*buf, new_cap);
+        if (!grown) {
             return FTL_ERR_NO_MEMORY;
         }
-        req->head = head;
-        req->head_cap = cap;
+        *buf = grown;
+        *cap = new_cap;
     }
-    memcpy(req->head + req->head_len, p, len);
-    req->head_len += len;
-    req->head[req->head_len] = '\0';
+    memcpy(*buf + *len, p, n);
+    *len += n;
+    (*buf)[*len] = '\0';
     return 0;
+}
+
+static int head_append(struct ftl_http_request *req, const char *p, size_t len)
+{
+    return buf_append(&req->head, &req->head_len, &req->head_cap, p, len);
 }
 
 static int head_end_string(struct ftl_http_request *req)
@@ -242,21 +248,9 @@ static int on_body(http_parser *p, const char *at, size_t len)
     if (len > s->limits.body_max - req->body_len) {
         return fail(s, 413);
     }
-    if (req->body_len + len + 1 > req->body_cap) {
-        size_t cap = req->body_cap ? req->body_cap : 256;
-        while (cap < req->body_len + len + 1) {
-            cap *= 2;
-        }
-        char *body = realloc(req->body, cap);
-        if (!body) {
-            return fail(s, 503);
-        }
-        req->body = body;
-        req->body_cap = cap;
+    if (buf_append(&req->body, &req->body_len, &req->body_cap, at, len) < 0) {
+        return fail(s, 503);
     }
-    memcpy(req->body + req->body_len, at, len);
-    req->body_len += len;
-    req->body[req->body_len] = '\0';
     return 0;
 }
 

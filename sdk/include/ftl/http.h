@@ -4,6 +4,7 @@
 //   static void hello(struct ftl_http_request *req,
 //                     struct ftl_http_response *res, void *arg)
 //   {
+//       (void)arg;
 //       cJSON *o = cJSON_CreateObject();
 //       cJSON_AddStringToObject(o, "hello", ftl_http_param(req, "name"));
 //       ftl_http_send_json(res, 200, o);

@@ -3,7 +3,8 @@
 // each route's pattern (literal segments, `:name` parameters, a last `*`),
 // in the order routes were added; parameters are decoded only for the
 // route that matches. A path that some route matches for other methods
-// gets 405 with those methods in `Allow`, any other 404.
+// gets 405 with those methods in `Allow` (OPTIONS: 204 with them), any
+// other 404.
 #include "http_internal.h"
 
 #include <stdio.h>
@@ -245,7 +246,12 @@ static void route_request(struct ftl_http_app *app,
         r->handler(req, res, r->arg);
         return;
     }
-    if (allow[0]) {
+    if (allow[0] && strcmp(req->method, "OPTIONS") == 0) {
+        // What the path allows, as a CORS preflight or a client asks.
+        allow_add(allow, sizeof(allow), "OPTIONS");
+        ftl_http_set_header(res, "Allow", allow);
+        ftl_http_send(res, 204, NULL, NULL, 0);
+    } else if (allow[0]) {
         answer_405(res, allow);
     } else {
         ftl_http_send_text(res, 404, NULL);

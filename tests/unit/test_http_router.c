@@ -110,6 +110,18 @@ START_TEST(a_known_path_with_another_method_is_405_with_allow)
 }
 END_TEST
 
+START_TEST(options_lists_the_methods_of_a_known_path)
+{
+    get("OPTIONS /items/3 HTTP/1.1\r\n\r\n");
+    ck_assert_ptr_nonnull(strstr(fake.out, "HTTP/1.1 204 No Content\r\n"));
+    ck_assert_ptr_nonnull(
+        strstr(fake.out, "Allow: GET, HEAD, DELETE, OPTIONS\r\n"));
+    ck_assert_ptr_null(strstr(fake.out, "Content-Length"));
+    get("OPTIONS /nothing HTTP/1.1\r\n\r\n");
+    ck_assert_ptr_nonnull(strstr(fake.out, "HTTP/1.1 404 "));
+}
+END_TEST
+
 START_TEST(get_routes_answer_head)
 {
     get("HEAD /items/9 HTTP/1.1\r\n\r\n");
@@ -198,6 +210,7 @@ Suite *unit_suite(void)
     tcase_add_test(t, path_parameters_are_matched_and_decoded);
     tcase_add_test(t, unknown_paths_are_404);
     tcase_add_test(t, a_known_path_with_another_method_is_405_with_allow);
+    tcase_add_test(t, options_lists_the_methods_of_a_known_path);
     tcase_add_test(t, get_routes_answer_head);
     tcase_add_test(t, the_query_is_decoded);
     tcase_add_test(t, headers_are_found_whatever_their_case);

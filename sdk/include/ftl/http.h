@@ -76,7 +76,8 @@ void ftl_http_set_limits(struct ftl_http_app *app,
 // segments are literal or `:name` (one segment, read with ftl_http_param);
 // a last segment `*` matches the rest of the path. Routes are tried in the
 // order added. A path that matches some route but not for the request's
-// method is answered 405 with `Allow`; GET routes also answer HEAD.
+// method is answered 405 with `Allow` (OPTIONS, unless routed, 204 with
+// `Allow`); GET routes also answer HEAD.
 // Strings are not copied (pass literals). Returns 0 or FTL_ERR_NO_MEMORY,
 // FTL_ERR_INVALID_ARG (pattern not starting with '/').
 int ftl_http_route(struct ftl_http_app *app, const char *method,

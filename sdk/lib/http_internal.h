@@ -80,6 +80,7 @@ struct http_route {
     const char *method, *pattern;
     ftl_http_handler_fn handler;
     void *arg;
+    bool owns_arg; // freed with the route (http_files.c's tables)
 };
 
 struct http_hook {
@@ -138,6 +139,12 @@ int http_session_write(struct http_session *s, const void *data, size_t len);
 // frees a parsed JSON body (so that apps without JSON link no cJSON).
 void http_exchange_free(struct http_exchange *x);
 extern void (*http_json_free)(struct cJSON *json);
+
+// ftl_http_route, returning the route (NULL when out of memory), for
+// callers that give it an argument of their own to free.
+struct http_route *http_route_add(struct ftl_http_app *app, const char *method,
+                                  const char *pattern,
+                                  ftl_http_handler_fn handler, void *arg);
 
 // Runs hooks and routes for a parsed request (http_router.c).
 void http_app_dispatch(struct ftl_http_app *app, struct ftl_http_request *req,

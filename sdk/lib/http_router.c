@@ -43,6 +43,9 @@ void ftl_http_app_destroy(struct ftl_http_app *app)
     while (app->routes) {
         struct http_route *r = app->routes;
         app->routes = r->next;
+        if (r->owns_arg) {
+            free(r->arg);
+        }
         free(r);
     }
     while (app->hooks) {
@@ -65,15 +68,13 @@ void ftl_http_set_limits(struct ftl_http_app *app,
     m->request_ns = l->request_ns ? l->request_ns : m->request_ns;
 }
 
-int ftl_http_route(struct ftl_http_app *app, const char *method,
-                   const char *pattern, ftl_http_handler_fn handler, void *arg)
+struct http_route *http_route_add(struct ftl_http_app *app, const char *method,
+                                  const char *pattern,
+                                  ftl_http_handler_fn handler, void *arg)
 {
-    if (pattern[0] != '/' || !handler) {
-        return FTL_ERR_INVALID_ARG;
-    }
     struct http_route *r = calloc(1, sizeof(*r));
     if (!r) {
-        return FTL_ERR_NO_MEMORY;
+        return NULL;
     }
     r->method = method;
     r->pattern = pattern;
@@ -81,7 +82,18 @@ int ftl_http_route(struct ftl_http_app *app, const char *method,
     r->arg = arg;
     *app->routes_tail = r;
     app->routes_tail = &r->next;
-    return 0;
+    return r;
+}
+
+int ftl_http_route(struct ftl_http_app *app, const char *method,
+                   const char *pattern, ftl_http_handler_fn handler, void *arg)
+{
+    if (pattern[0] != '/' || !handler) {
+        return FTL_ERR_INVALID_ARG;
+    }
+    return http_route_add(app, method, pattern, handler, arg)
+               ? 0
+               : FTL_ERR_NO_MEMORY;
 }
 
 int ftl_http_use(struct ftl_http_app *app, ftl_http_hook_fn fn, void *arg)

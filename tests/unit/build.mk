@@ -74,14 +74,14 @@ unit-cflags-http := -Iapps/http_server
 # The HTTP library (sdk/lib/http_*.c) over a fake connection
 # (http_fake.c), with http-parser and cJSON from build/deps built for the
 # host without our warnings.
-unit-tests += http_server http_router http_json
+unit-tests += http_server http_router http_json http_files
 http-unit-src := sdk/lib/http_server.c sdk/lib/http_request.c \
                  sdk/lib/http_response.c sdk/lib/http_router.c \
-                 sdk/lib/http_json.c tests/unit/http_fake.c \
+                 sdk/lib/http_files.c sdk/lib/http_json.c tests/unit/http_fake.c \
                  tests/unit/fake_ipc.c
 http-unit-objs := $(BUILD)/host/deps/http_parser.o $(BUILD)/host/deps/cJSON.o
 http-unit-cflags := -Isdk/lib -I$(HTTP_PARSER_SRC) -I$(CJSON_SRC)
-$(foreach t,http_server http_router http_json,\
+$(foreach t,http_server http_router http_json http_files,\
     $(eval unit-src-$(t) := $(http-unit-src))\
     $(eval unit-objs-$(t) := $(http-unit-objs))\
     $(eval unit-deps-$(t) := $(HTTP_DEPS_FETCHED))\

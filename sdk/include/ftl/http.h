@@ -83,6 +83,22 @@ void ftl_http_set_limits(struct ftl_http_app *app,
 int ftl_http_route(struct ftl_http_app *app, const char *method,
                    const char *pattern, ftl_http_handler_fn handler, void *arg);
 
+// Static files held in memory (embedded in the program, say), served for
+// GET and HEAD under pattern, which ends in "/*": "/static/*" serves
+// files[i].path "/app.js" at /static/app.js; "/" is "/index.html".
+// Answers carry an ETag (a hash of the bytes), and a request whose
+// If-None-Match holds it gets 304; unknown paths 404. The table is read
+// at each request and must stay valid and unchanged; set sizes before
+// serving. Returns 0, FTL_ERR_INVALID_ARG (pattern) or FTL_ERR_NO_MEMORY.
+struct ftl_http_file {
+    const char *path; // from "/", decoded form
+    const char *content_type;
+    const void *data;
+    size_t size;
+};
+int ftl_http_files(struct ftl_http_app *app, const char *pattern,
+                   const struct ftl_http_file *files, size_t count);
+
 // A hook runs before routing for every request, in the order added. It
 // returns true to go on, or false once it has answered (or will answer)
 // res itself. Hooks may set response headers (a request id, CORS).

@@ -195,7 +195,8 @@ PROGRAM_CFLAGS := $(FTL_CFLAGS) $(WARNINGS) -MMD -MP
 libftl-objs-y :=
 include sdk/lib/build.mk
 LIBFTL := $(FTL_LIBFTL)
-LIBFTL_OBJS := $(addprefix $(BUILD)/sdk/lib/,$(libftl-objs-y))
+LIBFTL_OBJS := $(addprefix $(BUILD)/sdk/lib/,$(libftl-objs-y)) \
+               $(libftl-dep-objs)
 
 $(BUILD)/sdk/lib/%.o: sdk/lib/%.c | $(PICOLIBC_LIBC)
 	$(call say,CC,$<)
@@ -342,8 +343,9 @@ $(ISO): $(KERNEL_ELF) $(INITFS) os/boot/grub.cfg
 # ---------------------------------------------------------------------------
 # Host unit tests (Check), one binary per tests/unit/test_NAME.c
 
-# A test may add prerequisites (unit-deps-NAME, e.g. fixture files) and
-# compiler flags (unit-cflags-NAME).
+# A test may add prerequisites (unit-deps-NAME, e.g. fixture files),
+# objects to link (unit-objs-NAME, third-party code built without our
+# warnings) and compiler flags (unit-cflags-NAME).
 unit-tests :=
 include tests/unit/build.mk
 
@@ -351,11 +353,11 @@ UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(unit-tests))
 
 define unit_test_rule
 $(BUILD)/tests/unit/test_$(1): tests/unit/test_$(1).c tests/unit/check_main.c \
-                              $(unit-src-$(1)) $(unit-deps-$(1)) \
-                              $(HOST_FLAGS_STAMP)
+                              $(unit-src-$(1)) $(unit-objs-$(1)) \
+                              $(unit-deps-$(1)) $(HOST_FLAGS_STAMP)
 	$$(call say,HOSTCC,$$@)
 	$$(Q)mkdir -p $$(@D) && $$(CC) $$(HOST_CFLAGS) $(unit-cflags-$(1)) \
-	    -DUNIT_SUITE=$(1) -o $$@ $$(filter %.c,$$^) $$(CHECK_LIBS)
+	    -DUNIT_SUITE=$(1) -o $$@ $$(filter %.c %.o,$$^) $$(CHECK_LIBS)
 endef
 $(foreach t,$(unit-tests),$(eval $(call unit_test_rule,$(t))))
 
@@ -376,11 +378,23 @@ FUZZ_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,$(fuzz-targets))
 # compiles several files).
 define fuzz_rule
 $(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(fuzz-src-$(1)) \
+                         $(fuzz-objs-$(1)) \
                          $(wildcard $(addsuffix *.h,$(sort $(dir $(fuzz-src-$(1))))))
 	$$(call say,FUZZCC,$$@)
 	$$(Q)mkdir -p $$(@D) && $$(FUZZ_CC) $(fuzz-cflags-$(1)) $$(FUZZ_CFLAGS) \
-	    -o $$@ $$(filter %.c,$$^) $(fuzz-libs-$(1))
+	    -o $$@ $$(filter %.c %.o,$$^) $(fuzz-libs-$(1))
 endef
+
+# Third-party code a target links (fuzz-objs-NAME), instrumented the same
+# way but not warned about.
+$(BUILD)/fuzz/deps/http_parser.o: $(HTTP_PARSER_SRC)/http_parser.c
+	$(call say,FUZZCC,$@)
+	$(Q)mkdir -p $(@D) && $(FUZZ_CC) $(FUZZ_CFLAGS) \
+	    -fsanitize=fuzzer-no-link -w -c $< -o $@
+$(BUILD)/fuzz/deps/cJSON.o: $(CJSON_SRC)/cJSON.c sdk/lib/build.mk
+	$(call say,FUZZCC,$@)
+	$(Q)mkdir -p $(@D) && $(FUZZ_CC) $(FUZZ_CFLAGS) $(CJSON_FLAGS) \
+	    -fsanitize=fuzzer-no-link -w -c $< -o $@
 $(foreach t,$(fuzz-targets),$(eval $(call fuzz_rule,$(t))))
 
 # ---------------------------------------------------------------------------

@@ -9,7 +9,8 @@
 #              probe initfs, dev-tls.sh (development certificates), and
 #              services/NAME/ (spec and program) for every service a
 #              project may list by name
-#   include/   ftl/*.h, and libc/ (picolibc's headers)
+#   include/   ftl/*.h, cJSON.h (cJSON is inside libftl.a), and libc/
+#              (picolibc's headers)
 #   lib/       libftl.a, picolibc's libc.a and libm.a
 #   mk/        the make fragments of sdk/mk, plus layout.mk (installed layout)
 #   templates/ what `ftl new` and `ftl generate` copy
@@ -98,6 +99,7 @@ $(SDK_ROOT)/base/probe-initfs.tar: $(BUILD)/apps/hello/hello.elf $(PACK_STAMP)
 SDK_COPIED := $(KERNEL_ELF) $(BUILD)/programs/supervisor.elf os/boot/grub.cfg \
               scripts/dev-tls.sh \
               $(LIBFTL) $(PICOLIBC_LIBC) $(wildcard sdk/include/ftl/*.h) \
+              $(CJSON_SRC)/cJSON.h \
               $(wildcard sdk/mk/*.mk) $(shell find templates docs -type f) \
               $(foreach s,$(SDK_SERVICES),$(sdk-elf-$(s)) $(sdk-spec-$(s)))
 
@@ -113,6 +115,7 @@ $(SDK_ROOT)/.copied: $(SDK_COPIED) sdk/dist.mk $(PACK_STAMP)
 	$(Q)$(STRIP_PROGRAM) $(SDK_ROOT)/base/supervisor.elf $(foreach s, \
 	    $(SDK_SERVICES),$(SDK_ROOT)/base/services/$(s)/$(s).elf)
 	$(Q)cp -r sdk/include/ftl $(SDK_ROOT)/include/
+	$(Q)cp $(CJSON_SRC)/cJSON.h $(SDK_ROOT)/include/
 	$(Q)cp -r $(FTL_PICOLIBC)/include $(SDK_ROOT)/include/libc
 	$(Q)cp $(LIBFTL) $(PICOLIBC_LIBC) $(dir $(PICOLIBC_LIBC))libm.a \
 	    $(SDK_ROOT)/lib/
@@ -123,6 +126,7 @@ $(SDK_ROOT)/.copied: $(SDK_COPIED) sdk/dist.mk $(PACK_STAMP)
 	    'FTL_PICOLIBC_INCLUDE := $$(FTL_SDK)/include/libc' \
 	    'FTL_PICOLIBC_LIBC := $$(FTL_SDK)/lib/libc.a' \
 	    'FTL_LIBFTL := $$(FTL_SDK)/lib/libftl.a' \
+	    'FTL_CJSON_INCLUDE := $$(FTL_SDK)/include' \
 	    'FTL_SDK_UP_TO_DATE := 1' > $(SDK_ROOT)/mk/layout.mk
 	$(Q)cp -r templates docs $(SDK_ROOT)/
 	$(Q)echo $(VERSION) > $(SDK_ROOT)/VERSION

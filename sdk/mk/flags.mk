@@ -24,6 +24,8 @@ FTL_PICOLIBC ?= $(FTL_BUILD)/picolibc
 FTL_PICOLIBC_INCLUDE ?= $(FTL_PICOLIBC)/include
 FTL_PICOLIBC_LIBC ?= $(FTL_PICOLIBC)/lib/libc.a
 FTL_LIBFTL ?= $(FTL_BUILD)/sdk/libftl.a
+# cJSON.h, for apps that build JSON (ftl/http.h): libftl carries cJSON.
+FTL_CJSON_INCLUDE ?= $(FTL_BUILD)/deps/cjson
 
 FTL_WARNINGS := -Wall -Wextra -Werror=implicit-function-declaration \
                 -Werror=int-conversion -Werror=return-type -Werror=switch \
@@ -37,7 +39,7 @@ FTL_CFLAGS := -std=c11 -O2 -g -fPIE -mno-red-zone -fno-stack-protector \
               -D_DEFAULT_SOURCE -D_POSIX_MONOTONIC_CLOCK=200112L \
               -isystem $(FTL_PICOLIBC_INCLUDE) \
               -isystem $(shell $(CC) -print-file-name=include) \
-              -I$(FTL_INCLUDE)
+              -I$(FTL_INCLUDE) -I$(FTL_CJSON_INCLUDE)
 
 FTL_LDFLAGS := -static-pie -nostdlib -Wl,-z,max-page-size=4096 \
                -Wl,-z,separate-code -Wl,-e,_start

@@ -70,3 +70,32 @@ unit-src-rxbacklog := os/services/virtio_net/rxbacklog.c
 unit-cflags-rxbacklog := -Ios/services/virtio_net
 unit-src-http := apps/http_server/http.c
 unit-cflags-http := -Iapps/http_server
+
+# The HTTP library (sdk/lib/http_*.c) over a fake connection
+# (http_fake.c), with http-parser and cJSON from build/deps built for the
+# host without our warnings.
+unit-tests += http_server http_router http_json http_files
+http-unit-src := sdk/lib/http_server.c sdk/lib/http_request.c \
+                 sdk/lib/http_response.c sdk/lib/http_router.c \
+                 sdk/lib/http_files.c sdk/lib/http_json.c tests/unit/http_fake.c \
+                 tests/unit/fake_ipc.c
+http-unit-objs := $(BUILD)/host/deps/http_parser.o $(BUILD)/host/deps/cJSON.o
+http-unit-cflags := -Isdk/lib -I$(HTTP_PARSER_SRC) -I$(CJSON_SRC)
+$(foreach t,http_server http_router http_json http_files,\
+    $(eval unit-src-$(t) := $(http-unit-src))\
+    $(eval unit-objs-$(t) := $(http-unit-objs))\
+    $(eval unit-deps-$(t) := $(HTTP_DEPS_FETCHED))\
+    $(eval unit-cflags-$(t) := $(http-unit-cflags)))
+# Its transport over ftl_conn, on the real loop, with ftl/tcp.h faked.
+unit-tests += http_conn
+unit-src-http_conn := $(http-unit-src) sdk/lib/http_conn.c sdk/lib/loop.c
+unit-objs-http_conn := $(http-unit-objs)
+unit-deps-http_conn := $(HTTP_DEPS_FETCHED)
+unit-cflags-http_conn := $(http-unit-cflags)
+$(BUILD)/host/deps/http_parser.o: $(HTTP_PARSER_SRC)/http_parser.c $(HOST_FLAGS_STAMP)
+	$(call say,HOSTCC,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) -w -c $< -o $@
+$(BUILD)/host/deps/cJSON.o: $(CJSON_SRC)/cJSON.c $(HOST_FLAGS_STAMP) \
+                           sdk/lib/build.mk
+	$(call say,HOSTCC,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) $(CJSON_FLAGS) -w -c $< -o $@

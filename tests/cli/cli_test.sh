@@ -179,6 +179,13 @@ code="$(http_get http://127.0.0.1:8080/)"
 [[ "$code" == 200 ]] && grep -q "Hello from web on FTL" "$TMP/body"
 result http_template_serves_its_page_on_8080 \
     "$([[ $? -ne 0 ]] && echo "status $code: $(head -c 200 "$TMP/body" 2>/dev/null)")"
+code="$(http_get http://127.0.0.1:8080/hello/ada)"
+[[ "$code" == 200 ]] && [[ "$(cat "$TMP/body")" == '{"hello":"ada"}' ]]
+result http_template_answers_json \
+    "$([[ $? -ne 0 ]] && echo "status $code: $(head -c 200 "$TMP/body" 2>/dev/null)")"
+code="$(http_get http://127.0.0.1:8080/nowhere)"
+[[ "$code" == 404 ]]
+result http_template_routes_unknown_paths_to_404 "$([[ $? -ne 0 ]] && echo "status $code")"
 ftl_in "$TMP/web" stop
 ftl_in "$TMP" new echo --template tcp-echo
 expect new_tcp_echo_template 0 "created echo from the tcp-echo template"

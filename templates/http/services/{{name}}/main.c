@@ -1,64 +1,37 @@
-// {{name}}: answers every HTTP request on port 80 with a page, then closes
-// the connection. A start: apps/http_server in the FTL source shows
-// keep-alive, files and status codes (docs/concepts/networking.md).
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <ftl/tcp.h>
-
-#define REQUEST_MAX 4096
-
-struct request {
-    char text[REQUEST_MAX + 1];
-    size_t len;
-};
+// {{name}}: a small JSON API on FTL's HTTP library (docs/sdk/http.md).
+//   GET /             a page
+//   GET /hello/:name  {"hello": "NAME"}
+#include <cJSON.h>
+#include <ftl/http.h>
 
 static const char page[] = "<!doctype html><title>{{name}}</title>"
                            "<h1>Hello from {{name}} on FTL</h1>\n";
 
-static void on_read(struct ftl_conn *conn, const void *data, long len,
-                    void *arg)
+static void index_page(struct ftl_http_request *req,
+                       struct ftl_http_response *res, void *arg)
 {
-    struct request *req = arg;
-    if (len <= 0 || req->len + (size_t)len > REQUEST_MAX) {
-        ftl_conn_close(conn); // closed, broken, or too long for us
-        free(req);
-        return;
-    }
-    memcpy(req->text + req->len, data, (size_t)len);
-    req->len += (size_t)len;
-    req->text[req->len] = '\0';
-    if (strstr(req->text, "\r\n\r\n") == NULL) {
-        ftl_conn_read(conn, REQUEST_MAX - req->len, on_read, req);
-        return; // the headers are not complete yet
-    }
-    char head[128];
-    int n = snprintf(head, sizeof(head),
-                     "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
-                     "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-                     sizeof(page) - 1);
-    ftl_conn_write(conn, head, (size_t)n, NULL, NULL);
-    ftl_conn_write(conn, page, sizeof(page) - 1, NULL, NULL);
-    ftl_conn_close(conn); // after the queued writes
-    free(req);
+    (void)req;
+    (void)arg;
+    ftl_http_send(res, 200, "text/html; charset=utf-8", page,
+                  sizeof(page) - 1);
 }
 
-static void on_accept(struct ftl_conn *conn, void *arg)
+static void hello(struct ftl_http_request *req, struct ftl_http_response *res,
+                  void *arg)
 {
     (void)arg;
-    struct request *req = calloc(1, sizeof(*req));
-    if (req == NULL) {
-        ftl_conn_close(conn);
-        return;
-    }
-    ftl_conn_read(conn, REQUEST_MAX, on_read, req);
+    cJSON *answer = cJSON_CreateObject();
+    cJSON_AddStringToObject(answer, "hello", ftl_http_param(req, "name"));
+    ftl_http_send_json(res, 200, answer);
 }
 
 int main(void)
 {
     struct ftl_loop *loop = ftl_loop_create();
-    ftl_tcp_listen(loop, 80, on_accept, NULL);
-    printf("serving on port 80\n");
+    struct ftl_http_app *app = ftl_http_app_create(loop);
+    ftl_http_log_requests(app);
+    ftl_http_route(app, "GET", "/", index_page, NULL);
+    ftl_http_route(app, "GET", "/hello/:name", hello, NULL);
+    ftl_http_listen(app, 80);
     return ftl_loop_run(loop);
 }

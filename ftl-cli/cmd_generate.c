@@ -13,6 +13,7 @@
 #include "template.h"
 #include "text.h"
 
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,20 +21,34 @@
 #define DECLARATIONS_ANCHOR "// ftl generate handler: declarations above"
 #define HANDLERS_ANCHOR "// ftl generate handler: registrations above"
 #define CLIENTS_ANCHOR "// ftl generate client: calls above"
+#define ROUTE_DECLARATIONS_ANCHOR "// ftl generate route: declarations above"
+#define ROUTES_ANCHOR "// ftl generate route: registrations above"
+// These keep the generated lines within 80 columns.
+#define RESOURCE_NAME_MAX 20
+#define ROUTE_PATH_MAX 40
+#define COLUMNS_MAX 80 // of the C the generators write
 
 static const char usage[] =
     "usage: ftl generate service NAME\n"
     "       ftl generate handler open|read|write|getattr|setattr [--service S]\n"
     "       ftl generate client SERVICE [--service S]\n"
     "       ftl generate driver pci VENDOR:DEVICE [--name NAME]\n"
-    "       ftl generate test NAME [--service S]\n\n"
+    "       ftl generate test NAME [--service S]\n"
+    "       ftl generate route METHOD PATH [--service S]\n"
+    "       ftl generate resource NAME [--service S]\n\n"
     "service  a new service in services/NAME, listed in ftl.yaml\n"
     "handler  services/S/on_TYPE.c, registered in services/S/main.c\n"
     "client   services/S/SERVICE_client.c, started from main.c; SERVICE is\n"
     "         added to S's requires (and to ftl.yaml when it is not there)\n"
     "driver   a driver service for that PCI device (hex IDs), with the\n"
     "         device grant in its spec; NAME defaults to driver_VVVV_DDDD\n"
-    "test     tests/NAME, a test service that calls S (ftl test runs it)\n\n"
+    "test     tests/NAME, a test service that calls S (ftl test runs it)\n"
+    "route    services/S/route_NAME.c, a handler of METHOD (GET, POST,\n"
+    "         PUT, PATCH, DELETE) on PATH (/items/:id), registered in S's\n"
+    "         main.c (an HTTP service: ftl new --template http)\n"
+    "resource services/S/NAME.c and NAME_store.c: GET, POST /NAME and GET,\n"
+    "         PUT, DELETE /NAME/:id over JSON objects in memory, registered\n"
+    "         in main.c; tests/NAME_test calls each route (ftl test)\n\n"
     "  --service S  the service to change (default: the one whose folder\n"
     "               you are in, or the project's only one)\n"
     "  --name NAME  the driver's name\n"
@@ -210,6 +225,196 @@ static int generate_client(const struct project *p, struct plan *plan,
     return err;
 }
 
+// Whether method is one that routes are generated for.
+static bool method_is_valid(const char *method)
+{
+    static const char *const methods[] = {"GET", "POST", "PUT", "PATCH",
+                                          "DELETE", NULL};
+    for (const char *const *m = methods; *m != NULL; m++) {
+        if (strcmp(*m, method) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// Whether path is a route pattern the generated C can hold: at most
+// ROUTE_PATH_MAX characters, "/" or segments that are literal (letters, digits, '-', '_', '.', '~') or a
+// parameter ":name" (a lowercase letter, then lowercase letters, digits or
+// '_').
+static bool path_is_valid(const char *path)
+{
+    if (path[0] != '/' || strlen(path) > ROUTE_PATH_MAX) {
+        return false;
+    }
+    if (path[1] == '\0') {
+        return true;
+    }
+    for (const char *seg = path + 1;; seg++) {
+        size_t len = strcspn(seg, "/");
+        if (len == 0) {
+            return false; // an empty segment: "//" or a trailing '/'
+        }
+        bool param = seg[0] == ':';
+        if (param && (len == 1 || !islower((unsigned char)seg[1]))) {
+            return false;
+        }
+        for (size_t i = param ? 1 : 0; i < len; i++) {
+            unsigned char c = (unsigned char)seg[i];
+            bool ok = param ? islower(c) || isdigit(c) || c == '_'
+                            : isalnum(c) || strchr("-_.~", c) != NULL;
+            if (!ok) {
+                return false;
+            }
+        }
+        seg += len;
+        if (*seg == '\0') {
+            return true;
+        }
+    }
+}
+
+// The route's name, for its file and function: the method and the path's
+// segments in lowercase, joined by '_', other characters '_' too:
+// GET /items/:id is get_items_id, GET / get_root.
+static char *route_name(const char *method, const char *path)
+{
+    char *name = str_printf("%s%s", method, path[1] == '\0' ? "/root" : path);
+    char *out = name;
+    for (const char *p = name; *p != '\0'; p++) {
+        if (*p == ':') {
+            continue;
+        }
+        *out++ = isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p)
+                                            : '_';
+    }
+    *out = '\0';
+    return name;
+}
+
+// C of a call f(first, second) at indent, broken after first when the
+// line would pass COLUMNS_MAX (the continuation aligned after the '(').
+static char *call_text(int indent, const char *head, const char *first,
+                       const char *second)
+{
+    int width = indent + (int)(strlen(head) + strlen(first) + strlen(second));
+    if (width + 2 <= COLUMNS_MAX) {
+        return str_printf("%s%s, %s", head, first, second);
+    }
+    int align = indent + (int)strlen(head);
+    if (align + (int)strlen(second) <= COLUMNS_MAX) {
+        return str_printf("%s%s,\n%*s%s", head, first, align, "", second);
+    }
+    return str_printf("%s\n%*s%s, %s", head, indent + 4, "", first, second);
+}
+
+// The handler's signature, "void route_NAME(...)" and then end, laid out
+// as clang-format would.
+static char *route_signature(const char *name, const char *end)
+{
+    return call_text(0, str_printf("void route_%s(", name),
+                     "struct ftl_http_request *req",
+                     str_printf("struct ftl_http_response *res, void *arg)%s",
+                                end));
+}
+
+// The body lines that put the path's parameters into the answer;
+// (void)req when there is none.
+static char *route_params(const char *path)
+{
+    char *lines = "";
+    for (const char *p = strchr(path, ':'); p != NULL; p = strchr(p, ':')) {
+        p++;
+        char *param = str_printf("%.*s", (int)strcspn(p, "/"), p);
+        char *first = str_printf("answer, \"%s\"", param);
+        char *second = str_printf("ftl_http_param(req, \"%s\"));", param);
+        lines = str_printf(
+            "%s    %s\n", lines,
+            call_text(4, "cJSON_AddStringToObject(", first, second));
+    }
+    return *lines != '\0' ? lines : "    (void)req;\n";
+}
+
+static int generate_route(const struct project *p, struct plan *plan,
+                          const struct request *r, const char *service,
+                          const char **vars, int n)
+{
+    const char *method = r->args[0], *path = r->args[1];
+    if (!method_is_valid(method)) {
+        return out_error(EXIT_USAGE, "ftl generate route GET /items/:id",
+                         "METHOD \"%s\" is not one of GET, POST, PUT, PATCH, "
+                         "DELETE",
+                         method);
+    }
+    if (!path_is_valid(path)) {
+        return out_error(EXIT_USAGE,
+                         "'/' then segments of letters, digits, '-', '_', "
+                         "'.', '~', or :param (/items/:id), at most 40 "
+                         "characters",
+                         "PATH \"%s\" is not a route pattern", path);
+    }
+    char *main_c = str_printf("services/%s/main.c", service);
+    int code = 0;
+    char *text = project_text(p, main_c, &code);
+    if (text == NULL) {
+        return code;
+    }
+    if (edit_has(text, str_printf("\"%s\", \"%s\"", method, path))) {
+        return out_error(EXIT_REFUSED, str_printf("edit it in %s", main_c),
+                         "%s already routes %s %s", service, method, path);
+    }
+    char *name = route_name(method, path);
+    const char *added[] = {"route", name,
+                           "method", method,
+                           "path", path,
+                           "signature", route_signature(name, ""),
+                           "param_lines", route_params(path),
+                           NULL};
+    memcpy(vars + n, added, sizeof(added));
+    const char *edits[] = {
+        ROUTE_DECLARATIONS_ANCHOR,
+        route_signature(name, ";"),
+        ROUTES_ANCHOR,
+        call_text(4, "ftl_http_route(",
+                  str_printf("app, \"%s\", \"%s\"", method, path),
+                  str_printf("route_%s, NULL);", name)),
+        NULL};
+    int err = plan_add_template(plan, "route", vars);
+    return err != 0 ? err : plan_insert(plan, p, main_c, edits);
+}
+
+static int generate_resource(const struct project *p, struct plan *plan,
+                             const char *name, const char *service,
+                             const char *const *vars)
+{
+    if (!name_is_valid(name) || strlen(name) > RESOURCE_NAME_MAX) {
+        return out_error(EXIT_USAGE,
+                         "use a lowercase letter, then lowercase letters, "
+                         "digits, '_' or '-' (at most 20)",
+                         "NAME \"%s\" is not a valid resource name", name);
+    }
+    char *main_c = str_printf("services/%s/main.c", service);
+    int code = 0;
+    char *text = project_text(p, main_c, &code);
+    if (text == NULL) {
+        return code;
+    }
+    char *ident = str_ident(name);
+    if (edit_has(text, str_printf("%s_register(", ident))) {
+        return out_error(EXIT_REFUSED, "choose another name",
+                         "%s already registers a resource %s", service, name);
+    }
+    char *declaration =
+        str_printf("void %s_register(struct ftl_http_app *app);", ident);
+    char *commented = str_printf("%s // %s.c", declaration, ident);
+    const char *edits[] = {
+        ROUTE_DECLARATIONS_ANCHOR,
+        strlen(commented) <= COLUMNS_MAX ? commented : declaration,
+        ROUTES_ANCHOR, str_printf("%s_register(app);", ident), NULL};
+    int err = plan_add_template(plan, "resource", vars);
+    return err != 0 ? err : plan_insert(plan, p, main_c, edits);
+}
+
 // Checks the positional argument count of a kind.
 static int args_expect(const struct request *r, int count, const char *what)
 {
@@ -227,7 +432,9 @@ static int generate(const struct project *p, const struct request *r,
     const char *service = NULL;
     bool needs_service = strcmp(r->kind, "handler") == 0 ||
                          strcmp(r->kind, "client") == 0 ||
-                         strcmp(r->kind, "test") == 0;
+                         strcmp(r->kind, "test") == 0 ||
+                         strcmp(r->kind, "route") == 0 ||
+                         strcmp(r->kind, "resource") == 0;
     if (needs_service &&
         (service = project_pick_service(p, r->service, &err)) == NULL) {
         return err;
@@ -239,6 +446,10 @@ static int generate(const struct project *p, const struct request *r,
         vars[n++] = str_ident(service);
     }
     const char *name = r->arg_count > 0 ? r->args[0] : "";
+    if (strcmp(r->kind, "route") == 0) {
+        err = args_expect(r, 2, "METHOD PATH");
+        return err != 0 ? err : generate_route(p, plan, r, service, vars, n);
+    }
     if (strcmp(r->kind, "driver") == 0) {
         uint16_t vendor, device;
         if ((err = args_expect(r, 2, "pci VENDOR:DEVICE")) != 0) {
@@ -290,6 +501,9 @@ static int generate(const struct project *p, const struct request *r,
     if (strcmp(r->kind, "client") == 0) {
         return generate_client(p, plan, name, service, vars);
     }
+    if (strcmp(r->kind, "resource") == 0) {
+        return generate_resource(p, plan, name, service, vars);
+    }
     return plan_add_template(plan, "test", vars);
 }
 
@@ -322,7 +536,7 @@ int cmd_generate(int argc, char **argv)
     r.args = argv + optind + 1;
     r.arg_count = argc - optind - 1;
     const char *const kinds[] = {"service", "handler", "client", "driver",
-                                 "test", NULL};
+                                 "test", "route", "resource", NULL};
     const char *const *k = kinds;
     while (*k != NULL && strcmp(*k, r.kind) != 0) {
         k++;

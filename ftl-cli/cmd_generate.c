@@ -24,7 +24,7 @@
 #define ROUTE_DECLARATIONS_ANCHOR "// ftl generate route: declarations above"
 #define ROUTES_ANCHOR "// ftl generate route: registrations above"
 // These keep the generated lines within 80 columns.
-#define RESOURCE_NAME_MAX 20
+#define RESOURCE_NAME_MAX 16
 #define ROUTE_PATH_MAX 40
 #define COLUMNS_MAX 80 // of the C the generators write
 
@@ -390,7 +390,7 @@ static int generate_resource(const struct project *p, struct plan *plan,
     if (!name_is_valid(name) || strlen(name) > RESOURCE_NAME_MAX) {
         return out_error(EXIT_USAGE,
                          "use a lowercase letter, then lowercase letters, "
-                         "digits, '_' or '-' (at most 20)",
+                         "digits, '_' or '-' (at most 16)",
                          "NAME \"%s\" is not a valid resource name", name);
     }
     char *main_c = str_printf("services/%s/main.c", service);
@@ -403,6 +403,16 @@ static int generate_resource(const struct project *p, struct plan *plan,
     if (edit_has(text, str_printf("%s_register(", ident))) {
         return out_error(EXIT_REFUSED, "choose another name",
                          "%s already registers a resource %s", service, name);
+    }
+    // Routes are tried in the order added: one of main.c's own would
+    // shadow the resource's.
+    if (edit_has(text, str_printf("\"/%s\"", name)) ||
+        edit_has(text, str_printf("\"/%s/:id\"", name))) {
+        return out_error(EXIT_REFUSED,
+                         str_printf("remove them from %s, or choose another "
+                                    "name",
+                                    main_c),
+                         "%s already has routes on /%s", service, name);
     }
     char *declaration =
         str_printf("void %s_register(struct ftl_http_app *app);", ident);

@@ -1,12 +1,13 @@
-// The {{name}} resource of {{service}}, added by `ftl generate resource`:
-// JSON objects kept by {{ident}}_store.c, under five routes.
-//   GET    /{{name}}      every item, as a JSON array
-//   GET    /{{name}}/:id  one item; 404 if there is none
-//   POST   /{{name}}      a new item from a JSON object: 201 with the item
-//                         (and its id) and a Location header
-//   PUT    /{{name}}/:id  replaces an item, keeping its id; 404 if none
-//   DELETE /{{name}}/:id  204; 404 if there is none
-// main.c calls {{ident}}_register; tests/{{name}}_test calls each route.
+// {{name}}: a JSON resource, added by `ftl generate resource`.
+// Its items, JSON objects kept by {{ident}}_store.c, have five routes:
+//   GET /{{name}}: every item, as a JSON array;
+//   GET /{{name}}/:id: one item, 404 if there is none;
+//   POST /{{name}}: a new item from a JSON object, answered 201 with
+//     the item (its id added) and a Location header;
+//   PUT /{{name}}/:id: replaces an item, keeping its id; 404 if none;
+//   DELETE /{{name}}/:id: 204, 404 if there is none.
+// main.c calls {{ident}}_register; each route has a test in
+// tests/{{name}}_test.
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -53,7 +54,8 @@ static void list_items(struct ftl_http_request *req,
 {
     (void)req;
     (void)arg;
-    ftl_http_send_json(res, 200, {{ident}}_store_list()); // NULL: 500
+    // A NULL list (out of memory) is answered 500.
+    ftl_http_send_json(res, 200, {{ident}}_store_list());
 }
 
 static void show_item(struct ftl_http_request *req,

@@ -1,6 +1,6 @@
-// The {{name}} store ({{ident}}_store.h): a growable array of items in
-// id order. Ids only grow, so the array stays sorted without sorting and
-// a lookup is a binary search.
+// The items of {{ident}}_store.h, in a growable array in id order. Ids
+// only grow, so the array stays sorted without sorting, and a lookup is a
+// binary search.
 #include "{{ident}}_store.h"
 
 #include <stdlib.h>

@@ -1,5 +1,6 @@
-// {{ident}}_store: the {{name}} of {{service}}, held in memory as cJSON
-// objects, each with an integer "id" (1, 2, ...) that the store gives it.
+// {{ident}}_store: the items of the {{name}} resource,
+// held in memory as cJSON objects, each with an integer "id" (1, 2, ...)
+// that the store gives it.
 // They last as long as the program; for data that must outlive a restart,
 // keep them in a service of their own (the base's kv, say).
 #pragma once

@@ -1,8 +1,8 @@
-// {{name}}_test: tests the {{name}} resource of {{service}} from outside,
+// {{name}}_test: tests the {{name}} resource from outside,
 // as an HTTP client would: one request per step, each on its own
 // connection to 127.0.0.1:80 (tcpip's loopback interface), and each answer
 // checked for its status and a piece of its text. The steps run in order
-// on the store {{service}} started with, so each sees what the ones before
+// on the store the service started with, so each sees what the ones before
 // it did. It prints the summary line `ftl test` collects:
 // "{{name}}_test: N passed, N failed".
 #include <stdbool.h>
@@ -29,24 +29,28 @@ struct step {
 };
 
 static const struct step steps[] = {
-    {"GET", "/{{name}}", NULL, 200, "[]", "list is empty at first"},
+    {"GET", "/{{name}}", NULL, 200,
+     "[]", "list is empty at first"},
     {"POST", "/{{name}}", "{\"title\":\"first\"}", 201,
-     "Location: /{{name}}/1", "create answers 201 with the new Location"},
-    {"POST", "/{{name}}", "[1, 2]", 400, NULL,
-     "create refuses a body that is not a JSON object"},
-    {"GET", "/{{name}}/1", NULL, 200, "{\"title\":\"first\",\"id\":1}",
-     "show answers the created item"},
-    {"GET", "/{{name}}/2", NULL, 404, NULL, "show of an absent item is 404"},
+     "Location: /{{name}}/1", "create answers 201 and a Location"},
+    {"POST", "/{{name}}", "[1, 2]", 400,
+     NULL, "create refuses a body that is not a JSON object"},
+    {"GET", "/{{name}}/1", NULL, 200,
+     "{\"title\":\"first\",\"id\":1}", "show answers the created item"},
+    {"GET", "/{{name}}/2", NULL, 404,
+     NULL, "show of an absent item is 404"},
     {"PUT", "/{{name}}/1", "{\"title\":\"second\"}", 200,
      "{\"title\":\"second\",\"id\":1}", "update replaces the item"},
-    {"PUT", "/{{name}}/2", "{\"title\":\"x\"}", 404, NULL,
-     "update of an absent item is 404"},
-    {"GET", "/{{name}}", NULL, 200, "[{\"title\":\"second\",\"id\":1}]",
-     "list answers the updated item"},
-    {"DELETE", "/{{name}}/1", NULL, 204, NULL, "delete answers 204"},
-    {"GET", "/{{name}}/1", NULL, 404, NULL, "show after delete is 404"},
-    {"DELETE", "/{{name}}/1", NULL, 404, NULL,
-     "delete of an absent item is 404"},
+    {"PUT", "/{{name}}/2", "{\"title\":\"x\"}", 404,
+     NULL, "update of an absent item is 404"},
+    {"GET", "/{{name}}", NULL, 200,
+     "[{\"title\":\"second\",\"id\":1}]", "list answers the updated item"},
+    {"DELETE", "/{{name}}/1", NULL, 204,
+     NULL, "delete answers 204"},
+    {"GET", "/{{name}}/1", NULL, 404,
+     NULL, "show after delete is 404"},
+    {"DELETE", "/{{name}}/1", NULL, 404,
+     NULL, "delete of an absent item is 404"},
 };
 #define STEPS_COUNT (sizeof(steps) / sizeof(steps[0]))
 
@@ -63,7 +67,8 @@ static void step_start(struct test *t);
 
 static void finish(struct test *t)
 {
-    printf("{{name}}_test: %d passed, %d failed\n", t->passed, t->failed);
+    printf("{{name}}_test: %d passed, %d failed\n", t->passed,
+           t->failed);
     ftl_loop_stop(t->loop, t->failed == 0 ? 0 : 1);
 }
 

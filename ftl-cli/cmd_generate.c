@@ -318,11 +318,13 @@ static char *route_signature(const char *name, const char *end)
                                 end));
 }
 
-// The body lines that put the path's parameters into the answer;
-// (void)req when there is none.
-static char *route_params(const char *path)
+// The body lines that put the route and its path's parameters into the
+// answer.
+static char *route_params(const char *method, const char *path)
 {
-    char *lines = "";
+    char *lines = str_printf(
+        "    %s\n", call_text(4, "cJSON_AddStringToObject(", "answer, \"route\"",
+                            str_printf("\"%s %s\");", method, path)));
     for (const char *p = strchr(path, ':'); p != NULL; p = strchr(p, ':')) {
         p++;
         char *param = str_printf("%.*s", (int)strcspn(p, "/"), p);
@@ -332,7 +334,7 @@ static char *route_params(const char *path)
             "%s    %s\n", lines,
             call_text(4, "cJSON_AddStringToObject(", first, second));
     }
-    return *lines != '\0' ? lines : "    (void)req;\n";
+    return lines;
 }
 
 static int generate_route(const struct project *p, struct plan *plan,
@@ -368,7 +370,10 @@ static int generate_route(const struct project *p, struct plan *plan,
                            "method", method,
                            "path", path,
                            "signature", route_signature(name, ""),
-                           "param_lines", route_params(path),
+                           "param_lines", route_params(method, path),
+                           "unused", strchr(path, ':') != NULL
+                                         ? "    (void)arg;\n"
+                                         : "    (void)req;\n    (void)arg;\n",
                            NULL};
     memcpy(vars + n, added, sizeof(added));
     const char *edits[] = {

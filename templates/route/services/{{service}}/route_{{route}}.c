@@ -7,9 +7,6 @@
 
 {{signature}}
 {
-    (void)arg;
-    cJSON *answer = cJSON_CreateObject();
-    cJSON_AddStringToObject(answer, "route",
-                            "{{method}} {{path}}");
+{{unused}}    cJSON *answer = cJSON_CreateObject();
 {{param_lines}}    ftl_http_send_json(res, 200, answer);
 }

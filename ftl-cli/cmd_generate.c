@@ -9,11 +9,11 @@
 #include "files.h"
 #include "output.h"
 #include "project.h"
+#include "route.h"
 #include "sdk.h"
 #include "template.h"
 #include "text.h"
 
-#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,9 +23,7 @@
 #define CLIENTS_ANCHOR "// ftl generate client: calls above"
 #define ROUTE_DECLARATIONS_ANCHOR "// ftl generate route: declarations above"
 #define ROUTES_ANCHOR "// ftl generate route: registrations above"
-// These keep the generated lines within 80 columns.
-#define RESOURCE_NAME_MAX 16
-#define ROUTE_PATH_MAX 40
+#define RESOURCE_NAME_MAX 16 // keeps the generated lines within 80 columns
 #define COLUMNS_MAX 80 // of the C the generators write
 
 static const char usage[] =
@@ -225,73 +223,6 @@ static int generate_client(const struct project *p, struct plan *plan,
     return err;
 }
 
-// Whether method is one that routes are generated for.
-static bool method_is_valid(const char *method)
-{
-    static const char *const methods[] = {"GET", "POST", "PUT", "PATCH",
-                                          "DELETE", NULL};
-    for (const char *const *m = methods; *m != NULL; m++) {
-        if (strcmp(*m, method) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
-// Whether path is a route pattern the generated C can hold: at most
-// ROUTE_PATH_MAX characters, "/" or segments that are literal (letters, digits, '-', '_', '.', '~') or a
-// parameter ":name" (a lowercase letter, then lowercase letters, digits or
-// '_').
-static bool path_is_valid(const char *path)
-{
-    if (path[0] != '/' || strlen(path) > ROUTE_PATH_MAX) {
-        return false;
-    }
-    if (path[1] == '\0') {
-        return true;
-    }
-    for (const char *seg = path + 1;; seg++) {
-        size_t len = strcspn(seg, "/");
-        if (len == 0) {
-            return false; // an empty segment: "//" or a trailing '/'
-        }
-        bool param = seg[0] == ':';
-        if (param && (len == 1 || !islower((unsigned char)seg[1]))) {
-            return false;
-        }
-        for (size_t i = param ? 1 : 0; i < len; i++) {
-            unsigned char c = (unsigned char)seg[i];
-            bool ok = param ? islower(c) || isdigit(c) || c == '_'
-                            : isalnum(c) || strchr("-_.~", c) != NULL;
-            if (!ok) {
-                return false;
-            }
-        }
-        seg += len;
-        if (*seg == '\0') {
-            return true;
-        }
-    }
-}
-
-// The route's name, for its file and function: the method and the path's
-// segments in lowercase, joined by '_', other characters '_' too:
-// GET /items/:id is get_items_id, GET / get_root.
-static char *route_name(const char *method, const char *path)
-{
-    char *name = str_printf("%s%s", method, path[1] == '\0' ? "/root" : path);
-    char *out = name;
-    for (const char *p = name; *p != '\0'; p++) {
-        if (*p == ':') {
-            continue;
-        }
-        *out++ = isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p)
-                                            : '_';
-    }
-    *out = '\0';
-    return name;
-}
-
 // C of a call f(first, second) at indent, broken after first when the
 // line would pass COLUMNS_MAX (the continuation aligned after the '(').
 static char *call_text(int indent, const char *head, const char *first,
@@ -342,13 +273,13 @@ static int generate_route(const struct project *p, struct plan *plan,
                           const char **vars, int n)
 {
     const char *method = r->args[0], *path = r->args[1];
-    if (!method_is_valid(method)) {
+    if (!route_method_is_valid(method)) {
         return out_error(EXIT_USAGE, "ftl generate route GET /items/:id",
                          "METHOD \"%s\" is not one of GET, POST, PUT, PATCH, "
                          "DELETE",
                          method);
     }
-    if (!path_is_valid(path)) {
+    if (!route_path_is_valid(path)) {
         return out_error(EXIT_USAGE,
                          "'/' then segments of letters, digits, '-', '_', "
                          "'.', '~', or :param (/items/:id), at most 40 "

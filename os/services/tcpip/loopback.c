@@ -78,8 +78,8 @@ int loopback_init(struct ftl_loop *l)
     IP4_ADDR(&address, 127, 0, 0, 1);
     IP4_ADDR(&mask, 255, 0, 0, 0);
     ip4_addr_set_zero(&gateway);
-    if (netif_add(&loop_netif, &address, &mask, &gateway, NULL,
-                  loopback_setup, ip4_input) == NULL) {
+    if (netif_add(&loop_netif, &address, &mask, &gateway, NULL, loopback_setup,
+                  ip4_input) == NULL) {
         return FTL_ERR_NO_MEMORY;
     }
     netif_set_link_up(&loop_netif);

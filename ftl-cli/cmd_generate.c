@@ -281,9 +281,10 @@ static int generate_route(const struct project *p, struct plan *plan,
     }
     if (!route_path_is_valid(path)) {
         return out_error(EXIT_USAGE,
-                         "'/' then segments of letters, digits, '-', '_', "
-                         "'.', '~', or :param (/items/:id), at most 40 "
-                         "characters",
+                         str_printf("'/' then segments of letters, digits, "
+                                    "'-', '_', '.', '~', or :param "
+                                    "(/items/:id), at most %d characters",
+                                    ROUTE_PATH_MAX),
                          "PATH \"%s\" is not a route pattern", path);
     }
     char *main_c = str_printf("services/%s/main.c", service);
@@ -306,7 +307,7 @@ static int generate_route(const struct project *p, struct plan *plan,
                                          ? "    (void)arg;\n"
                                          : "    (void)req;\n    (void)arg;\n",
                            NULL};
-    memcpy(vars + n, added, sizeof(added));
+    memcpy(vars + n, added, sizeof(added)); // generate()'s vars has room
     const char *edits[] = {
         ROUTE_DECLARATIONS_ANCHOR,
         route_signature(name, ";"),
@@ -325,8 +326,10 @@ static int generate_resource(const struct project *p, struct plan *plan,
 {
     if (!name_is_valid(name) || strlen(name) > RESOURCE_NAME_MAX) {
         return out_error(EXIT_USAGE,
-                         "use a lowercase letter, then lowercase letters, "
-                         "digits, '_' or '-' (at most 16)",
+                         str_printf("use a lowercase letter, then lowercase "
+                                    "letters, digits, '_' or '-' (at most "
+                                    "%d)",
+                                    RESOURCE_NAME_MAX),
                          "NAME \"%s\" is not a valid resource name", name);
     }
     char *main_c = str_printf("services/%s/main.c", service);
@@ -373,6 +376,7 @@ static int args_expect(const struct request *r, int count, const char *what)
 static int generate(const struct project *p, const struct request *r,
                     struct plan *plan)
 {
+    // Room for the common placeholders and a route's own (generate_route).
     const char *vars[24] = {"version", sdk_version()};
     int n = 2, err = 0;
     const char *service = NULL;

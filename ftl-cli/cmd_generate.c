@@ -9,6 +9,7 @@
 #include "files.h"
 #include "output.h"
 #include "project.h"
+#include "route.h"
 #include "sdk.h"
 #include "template.h"
 #include "text.h"
@@ -20,20 +21,32 @@
 #define DECLARATIONS_ANCHOR "// ftl generate handler: declarations above"
 #define HANDLERS_ANCHOR "// ftl generate handler: registrations above"
 #define CLIENTS_ANCHOR "// ftl generate client: calls above"
+#define ROUTE_DECLARATIONS_ANCHOR "// ftl generate route: declarations above"
+#define ROUTES_ANCHOR "// ftl generate route: registrations above"
+#define RESOURCE_NAME_MAX 16 // keeps the generated lines within 80 columns
+#define COLUMNS_MAX 80 // of the C the generators write
 
 static const char usage[] =
     "usage: ftl generate service NAME\n"
     "       ftl generate handler open|read|write|getattr|setattr [--service S]\n"
     "       ftl generate client SERVICE [--service S]\n"
     "       ftl generate driver pci VENDOR:DEVICE [--name NAME]\n"
-    "       ftl generate test NAME [--service S]\n\n"
+    "       ftl generate test NAME [--service S]\n"
+    "       ftl generate route METHOD PATH [--service S]\n"
+    "       ftl generate resource NAME [--service S]\n\n"
     "service  a new service in services/NAME, listed in ftl.yaml\n"
     "handler  services/S/on_TYPE.c, registered in services/S/main.c\n"
     "client   services/S/SERVICE_client.c, started from main.c; SERVICE is\n"
     "         added to S's requires (and to ftl.yaml when it is not there)\n"
     "driver   a driver service for that PCI device (hex IDs), with the\n"
     "         device grant in its spec; NAME defaults to driver_VVVV_DDDD\n"
-    "test     tests/NAME, a test service that calls S (ftl test runs it)\n\n"
+    "test     tests/NAME, a test service that calls S (ftl test runs it)\n"
+    "route    services/S/route_NAME.c, a handler of METHOD (GET, POST,\n"
+    "         PUT, PATCH, DELETE) on PATH (/items/:id), registered in S's\n"
+    "         main.c (an HTTP service: ftl new --template http)\n"
+    "resource services/S/NAME.c and NAME_store.c: GET, POST /NAME and GET,\n"
+    "         PUT, DELETE /NAME/:id over JSON objects in memory, registered\n"
+    "         in main.c; tests/NAME_test calls each route (ftl test)\n\n"
     "  --service S  the service to change (default: the one whose folder\n"
     "               you are in, or the project's only one)\n"
     "  --name NAME  the driver's name\n"
@@ -210,6 +223,147 @@ static int generate_client(const struct project *p, struct plan *plan,
     return err;
 }
 
+// C of a call f(first, second) at indent, broken after first when the
+// line would pass COLUMNS_MAX (the continuation aligned after the '(').
+static char *call_text(int indent, const char *head, const char *first,
+                       const char *second)
+{
+    int width = indent + (int)(strlen(head) + strlen(first) + strlen(second));
+    if (width + 2 <= COLUMNS_MAX) {
+        return str_printf("%s%s, %s", head, first, second);
+    }
+    int align = indent + (int)strlen(head);
+    if (align + (int)strlen(second) <= COLUMNS_MAX) {
+        return str_printf("%s%s,\n%*s%s", head, first, align, "", second);
+    }
+    return str_printf("%s\n%*s%s, %s", head, indent + 4, "", first, second);
+}
+
+// The handler's signature, "void route_NAME(...)" and then end, laid out
+// as clang-format would.
+static char *route_signature(const char *name, const char *end)
+{
+    return call_text(0, str_printf("void route_%s(", name),
+                     "struct ftl_http_request *req",
+                     str_printf("struct ftl_http_response *res, void *arg)%s",
+                                end));
+}
+
+// The body lines that put the route and its path's parameters into the
+// answer.
+static char *route_params(const char *method, const char *path)
+{
+    char *lines = str_printf(
+        "    %s\n", call_text(4, "cJSON_AddStringToObject(", "answer, \"route\"",
+                            str_printf("\"%s %s\");", method, path)));
+    for (const char *p = strchr(path, ':'); p != NULL; p = strchr(p, ':')) {
+        p++;
+        char *param = str_printf("%.*s", (int)strcspn(p, "/"), p);
+        char *first = str_printf("answer, \"%s\"", param);
+        char *second = str_printf("ftl_http_param(req, \"%s\"));", param);
+        lines = str_printf(
+            "%s    %s\n", lines,
+            call_text(4, "cJSON_AddStringToObject(", first, second));
+    }
+    return lines;
+}
+
+static int generate_route(const struct project *p, struct plan *plan,
+                          const struct request *r, const char *service,
+                          const char **vars, int n)
+{
+    const char *method = r->args[0], *path = r->args[1];
+    if (!route_method_is_valid(method)) {
+        return out_error(EXIT_USAGE, "ftl generate route GET /items/:id",
+                         "METHOD \"%s\" is not one of GET, POST, PUT, PATCH, "
+                         "DELETE",
+                         method);
+    }
+    if (!route_path_is_valid(path)) {
+        return out_error(EXIT_USAGE,
+                         str_printf("'/' then segments of letters, digits, "
+                                    "'-', '_', '.', '~', or :param "
+                                    "(/items/:id), at most %d characters",
+                                    ROUTE_PATH_MAX),
+                         "PATH \"%s\" is not a route pattern", path);
+    }
+    char *main_c = str_printf("services/%s/main.c", service);
+    int code = 0;
+    char *text = project_text(p, main_c, &code);
+    if (text == NULL) {
+        return code;
+    }
+    if (edit_has(text, str_printf("\"%s\", \"%s\"", method, path))) {
+        return out_error(EXIT_REFUSED, str_printf("edit it in %s", main_c),
+                         "%s already routes %s %s", service, method, path);
+    }
+    char *name = route_name(method, path);
+    const char *added[] = {"route", name,
+                           "method", method,
+                           "path", path,
+                           "signature", route_signature(name, ""),
+                           "param_lines", route_params(method, path),
+                           "unused", strchr(path, ':') != NULL
+                                         ? "    (void)arg;\n"
+                                         : "    (void)req;\n    (void)arg;\n",
+                           NULL};
+    memcpy(vars + n, added, sizeof(added)); // generate()'s vars has room
+    const char *edits[] = {
+        ROUTE_DECLARATIONS_ANCHOR,
+        route_signature(name, ";"),
+        ROUTES_ANCHOR,
+        call_text(4, "ftl_http_route(",
+                  str_printf("app, \"%s\", \"%s\"", method, path),
+                  str_printf("route_%s, NULL);", name)),
+        NULL};
+    int err = plan_add_template(plan, "route", vars);
+    return err != 0 ? err : plan_insert(plan, p, main_c, edits);
+}
+
+static int generate_resource(const struct project *p, struct plan *plan,
+                             const char *name, const char *service,
+                             const char *const *vars)
+{
+    if (!name_is_valid(name) || strlen(name) > RESOURCE_NAME_MAX) {
+        return out_error(EXIT_USAGE,
+                         str_printf("use a lowercase letter, then lowercase "
+                                    "letters, digits, '_' or '-' (at most "
+                                    "%d)",
+                                    RESOURCE_NAME_MAX),
+                         "NAME \"%s\" is not a valid resource name", name);
+    }
+    char *main_c = str_printf("services/%s/main.c", service);
+    int code = 0;
+    char *text = project_text(p, main_c, &code);
+    if (text == NULL) {
+        return code;
+    }
+    char *ident = str_ident(name);
+    if (edit_has(text, str_printf("%s_register(", ident))) {
+        return out_error(EXIT_REFUSED, "choose another name",
+                         "%s already registers a resource %s", service, name);
+    }
+    // Routes are tried in the order added: one of main.c's own would
+    // shadow the resource's.
+    if (edit_has(text, str_printf("\"/%s\"", name)) ||
+        edit_has(text, str_printf("\"/%s/:id\"", name))) {
+        return out_error(EXIT_REFUSED,
+                         str_printf("remove them from %s, or choose another "
+                                    "name",
+                                    main_c),
+                         "%s already has routes on /%s", service, name);
+    }
+    char *declaration =
+        str_printf("void %s_register(struct ftl_http_app *app);", ident);
+    char *commented = str_printf("%s // %s.c", declaration, ident);
+    const char *edits[] = {
+        ROUTE_DECLARATIONS_ANCHOR,
+        strlen(commented) <= COLUMNS_MAX ? commented : declaration,
+        ROUTES_ANCHOR, str_printf("%s_register(app);", ident), NULL};
+    int err = plan_add_template(plan, "resource", vars);
+    return err != 0 ? err : plan_insert(plan, p, main_c, edits);
+}
+
 // Checks the positional argument count of a kind.
 static int args_expect(const struct request *r, int count, const char *what)
 {
@@ -222,12 +376,15 @@ static int args_expect(const struct request *r, int count, const char *what)
 static int generate(const struct project *p, const struct request *r,
                     struct plan *plan)
 {
+    // Room for the common placeholders and a route's own (generate_route).
     const char *vars[24] = {"version", sdk_version()};
     int n = 2, err = 0;
     const char *service = NULL;
     bool needs_service = strcmp(r->kind, "handler") == 0 ||
                          strcmp(r->kind, "client") == 0 ||
-                         strcmp(r->kind, "test") == 0;
+                         strcmp(r->kind, "test") == 0 ||
+                         strcmp(r->kind, "route") == 0 ||
+                         strcmp(r->kind, "resource") == 0;
     if (needs_service &&
         (service = project_pick_service(p, r->service, &err)) == NULL) {
         return err;
@@ -239,6 +396,10 @@ static int generate(const struct project *p, const struct request *r,
         vars[n++] = str_ident(service);
     }
     const char *name = r->arg_count > 0 ? r->args[0] : "";
+    if (strcmp(r->kind, "route") == 0) {
+        err = args_expect(r, 2, "METHOD PATH");
+        return err != 0 ? err : generate_route(p, plan, r, service, vars, n);
+    }
     if (strcmp(r->kind, "driver") == 0) {
         uint16_t vendor, device;
         if ((err = args_expect(r, 2, "pci VENDOR:DEVICE")) != 0) {
@@ -290,6 +451,9 @@ static int generate(const struct project *p, const struct request *r,
     if (strcmp(r->kind, "client") == 0) {
         return generate_client(p, plan, name, service, vars);
     }
+    if (strcmp(r->kind, "resource") == 0) {
+        return generate_resource(p, plan, name, service, vars);
+    }
     return plan_add_template(plan, "test", vars);
 }
 
@@ -322,7 +486,7 @@ int cmd_generate(int argc, char **argv)
     r.args = argv + optind + 1;
     r.arg_count = argc - optind - 1;
     const char *const kinds[] = {"service", "handler", "client", "driver",
-                                 "test", NULL};
+                                 "test", "route", "resource", NULL};
     const char *const *k = kinds;
     while (*k != NULL && strcmp(*k, r.kind) != 0) {
         k++;

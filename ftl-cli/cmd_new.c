@@ -28,9 +28,15 @@ static const char usage[] =
 
 static int template_check(const char *name)
 {
-    if (path_is_dir(sdk_path(str_printf("templates/%s", name))) &&
-        strcmp(name, "project") != 0 && strcmp(name, "test") != 0 &&
-        strcmp(name, "handler") != 0 && strcmp(name, "client") != 0) {
+    // The templates that are parts of a project, for ftl generate.
+    static const char *const parts[] = {"project", "test",  "handler",
+                                        "client",  "route", "resource",
+                                        NULL};
+    bool part = false;
+    for (const char *const *p = parts; *p != NULL; p++) {
+        part = part || strcmp(*p, name) == 0;
+    }
+    if (!part && path_is_dir(sdk_path(str_printf("templates/%s", name)))) {
         return 0;
     }
     return out_usage_error(usage, "unknown template \"%s\"", name);

@@ -46,7 +46,7 @@ $(LWIP_LIB): $(LWIP_OBJS)
 $(BUILD)/programs/os/services/tcpip/%.o: PROGRAM_CFLAGS += $(LWIP_INCLUDES)
 $(eval $(call program,tcpip,$(addprefix os/services/tcpip/, \
     main.c netif.c route.c classless.c resolve.c connection.c listener.c \
-    limits.c halfopen.c refusals.c addrwait.c \
+    limits.c halfopen.c refusals.c addrwait.c loopback.c \
     timewait.c udp_socket.c), \
     $(LWIP_LIB)))
 INITFS_PROGRAMS += $(BUILD)/programs/tcpip.elf

@@ -243,6 +243,96 @@ ftl_in "$TMP/secure" stop
 ! tar -xzf "$TARBALL" -O 2>/dev/null | grep -aq "PRIVATE KEY"
 result sdk_ships_no_private_key "$([[ $? -ne 0 ]] && echo "a key in $TARBALL")"
 
+# --- generators for HTTP services: a route and a resource ------------------
+# http_call METHOD URL [BODY]: the status of the request; the answer's
+# headers in $TMP/headers, its body in $TMP/body.
+http_call() {
+    local args=(-s -m 5 -X "$1" -D "$TMP/headers" -o "$TMP/body" -w "%{http_code}")
+    [[ $# -gt 2 ]] && args+=(-H "Content-Type: application/json" --data "$3")
+    curl "${args[@]}" "$2" 2>/dev/null
+}
+# status_is NAME EXPECTED METHOD PATH [BODY]: the api project answers that.
+status_is() {
+    local name="$1" expected="$2" code
+    shift 2
+    code="$(http_call "$1" "http://127.0.0.1:8080$2" "${@:3}")"
+    result "$name" "$([[ "$code" != "$expected" ]] &&
+        echo "$1 $2: status $code, not $expected: $(head -c 200 "$TMP/body")")"
+}
+ftl_in "$TMP" new api --template http
+ftl_in "$TMP/api" generate route GET /items/:id/tags/:tag
+expect generate_route 0 "create .*services/api/route_get_items_id_tags_tag.c"
+expect generate_route_registers_it 0 "update .*services/api/main.c"
+grep -q 'ftl_http_route(app, "GET", "/items/:id/tags/:tag",' \
+    "$TMP/api/services/api/main.c"
+result generate_route_is_in_main_c "$([[ $? -ne 0 ]] && echo "no ftl_http_route line")"
+ftl_in "$TMP/api" generate route GET /items/:id/tags/:tag
+expect generate_route_twice_refused 4 "api already routes GET /items/:id/tags/:tag"
+ftl_in "$TMP/api" generate route FETCH /items
+expect generate_route_bad_method 2 "METHOD \"FETCH\" is not one of GET, POST"
+ftl_in "$TMP/api" generate route GET items/:id
+expect generate_route_bad_path 2 "PATH \"items/:id\" is not a route pattern"
+ftl_in "$TMP/api" generate route GET /items/:2
+expect generate_route_bad_param 2 "PATH \"/items/:2\" is not a route pattern"
+ftl_in "$TMP/api" generate route PUT /items/:id
+expect generate_route_same_path_other_method 0 "create .*services/api/route_put_items_id.c"
+ftl_in "$TMP/api" generate resource items
+expect generate_resource_refused_under_a_route 4 "api already has routes on /items"
+[[ ! -e "$TMP/api/services/api/items.c" && ! -e "$TMP/api/tests/items_test" ]]
+result generate_refused_writes_nothing "$([[ $? -ne 0 ]] && echo "items files written")"
+ftl_in "$TMP/api" generate resource notes
+expect generate_resource 0 "create .*services/api/notes_store.c"
+expect generate_resource_test 0 "create .*tests/notes_test/main.c"
+ftl_in "$TMP/api" generate resource notes
+expect generate_resource_twice_refused 4 "api already registers a resource notes"
+ftl_in "$TMP/api" generate resource Notes
+expect generate_resource_bad_name 2 "NAME \"Notes\" is not a valid resource name"
+ftl_in "$TMP/api" build
+expect generated_http_code_builds 0 "built api: 3 services"
+! grep -q "warning:" <<<"$ERR$OUT"
+result generated_http_code_has_no_warnings "$([[ $? -ne 0 ]] && grep "warning:" <<<"$ERR$OUT" | head -3)"
+ftl_in "$TMP/api" test
+expect generated_resource_tests_pass 0 "^test: 11 passed, 0 failed"
+# The tests check what they say: a resource that answers 200 to DELETE
+# fails its delete test, and ftl test with it.
+sed -i 's/ftl_http_send(res, 204,/ftl_http_send(res, 200,/' \
+    "$TMP/api/services/api/notes.c"
+ftl_in "$TMP/api" test
+expect generated_resource_tests_can_fail 1 "^test: 10 passed, 1 failed"
+sed -i 's/ftl_http_send(res, 200, NULL/ftl_http_send(res, 204, NULL/' \
+    "$TMP/api/services/api/notes.c"
+# Every route through ftl run, as a client sees it.
+ftl_in "$TMP/api" run --detach
+expect generated_http_code_runs 0 "127.0.0.1:8080 -> guest 80/tcp"
+code="$(http_get http://127.0.0.1:8080/items/7/tags/red)"
+[[ "$code" == 200 &&
+   "$(cat "$TMP/body")" == '{"route":"GET /items/:id/tags/:tag","id":"7","tag":"red"}' ]]
+result generated_route_echoes_its_params \
+    "$([[ $? -ne 0 ]] && echo "status $code: $(head -c 200 "$TMP/body")")"
+status_is resource_list_starts_empty 200 GET /notes
+[[ "$(cat "$TMP/body")" == "[]" ]]
+result resource_list_is_an_empty_array "$([[ $? -ne 0 ]] && head -c 200 "$TMP/body")"
+status_is resource_create_is_201 201 POST /notes '{"text":"hi"}'
+grep -qi "^Location: /notes/1" "$TMP/headers" &&
+    [[ "$(cat "$TMP/body")" == '{"text":"hi","id":1}' ]]
+result resource_create_answers_the_item_and_location \
+    "$([[ $? -ne 0 ]] && head -c 300 "$TMP/headers" "$TMP/body")"
+status_is resource_create_needs_json 400 POST /notes 'not json'
+status_is resource_show_is_200 200 GET /notes/1
+status_is resource_show_absent_is_404 404 GET /notes/2
+status_is resource_show_bad_id_is_404 404 GET /notes/x
+status_is resource_update_is_200 200 PUT /notes/1 '{"text":"bye"}'
+[[ "$(cat "$TMP/body")" == '{"text":"bye","id":1}' ]]
+result resource_update_replaces_the_item "$([[ $? -ne 0 ]] && head -c 200 "$TMP/body")"
+status_is resource_update_absent_is_404 404 PUT /notes/2 '{"text":"x"}'
+status_is resource_list_is_200 200 GET /notes
+[[ "$(cat "$TMP/body")" == '[{"text":"bye","id":1}]' ]]
+result resource_list_has_the_item "$([[ $? -ne 0 ]] && head -c 200 "$TMP/body")"
+status_is resource_delete_is_204 204 DELETE /notes/1
+status_is resource_delete_absent_is_404 404 DELETE /notes/1
+status_is resource_show_deleted_is_404 404 GET /notes/1
+ftl_in "$TMP/api" stop
+
 # --- generators --------------------------------------------------------------
 ftl_in "$TMP" new gen
 for h in open write getattr setattr; do

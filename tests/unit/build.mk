@@ -54,7 +54,7 @@ unit-cflags-spec_diag := -D_GNU_SOURCE -Itools/ftl-spec
 # The ftl command's parsing of names, ports, sizes and PCI IDs, template
 # placeholders and the generators' text edits.
 unit-tests += cli
-unit-src-cli := ftl-cli/text.c ftl-cli/edit.c
+unit-src-cli := ftl-cli/text.c ftl-cli/edit.c ftl-cli/route.c
 unit-cflags-cli := -D_GNU_SOURCE -Iftl-cli
 
 # Networking: DHCP classless static routes (tcpip), the HTTP parser

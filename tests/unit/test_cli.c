@@ -1,11 +1,12 @@
 // The ftl command's text handling: what users type (names, ports, sizes,
-// PCI IDs), template placeholders, and the generators' edits of their
-// files (ftl-cli/text.c, ftl-cli/edit.c).
+// PCI IDs, HTTP routes), template placeholders, and the generators' edits
+// of their files (ftl-cli/text.c, ftl-cli/route.c, ftl-cli/edit.c).
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "edit.h"
+#include "route.h"
 #include "text.h"
 
 START_TEST(names_follow_the_spec_rules)
@@ -102,6 +103,59 @@ START_TEST(lines_go_above_anchors_with_their_indent)
 }
 END_TEST
 
+START_TEST(route_methods_are_the_five_in_upper_case)
+{
+    const char *good[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        ck_assert_msg(route_method_is_valid(good[i]), "%s", good[i]);
+    }
+    const char *bad[] = {"get", "HEAD", "OPTIONS", "", "GETS", "*"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        ck_assert_msg(!route_method_is_valid(bad[i]), "%s", bad[i]);
+    }
+}
+END_TEST
+
+START_TEST(route_paths_are_literal_or_param_segments)
+{
+    const char *good[] = {"/", "/items", "/items/:id", "/v1.0/a-b_c~d/:x_2",
+                          "/items/:id/tags/:tag"};
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        ck_assert_msg(route_path_is_valid(good[i]), "%s", good[i]);
+    }
+    const char *bad[] = {
+        "",     "items", "/items/", "//items",  "/items/:", "/:Id",   "/:2nd",
+        "/a b", "/a\"b", "/a\\b",   "/items/*", "/a?b=1",   "/:id-x", "/a/:"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        ck_assert_msg(!route_path_is_valid(bad[i]), "%s", bad[i]);
+    }
+    char longest[ROUTE_PATH_MAX + 2];
+    memset(longest, 'a', sizeof(longest));
+    longest[0] = '/';
+    longest[ROUTE_PATH_MAX] = '\0';
+    ck_assert(route_path_is_valid(longest));
+    longest[ROUTE_PATH_MAX] = 'a';
+    longest[ROUTE_PATH_MAX + 1] = '\0';
+    ck_assert(!route_path_is_valid(longest));
+}
+END_TEST
+
+START_TEST(route_names_join_method_and_segments)
+{
+    const char *cases[][3] = {
+        {"GET", "/items/:id", "get_items_id"},
+        {"GET", "/", "get_root"},
+        {"DELETE", "/v1.0/my-items/:item_id", "delete_v1_0_my_items_item_id"},
+        {"PATCH", "/A~b", "patch_a_b"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *name = route_name(cases[i][0], cases[i][1]);
+        ck_assert_str_eq(name, cases[i][2]);
+        free(name);
+    }
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -113,6 +167,9 @@ Suite *unit_suite(void)
     tcase_add_test(t, placeholders_expand);
     tcase_add_test(t, list_items_are_added_once);
     tcase_add_test(t, lines_go_above_anchors_with_their_indent);
+    tcase_add_test(t, route_methods_are_the_five_in_upper_case);
+    tcase_add_test(t, route_paths_are_literal_or_param_segments);
+    tcase_add_test(t, route_names_join_method_and_segments);
     suite_add_tcase(s, t);
     return s;
 }

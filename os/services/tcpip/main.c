@@ -12,7 +12,8 @@
 // A service channel is served with OPEN tcp-listen:PORT, OPEN
 // tcp:HOST:PORT (listener.h, connection.h), OPEN udp:HOST:PORT and OPEN
 // udp-bind:PORT (udp_socket.h), GETATTR resolve:HOST, address and stats.
-// Its limits come from the environment (limits.h).
+// Its limits come from the environment (limits.h). Programs of the system
+// reach each other's listeners at 127.0.0.1 (loopback.h).
 // docs/concepts/networking.md has the whole picture.
 //
 // lwIP's timers run from one loop timer; everything else happens in
@@ -37,6 +38,7 @@
 #include "connection.h"
 #include "limits.h"
 #include "listener.h"
+#include "loopback.h"
 #include "netif.h"
 #include "refusals.h"
 #include "resolve.h"
@@ -241,7 +243,7 @@ int main(void)
     loop = ftl_loop_create();
     addrwait_init(loop);
     struct ftl_server *server = ftl_server_create(loop, &ops, NULL);
-    if (loop == NULL || server == NULL ||
+    if (loop == NULL || server == NULL || loopback_init(loop) < 0 ||
         ftl_server_serve(server, ftl_start_info->channel, &control) < 0) {
         FTL_LOG_ERROR("cannot serve the first channel");
         return 1;

@@ -1,6 +1,8 @@
 // {{name}}: a small JSON API on FTL's HTTP library (docs/sdk/http.md).
 //   GET /             a page
 //   GET /hello/:name  {"hello": "NAME"}
+// `ftl generate route METHOD PATH` adds a route, `ftl generate resource
+// NAME` a JSON resource of five routes (docs/cli.md).
 #include <cJSON.h>
 #include <ftl/http.h>
 
@@ -25,6 +27,8 @@ static void hello(struct ftl_http_request *req, struct ftl_http_response *res,
     ftl_http_send_json(res, 200, answer);
 }
 
+// ftl generate route: declarations above this line
+
 int main(void)
 {
     struct ftl_loop *loop = ftl_loop_create();
@@ -32,6 +36,7 @@ int main(void)
     ftl_http_log_requests(app);
     ftl_http_route(app, "GET", "/", index_page, NULL);
     ftl_http_route(app, "GET", "/hello/:name", hello, NULL);
+    // ftl generate route: registrations above this line
     ftl_http_listen(app, 80);
     return ftl_loop_run(loop);
 }

@@ -67,3 +67,29 @@ $(BUILD)/systems/hostile.tar: $(BUILD)/systems/hostile/boot.manifest \
                               $(PACK_STAMP)
 	$(call pack_initfs,$@,$^)
 NET_INITFS_ALL += $(BUILD)/systems/hostile.tar
+
+# $(call test_system,NAME,YAML,PROGRAMS): $(BUILD)/systems/NAME.tar, a
+# system whose specs may name the test services of tests/net/services and
+# whose initfs also holds PROGRAMS (build/programs/NAME.elf).
+define test_system
+$(BUILD)/systems/$(1)/boot.manifest: $(2) $(FTL_SPEC)
+	$$(call say,SPEC,$$@)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$(FTL_SPEC) compile $(SPEC_SEARCH) -I tests/net/services \
+	    -d $$@.d -o $$@ $(2)
+-include $(BUILD)/systems/$(1)/boot.manifest.d
+$(BUILD)/systems/$(1).tar: $(BUILD)/systems/$(1)/boot.manifest \
+                           $(INITFS_PROGRAMS) \
+                           $(foreach p,$(3),$(BUILD)/programs/$(p).elf) \
+                           $(PACK_STAMP)
+	$$(call pack_initfs,$$@,$$^)
+NET_INITFS_ALL += $(BUILD)/systems/$(1).tar
+endef
+
+# The IPC fuzzer's systems (tests/qemu/ipc_fuzz_test.py) and the fault
+# injection system (tests/qemu/faults_test.py).
+$(eval $(call program,ipc_fuzz,tests/net/ipc_fuzz.c))
+$(eval $(call program,faults,tests/net/faults.c))
+$(eval $(call test_system,ipc_fuzz,tests/net/ipc_fuzz.yaml,ipc_fuzz))
+$(eval $(call test_system,ipc_fuzz_link,tests/net/ipc_fuzz_link.yaml,ipc_fuzz))
+$(eval $(call test_system,faults,tests/net/faults.yaml,faults))

@@ -32,6 +32,8 @@ else
     suites+=("python3 tests/qemu/net_test.py")
     suites+=("python3 tests/qemu/netns_test.py")
     suites+=("python3 tests/qemu/tls_test.py")
+    suites+=("python3 tests/qemu/ipc_fuzz_test.py")
+    suites+=("python3 tests/qemu/faults_test.py")
     suites+=("tests/cli/cli_test.sh")
 fi
 

@@ -3,8 +3,9 @@
 // request afterwards, without having been restarted.
 //
 //   ipc_fuzz services SEED COUNT   the supervisor (its channel to us and a
-//       status link), tcpip and kv (service/NAME), and the OPENs of
-//       virtio_net and http_server that the supervisor forwards
+//       status link), tcpip and kv (service/NAME, a listener, a key), and
+//       the OPENs of virtio_net and http_server that the supervisor
+//       forwards
 //   ipc_fuzz link SEED COUNT       virtio_net's frame link (ftl/link.h),
 //       in a system without tcpip so that the link is ours
 //
@@ -36,7 +37,7 @@
 #include <ftl/vmarea.h>
 
 #define MS (1000ULL * 1000)
-#define TARGETS_MAX 4
+#define TARGETS_MAX 8
 #define LOAN_MAX (64 * 1024)
 #define DRAIN_NS (3000 * MS)
 #define CALL_TIMEOUT_NS (5000 * MS)
@@ -521,6 +522,17 @@ static int run_services(uint64_t count)
     add_target("supervisor", (ftl_handle_t)status, false);
     add_target("tcpip", (ftl_handle_t)tcpip, false);
     add_target("kv", (ftl_handle_t)kv, false);
+    // Channels the services make for a peer: a key, a TCP listener. (Not a
+    // UDP socket: its WRITEs would send datagrams out of QEMU.)
+    long key = open_path((ftl_handle_t)kv, "kv/fuzz");
+    long listener = open_path((ftl_handle_t)tcpip, "tcp-listen:7777");
+    if (key < 0 || listener < 0) {
+        printf("cannot open a key or a listener: %s %s\n",
+               ftl_error_str((int)key), ftl_error_str((int)listener));
+        return 1;
+    }
+    add_target("kv", (ftl_handle_t)key, false);
+    add_target("tcpip", (ftl_handle_t)listener, false);
     fuzz(count);
     for (unsigned i = 0; i < target_count; i++) {
         if (targets[i].channel != FTL_HANDLE_INVALID &&

@@ -26,7 +26,7 @@
 #include "../os/ipc_util.h"
 
 #define MS (1000ULL * 1000)
-#define LINKS_MAX 2048
+#define LINKS_MAX 4096
 #define REPORT_NS (5000 * MS)
 
 // Sends a request with a string body on channel; the reply's header.

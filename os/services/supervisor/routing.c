@@ -36,11 +36,22 @@ static bool may_open(const struct ftl_manifest_service *spec, const char *name)
 // Channels handed out by OPEN service/supervisor have one of these as
 // their context (the last one for askers that are not services), so they
 // are told apart from the services' own channels, whose context is the
-// service.
+// service. Each costs us a handle, and our handle table is the default
+// one: without a bound per opener, one service holding links could leave
+// us none to start or restart the others with (tests/qemu/faults_test.py).
 struct status_link {
     struct service *opener;
+    unsigned open; // links of this opener not closed yet
 };
 static struct status_link status_links[FTL_MANIFEST_SERVICES_MAX + 1];
+
+#define STATUS_LINKS_MAX 8
+// Per service: its own channel, its process, its file and status links;
+// what is left is for the supervisor's own channels, timers and sinks.
+_Static_assert((FTL_MANIFEST_SERVICES_MAX + 1) *
+                       (2 + FILES_OPEN_MAX + STATUS_LINKS_MAX) <=
+                   FTL_HANDLES_DEFAULT - 128,
+               "the supervisor's handle table holds every grant");
 
 static bool is_status_link(const void *context)
 {
@@ -74,14 +85,27 @@ static const char *name_of(const struct service *s)
     return s != NULL ? s->spec->name : "a status client";
 }
 
+// A link opened through a link counts against the service behind it.
+static void open_status_link(struct ftl_request *req)
+{
+    struct service *from = asking_service(req);
+    size_t slot = from != NULL ? (size_t)(from - supervisor.services)
+                               : FTL_MANIFEST_SERVICES_MAX;
+    struct status_link *link = &status_links[slot];
+    if (link->open >= STATUS_LINKS_MAX) {
+        ftl_request_fail(req, FTL_ERR_LIMIT);
+        return;
+    }
+    link->opener = from;
+    link->open++; // on_close gives it back, also if the reply fails
+    ftl_request_reply_channel(req, link);
+}
+
 static void on_service_open(struct ftl_request *req, const char *name)
 {
     struct service *from = asker(req);
     if (strcmp(name, FTL_SUPERVISOR_NAME) == 0) {
-        size_t slot = from != NULL ? (size_t)(from - supervisor.services)
-                                   : FTL_MANIFEST_SERVICES_MAX;
-        status_links[slot].opener = from;
-        ftl_request_reply_channel(req, &status_links[slot]);
+        open_status_link(req);
         return;
     }
     if (from == NULL || !may_open(from->spec, name)) {
@@ -203,7 +227,9 @@ static void on_close(struct ftl_server *server, void *context)
     (void)server;
     if (files_is_file(context)) {
         files_close(context);
-    } else if (context != NULL && !is_status_link(context)) {
+    } else if (is_status_link(context)) {
+        ((struct status_link *)context)->open--;
+    } else if (context != NULL) {
         service_exited(context);
     }
 }

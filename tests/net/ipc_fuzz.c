@@ -68,6 +68,8 @@ static uint8_t body[FTL_MSG_BODY_MAX + 1];
 static uint8_t in_body[FTL_MSG_BODY_MAX + 1];
 static uint8_t loan[LOAN_MAX];
 static unsigned passed, failed;
+#define ERRORS_COUNT (1 - FTL_ERROR_MIN)
+static uint64_t refusals[ERRORS_COUNT]; // by -error; [0]: other
 
 static uint64_t rng_next(void)
 {
@@ -210,17 +212,19 @@ static void fill_body(size_t n)
     }
 }
 
+// The kernel refuses types it does not know (FTL_ERR_INVALID_ARG), so
+// unknown numbers are an eighth: the rest reach the services.
 static uint32_t random_type(void)
 {
-    switch (rng_below(4)) {
+    switch (rng_below(8)) {
     case 0:
-        return 1 + (uint32_t)rng_below(FTL_MSG_ERROR_REPLY);
+        return rng_below(2) ? (uint32_t)rng_below(64) : (uint32_t)rng_next();
     case 1:
-        return 1 + 2 * (uint32_t)rng_below(5); // requests
     case 2:
-        return (uint32_t)rng_below(64);
+    case 3:
+        return 1 + (uint32_t)rng_below(FTL_MSG_ERROR_REPLY);
     default:
-        return (uint32_t)rng_next();
+        return 1 + 2 * (uint32_t)rng_below(5); // requests
     }
 }
 
@@ -432,6 +436,7 @@ static void send_one(struct target *t)
     t->full_runs = 0;
     if (err < 0) {
         t->refused++;
+        refusals[-err < ERRORS_COUNT ? -err : 0]++;
         return;
     }
     t->sent++;
@@ -467,6 +472,12 @@ static void fuzz(uint64_t count)
         snprintf(test, sizeof(test), "%s_took_every_message", t->name);
         result(test, t->closed == 0 && t->full_runs < FULL_RUNS_MAX,
                "closed our channel or stopped reading");
+    }
+    for (int e = 1; e < ERRORS_COUNT; e++) {
+        if (refusals[e] > 0) {
+            printf("refused by the kernel: %" PRIu64 " %s\n", refusals[e],
+                   ftl_error_str(-e));
+        }
     }
     uint64_t ms = (ftl_clock_ns() - started) / MS;
     printf("%" PRIu64 " messages in %" PRIu64 " ms\n", sent, ms);
@@ -534,6 +545,24 @@ static void check_open_answered(const char *name)
     }
 }
 
+// tcpip builds lwIP with SO_REUSE so that a restarted app listens again at
+// once; a port another app listens on must still be refused.
+static void check_port_taken(void)
+{
+    long tcpip = open_path(ftl_start_info->channel, "service/tcpip");
+    long listener = tcpip >= 0
+                        ? open_path((ftl_handle_t)tcpip, "tcp-listen:80")
+                        : tcpip;
+    result("a_second_listener_on_port_80_is_refused",
+           listener == FTL_ERR_BUSY, ftl_error_str((int)listener));
+    if (listener >= 0) {
+        ftl_handle_close((ftl_handle_t)listener);
+    }
+    if (tcpip >= 0) {
+        ftl_handle_close((ftl_handle_t)tcpip);
+    }
+}
+
 static int run_services(uint64_t count)
 {
     check_open_answered("http_server");
@@ -571,6 +600,7 @@ static int run_services(uint64_t count)
     ftl_sink_remove(sink, ftl_start_info->channel);
     check_answers("supervisor", "service/supervisor", "status");
     check_answers("tcpip", "service/tcpip", "address");
+    check_port_taken();
     check_answers("kv", "service/kv", "keys");
     check_open_answered("http_server");
     check_open_answered("virtio_net");

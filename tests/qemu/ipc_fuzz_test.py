@@ -98,7 +98,10 @@ def services_survive_random_messages():
     with Boot("ipc_fuzz", system=system) as boot:
         check(get_ok(boot.port), "HTTP before the fuzzer")
         fuzzer_results(boot.guest, "ipc_fuzz")
-        no_service_crashed(boot.guest.console(), TARGETS)
+        console = boot.guest.console()
+        no_service_crashed(console, TARGETS)
+        print("  %d console lines, %d of them the supervisor's warnings" %
+              (console.count("\n"), console.count("[supervisor] warn:")))
         ok = sum(get_ok(boot.port) for _ in range(5))
         check(ok == 5, "%d of 5 GETs after the fuzzer" % ok)
         out, _ = curl(boot.url("/status"))

@@ -30,6 +30,7 @@ SEED = int(os.environ.get("FTL_IPC_FUZZ_SEED", "1"))
 COUNT = int(os.environ.get("FTL_IPC_FUZZ_COUNT", "20000"))
 # Under TCG the fuzzer sends a few thousand messages a second.
 FUZZ_TIMEOUT_S = 120 + COUNT // 200
+REFUSALS_PER_S = 10  # os/services/supervisor/refusal.h
 TARGETS = ("supervisor", "tcpip", "virtio_net", "kv", "http_server")
 
 messages = {}
@@ -93,6 +94,22 @@ def no_service_crashed(console, names):
               "%s closed the fuzzer's channel" % name)
 
 
+def refusals_are_logged_printable_and_rate_limited(console):
+    """The supervisor logs each refusal, with what the peer sent: a peer
+    must not be able to fill the console, or write control characters to
+    it, that way (os/services/supervisor/refusal.h)."""
+    lines = [l for l in console.splitlines()
+             if l.startswith("[supervisor] warn: ipc_fuzz may not")]
+    ms = int(re.search(r"^\[ipc_fuzz\] \d+ messages in (\d+) ms", console,
+                       re.M).group(1))
+    print("  %d refusals logged in %d ms of fuzzing" % (len(lines), ms))
+    check(lines, "no refusal was logged")
+    check(len(lines) <= REFUSALS_PER_S * (ms // 1000 + 3),
+          "%d refusal lines in %d ms" % (len(lines), ms))
+    bad = [l for l in lines if not all(" " <= c <= "~" for c in l)]
+    check(not bad, "unprintable refusal line: %r" % bad[:1])
+
+
 def services_survive_random_messages():
     system = seeded_system("ipc_fuzz", "ipc_fuzz")
     with Boot("ipc_fuzz", system=system) as boot:
@@ -100,8 +117,7 @@ def services_survive_random_messages():
         fuzzer_results(boot.guest, "ipc_fuzz")
         console = boot.guest.console()
         no_service_crashed(console, TARGETS)
-        print("  %d console lines, %d of them the supervisor's warnings" %
-              (console.count("\n"), console.count("[supervisor] warn:")))
+        refusals_are_logged_printable_and_rate_limited(console)
         ok = sum(get_ok(boot.port) for _ in range(5))
         check(ok == 5, "%d of 5 GETs after the fuzzer" % ok)
         out, _ = curl(boot.url("/status"))

@@ -5,7 +5,7 @@
 // service/supervisor, which anyone may open) and, for services that list
 // `supervisor` in requires, a restart of another service (SETATTR
 // restart=NAME). Everything else is refused, with a log line saying who
-// asked for what.
+// asked for what (rate-limited: refusal.h).
 #include "routing.h"
 
 #include <stdlib.h>
@@ -18,6 +18,7 @@
 #include <ftl/pci.h>
 
 #include "files.h"
+#include "refusal.h"
 #include "service.h"
 #include "status.h"
 
@@ -109,8 +110,10 @@ static void on_service_open(struct ftl_request *req, const char *name)
         return;
     }
     if (from == NULL || !may_open(from->spec, name)) {
-        FTL_LOG_WARN("%s may not open service/%s: not in its requires",
-                     name_of(from), name);
+        if (refusal_may_log()) {
+            FTL_LOG_WARN("%s may not open service/%s: not in its requires",
+                         name_of(from), refusal_text(name));
+        }
         ftl_request_fail(req, FTL_ERR_NOT_ALLOWED);
         return;
     }
@@ -143,9 +146,12 @@ static void open_device(struct ftl_request *req, const char *index_text)
     unsigned long index = strtoul(index_text, &end, 10);
     if (from == NULL || *index_text == '\0' || *end != '\0' ||
         index >= from->spec->device_count) {
-        FTL_LOG_WARN("%s may not open device/%s: its spec grants %u devices",
-                     name_of(from), index_text,
-                     from != NULL ? from->spec->device_count : 0);
+        if (refusal_may_log()) {
+            FTL_LOG_WARN("%s may not open device/%s: its spec grants %u "
+                         "devices",
+                         name_of(from), refusal_text(index_text),
+                         from != NULL ? from->spec->device_count : 0);
+        }
         ftl_request_fail(req, FTL_ERR_NOT_ALLOWED);
         return;
     }
@@ -207,9 +213,11 @@ static void on_setattr(struct ftl_request *req, const char *name,
     }
     struct service *from = asking_service(req);
     if (from == NULL || !may_open(from->spec, FTL_SUPERVISOR_NAME)) {
-        FTL_LOG_WARN("%s may not restart %s: supervisor is not in its "
-                     "requires",
-                     name_of(from), value);
+        if (refusal_may_log()) {
+            FTL_LOG_WARN("%s may not restart %s: supervisor is not in its "
+                         "requires",
+                         name_of(from), refusal_text(value));
+        }
         ftl_request_fail(req, FTL_ERR_NOT_ALLOWED);
         return;
     }

@@ -25,19 +25,27 @@ NET_INITFS_ALL :=
 $(foreach s,$(NET_SYSTEMS),$(eval $(call net_system,$(word 1,$(subst :, ,$(s))),$(word 2,$(subst :, ,$(s))))))
 NET_INITFS := $(BUILD)/systems/net.tar
 
+# $(call test_system,NAME,YAML,PROGRAMS): $(BUILD)/systems/NAME.tar, a
+# system whose specs may name the test services of tests/net/services and
+# whose initfs also holds PROGRAMS (build/programs/NAME.elf).
+define test_system
+$(BUILD)/systems/$(1)/boot.manifest: $(2) $(FTL_SPEC)
+	$$(call say,SPEC,$$@)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$(FTL_SPEC) compile $(SPEC_SEARCH) -I tests/net/services \
+	    -d $$@.d -o $$@ $(2)
+-include $(BUILD)/systems/$(1)/boot.manifest.d
+$(BUILD)/systems/$(1).tar: $(BUILD)/systems/$(1)/boot.manifest \
+                           $(INITFS_PROGRAMS) \
+                           $(foreach p,$(3),$(BUILD)/programs/$(p).elf) \
+                           $(PACK_STAMP)
+	$$(call pack_initfs,$$@,$$^)
+NET_INITFS_ALL += $(BUILD)/systems/$(1).tar
+endef
+
 # The restart system also holds net_chaos, a test program (tests/net/chaos.c).
 $(eval $(call program,net_chaos,tests/net/chaos.c))
-$(BUILD)/systems/restart/boot.manifest: tests/net/restart.yaml $(FTL_SPEC)
-	$(call say,SPEC,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(FTL_SPEC) compile $(SPEC_SEARCH) -I tests/net/services -d $@.d \
-	    -o $@ tests/net/restart.yaml
--include $(BUILD)/systems/restart/boot.manifest.d
-$(BUILD)/systems/restart.tar: $(BUILD)/systems/restart/boot.manifest \
-                              $(INITFS_PROGRAMS) $(BUILD)/programs/net_chaos.elf \
-                              $(PACK_STAMP)
-	$(call pack_initfs,$@,$^)
-NET_INITFS_ALL += $(BUILD)/systems/restart.tar
+$(eval $(call test_system,restart,tests/net/restart.yaml,net_chaos))
 
 # The fetch system also holds tls_fetch, an HTTPS client (tests/net/tls_fetch.c).
 $(eval $(call program,tls_fetch,tests/net/tls_fetch.c))
@@ -56,35 +64,7 @@ NET_INITFS_ALL += $(BUILD)/systems/fetch.tar
 # The hostile system also holds hostile, the attacks of
 # tests/qemu/reliability_test.py (tests/net/hostile.c).
 $(eval $(call program,hostile,tests/net/hostile.c))
-$(BUILD)/systems/hostile/boot.manifest: tests/net/hostile.yaml $(FTL_SPEC)
-	$(call say,SPEC,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(FTL_SPEC) compile $(SPEC_SEARCH) -I tests/net/services -d $@.d \
-	    -o $@ tests/net/hostile.yaml
--include $(BUILD)/systems/hostile/boot.manifest.d
-$(BUILD)/systems/hostile.tar: $(BUILD)/systems/hostile/boot.manifest \
-                              $(INITFS_PROGRAMS) $(BUILD)/programs/hostile.elf \
-                              $(PACK_STAMP)
-	$(call pack_initfs,$@,$^)
-NET_INITFS_ALL += $(BUILD)/systems/hostile.tar
-
-# $(call test_system,NAME,YAML,PROGRAMS): $(BUILD)/systems/NAME.tar, a
-# system whose specs may name the test services of tests/net/services and
-# whose initfs also holds PROGRAMS (build/programs/NAME.elf).
-define test_system
-$(BUILD)/systems/$(1)/boot.manifest: $(2) $(FTL_SPEC)
-	$$(call say,SPEC,$$@)
-	$$(Q)mkdir -p $$(@D)
-	$$(Q)$(FTL_SPEC) compile $(SPEC_SEARCH) -I tests/net/services \
-	    -d $$@.d -o $$@ $(2)
--include $(BUILD)/systems/$(1)/boot.manifest.d
-$(BUILD)/systems/$(1).tar: $(BUILD)/systems/$(1)/boot.manifest \
-                           $(INITFS_PROGRAMS) \
-                           $(foreach p,$(3),$(BUILD)/programs/$(p).elf) \
-                           $(PACK_STAMP)
-	$$(call pack_initfs,$$@,$$^)
-NET_INITFS_ALL += $(BUILD)/systems/$(1).tar
-endef
+$(eval $(call test_system,hostile,tests/net/hostile.yaml,hostile))
 
 # The IPC fuzzer's systems (tests/qemu/ipc_fuzz_test.py) and the fault
 # injection system (tests/qemu/faults_test.py).

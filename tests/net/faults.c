@@ -29,18 +29,6 @@
 #define LINKS_MAX 4096
 #define REPORT_NS (5000 * MS)
 
-// Sends a request with a string body on channel; the reply's header.
-static long request(ftl_handle_t sink, ftl_handle_t channel, uint32_t type,
-                    const char *text, struct ftl_msg *reply)
-{
-    struct ftl_msg req = {
-        .type = type, .id = 1, .body_len = (uint32_t)strlen(text)};
-    ftl_sink_add(sink, channel, 0);
-    long n = ipc_call(sink, channel, &req, text, reply, NULL, 0);
-    ftl_sink_remove(sink, channel);
-    return n;
-}
-
 static int inject(int argc, char **argv)
 {
     if (argc < 5) {
@@ -55,8 +43,8 @@ static int inject(int argc, char **argv)
         char body[64];
         struct ftl_msg reply;
         snprintf(body, sizeof(body), "restart=%s", argv[i]);
-        long n = request(sink, ftl_start_info->channel, FTL_MSG_SETATTR, body,
-                         &reply);
+        long n = ipc_request(sink, ftl_start_info->channel, FTL_MSG_SETATTR,
+                             body, &reply);
         bool done = n >= 0 && reply.type == FTL_MSG_SETATTR_REPLY;
         printf("fault: kill of %s %s\n", argv[i], done ? "done" : "refused");
         failures += !done;
@@ -75,8 +63,8 @@ static unsigned open_links(ftl_handle_t sink, ftl_handle_t *links)
     long last = 0;
     while (held < LINKS_MAX) {
         struct ftl_msg reply;
-        last = request(sink, ftl_start_info->channel, FTL_MSG_OPEN,
-                       "service/supervisor", &reply);
+        last = ipc_request(sink, ftl_start_info->channel, FTL_MSG_OPEN,
+                           "service/supervisor", &reply);
         if (last < 0 || reply.type != FTL_MSG_OPEN_REPLY) {
             last = last < 0 ? last : (long)(int64_t)reply.arg0;
             break;

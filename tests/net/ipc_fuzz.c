@@ -48,9 +48,9 @@
 #define LINK_ETHERTYPE 0x88b5
 
 struct target {
-    const char *name;    // the service, as in the status table
+    const char *name; // the service, as in the status table
     ftl_handle_t channel;
-    bool is_link;        // virtio_net's frame link
+    bool is_link; // virtio_net's frame link
     uint64_t sent, requests, replies, full, closed;
     uint64_t refused;   // by the kernel: a bad loan, handle or size
     unsigned full_runs; // messages given up in a row on a full queue
@@ -151,8 +151,7 @@ static long open_path(ftl_handle_t channel, const char *path)
     if (reply.type == FTL_MSG_ERROR_REPLY) {
         return (long)(int64_t)reply.arg0;
     }
-    return reply.type == FTL_MSG_OPEN_REPLY ? reply.handle
-                                            : FTL_ERR_BAD_FORMAT;
+    return reply.type == FTL_MSG_OPEN_REPLY ? reply.handle : FTL_ERR_BAD_FORMAT;
 }
 
 // A blocking GETATTR name on channel; the reply's body length or an error.
@@ -175,19 +174,45 @@ static long getattr(ftl_handle_t channel, const char *name, char *out,
 
 static void add_target(const char *name, ftl_handle_t channel, bool is_link)
 {
-    targets[target_count++] = (struct target){
-        .name = name, .channel = channel, .is_link = is_link};
+    targets[target_count++] =
+        (struct target){.name = name, .channel = channel, .is_link = is_link};
     ftl_sink_add(sink, channel, target_count - 1);
 }
 
 // Text the services parse: what a confused peer would send.
 static const char *const words[] = {
-    "service/", "service/tcpip", "service/kv", "service/supervisor",
-    "service/virtio_net", "service/http_server", "service/nope", "device/0",
-    "device/99", "device/", "file/", "file/../boot.manifest", "kv/", "kv/a",
-    "tcp-listen:", "tcp-listen:0", "tcp-listen:99999", "udp-bind:",
-    "udp-bind:7", "status", "stats", "address", "mac", "keys", "size",
-    "size=", "size=-1", "restart=", "restart=tcpip", "=", "a=b=c", "%s%n",
+    "service/",
+    "service/tcpip",
+    "service/kv",
+    "service/supervisor",
+    "service/virtio_net",
+    "service/http_server",
+    "service/nope",
+    "device/0",
+    "device/99",
+    "device/",
+    "file/",
+    "file/../boot.manifest",
+    "kv/",
+    "kv/a",
+    "tcp-listen:",
+    "tcp-listen:0",
+    "tcp-listen:99999",
+    "udp-bind:",
+    "udp-bind:7",
+    "status",
+    "stats",
+    "address",
+    "mac",
+    "keys",
+    "size",
+    "size=",
+    "size=-1",
+    "restart=",
+    "restart=tcpip",
+    "=",
+    "a=b=c",
+    "%s%n",
 };
 
 // Fills body with n bytes: random, or words glued with random numbers.
@@ -332,9 +357,8 @@ static void make_message(const struct target *t, struct ftl_msg *msg)
 // the right reply, sometimes a wrong type or id.
 static void answer(struct target *t, const struct ftl_msg *req)
 {
-    struct ftl_msg reply = {.type = req->type + 1,
-                            .id = req->id,
-                            .handle = FTL_HANDLE_INVALID};
+    struct ftl_msg reply = {
+        .type = req->type + 1, .id = req->id, .handle = FTL_HANDLE_INVALID};
     switch (rng_below(6)) {
     case 0:
         reply.type = random_type();
@@ -426,8 +450,8 @@ static void send_one(struct target *t)
     if (err == FTL_ERR_WOULD_BLOCK) {
         t->full++;
         if (++t->full_runs == FULL_RUNS_MAX) {
-            printf("%s stopped taking messages after %" PRIu64 "\n",
-                   t->name, t->sent);
+            printf("%s stopped taking messages after %" PRIu64 "\n", t->name,
+                   t->sent);
             ftl_sink_remove(sink, t->channel);
             t->channel = FTL_HANDLE_INVALID; // kept open: it may wake up
         }
@@ -463,10 +487,11 @@ static void fuzz(uint64_t count)
     for (unsigned i = 0; i < target_count; i++) {
         struct target *t = &targets[i];
         printf("%s: %" PRIu64 " sent (%" PRIu64 " requests), %" PRIu64
-               " replies, %" PRIu64 " refused by the kernel, queue full %"
-               PRIu64 ", closed %" PRIu64 "\n",
-               t->name, t->sent, t->requests, t->replies, t->refused,
-               t->full, t->closed);
+               " replies, %" PRIu64
+               " refused by the kernel, queue full %" PRIu64 ", closed %" PRIu64
+               "\n",
+               t->name, t->sent, t->requests, t->replies, t->refused, t->full,
+               t->closed);
         sent += t->sent;
         char test[64];
         snprintf(test, sizeof(test), "%s_took_every_message", t->name);
@@ -550,11 +575,10 @@ static void check_open_answered(const char *name)
 static void check_port_taken(void)
 {
     long tcpip = open_path(ftl_start_info->channel, "service/tcpip");
-    long listener = tcpip >= 0
-                        ? open_path((ftl_handle_t)tcpip, "tcp-listen:80")
-                        : tcpip;
-    result("a_second_listener_on_port_80_is_refused",
-           listener == FTL_ERR_BUSY, ftl_error_str((int)listener));
+    long listener =
+        tcpip >= 0 ? open_path((ftl_handle_t)tcpip, "tcp-listen:80") : tcpip;
+    result("a_second_listener_on_port_80_is_refused", listener == FTL_ERR_BUSY,
+           ftl_error_str((int)listener));
     if (listener >= 0) {
         ftl_handle_close((ftl_handle_t)listener);
     }
@@ -570,9 +594,8 @@ static int run_services(uint64_t count)
     long kv = open_path(ftl_start_info->channel, "service/kv");
     long status = open_path(ftl_start_info->channel, "service/supervisor");
     if (tcpip < 0 || kv < 0 || status < 0) {
-        printf("cannot open the targets: %s %s %s\n",
-               ftl_error_str((int)tcpip), ftl_error_str((int)kv),
-               ftl_error_str((int)status));
+        printf("cannot open the targets: %s %s %s\n", ftl_error_str((int)tcpip),
+               ftl_error_str((int)kv), ftl_error_str((int)status));
         return 1;
     }
     add_target("supervisor", ftl_start_info->channel, false);
@@ -614,9 +637,8 @@ static int run_services(uint64_t count)
 // Sends a frame on the link; its WRITE_REPLY is taken by frame_wait.
 static int link_send(ftl_handle_t link, const void *frame, size_t len)
 {
-    struct ftl_msg msg = {.type = FTL_MSG_WRITE,
-                          .id = 0xf00d,
-                          .body_len = (uint32_t)len};
+    struct ftl_msg msg = {
+        .type = FTL_MSG_WRITE, .id = 0xf00d, .body_len = (uint32_t)len};
     return ftl_channel_send(link, &msg, frame);
 }
 
@@ -734,8 +756,8 @@ int main(int argc, char **argv)
     sink = ftl_sink_create();
     printf("seed %" PRIu64 ", %" PRIu64 " messages, targets of %s\n", seed,
            count, argv[1]);
-    int err = strcmp(argv[1], "link") == 0 ? run_link(count)
-                                            : run_services(count);
+    int err =
+        strcmp(argv[1], "link") == 0 ? run_link(count) : run_services(count);
     if (err != 0) {
         failed++;
     }

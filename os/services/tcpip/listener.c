@@ -115,7 +115,8 @@ void listener_open(struct ftl_request *req, const char *port_text)
         tcp_abort(pcb);
         free(ready);
         free(listener);
-        ftl_request_fail(req, err == ERR_USE ? FTL_ERR_BUSY : FTL_ERR_NO_MEMORY);
+        ftl_request_fail(req,
+                         err == ERR_USE ? FTL_ERR_BUSY : FTL_ERR_NO_MEMORY);
         return;
     }
     tcp_arg(listener->pcb, listener);

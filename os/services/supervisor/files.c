@@ -45,7 +45,7 @@ void files_open(struct ftl_request *req, struct service *from,
 {
     const char *grant = from != NULL ? granted(from->spec, path) : NULL;
     if (grant == NULL) {
-        if (refusal_may_log()) {
+        if (refusal_may_log(from)) {
             FTL_LOG_WARN("%s may not open file/%s: not in its files",
                          from != NULL ? from->spec->name : "a status client",
                          refusal_text(path));

@@ -1,6 +1,7 @@
-// Refusal log lines (see refusal.h): a window of one second with a budget
-// of REFUSALS_PER_S lines, and a copy of the peer's text with every byte
-// that is not printable ASCII replaced, since the console is a terminal.
+// Refusal log lines (see refusal.h): a token bucket per asker, kept as
+// time credit (a line costs REFUSAL_COST_NS, credit grows with the clock up
+// to a burst), and a copy of the peer's text with every byte that is not
+// printable ASCII replaced, since the console is a terminal.
 #include "refusal.h"
 
 #include <stdint.h>
@@ -10,27 +11,42 @@
 #include <ftl/loop.h>
 #include <ftl/time.h>
 
-static uint64_t window_start_ns;
-static unsigned logged, not_logged;
+#define REFUSAL_COST_NS (FTL_S / REFUSALS_PER_S)
+#define REFUSAL_CREDIT_MAX_NS (REFUSALS_BURST * REFUSAL_COST_NS)
 
-bool refusal_may_log(void)
+struct budget {
+    bool used;          // credit and last_ns are set
+    uint64_t credit_ns; // lines that may be logged, as time
+    uint64_t last_ns;
+    unsigned not_logged;
+};
+
+// One per service, and the last one for status clients.
+static struct budget budgets[FTL_MANIFEST_SERVICES_MAX + 1];
+
+bool refusal_may_log(const struct service *from)
 {
+    size_t slot = from != NULL ? (size_t)(from - supervisor.services)
+                               : FTL_MANIFEST_SERVICES_MAX;
+    struct budget *b = &budgets[slot];
     uint64_t now = ftl_clock_ns();
-    if (now - window_start_ns >= FTL_S) {
-        if (not_logged > 0) {
-            FTL_LOG_WARN("%u more refusals in the last second, not logged",
-                         not_logged);
-        }
-        window_start_ns = now;
-        logged = 0;
-        not_logged = 0;
+    uint64_t credit = b->used ? b->credit_ns + (now - b->last_ns)
+                              : REFUSAL_CREDIT_MAX_NS;
+    b->credit_ns =
+        credit < REFUSAL_CREDIT_MAX_NS ? credit : REFUSAL_CREDIT_MAX_NS;
+    b->last_ns = now;
+    b->used = true;
+    if (b->credit_ns < REFUSAL_COST_NS) {
+        b->not_logged++;
+        return false;
     }
-    if (logged < REFUSALS_PER_S) {
-        logged++;
-        return true;
+    b->credit_ns -= REFUSAL_COST_NS;
+    if (b->not_logged > 0) {
+        FTL_LOG_WARN("%u more refusals of %s were not logged", b->not_logged,
+                     from != NULL ? from->spec->name : "status clients");
+        b->not_logged = 0;
     }
-    not_logged++;
-    return false;
+    return true;
 }
 
 const char *refusal_text(const char *text)

@@ -110,7 +110,7 @@ static void on_service_open(struct ftl_request *req, const char *name)
         return;
     }
     if (from == NULL || !may_open(from->spec, name)) {
-        if (refusal_may_log()) {
+        if (refusal_may_log(from)) {
             FTL_LOG_WARN("%s may not open service/%s: not in its requires",
                          name_of(from), refusal_text(name));
         }
@@ -146,7 +146,7 @@ static void open_device(struct ftl_request *req, const char *index_text)
     unsigned long index = strtoul(index_text, &end, 10);
     if (from == NULL || *index_text == '\0' || *end != '\0' ||
         index >= from->spec->device_count) {
-        if (refusal_may_log()) {
+        if (refusal_may_log(from)) {
             FTL_LOG_WARN("%s may not open device/%s: its spec grants %u "
                          "devices",
                          name_of(from), refusal_text(index_text),
@@ -213,7 +213,7 @@ static void on_setattr(struct ftl_request *req, const char *name,
     }
     struct service *from = asking_service(req);
     if (from == NULL || !may_open(from->spec, FTL_SUPERVISOR_NAME)) {
-        if (refusal_may_log()) {
+        if (refusal_may_log(from)) {
             FTL_LOG_WARN("%s may not restart %s: supervisor is not in its "
                          "requires",
                          name_of(from), refusal_text(value));

@@ -33,6 +33,8 @@ else
     suites+=("python3 tests/qemu/netns_test.py")
     suites+=("python3 tests/qemu/tls_test.py")
     suites+=("python3 tests/qemu/reliability_test.py")
+    suites+=("python3 tests/qemu/ipc_fuzz_test.py")
+    suites+=("python3 tests/qemu/faults_test.py")
     suites+=("tests/cli/cli_test.sh")
 fi
 

@@ -327,9 +327,33 @@ FTL_HOT static int reply_error(const struct call *call,
     return reply->type == call->type + 1 ? 0 : FTL_ERR_BAD_FORMAT;
 }
 
+// A request on a channel we only call on: nothing here serves it, but the
+// caller waits for an answer (the supervisor forwarding an OPEN would wait
+// for good), so it gets an error reply.
+static void refuse_request(struct ftl_client *client)
+{
+    struct ftl_msg req;
+    if (ftl_channel_recv(client->channel, &req, reply_body,
+                         FTL_MSG_BODY_MAX) < 0) {
+        ftl_channel_discard(client->channel);
+        return;
+    }
+    if (req.handle != FTL_HANDLE_INVALID) {
+        ftl_handle_close(req.handle);
+    }
+    struct ftl_msg reply = {.type = FTL_MSG_ERROR_REPLY,
+                            .id = req.id,
+                            .arg0 = (uint64_t)(int64_t)FTL_ERR_NOT_SUPPORTED};
+    ftl_channel_send(client->channel, &reply, NULL);
+}
+
 FTL_HOT static void receive_reply(struct ftl_client *client,
                                   const struct ftl_event *event)
 {
+    if (!ftl_msg_is_reply(event->msg.type)) {
+        refuse_request(client);
+        return;
+    }
     struct call *call = call_lookup(client, event->msg.id);
     if (call == NULL) {
         ftl_channel_discard(client->channel); // not a reply to a call of ours

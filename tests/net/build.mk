@@ -55,3 +55,11 @@ $(eval $(call net_test_system,fetch,tls_fetch,tls))
 # tests/qemu/reliability_test.py (tests/net/hostile.c).
 $(eval $(call program,hostile,tests/net/hostile.c))
 $(eval $(call net_test_system,hostile,hostile))
+
+# The IPC fuzzer's systems (tests/qemu/ipc_fuzz_test.py) and the fault
+# injection system (tests/qemu/faults_test.py).
+$(eval $(call program,ipc_fuzz,tests/net/ipc_fuzz.c))
+$(eval $(call program,faults,tests/net/faults.c))
+$(eval $(call net_test_system,ipc_fuzz,ipc_fuzz))
+$(eval $(call net_test_system,ipc_fuzz_link,ipc_fuzz))
+$(eval $(call net_test_system,faults,faults))

@@ -13,30 +13,19 @@
 
 #define DELAY_NS (3000ull * 1000 * 1000)
 
-// Sends a request with a string body on channel; the reply's header.
-static long request(ftl_handle_t sink, ftl_handle_t channel, uint32_t type,
-                    const char *text, struct ftl_msg *reply)
-{
-    struct ftl_msg req = {
-        .type = type, .id = 1, .body_len = (uint32_t)strlen(text)};
-    ftl_sink_add(sink, channel, 0);
-    long n = ipc_call(sink, channel, &req, text, reply, NULL, 0);
-    ftl_sink_remove(sink, channel);
-    return n;
-}
-
 int main(void)
 {
     ftl_sleep_ns(DELAY_NS);
     ftl_handle_t sink = ftl_sink_create();
     struct ftl_msg reply;
-    long n = request(sink, ftl_start_info->channel, FTL_MSG_OPEN,
-                     "service/supervisor", &reply);
+    long n = ipc_request(sink, ftl_start_info->channel, FTL_MSG_OPEN,
+                         "service/supervisor", &reply);
     if (n < 0 || reply.type != FTL_MSG_OPEN_REPLY) {
         printf("no channel to the supervisor\n");
         return 1;
     }
-    n = request(sink, reply.handle, FTL_MSG_SETATTR, "restart=tcpip", &reply);
+    n = ipc_request(sink, reply.handle, FTL_MSG_SETATTR, "restart=tcpip",
+                    &reply);
     bool done = n >= 0 && reply.type == FTL_MSG_SETATTR_REPLY;
     printf("restart of tcpip %s\n", done ? "asked" : "refused");
     return done ? 0 : 1;

@@ -39,3 +39,18 @@ static inline long ipc_call(ftl_handle_t sink, ftl_handle_t channel,
         return ftl_channel_recv(channel, reply, reply_body, reply_max);
     }
 }
+
+// A call whose body is the string text (a path or "name=value") on a
+// channel sink does not watch yet; the reply's header in *reply, and the
+// result of ipc_call.
+static inline long ipc_request(ftl_handle_t sink, ftl_handle_t channel,
+                               uint32_t type, const char *text,
+                               struct ftl_msg *reply)
+{
+    struct ftl_msg req = {
+        .type = type, .id = 1, .body_len = (uint32_t)strlen(text)};
+    ftl_sink_add(sink, channel, 0);
+    long n = ipc_call(sink, channel, &req, text, reply, NULL, 0);
+    ftl_sink_remove(sink, channel);
+    return n;
+}

@@ -147,6 +147,39 @@ START_TEST(a_reply_nobody_waits_for_is_dropped)
 }
 END_TEST
 
+// Found by tests/net/ipc_fuzz.c: the supervisor forwarding an OPEN to a
+// service that is only a client on its channel (http_server) waited for
+// good, and the service's peer with it.
+START_TEST(a_request_to_a_client_gets_an_error_reply)
+{
+    struct outcome o = {0};
+    ftl_client_getattr(client, "size", done, &o);
+    struct ftl_msg req, reply;
+    char body[FTL_MSG_BODY_MAX];
+    ck_assert_int_eq(take_request(&req, body), 4);
+    ftl_handle_t ends[2];
+    ftl_channel_create(ends);
+    struct ftl_msg open = {.type = FTL_MSG_OPEN,
+                           .id = req.id, // a call's id: still not a reply
+                           .body_len = 12,
+                           .handle = ends[0]};
+    ck_assert_int_eq(ftl_channel_send(service, &open, "service/http"), 0);
+    loop_run_pending(loop);
+    ck_assert_int_eq(o.calls, 0);
+    ck_assert_int_eq(ftl_channel_recv(service, &reply, body, sizeof(body)), 0);
+    ck_assert_int_eq(reply.type, FTL_MSG_ERROR_REPLY);
+    ck_assert_uint_eq(reply.id, req.id);
+    ck_assert_int_eq((int64_t)reply.arg0, FTL_ERR_NOT_SUPPORTED);
+    struct ftl_msg ping = {.type = FTL_MSG_GETATTR};
+    ck_assert_int_eq(ftl_channel_send(ends[1], &ping, NULL),
+                     FTL_ERR_PEER_CLOSED); // the moved handle was closed
+    answer(&req, FTL_MSG_GETATTR_REPLY, 0, "3");
+    loop_run_pending(loop);
+    ck_assert_int_eq(o.calls, 1);
+    ck_assert_int_eq(o.error, 0);
+}
+END_TEST
+
 START_TEST(the_services_death_fails_every_call_in_flight)
 {
     struct outcome o[5] = {0};
@@ -308,6 +341,7 @@ Suite *unit_suite(void)
     tcase_add_test(t, replies_in_any_order_reach_their_own_calls);
     tcase_add_test(t, error_replies_and_wrong_replies_complete_with_errors);
     tcase_add_test(t, a_reply_nobody_waits_for_is_dropped);
+    tcase_add_test(t, a_request_to_a_client_gets_an_error_reply);
     tcase_add_test(t, the_services_death_fails_every_call_in_flight);
     tcase_add_test(t, destroying_the_client_from_a_failing_callback_is_safe);
     tcase_add_test(t, the_call_after_the_last_slot_is_refused);

@@ -10,6 +10,8 @@
 #include <ftl/log.h>
 #include <ftl/process.h>
 
+#include "refusal.h"
+
 struct file_channel {
     const char *path; // the spec's string; NULL when the slot is free
     uint64_t size;
@@ -43,8 +45,11 @@ void files_open(struct ftl_request *req, struct service *from,
 {
     const char *grant = from != NULL ? granted(from->spec, path) : NULL;
     if (grant == NULL) {
-        FTL_LOG_WARN("%s may not open file/%s: not in its files",
-                     from != NULL ? from->spec->name : "a status client", path);
+        if (refusal_may_log(from)) {
+            FTL_LOG_WARN("%s may not open file/%s: not in its files",
+                         from != NULL ? from->spec->name : "a status client",
+                         refusal_text(path));
+        }
         ftl_request_fail(req, FTL_ERR_NOT_ALLOWED);
         return;
     }

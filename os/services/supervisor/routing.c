@@ -5,7 +5,7 @@
 // service/supervisor, which anyone may open) and, for services that list
 // `supervisor` in requires, a restart of another service (SETATTR
 // restart=NAME). Everything else is refused, with a log line saying who
-// asked for what.
+// asked for what (rate-limited: refusal.h).
 #include "routing.h"
 
 #include <stdlib.h>
@@ -18,6 +18,7 @@
 #include <ftl/pci.h>
 
 #include "files.h"
+#include "refusal.h"
 #include "service.h"
 #include "status.h"
 
@@ -36,11 +37,22 @@ static bool may_open(const struct ftl_manifest_service *spec, const char *name)
 // Channels handed out by OPEN service/supervisor have one of these as
 // their context (the last one for askers that are not services), so they
 // are told apart from the services' own channels, whose context is the
-// service.
+// service. Each costs us a handle, and our handle table is the default
+// one: without a bound per opener, one service holding links could leave
+// us none to start or restart the others with (tests/qemu/faults_test.py).
 struct status_link {
     struct service *opener;
+    unsigned open; // links of this opener not closed yet
 };
 static struct status_link status_links[FTL_MANIFEST_SERVICES_MAX + 1];
+
+#define STATUS_LINKS_MAX 8
+// Per service: its own channel, its process, its file and status links;
+// what is left is for the supervisor's own channels, timers and sinks.
+_Static_assert((FTL_MANIFEST_SERVICES_MAX + 1) *
+                       (2 + FILES_OPEN_MAX + STATUS_LINKS_MAX) <=
+                   FTL_HANDLES_DEFAULT - 128,
+               "the supervisor's handle table holds every grant");
 
 static bool is_status_link(const void *context)
 {
@@ -74,19 +86,34 @@ static const char *name_of(const struct service *s)
     return s != NULL ? s->spec->name : "a status client";
 }
 
+// A link opened through a link counts against the service behind it.
+static void open_status_link(struct ftl_request *req)
+{
+    struct service *from = asking_service(req);
+    size_t slot = from != NULL ? (size_t)(from - supervisor.services)
+                               : FTL_MANIFEST_SERVICES_MAX;
+    struct status_link *link = &status_links[slot];
+    if (link->open >= STATUS_LINKS_MAX) {
+        ftl_request_fail(req, FTL_ERR_LIMIT);
+        return;
+    }
+    link->opener = from;
+    link->open++; // on_close gives it back, also if the reply fails
+    ftl_request_reply_channel(req, link);
+}
+
 static void on_service_open(struct ftl_request *req, const char *name)
 {
     struct service *from = asker(req);
     if (strcmp(name, FTL_SUPERVISOR_NAME) == 0) {
-        size_t slot = from != NULL ? (size_t)(from - supervisor.services)
-                                   : FTL_MANIFEST_SERVICES_MAX;
-        status_links[slot].opener = from;
-        ftl_request_reply_channel(req, &status_links[slot]);
+        open_status_link(req);
         return;
     }
     if (from == NULL || !may_open(from->spec, name)) {
-        FTL_LOG_WARN("%s may not open service/%s: not in its requires",
-                     name_of(from), name);
+        if (refusal_may_log(from)) {
+            FTL_LOG_WARN("%s may not open service/%s: not in its requires",
+                         name_of(from), refusal_text(name));
+        }
         ftl_request_fail(req, FTL_ERR_NOT_ALLOWED);
         return;
     }
@@ -119,9 +146,12 @@ static void open_device(struct ftl_request *req, const char *index_text)
     unsigned long index = strtoul(index_text, &end, 10);
     if (from == NULL || *index_text == '\0' || *end != '\0' ||
         index >= from->spec->device_count) {
-        FTL_LOG_WARN("%s may not open device/%s: its spec grants %u devices",
-                     name_of(from), index_text,
-                     from != NULL ? from->spec->device_count : 0);
+        if (refusal_may_log(from)) {
+            FTL_LOG_WARN("%s may not open device/%s: its spec grants %u "
+                         "devices",
+                         name_of(from), refusal_text(index_text),
+                         from != NULL ? from->spec->device_count : 0);
+        }
         ftl_request_fail(req, FTL_ERR_NOT_ALLOWED);
         return;
     }
@@ -183,9 +213,11 @@ static void on_setattr(struct ftl_request *req, const char *name,
     }
     struct service *from = asking_service(req);
     if (from == NULL || !may_open(from->spec, FTL_SUPERVISOR_NAME)) {
-        FTL_LOG_WARN("%s may not restart %s: supervisor is not in its "
-                     "requires",
-                     name_of(from), value);
+        if (refusal_may_log(from)) {
+            FTL_LOG_WARN("%s may not restart %s: supervisor is not in its "
+                         "requires",
+                         name_of(from), refusal_text(value));
+        }
         ftl_request_fail(req, FTL_ERR_NOT_ALLOWED);
         return;
     }
@@ -203,7 +235,9 @@ static void on_close(struct ftl_server *server, void *context)
     (void)server;
     if (files_is_file(context)) {
         files_close(context);
-    } else if (context != NULL && !is_status_link(context)) {
+    } else if (is_status_link(context)) {
+        ((struct status_link *)context)->open--;
+    } else if (context != NULL) {
         service_exited(context);
     }
 }

@@ -106,12 +106,17 @@ void listener_open(struct ftl_request *req, const char *port_text)
         return;
     }
     halfopen_watch(pcb, &listener->halfopen, tcp_limits.syn_backlog);
-    listener->pcb = tcp_listen(pcb);
+    // With SO_REUSE the bind above passes a port another listener holds;
+    // tcp_listen is what refuses it then (ERR_USE).
+    err_t err;
+    listener->pcb =
+        tcp_listen_with_backlog_and_err(pcb, TCP_DEFAULT_LISTEN_BACKLOG, &err);
     if (listener->pcb == NULL) {
         tcp_abort(pcb);
         free(ready);
         free(listener);
-        ftl_request_fail(req, FTL_ERR_NO_MEMORY);
+        ftl_request_fail(req,
+                         err == ERR_USE ? FTL_ERR_BUSY : FTL_ERR_NO_MEMORY);
         return;
     }
     tcp_arg(listener->pcb, listener);

@@ -129,6 +129,9 @@ int netdev_send(struct netdev *dev, const void *frame, size_t len)
     if (len > VIRTQUEUE_BUFFER_SIZE - dev->header_len) {
         return FTL_ERR_TOO_LARGE;
     }
+    if (len < NETDEV_FRAME_MIN) {
+        return FTL_ERR_INVALID_ARG;
+    }
     uint16_t id;
     if (!virtqueue_alloc(&dev->tx, &id)) {
         dev->send_waiting = true;

@@ -61,7 +61,11 @@ int netdev_open(struct netdev *dev, struct ftl_loop *loop, ftl_handle_t device,
                 const struct netdev_ops *ops, void *owner);
 
 // Queues one frame for sending (copied). FTL_ERR_WOULD_BLOCK when the
-// transmit queue is full (on_send_room follows), FTL_ERR_TOO_LARGE.
+// transmit queue is full (on_send_room follows), FTL_ERR_TOO_LARGE, or
+// FTL_ERR_INVALID_ARG for a frame shorter than an Ethernet header, which
+// QEMU takes as a broken driver ("virtio-net nothing to send") and stops
+// the device for (found by tests/net/ipc_fuzz.c).
+#define NETDEV_FRAME_MIN 14
 int netdev_send(struct netdev *dev, const void *frame, size_t len);
 
 // Receives again after on_receive returned FTL_ERR_WOULD_BLOCK.

@@ -47,6 +47,11 @@
 #define LWIP_TCP_PCB_NUM_EXT_ARGS 1
 #define MEMP_NUM_SYS_TIMEOUT 16
 #define LWIP_TCP_KEEPALIVE 1
+// SOF_REUSEADDR (listener.c sets it) means something only with SO_REUSE:
+// without it, an app restarted while tcpip runs could not listen on its
+// port again until its old connections had left TIME_WAIT, two minutes
+// (tests/qemu/faults_test.py, the kill of http_server).
+#define SO_REUSE 1
 #define LWIP_CALLBACK_API 1
 
 #define DNS_MAX_SERVERS 2

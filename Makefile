@@ -10,7 +10,9 @@
 #   make run-net    boot the network system (os/net.yaml) with http_server
 #                   on http://127.0.0.1:8080/ (SYSTEM=, PORT=, HOST_PORT=)
 #   make test       run every test suite; ends with "N passed, N failed"
-#   make soak       the system call fuzzer's long run (tests/qemu/soak.sh:
+#   make soak       30 minutes of HTTP load, IPC fuzzing and random service
+#                   kills, the host fuzzers, then the system call fuzzer's
+#                   long run (tests/qemu/soak.sh: FTL_SOAK_MINUTES=,
 #                   FTL_FUZZ_CALLS=, FTL_SOAK_SEEDS=)
 #   make bench      the benchmark report: "bench: NAME VALUE UNIT" lines,
 #                   build/bench/results.json and docs/benchmarks.md

@@ -25,9 +25,9 @@ NET_INITFS_ALL :=
 $(foreach s,$(NET_SYSTEMS),$(eval $(call net_system,$(word 1,$(subst :, ,$(s))),$(word 2,$(subst :, ,$(s))))))
 NET_INITFS := $(BUILD)/systems/net.tar
 
-# $(call net_test_system,NAME,PROGRAM[,tls]): $(BUILD)/systems/NAME.tar,
+# $(call net_test_system,NAME,PROGRAMS[,tls]): $(BUILD)/systems/NAME.tar,
 # the system tests/net/NAME.yaml (its services may come from
-# tests/net/services) with the test program PROGRAM beside the base's, and
+# tests/net/services) with the test programs PROGRAMS beside the base's, and
 # the tls service's development files when the third argument is given.
 define net_test_system
 $(BUILD)/systems/$(1)/boot.manifest: tests/net/$(1).yaml $(FTL_SPEC)
@@ -37,7 +37,8 @@ $(BUILD)/systems/$(1)/boot.manifest: tests/net/$(1).yaml $(FTL_SPEC)
 	    -o $$@ tests/net/$(1).yaml
 -include $(BUILD)/systems/$(1)/boot.manifest.d
 $(BUILD)/systems/$(1).tar: $(BUILD)/systems/$(1)/boot.manifest \
-                           $(INITFS_PROGRAMS) $(BUILD)/programs/$(2).elf \
+                           $(INITFS_PROGRAMS) \
+                           $(foreach p,$(2),$(BUILD)/programs/$(p).elf) \
                            $(PACK_STAMP) $(if $(3),$(DEV_TLS_FILES))
 	$$(call pack_initfs,$$@,$$(filter-out $(DEV_TLS_FILES),$$^),$(if $(3),$(INITFS_TLS)))
 NET_INITFS_ALL += $(BUILD)/systems/$(1).tar
@@ -63,3 +64,7 @@ $(eval $(call program,faults,tests/net/faults.c))
 $(eval $(call net_test_system,ipc_fuzz,ipc_fuzz))
 $(eval $(call net_test_system,ipc_fuzz_link,ipc_fuzz))
 $(eval $(call net_test_system,faults,faults))
+
+# make soak's system (tests/qemu/soak_test.py): the HTTP path and kv with
+# the IPC fuzzer and the fault injector at once.
+$(eval $(call net_test_system,soak,ipc_fuzz faults))

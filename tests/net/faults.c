@@ -5,6 +5,9 @@
 //       supervisor kills the process and restarts it per its policy), GAP_MS
 //       apart; tests/qemu/faults_test.py times each recovery from the
 //       supervisor's `stopping NAME` line to the next HTTP 200.
+//   faults random DELAY_MS GAP_MS SEED COUNT NAME...   the same, COUNT
+//       kills of a NAME drawn at random (from SEED) each time: make soak's
+//       (tests/qemu/soak_test.py).
 //   faults flood                            a peer that tries to starve the
 //       supervisor: it holds as many status links as its handle limit lets
 //       it (each costs the supervisor a channel) and then sends requests on
@@ -29,6 +32,20 @@
 #define LINKS_MAX 4096
 #define REPORT_NS (5000 * MS)
 
+// Has the supervisor kill name (and restart it per its policy); whether it
+// agreed.
+static bool kill_one(ftl_handle_t sink, const char *name)
+{
+    char body[64];
+    struct ftl_msg reply;
+    snprintf(body, sizeof(body), "restart=%s", name);
+    long n = ipc_request(sink, ftl_start_info->channel, FTL_MSG_SETATTR, body,
+                         &reply);
+    bool done = n >= 0 && reply.type == FTL_MSG_SETATTR_REPLY;
+    printf("fault: kill of %s %s\n", name, done ? "done" : "refused");
+    return done;
+}
+
 static int inject(int argc, char **argv)
 {
     if (argc < 5) {
@@ -40,15 +57,35 @@ static int inject(int argc, char **argv)
     ftl_handle_t sink = ftl_sink_create();
     int failures = 0;
     for (int i = 4; i < argc; i++) {
-        char body[64];
-        struct ftl_msg reply;
-        snprintf(body, sizeof(body), "restart=%s", argv[i]);
-        long n = ipc_request(sink, ftl_start_info->channel, FTL_MSG_SETATTR,
-                             body, &reply);
-        bool done = n >= 0 && reply.type == FTL_MSG_SETATTR_REPLY;
-        printf("fault: kill of %s %s\n", argv[i], done ? "done" : "refused");
-        failures += !done;
+        failures += !kill_one(sink, argv[i]);
         if (i + 1 < argc) {
+            ftl_sleep_ns(gap);
+        }
+    }
+    printf("fault: all kills done\n");
+    return failures != 0;
+}
+
+static int inject_random(int argc, char **argv)
+{
+    if (argc < 7) {
+        printf("usage: faults random DELAY_MS GAP_MS SEED COUNT NAME...\n");
+        return 2;
+    }
+    uint64_t gap = strtoull(argv[3], NULL, 10) * MS;
+    uint64_t state = strtoull(argv[4], NULL, 10) | 1; // xorshift64: not 0
+    unsigned long count = strtoul(argv[5], NULL, 10);
+    char **names = argv + 6;
+    int names_count = argc - 6;
+    ftl_sleep_ns(strtoull(argv[2], NULL, 10) * MS);
+    ftl_handle_t sink = ftl_sink_create();
+    int failures = 0;
+    for (unsigned long i = 0; i < count; i++) {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        failures += !kill_one(sink, names[state % (uint64_t)names_count]);
+        if (i + 1 < count) {
             ftl_sleep_ns(gap);
         }
     }
@@ -110,9 +147,12 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "inject") == 0) {
         return inject(argc, argv);
     }
+    if (argc > 1 && strcmp(argv[1], "random") == 0) {
+        return inject_random(argc, argv);
+    }
     if (argc > 1 && strcmp(argv[1], "flood") == 0) {
         return flood();
     }
-    printf("usage: faults inject|flood ...\n");
+    printf("usage: faults inject|random|flood ...\n");
     return 2;
 }

@@ -36,31 +36,35 @@ TARGETS = ("supervisor", "tcpip", "virtio_net", "kv", "http_server")
 messages = {}
 
 
-def seeded_system(system, service):
-    """build/systems/SYSTEM-seeded.tar: SYSTEM's initfs with the seed and
-    count of `service` (its last two args) set from the environment; the
-    name to boot."""
+def edited_system(system, name, edit):
+    """build/systems/NAME.tar: SYSTEM's initfs with its boot.manifest's text
+    passed through edit; the name to boot."""
     src = os.path.join(BUILD, "systems", system + ".tar")
-    name = system + "-seeded"
     with tarfile.open(src) as tin, \
             tarfile.open(os.path.join(BUILD, "systems", name + ".tar"), "w",
                          format=tarfile.USTAR_FORMAT) as tout:
         for member in tin.getmembers():
             data = tin.extractfile(member).read() if member.isfile() else None
             if member.name.endswith("boot.manifest"):
-                text = data.decode()
-                block = re.search(r"^service %s\n.*?^end$" % service, text,
-                                  re.M | re.S)
-                check(block, "no %s in the manifest" % service)
-                new = re.sub(r"arg \d+\narg \d+\nend$",
-                             "arg %d\narg %d\nend" % (SEED, COUNT),
-                             block.group(0))
-                data = (text[:block.start()] + new +
-                        text[block.end():]).encode()
+                data = edit(data.decode()).encode()
                 member.size = len(data)
             tout.addfile(member, io.BytesIO(data) if data is not None
                          else None)
     return name
+
+
+def seeded_system(system, service):
+    """build/systems/SYSTEM-seeded.tar: SYSTEM's initfs with the seed and
+    count of `service` (its last two args) set from the environment; the
+    name to boot."""
+    def edit(text):
+        block = re.search(r"^service %s\n.*?^end$" % service, text,
+                          re.M | re.S)
+        check(block, "no %s in the manifest" % service)
+        new = re.sub(r"arg \d+\narg \d+\nend$",
+                     "arg %d\narg %d\nend" % (SEED, COUNT), block.group(0))
+        return text[:block.start()] + new + text[block.end():]
+    return edited_system(system, system + "-seeded", edit)
 
 
 def fuzzer_results(guest, program):

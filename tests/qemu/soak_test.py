@@ -18,20 +18,18 @@ RECOVERY_BOUND_S, or HTTP not served at the end.
 Environment: FTL_SOAK_MINUTES, FTL_SOAK_SEED (default: the clock,
 printed)."""
 
-import io
 import json
 import os
 import re
 import statistics
 import sys
-import tarfile
 import threading
 import time
 
 from testlib import check, run_suite
-from ftlqemu import BUILD
 from net_test import Boot, curl
 from faults_test import get_once
+from ipc_fuzz_test import edited_system
 
 MINUTES = float(os.environ.get("FTL_SOAK_MINUTES", "30"))
 SEED = int(os.environ.get("FTL_SOAK_SEED", str(int(time.time()))))
@@ -56,27 +54,13 @@ def rewrite_args(text, service, args):
 def soak_system(kills):
     """build/systems/soak-run.tar: soak.tar with this run's seed, fuzzing
     count and number of kills."""
-    src = os.path.join(BUILD, "systems", "soak.tar")
-    name = "soak-run"
-    seconds = int(MINUTES * 60)
-    with tarfile.open(src) as tin, \
-            tarfile.open(os.path.join(BUILD, "systems", name + ".tar"), "w",
-                         format=tarfile.USTAR_FORMAT) as tout:
-        for member in tin.getmembers():
-            data = tin.extractfile(member).read() if member.isfile() else None
-            if member.name.endswith("boot.manifest"):
-                text = data.decode()
-                text = rewrite_args(text, "ipc_fuzz", [
-                    "services", str(SEED), str(FUZZ_RATE * seconds)])
-                text = rewrite_args(text, "fault_inject", [
-                    "random", str(FIRST_KILL_S * 1000),
-                    str(KILL_GAP_S * 1000), str(SEED), str(kills)] +
-                    list(KILLABLE))
-                data = text.encode()
-                member.size = len(data)
-            tout.addfile(member, io.BytesIO(data) if data is not None
-                         else None)
-    return name
+    def edit(text):
+        text = rewrite_args(text, "ipc_fuzz", [
+            "services", str(SEED), str(FUZZ_RATE * int(MINUTES * 60))])
+        return rewrite_args(text, "fault_inject", [
+            "random", str(FIRST_KILL_S * 1000), str(KILL_GAP_S * 1000),
+            str(SEED), str(kills)] + list(KILLABLE))
+    return edited_system("soak", "soak-run", edit)
 
 
 def status(port):

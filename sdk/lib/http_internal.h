@@ -97,6 +97,7 @@ struct ftl_http_app {
     ftl_http_done_fn done;
     void *done_arg;
     uint64_t next_id;
+    struct ftl_http_stats stats;
 };
 
 // How a session reaches its connection. read asks for more bytes (given

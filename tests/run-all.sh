@@ -21,6 +21,7 @@ else
     suites+=("tests/host/deps_test.sh")
     suites+=("tests/host/spec_test.sh")
     suites+=("tests/host/strip_test.sh")
+    suites+=("tests/host/public_test.sh")
     suites+=("tests/fuzz/run.sh")
     suites+=("python3 tests/qemu/boot_test.py")
     suites+=("python3 tests/qemu/kernel_test.py")

@@ -88,10 +88,14 @@ static int res_write(struct ftl_http_response *res, const void *data,
     return http_session_write(res->session, data, len);
 }
 
-// Writes the status line and headers. length is the body's length, or -1
-// for a streamed body (chunked to HTTP/1.1 clients, else until close).
+// Writes the status line and headers, and body (body_len bytes, or NULL)
+// after them in the same write: a whole response is then one message to
+// tcpip and one TCP segment when it fits, not a head and a body that wait
+// for each other. length is the body's length, or -1 for a streamed body
+// (chunked to HTTP/1.1 clients, else until close).
 static int res_write_head(struct ftl_http_response *res, int status,
-                          const char *content_type, long long length)
+                          const char *content_type, long long length,
+                          const void *body, size_t body_len)
 {
     const struct ftl_http_request *req = res->req;
     res->status = status;
@@ -104,7 +108,7 @@ static int res_write_head(struct ftl_http_response *res, int status,
     int n = snprintf(line, sizeof(line), "HTTP/1.1 %d %s\r\n", status,
                      ftl_http_reason(status));
     size_t cap = (size_t)n + res->headers_len + 200 +
-                 (content_type ? strlen(content_type) : 0);
+                 (content_type ? strlen(content_type) : 0) + body_len;
     char *head = malloc(cap);
     if (!head) {
         return FTL_ERR_NO_MEMORY;
@@ -133,6 +137,10 @@ static int res_write_head(struct ftl_http_response *res, int status,
                                 "Connection: keep-alive\r\n");
     }
     len += (size_t)snprintf(head + len, cap - len, "\r\n");
+    if (body_len > 0) {
+        memcpy(head + len, body, body_len);
+        len += body_len;
+    }
     int err = res_write(res, head, len);
     free(head);
     return err;
@@ -166,11 +174,12 @@ int ftl_http_send(struct ftl_http_response *res, int status,
         body = NULL;
         len = 0;
     }
-    res_write_head(res, status, content_type, (long long)len);
-    if (body_is_sent(res) && len > 0) {
-        res_write(res, body, len);
-        res->body_bytes = len;
-    }
+    // Whether the body is sent depends on the request (HEAD) and status.
+    res->status = status;
+    bool with_body = body_is_sent(res) && len > 0;
+    res_write_head(res, status, content_type, (long long)len,
+                   with_body ? body : NULL, with_body ? len : 0);
+    res->body_bytes = with_body ? len : 0;
     res_done(res);
     return err;
 }
@@ -199,7 +208,7 @@ int ftl_http_start(struct ftl_http_response *res, int status,
         return FTL_ERR_INVALID_ARG;
     }
     res->state = RES_STREAMING;
-    return res_write_head(res, status, content_type, -1);
+    return res_write_head(res, status, content_type, -1, NULL, 0);
 }
 
 int ftl_http_write(struct ftl_http_response *res, const void *data, size_t len)

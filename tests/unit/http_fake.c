@@ -46,6 +46,7 @@ static int fake_write(void *t, const void *data, size_t len)
     memcpy(fake.out + fake.out_len, data, len);
     fake.out_len += len;
     fake.out[fake.out_len] = '\0';
+    fake.writes++;
     return 0;
 }
 

@@ -156,6 +156,16 @@ START_TEST(many_pipelined_requests_in_one_read_are_all_answered)
 }
 END_TEST
 
+// Head and body in one write: one message to tcpip, not two that wait
+// for each other.
+START_TEST(a_whole_response_is_one_write)
+{
+    http_fake_sends("POST /x HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello");
+    ck_assert_int_eq(fake.writes, 1);
+    ck_assert_ptr_nonnull(strstr(fake.out, "\r\n\r\nPOST /x [hello]"));
+}
+END_TEST
+
 START_TEST(stats_count_requests_and_connections)
 {
     struct ftl_http_stats st;
@@ -503,6 +513,7 @@ Suite *unit_suite(void)
     tcase_add_test(t, pipelined_requests_are_answered_in_order);
     tcase_add_test(t, many_pipelined_requests_in_one_read_are_all_answered);
     tcase_add_test(t, stats_count_requests_and_connections);
+    tcase_add_test(t, a_whole_response_is_one_write);
     tcase_add_test(
         t, pipelined_requests_split_at_every_byte_are_answered_the_same);
     tcase_add_test(t, a_late_answer_holds_the_next_pipelined_request);

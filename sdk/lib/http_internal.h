@@ -62,7 +62,7 @@ struct ftl_http_response {
     struct http_session *session; // NULL once the connection is gone
     struct ftl_http_request *req;
     char *headers; // "Name: value\r\n" lines added by the app
-    size_t headers_len;
+    size_t headers_len, headers_cap;
     enum http_res_state state;
     int status;
     bool chunked, keep_alive;

@@ -48,6 +48,33 @@ static int checked_status(int *status)
     return FTL_ERR_INVALID_ARG;
 }
 
+// Response heads are built by copying: one is made per request, and a
+// printf-style format costs several times the bytes it writes.
+static char *head_put(char *at, const char *s, size_t len)
+{
+    if (len > 0) { // s may be NULL then (no headers yet)
+        memcpy(at, s, len);
+    }
+    return at + len;
+}
+
+static char *head_put_str(char *at, const char *s)
+{
+    return head_put(at, s, strlen(s));
+}
+
+// n in decimal.
+static char *head_put_number(char *at, unsigned long long n)
+{
+    char digits[20];
+    size_t i = sizeof(digits);
+    do {
+        digits[--i] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n != 0);
+    return head_put(at, digits + i, sizeof(digits) - i);
+}
+
 int ftl_http_set_header(struct ftl_http_response *res, const char *name,
                         const char *value)
 {
@@ -58,13 +85,26 @@ int ftl_http_set_header(struct ftl_http_response *res, const char *name,
         name[0] == '\0' || is_framing_header(name)) {
         return FTL_ERR_INVALID_ARG;
     }
-    size_t add = strlen(name) + strlen(value) + 4;
-    char *h = realloc(res->headers, res->headers_len + add + 1);
-    if (!h) {
-        return FTL_ERR_NO_MEMORY;
+    size_t name_len = strlen(name), value_len = strlen(value);
+    size_t add = name_len + value_len + 4;
+    if (res->headers_len + add + 1 > res->headers_cap) { // and a NUL
+        // Room for a few more: hooks add headers one by one.
+        size_t cap = res->headers_cap ? res->headers_cap : 128;
+        while (cap < res->headers_len + add + 1) {
+            cap *= 2;
+        }
+        char *h = realloc(res->headers, cap);
+        if (!h) {
+            return FTL_ERR_NO_MEMORY;
+        }
+        res->headers = h;
+        res->headers_cap = cap;
     }
-    res->headers = h;
-    snprintf(h + res->headers_len, add + 1, "%s: %s\r\n", name, value);
+    char *at = res->headers + res->headers_len;
+    at = head_put(at, name, name_len);
+    at = head_put(at, ": ", 2);
+    at = head_put(at, value, value_len);
+    *head_put(at, "\r\n", 2) = '\0';
     res->headers_len += add;
     return 0;
 }
@@ -104,43 +144,46 @@ static int res_write_head(struct ftl_http_response *res, int status,
     if (length < 0 && !res->chunked && body_is_sent(res)) {
         res->keep_alive = false; // the close marks the end of the body
     }
-    char line[160];
-    int n = snprintf(line, sizeof(line), "HTTP/1.1 %d %s\r\n", status,
-                     ftl_http_reason(status));
-    size_t cap = (size_t)n + res->headers_len + 200 +
-                 (content_type ? strlen(content_type) : 0) + body_len;
+    const char *reason = ftl_http_reason(status);
+    // Every line below, with room for the longest of each.
+    size_t cap = sizeof("HTTP/1.1 999 \r\n") + strlen(reason) +
+                 res->headers_len + sizeof("Content-Type: \r\n") +
+                 (content_type ? strlen(content_type) : 0) +
+                 sizeof("Transfer-Encoding: chunked\r\n") +
+                 sizeof("Content-Length: 18446744073709551615\r\n") +
+                 sizeof("Connection: keep-alive\r\n") + 2 + body_len;
     char *head = malloc(cap);
     if (!head) {
         return FTL_ERR_NO_MEMORY;
     }
-    size_t len = (size_t)n;
-    memcpy(head, line, len);
-    if (res->headers_len) {
-        memcpy(head + len, res->headers, res->headers_len);
-        len += res->headers_len;
-    }
+    char *at = head_put(head, "HTTP/1.1 ", 9);
+    at = head_put_number(at, (unsigned)status);
+    at = head_put(at, " ", 1);
+    at = head_put_str(at, reason);
+    at = head_put(at, "\r\n", 2);
+    at = head_put(at, res->headers, res->headers_len);
     if (content_type && status_has_body(status)) {
-        len += (size_t)snprintf(head + len, cap - len, "Content-Type: %s\r\n",
-                                content_type);
+        at = head_put(at, "Content-Type: ", 14);
+        at = head_put_str(at, content_type);
+        at = head_put(at, "\r\n", 2);
     }
     if (res->chunked) {
-        len += (size_t)snprintf(head + len, cap - len,
-                                "Transfer-Encoding: chunked\r\n");
+        at = head_put_str(at, "Transfer-Encoding: chunked\r\n");
     } else if (length >= 0 && status_has_body(status)) {
-        len += (size_t)snprintf(head + len, cap - len,
-                                "Content-Length: %lld\r\n", length);
+        at = head_put(at, "Content-Length: ", 16);
+        at = head_put_number(at, (unsigned long long)length);
+        at = head_put(at, "\r\n", 2);
     }
     if (!res->keep_alive) {
-        len += (size_t)snprintf(head + len, cap - len, "Connection: close\r\n");
+        at = head_put_str(at, "Connection: close\r\n");
     } else if (req->http_minor == 0) {
-        len += (size_t)snprintf(head + len, cap - len,
-                                "Connection: keep-alive\r\n");
+        at = head_put_str(at, "Connection: keep-alive\r\n");
     }
-    len += (size_t)snprintf(head + len, cap - len, "\r\n");
+    at = head_put(at, "\r\n", 2);
     if (body_len > 0) {
-        memcpy(head + len, body, body_len);
-        len += body_len;
+        at = head_put(at, body, body_len);
     }
+    size_t len = (size_t)(at - head);
     int err = res_write(res, head, len);
     free(head);
     return err;

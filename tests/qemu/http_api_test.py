@@ -33,6 +33,7 @@ HEADER_MAX = 1024
 HEADERS_MAX = 16
 BODY_MAX = 4096
 REQUEST_S = 2.0
+IDLE_S = 5.0
 
 HELLO_TXT = b"hello from the http_api test service\n"
 
@@ -224,6 +225,11 @@ def items_create_show_update_delete_with_curl():
     status, _, body = curl_status(url("/items/%d" % n))
     check(status == 200 and json.loads(body) == item, "show: %d %s" % (
         status, body))
+    # Parameters are percent-decoded: %3N is the digit N.
+    encoded = "".join("%%3%s" % d for d in str(n))
+    status, _, body = curl_status(url("/items/" + encoded))
+    check(status == 200 and json.loads(body) == item, "show %s: %d %s" % (
+        encoded, status, body))
     status, _, body = curl_status(url("/items"))
     check(status == 200 and item in json.loads(body), "list: %s" % body)
     status, _, body = curl_status("-X", "PUT", "--data-binary",
@@ -363,6 +369,9 @@ def malformed_request_is_400():
             b"Transfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n", 400)
     refused(b"GET /items HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\n"
             b"Content-Length: 2\r\n\r\nab", 400)
+    # Both framings at once: the way to smuggle a request past a proxy.
+    refused(b"POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400)
 
 
 def slow_head_is_408():
@@ -536,6 +545,13 @@ def keep_alive_reuses_the_connection():
         check(status == 200 and headers.get("connection") == "close",
               "Connection: close asked: %r" % headers)
         check(c.closed(), "closed after Connection: close")
+    # HTTP/1.0 keeps the connection only when asked, and says so.
+    with Conn() as c:
+        for _ in range(2):
+            c.send(b"GET /items HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            status, headers, _, _ = c.response()
+            check(status == 200 and headers.get("connection") ==
+                  "keep-alive", "HTTP/1.0 keep-alive: %r" % headers)
 
 
 def pipelined_requests_are_answered_in_order():
@@ -565,6 +581,15 @@ def pipelined_requests_are_answered_in_order():
         check(created in json.loads(got[6][2]), "list %r" % got[6][2])
         check(c.closed(), "closed after the last")
     curl_status("-X", "DELETE", url("/items/%d" % created["id"]))
+    # A client that half-closes after its requests still gets every answer.
+    with Conn() as c:
+        c.send(req("GET", "/stream/2") + req("GET", "/static/hello.txt"))
+        c.sock.shutdown(socket.SHUT_WR)
+        first, second = c.response(), c.response()
+        check(first[2] == b"chunk 1 of 2\nchunk 2 of 2\n" and
+              second[2] == HELLO_TXT, "after a half-close: %r, %r" % (
+                  first[2], second[2]))
+        check(c.closed(), "closed after the answers")
 
 
 def chunked_request_body():
@@ -643,6 +668,27 @@ def head_has_the_headers_and_no_body():
         check(status == 200 and body == HELLO_TXT, "next %d %r" % (
             status, body))
     curl_status("-X", "DELETE", url("/items/%d" % item["id"]))
+    # HEAD of a streamed answer: its head alone, and the connection goes on.
+    with Conn() as c:
+        c.send(req("HEAD", "/stream/3") + req("GET", "/static/hello.txt"))
+        status, headers, _, raw = c.response(head_request=True)
+        check(status == 200 and "content-length" not in headers,
+              "HEAD stream: %r" % raw)
+        status, _, body, raw = c.response()
+        check(status == 200 and body == HELLO_TXT, "after it: %r" % raw)
+
+
+def idle_connection_is_closed_quietly():
+    boot()
+    with Conn(timeout=20) as c:
+        c.send(req("GET", "/items"))
+        check(c.response()[0] == 200, "first request")
+        started = time.monotonic()
+        check(c.closed(within=IDLE_S + 3), "open %.1f s after the answer" %
+              (time.monotonic() - started))
+        took = time.monotonic() - started
+        check(IDLE_S - 0.3 <= took, "closed after %.2f s of %.1f s" % (
+            took, IDLE_S))
 
 
 def file_etag_answers_304():
@@ -699,6 +745,7 @@ TESTS = [items_create_show_update_delete_with_curl,
          chunked_response_is_streamed,
          head_has_the_headers_and_no_body,
          file_etag_answers_304,
+         idle_connection_is_closed_quietly,
          service_survived_every_request]
 
 if __name__ == "__main__":

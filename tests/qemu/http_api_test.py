@@ -649,6 +649,27 @@ def chunked_response_is_streamed():
               "HTTP/1.0 stream: %r %r" % (headers, body))
 
 
+def a_client_leaving_mid_stream_stops_the_stream():
+    boot()
+    # 50 pieces, one each 20 ms; the client leaves after the first.
+    with Conn() as c:
+        c.send(req("GET", "/stream/50", headers=["X-Request-Id: leaver"]))
+        while b"chunk 1 of 50" not in c.buf:
+            c._more()
+    # The next write after tcpip saw the client's RST fails: the streamer
+    # ends, and the access log says status 0 (a client that left).
+    line = re.compile(r"GET /stream/50 (\d+) (\d+)B [\d.]+ms id=leaver")
+    deadline = time.monotonic() + 5
+    while not line.search(guest.console()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    m = line.search(guest.console())
+    check(m is not None, "no log line of the stream within 5 s")
+    status, sent = int(m.group(1)), int(m.group(2))
+    check(status == 0, "logged as status %d" % status)
+    check(sent < 50 * len(b"chunk 1 of 50\n"), "streamed %d bytes" % sent)
+    check(curl_status(url("/items"))[0] == 200, "served after it")
+
+
 def head_has_the_headers_and_no_body():
     boot()
     out, _ = curl("-I", url("/static/hello.txt"))
@@ -743,6 +764,7 @@ TESTS = [items_create_show_update_delete_with_curl,
          pipelined_requests_are_answered_in_order,
          chunked_request_body,
          chunked_response_is_streamed,
+         a_client_leaving_mid_stream_stops_the_stream,
          head_has_the_headers_and_no_body,
          file_etag_answers_304,
          idle_connection_is_closed_quietly,

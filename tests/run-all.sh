@@ -31,6 +31,7 @@ else
     suites+=("python3 tests/qemu/gce_test.py")
     suites+=("python3 tests/qemu/sdk_test.py")
     suites+=("python3 tests/qemu/net_test.py")
+    suites+=("python3 tests/qemu/http_api_test.py")
     suites+=("python3 tests/qemu/netns_test.py")
     suites+=("python3 tests/qemu/tls_test.py")
     suites+=("python3 tests/qemu/reliability_test.py")

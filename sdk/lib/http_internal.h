@@ -66,6 +66,7 @@ struct ftl_http_response {
     enum http_res_state state;
     int status;
     bool chunked, keep_alive;
+    bool broken; // a write failed: the client is gone
     size_t body_bytes;
 };
 

@@ -119,13 +119,22 @@ static bool body_is_sent(const struct ftl_http_response *res)
     return status_has_body(res->status) && !res->req->is_head;
 }
 
+// A write that fails (ftl_conn_write's FTL_ERR_PEER_CLOSED once tcpip
+// found the client gone) breaks the response: the session reads nothing
+// while it answers, so this is how a streamer's client is found to have
+// left. The done hook then says 0, and the connection closes after it.
 static int res_write(struct ftl_http_response *res, const void *data,
                      size_t len)
 {
     if (!res->session) {
         return FTL_ERR_PEER_CLOSED;
     }
-    return http_session_write(res->session, data, len);
+    int err = http_session_write(res->session, data, len);
+    if (err < 0) {
+        res->broken = true;
+        res->keep_alive = false;
+    }
+    return err;
 }
 
 // Writes the status line and headers, and body (body_len bytes, or NULL)
@@ -196,7 +205,8 @@ static void res_done(struct ftl_http_response *res)
     res->state = RES_DONE;
     struct ftl_http_app *app = res->req->app;
     if (app->done) {
-        app->done(res->req, res->session ? res->status : 0, res->body_bytes,
+        bool delivered = res->session && !res->broken;
+        app->done(res->req, delivered ? res->status : 0, res->body_bytes,
                   ftl_clock_ns() - res->req->start_ns, app->done_arg);
     }
     if (res->session) {

@@ -20,6 +20,7 @@ struct http_fake {
     bool in_request; // of the last read
     int reads, holds, writes;
     bool closed;
+    int write_error; // what writes return when set (a client gone)
 };
 
 extern struct http_fake fake;

@@ -16,6 +16,7 @@
 #define UART_DLAB 0x80
 #define UART_8N1 0x03
 #define UART_SPINS_MAX 100000
+#define UART_FIFO_BYTES 16 // a 16550A's transmit FIFO
 
 void serial_init(void)
 {
@@ -28,24 +29,35 @@ void serial_init(void)
     x64_outb(COM1 + UART_MODEM_CONTROL, 0x03); // DTR, RTS
 }
 
-static void serial_put_byte(uint8_t byte)
+// Waits until the transmitter is empty: with the FIFOs on (serial_init),
+// that is room for UART_FIFO_BYTES bytes.
+static void serial_wait_empty(void)
 {
     // Bounded wait: a missing or wedged UART must not hang the kernel.
     for (int i = 0; i < UART_SPINS_MAX; i++) {
         if (x64_inb(COM1 + UART_LINE_STATUS) & UART_LINE_STATUS_THR_EMPTY) {
-            break;
+            return;
         }
         x64_pause();
     }
-    x64_outb(COM1 + UART_DATA, byte);
 }
 
+// One status read per FIFO's worth of bytes, not one per byte: a port
+// read is a bus cycle of about a microsecond on real hardware and an exit
+// to the hypervisor in a virtual machine.
 void serial_write(const char *text, size_t len)
 {
+    unsigned room = 0;
     for (size_t i = 0; i < len; i++) {
-        if (text[i] == '\n') {
-            serial_put_byte('\r');
+        unsigned need = text[i] == '\n' ? 2 : 1; // "\r\n" for a line end
+        if (room < need) {
+            serial_wait_empty();
+            room = UART_FIFO_BYTES;
         }
-        serial_put_byte((uint8_t)text[i]);
+        if (text[i] == '\n') {
+            x64_outb(COM1 + UART_DATA, '\r');
+        }
+        x64_outb(COM1 + UART_DATA, (uint8_t)text[i]);
+        room -= need;
     }
 }

@@ -296,8 +296,7 @@ call_create(const struct ftl_http_client_request *req, struct http_url *url,
 int http_call_start(struct ftl_loop *loop,
                     const struct ftl_http_client_request *req,
                     const struct http_client_transport *tp,
-                    ftl_http_reply_fn fn, void *arg,
-                    struct ftl_http_call **out)
+                    ftl_http_reply_fn fn, void *arg, struct ftl_http_call **out)
 {
     struct http_url url;
     int err;

@@ -17,7 +17,7 @@
 // An absolute URL cut into the parts a request needs; strings point into
 // the buffer the URL was parsed from (http_url_parse copies it).
 struct http_url {
-    bool tls;          // https://
+    bool tls;           // https://
     char *host;         // as written, NUL-terminated
     uint16_t port;      // 80 or 443 unless given
     bool port_given;    // so the Host header carries it
@@ -64,8 +64,7 @@ struct ftl_http_reply {
 
 // Makes reply ready for the response to a request (HEAD: head_request).
 void http_reply_init(struct ftl_http_reply *reply,
-                     const struct http_reply_limits *limits,
-                     bool head_request);
+                     const struct http_reply_limits *limits, bool head_request);
 
 // Parses bytes of the response. Returns 1 once the response is complete
 // (bytes after it are ignored), 0 when more are needed, or an error:

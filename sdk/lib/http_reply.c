@@ -22,8 +22,7 @@
 static const http_parser_settings settings;
 
 void http_reply_init(struct ftl_http_reply *reply,
-                     const struct http_reply_limits *limits,
-                     bool head_request)
+                     const struct http_reply_limits *limits, bool head_request)
 {
     *reply = (struct ftl_http_reply){.limits = *limits,
                                      .head_request = head_request};
@@ -97,6 +96,7 @@ static int on_message_begin(http_parser *p)
 
 static int on_status(http_parser *p, const char *at, size_t len)
 {
+    (void)at;
     return count_head(reply_of(p), len);
 }
 
@@ -108,8 +108,7 @@ static int header_add(struct ftl_http_reply *reply)
     }
     if (reply->nheaders == reply->headers_cap) {
         size_t cap = reply->headers_cap ? reply->headers_cap * 2 : 8;
-        struct http_reply_header *h =
-            realloc(reply->headers, cap * sizeof(*h));
+        struct http_reply_header *h = realloc(reply->headers, cap * sizeof(*h));
         if (!h) {
             return fail(reply, FTL_ERR_NO_MEMORY);
         }
@@ -203,8 +202,8 @@ static int on_body(http_parser *p, const char *at, size_t len)
     if (len > reply->limits.body_max - reply->body_len) {
         return fail(reply, FTL_ERR_TOO_LARGE);
     }
-    if (buf_append(&reply->body, &reply->body_len, &reply->body_cap, at,
-                   len) < 0) {
+    if (buf_append(&reply->body, &reply->body_len, &reply->body_cap, at, len) <
+        0) {
         return fail(reply, FTL_ERR_NO_MEMORY);
     }
     return 0;
@@ -246,8 +245,7 @@ static int parse_error(struct ftl_http_reply *reply)
     return FTL_ERR_BAD_FORMAT;
 }
 
-int http_reply_input(struct ftl_http_reply *reply, const char *data,
-                     size_t len)
+int http_reply_input(struct ftl_http_reply *reply, const char *data, size_t len)
 {
     http_parser_execute(&reply->parser, &settings, data, len);
     if (reply->complete) {
@@ -303,8 +301,7 @@ bool ftl_http_reply_header_at(const struct ftl_http_reply *reply, size_t i,
     return true;
 }
 
-const char *ftl_http_reply_body(const struct ftl_http_reply *reply,
-                                size_t *len)
+const char *ftl_http_reply_body(const struct ftl_http_reply *reply, size_t *len)
 {
     if (len) {
         *len = reply->body_len;

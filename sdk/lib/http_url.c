@@ -19,7 +19,7 @@ static bool is_host_char(char c)
            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
 }
 
-static bool is_url_char(char c)
+static bool is_url_char(unsigned char c)
 {
     return c > ' ' && c < 0x7f;
 }
@@ -91,7 +91,7 @@ int http_url_parse(struct http_url *url, const char *text)
     *url = (struct http_url){0};
     size_t len = strlen(text);
     for (size_t i = 0; i < len; i++) {
-        if (!is_url_char(text[i])) {
+        if (!is_url_char((unsigned char)text[i])) {
             return FTL_ERR_INVALID_ARG;
         }
     }

@@ -75,8 +75,8 @@ struct ftl_http_client_request {
 //   FTL_ERR_NO_MEMORY
 // reply and what it returns are valid during the call only. The call is
 // over when fn runs: the connection is closed already.
-typedef void (*ftl_http_reply_fn)(const struct ftl_http_reply *reply,
-                                  int error, void *arg);
+typedef void (*ftl_http_reply_fn)(const struct ftl_http_reply *reply, int error,
+                                  void *arg);
 
 // Sends req (its strings and body are copied: they may go once this
 // returns). Returns 0 (fn runs later, never from inside this call), or

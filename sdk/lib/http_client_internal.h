@@ -1,5 +1,6 @@
 // What the files of libftl's HTTP client share (not installed): the
-// parsed URL (http_url.c), the response parser that fills a reply
+// parsed URL (http_url.c), the request's bytes (http_client_request.c),
+// the response parser that fills a reply
 // (http_reply.c), and the call, the life of one request (http_client.c),
 // which reaches its connection through a transport so that tests can
 // drive it without sockets; http_client_conn.c is the transport over
@@ -31,6 +32,15 @@ struct http_url {
 // information, a space or control character) or FTL_ERR_NO_MEMORY.
 int http_url_parse(struct http_url *url, const char *text);
 void http_url_free(struct http_url *url);
+
+// The bytes of req to url (a malloc'd buffer of *len bytes in *bytes):
+// request line, Host unless req has one, req's headers, Content-Length
+// when there is a body (or the method has one), `Connection: close` and
+// the body. Returns 0, FTL_ERR_INVALID_ARG (a method that is not a token,
+// a bad or framing header, body_len without body) or FTL_ERR_NO_MEMORY.
+int http_client_request_format(const struct ftl_http_client_request *req,
+                               const struct http_url *url, char **bytes,
+                               size_t *len);
 
 // Limits of a response, as in struct ftl_http_client_request.
 struct http_reply_limits {

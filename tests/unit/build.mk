@@ -96,7 +96,7 @@ unit-cflags-http_conn := $(http-unit-cflags)
 # the real loop, with ftl/tcp.h faked in the test.
 unit-tests += http_client
 unit-src-http_client := sdk/lib/http_client.c sdk/lib/http_client_conn.c \
-                        sdk/lib/http_url.c sdk/lib/http_reply.c \
+                        sdk/lib/http_client_request.c sdk/lib/http_url.c sdk/lib/http_reply.c \
                         sdk/lib/loop.c tests/unit/fake_ipc.c
 unit-objs-http_client := $(BUILD)/host/deps/http_parser.o
 unit-deps-http_client := $(HTTP_DEPS_FETCHED)

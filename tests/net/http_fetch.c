@@ -3,8 +3,10 @@
 // tests/qemu/http_client_test.py. One line per request, in order:
 //   "http_fetch: GET URL -> STATUS type=TYPE bytes=N length=LENGTH"
 //   "http_fetch: GET URL -> error: WHY"
-// then a burst of concurrent requests and a last line that counts the
-// callbacks: "http_fetch: done: N requests, N callbacks, N twice".
+// then a burst of concurrent requests, SEQUENTIAL requests one after the
+// other ("http_fetch: 100 sequential -> N ok in N us"), and a last line
+// that counts the callbacks: "http_fetch: done: N requests, N callbacks,
+// N twice".
 //
 // The server may not be listening yet when this starts: /status is asked
 // for until it answers (up to WAIT_TRIES times) before the list begins.
@@ -15,10 +17,12 @@
 #include <ftl/error.h>
 #include <ftl/http_client.h>
 #include <ftl/loop.h>
+#include <ftl/time.h>
 
 #define WAIT_TRIES 100
 #define WAIT_NS (200 * FTL_MS)
 #define BURST 16
+#define SEQUENTIAL 100
 
 struct step {
     const char *method;
@@ -42,8 +46,9 @@ static const struct step steps[] = {
 static struct ftl_loop *loop;
 static struct ftl_loop_timer wait_timer;
 static int waits;
-static int callbacks[NSTEPS + BURST];
-static int requests, burst_ok, burst_left;
+static int callbacks[NSTEPS + BURST + SEQUENTIAL];
+static int requests, burst_ok, burst_left, sequential_ok;
+static uint64_t sequential_start_ns;
 
 static void step_start(size_t i);
 
@@ -76,13 +81,40 @@ static void finish(void)
     ftl_loop_stop(loop, 0);
 }
 
+static void sequential_next(size_t i);
+
+static void on_sequential(const struct ftl_http_reply *reply, int error,
+                          void *arg)
+{
+    size_t i = (size_t)arg;
+    callbacks[NSTEPS + BURST + i]++;
+    sequential_ok += error == 0 && ftl_http_reply_status(reply) == 200;
+    if (i + 1 < SEQUENTIAL) {
+        sequential_next(i + 1);
+        return;
+    }
+    uint64_t us = (ftl_clock_ns() - sequential_start_ns) / 1000;
+    printf("http_fetch: %d sequential -> %d ok in %llu us\n", SEQUENTIAL,
+           sequential_ok, (unsigned long long)us);
+    finish();
+}
+
+static void sequential_next(size_t i)
+{
+    requests++;
+    if (ftl_http_get(loop, "http://127.0.0.1/", on_sequential, (void *)i) < 0) {
+        on_sequential(NULL, FTL_ERR_NO_MEMORY, (void *)i);
+    }
+}
+
 static void on_burst(const struct ftl_http_reply *reply, int error, void *arg)
 {
     callbacks[NSTEPS + (size_t)arg]++;
     burst_ok += error == 0 && ftl_http_reply_status(reply) == 200;
     if (--burst_left == 0) {
         printf("http_fetch: %d concurrent -> %d ok\n", BURST, burst_ok);
-        finish();
+        sequential_start_ns = ftl_clock_ns();
+        sequential_next(0);
     }
 }
 

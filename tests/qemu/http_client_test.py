@@ -4,7 +4,8 @@ inside the OS: the system tests/net/http_client.yaml runs http_server (on
 80, and 443 through tls) and http_fetch (tests/net/http_fetch.c), which
 calls it over the loopback interface: GET /status and /style.css, a 404,
 HEAD, a closed port, HTTPS through tls, a connect that nobody answers
-(ended by the call's deadline) and 16 requests at once; it prints a line
+(ended by the call's deadline), 16 requests at once and 100 one after
+the other (their mean time printed as a bench: line); it prints a line
 per outcome and counts its callbacks. The host only reads the console."""
 
 import os
@@ -110,13 +111,21 @@ def concurrent_requests_all_succeed():
     check(got == "16 ok", got)
 
 
+def sequential_requests_all_succeed():
+    got = outcome("100 sequential")
+    match = re.match(r"(\d+) ok in (\d+) us$", got)
+    check(match is not None and match.group(1) == "100", got)
+    print("bench: http_client.loopback_get_us %d us" %
+          (int(match.group(2)) // 100), flush=True)
+
+
 def every_request_got_exactly_one_callback():
     boot_once()
     match = re.search(r"http_fetch: done: (\d+) requests, (\d+) callbacks, "
                       r"(\d+) twice", console)
     check(match is not None, "no done line; console:\n%s" % console[-3000:])
     requests, callbacks, twice = map(int, match.groups())
-    check(requests == 23 and callbacks == 23 and twice == 0, match.group(0))
+    check(requests == 123 and callbacks == 123 and twice == 0, match.group(0))
     check("panic" not in console.lower() and "killed" not in console,
           "a crash on the console")
 
@@ -125,6 +134,7 @@ TESTS = [get_status_is_200_json, get_style_css_is_the_file,
          unknown_path_is_404, head_has_a_length_and_no_body,
          closed_port_is_refused, https_goes_through_tls,
          unanswered_connect_times_out, concurrent_requests_all_succeed,
+         sequential_requests_all_succeed,
          every_request_got_exactly_one_callback]
 
 if __name__ == "__main__":

@@ -56,6 +56,7 @@ def outcome(request):
 
 def fields(text):
     """'200 type=text/css bytes=10 length=10' -> (200, {...})"""
+    check(re.match(r"\d{3} ", text) is not None, "not a reply: %s" % text)
     parts = text.split()
     return int(parts[0]), dict(p.split("=", 1) for p in parts[1:])
 

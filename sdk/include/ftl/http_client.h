@@ -43,7 +43,7 @@ struct ftl_http_client_request {
     const char *method; // "GET" when NULL
     // http://HOST[:PORT][/PATH][?QUERY] or https://...; HOST is a dotted
     // IPv4 address or a name that tcpip resolves (DNS). The path and query
-    // are sent as written (percent-encode them); a #fragment is dropped.
+    // are sent as written (percent-encode them); a fragment is dropped.
     const char *url;
     // Sent after Host, which one of them may replace (a virtual host);
     // Content-Length, Transfer-Encoding and Connection are the library's.

@@ -475,7 +475,20 @@ START_TEST(a_response_over_the_limits_is_too_large)
     request_limited(0, 2, 0);
     delivers("HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n");
     ck_assert_int_eq(got.error, FTL_ERR_TOO_LARGE);
-    ck_assert_int_eq(got.calls, 6);
+    memset(&conn, 0, sizeof(conn));
+    // Each response of a series of interim ones has its own head limit.
+    request_limited(64, 2, 0);
+    delivers("HTTP/1.1 100 Continue\r\nA: 0123456789012345678901234\r\n\r\n"
+             "HTTP/1.1 100 Continue\r\nA: 0123456789012345678901234\r\n\r\n"
+             "HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nContent-Length: 0\r\n\r\n");
+    ck_assert_int_eq(got.error, FTL_ERR_TOO_LARGE); // 3 headers in the last
+    memset(&conn, 0, sizeof(conn));
+    request_limited(64, 2, 0);
+    delivers("HTTP/1.1 100 Continue\r\nA: 0123456789012345678901234\r\n\r\n"
+             "HTTP/1.1 100 Continue\r\nA: 0123456789012345678901234\r\n\r\n"
+             "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    ck_assert_int_eq(got.error, 0);
+    ck_assert_int_eq(got.calls, 8);
 }
 END_TEST
 
@@ -487,6 +500,48 @@ START_TEST(the_default_body_limit_is_1_mib)
     exchange_split("HTTP/1.1 200 OK\r\nContent-Length: 1048576\r\n\r\n", 0,
                    false);
     ck_assert_int_eq(got.error, FTL_ERR_PEER_CLOSED); // allowed, then cut
+}
+END_TEST
+
+// The body of the last reply, checked byte by byte.
+static size_t big_len;
+static bool big_intact;
+static void on_big(const struct ftl_http_reply *reply, int error, void *arg)
+{
+    (void)arg;
+    got.calls++;
+    got.error = error;
+    ck_assert(error == 0 && conn.closed);
+    const char *body = ftl_http_reply_body(reply, &big_len);
+    big_intact = body[big_len] == '\0';
+    for (size_t i = 0; i < big_len; i++) {
+        big_intact = big_intact && body[i] == (char)('a' + i % 26);
+    }
+}
+
+START_TEST(a_large_body_arrives_over_many_reads)
+{
+    static char piece[FTL_MSG_BODY_MAX];
+    struct ftl_http_client_request req = {.url = "http://10.0.0.1/"};
+    ck_assert_int_eq(ftl_http_request(loop, &req, on_big, NULL, NULL), 0);
+    connected();
+    delivers("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+    size_t sent = 0;
+    for (int i = 0; i < 64; i++) { // 64 chunks of 4,000 bytes
+        int n = snprintf(piece, sizeof(piece), "%x\r\n", 4000);
+        for (int j = 0; j < 4000; j++) {
+            piece[n + j] = (char)('a' + (sent + (size_t)j) % 26);
+        }
+        memcpy(piece + n + 4000, "\r\n", 2);
+        deliver(piece, n + 4002);
+        sent += 4000;
+    }
+    ck_assert_int_eq(got.calls, 0);
+    delivers("0\r\n\r\n");
+    ck_assert_int_eq(got.calls, 1);
+    ck_assert_int_eq(got.error, 0);
+    ck_assert_uint_eq(big_len, 256000);
+    ck_assert(big_intact);
 }
 END_TEST
 
@@ -763,6 +818,7 @@ Suite *unit_suite(void)
     tcase_add_test(t, a_read_error_is_passed_on);
     tcase_add_test(t, a_response_over_the_limits_is_too_large);
     tcase_add_test(t, the_default_body_limit_is_1_mib);
+    tcase_add_test(t, a_large_body_arrives_over_many_reads);
     tcase_add_test(t, a_call_times_out_after_30_s_by_default);
     tcase_add_test(t, a_connect_that_never_completes_times_out);
     tcase_add_test(t, a_refused_connection_is_an_io_error);

@@ -3,7 +3,8 @@
 # tests/fuzz/run.sh on the seeds of tests/fuzz/corpus/NAME/.
 # fuzz-cflags-NAME come before the common flags, so a target's own headers
 # win over same-named ones elsewhere (os/kernel/object.h, ftl-spec's).
-fuzz-targets += http spec manifest elf tar dhcp http_session http_client
+fuzz-targets += http spec manifest elf tar dhcp http_session http_client \
+                http_call
 # libftl's HTTP server, with http-parser and cJSON from build/deps compiled
 # apart, without our warnings (fuzz-objs-NAME).
 fuzz-src-http_session := sdk/lib/http_server.c sdk/lib/http_request.c \
@@ -15,6 +16,13 @@ fuzz-objs-http_session := $(BUILD)/fuzz/deps/http_parser.o \
 fuzz-src-http_client := sdk/lib/http_reply.c sdk/lib/http_url.c
 fuzz-cflags-http_client := -Isdk/lib -I$(HTTP_PARSER_SRC)
 fuzz-objs-http_client := $(BUILD)/fuzz/deps/http_parser.o
+# A client call's life under any order of events, on the real loop with
+# the unit tests' fake IPC layer.
+fuzz-src-http_call := sdk/lib/http_client.c sdk/lib/http_client_request.c \
+    sdk/lib/http_url.c sdk/lib/http_reply.c sdk/lib/loop.c \
+    tests/unit/fake_ipc.c
+fuzz-cflags-http_call := -Isdk/lib -Itests/unit -I$(HTTP_PARSER_SRC)
+fuzz-objs-http_call := $(BUILD)/fuzz/deps/http_parser.o
 fuzz-src-http := apps/http_server/http.c
 fuzz-cflags-http := -Iapps/http_server
 fuzz-src-spec := sdk/lib/manifest.c \

@@ -3,8 +3,7 @@
 # tests/fuzz/run.sh on the seeds of tests/fuzz/corpus/NAME/.
 # fuzz-cflags-NAME come before the common flags, so a target's own headers
 # win over same-named ones elsewhere (os/kernel/object.h, ftl-spec's).
-fuzz-targets += http spec manifest elf tar dhcp http_session http_client \
-                http_call
+fuzz-targets += http spec manifest elf tar dhcp http_session
 # libftl's HTTP server, with http-parser and cJSON from build/deps compiled
 # apart, without our warnings (fuzz-objs-NAME).
 fuzz-src-http_session := sdk/lib/http_server.c sdk/lib/http_request.c \
@@ -12,12 +11,13 @@ fuzz-src-http_session := sdk/lib/http_server.c sdk/lib/http_request.c \
 fuzz-cflags-http_session := -Isdk/lib -I$(HTTP_PARSER_SRC) -I$(CJSON_SRC)
 fuzz-objs-http_session := $(BUILD)/fuzz/deps/http_parser.o \
                           $(BUILD)/fuzz/deps/cJSON.o
-# libftl's HTTP client: its response parser and URLs.
+# libftl's HTTP client: its response parser and URLs, and a call's life
+# under any order of events, on the real loop with the unit tests' fake
+# IPC layer.
+fuzz-targets += http_client http_call
 fuzz-src-http_client := sdk/lib/http_reply.c sdk/lib/http_url.c
 fuzz-cflags-http_client := -Isdk/lib -I$(HTTP_PARSER_SRC)
 fuzz-objs-http_client := $(BUILD)/fuzz/deps/http_parser.o
-# A client call's life under any order of events, on the real loop with
-# the unit tests' fake IPC layer.
 fuzz-src-http_call := sdk/lib/http_client.c sdk/lib/http_client_request.c \
     sdk/lib/http_url.c sdk/lib/http_reply.c sdk/lib/loop.c \
     tests/unit/fake_ipc.c

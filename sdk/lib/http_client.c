@@ -153,7 +153,7 @@ static struct ftl_http_call *
 call_create(const struct ftl_http_client_request *req, struct http_url *url,
             int *err)
 {
-    if (!req->url) {
+    if (!req || !req->url) {
         *err = FTL_ERR_INVALID_ARG;
         return NULL;
     }
@@ -182,8 +182,8 @@ int http_call_start(struct ftl_loop *loop,
                     ftl_http_reply_fn fn, void *arg, struct ftl_http_call **out)
 {
     struct http_url url;
-    int err;
-    struct ftl_http_call *call = call_create(req, &url, &err);
+    int err = FTL_ERR_INVALID_ARG;
+    struct ftl_http_call *call = fn ? call_create(req, &url, &err) : NULL;
     if (!call) {
         return err;
     }

@@ -772,6 +772,10 @@ START_TEST(bad_requests_are_refused_before_any_connection)
     req = (struct ftl_http_client_request){0};
     ck_assert_int_eq(ftl_http_request(loop, &req, on_reply, NULL, NULL),
                      FTL_ERR_INVALID_ARG);
+    ck_assert_int_eq(ftl_http_request(loop, NULL, on_reply, NULL, NULL),
+                     FTL_ERR_INVALID_ARG);
+    ck_assert_int_eq(ftl_http_get(loop, "http://h/", NULL, NULL),
+                     FTL_ERR_INVALID_ARG);
     ck_assert_int_eq(dial.calls, 0);
     ftl_loop_run(loop);
     ck_assert_int_eq(got.calls, 0);

@@ -81,9 +81,9 @@ typedef void (*ftl_http_reply_fn)(const struct ftl_http_reply *reply, int error,
 // Sends req (its strings and body are copied: they may go once this
 // returns). Returns 0 (fn runs later, never from inside this call), or
 // FTL_ERR_INVALID_ARG (a URL that is not http:// or https://, a bad
-// method or header), FTL_ERR_TOO_LARGE (host name) or FTL_ERR_NO_MEMORY,
-// and then fn never runs. When call is not NULL, it receives the call,
-// valid until fn runs, for ftl_http_cancel.
+// method or header, fn NULL), FTL_ERR_TOO_LARGE (host name) or
+// FTL_ERR_NO_MEMORY, and then fn never runs. When call is not NULL, it
+// receives the call, valid until fn runs, for ftl_http_cancel.
 int ftl_http_request(struct ftl_loop *loop,
                      const struct ftl_http_client_request *req,
                      ftl_http_reply_fn fn, void *arg,

@@ -23,7 +23,7 @@
 #   make sdk-libs   only what a service links (libftl, picolibc); see sdk/mk/
 #   make docs       the SDK API reference (Doxygen) in build/docs/sdk/html/
 #   make fuzz       the host fuzz targets (tests/fuzz), each for
-#                   FTL_FUZZ_SECONDS (FUZZ="http tar" picks some); make test
+#                   FTL_FUZZ_SECONDS (FUZZ="http_session tar" picks some); make test
 #                   runs them briefly (docs/reliability.md)
 #   make clean      remove build/ and dist/
 #   make compile_commands.json   for editors (clangd)
@@ -450,7 +450,7 @@ do-soak: do-all
 	$(Q)tests/qemu/soak.sh
 
 # The fuzz targets alone, each for FTL_FUZZ_SECONDS (tests/fuzz/run.sh's
-# default when not given): make fuzz FTL_FUZZ_SECONDS=600 [FUZZ="http tar"].
+# default when not given): make fuzz FTL_FUZZ_SECONDS=600 [FUZZ="http_session tar"].
 .PHONY: do-fuzz
 do-fuzz: $(FUZZ_BINS)
 	$(Q)$(if $(FTL_FUZZ_SECONDS),FTL_FUZZ_SECONDS=$(FTL_FUZZ_SECONDS)) \

@@ -45,15 +45,31 @@ and max. Figure names (docs/benchmarks.md says the same):
                               10 s after the run (it is then booted again)
   http.rps, http.p50_ms, http.p99_ms   = http.user.c16.*, as before
   mem.min_mib                 the smallest memory that still serves
+  boot.json.first_200_ms      json part: QEMU's start to the first 200 of
+                              the JSON endpoint
+  http.json.cN.*              json part: the figures above (user path)
+                              for the http template's JSON endpoint
+  http.json_rps, http.json_p50_ms, http.json_p99_ms  = http.json.c16.*
+
+The json part builds a project from the http template with the SDK of
+this tree (build/sdk-root/bin/ftl new --template http, ftl build) under
+build/bench/json/, checks that GET /hello/bench answers
+{"hello":"bench"} as application/json, boots the project's image (the
+SDK's kernel, its initfs.tar) on user networking and runs wrk against
+that URL at each of FTL_BENCH_JSON_CONNECTIONS (16,256,1000). No Linux
+guest: the template is FTL's own.
 
 The Linux guest's figures carry the prefix `linux.`.
 
-Usage: net_bench.py [user] [tap] [mem]   (default: all three)
+Usage: net_bench.py [user] [tap] [mem] [json]   (default: all four)
 Environment: FTL_BENCH_RUNS (5), FTL_BENCH_CONNECTIONS (16,64,256,1000),
-FTL_BENCH_WRK_SECONDS (5). Raw wrk output: build/bench/net/."""
+FTL_BENCH_JSON_CONNECTIONS (16,256,1000), FTL_BENCH_WRK_SECONDS (5). Raw
+wrk output: build/bench/net/."""
 
+import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -81,6 +97,12 @@ WRK_TIMEOUT_S = 2  # wrk's default, written out: slower answers are time-outs
 HEALTH_S = 10
 SETTLE_S = 1  # between levels, for the last run's connections to close
 RAW = os.path.join(BUILD, "bench", "net")
+JSON_CONNECTIONS = [int(c) for c in os.environ.get(
+    "FTL_BENCH_JSON_CONNECTIONS", "16,256,1000").split(",")]
+JSON_PROJECT = "jsonbench"
+JSON_DIR = os.path.join(BUILD, "bench", "json")
+JSON_TARGET = "/hello/bench"  # the template's GET /hello/:name
+JSON_ANSWER = {"hello": "bench"}
 
 # The tap path: the namespace's end of the tap is where slirp's gateway is.
 NS_PREFIX = "ftl-bench"
@@ -95,10 +117,11 @@ def free_port():
         return s.getsockname()[1]
 
 
-def get_200(host, port, timeout):
+def get_200(host, port, timeout, target="/"):
     try:
         with socket.create_connection((host, port), timeout=timeout) as s:
-            s.sendall(b"GET / HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n")
+            s.sendall(b"GET %s HTTP/1.1\r\nHost: b\r\nConnection: close"
+                      b"\r\n\r\n" % target.encode())
             return s.recv(16).startswith(b"HTTP/1.1 200")
     except OSError:
         return False
@@ -154,6 +177,17 @@ class UserPath:
 
     def counters(self):
         return ftlnetns.host_tcp_ext()
+
+
+class JsonPath(UserPath):
+    """The user path to the http template's JSON endpoint."""
+    name = "json"
+
+    def get_200(self, timeout):
+        return get_200("127.0.0.1", self.port, timeout, JSON_TARGET)
+
+    def url(self):
+        return "http://127.0.0.1:%d%s" % (self.port, JSON_TARGET)
 
 
 class TapPath:
@@ -339,14 +373,15 @@ def wrk_level(path, guest_label, run, connections, report):
     report(base + "rto", delta["TCPTimeouts"], "count", "%d")
     if path.name == "tap":
         report(base + "tap_drops", delta["TapDropped"], "count", "%d")
-    if path.name == "user":
+    if path.name in ("user", "json"):
         report(base + "listen_overflows", delta["ListenOverflows"], "count",
                "%d")
-    if path.name == "user" and connections == 16:
+    if path.name in ("user", "json") and connections == 16:
+        summary_prefix = "http." if path.name == "user" else "http.json_"
         for suffix in ("rps", "p50_ms", "p99_ms"):
             if suffix in figures:
-                report("http." + suffix, figures[suffix], UNITS[suffix],
-                       FORMS[suffix])
+                report(summary_prefix + suffix, figures[suffix],
+                       UNITS[suffix], FORMS[suffix])
     print("net: %s %s c%d run %d: %.0f requests/s, p99 %s ms, errors "
           "connect %d read %d write %d timeout %d, syn retransmits %d%s" % (
               path.name, guest_label, connections, run, figures["rps"],
@@ -355,18 +390,20 @@ def wrk_level(path, guest_label, run, connections, report):
               figures["errors.write"], figures["errors.timeout"],
               delta["TCPSynRetrans"],
               ", listen overflows %d" % delta["ListenOverflows"]
-              if path.name == "user" else ""), flush=True)
+              if path.name != "tap" else ""), flush=True)
 
 
-def boot_and_levels(path, accel, linux, run, report):
-    """Boots the guest on path, reports its first 200, then runs every
-    level; a guest that stops answering is booted again."""
+def boot_and_levels(path, accel, linux, run, report, boot=None,
+                    connections=None):
+    """Boots the guest on path (FTL's network system, the Linux guest, or
+    boot), reports its first 200, then runs every level of connections
+    (CONNECTIONS); a guest that stops answering is booted again."""
     label = "linux" if linux else "ftl"
-    boot = LINUX_BOOT if linux else FTL_BOOT
+    boot = boot or (LINUX_BOOT if linux else FTL_BOOT)
     limit = LINUX_LIMIT_S if linux else FTL_LIMIT_S
     boot_name = "boot.first_200_ms" if path.name == "user" else \
         "boot.%s.first_200_ms" % path.name
-    levels = list(CONNECTIONS)
+    levels = list(connections or CONNECTIONS)
     first = True
     while levels:
         guest = path.guest("bench_%s_%s" % (path.name, label), boot, accel)
@@ -445,7 +482,7 @@ def min_mib(accel, linux=False, guess=None):
     return high
 
 
-def summary(path_name, ours, linux):
+def summary(path_name, ours, linux, connections=None):
     """A table of the medians of this part's figures, FTL beside Linux."""
     import statistics
 
@@ -457,7 +494,7 @@ def summary(path_name, ours, linux):
     print("net:   %-6s %-8s %10s %10s %8s %10s %10s %8s" % (
         "conns", "", "FTL rps", "p99 ms", "errors", "Linux rps", "p99 ms",
         "errors"))
-    for c in CONNECTIONS:
+    for c in connections or CONNECTIONS:
         base = "http.%s.c%d." % (path_name, c)
         cells = []
         for rep in (ours, linux):
@@ -490,11 +527,65 @@ def part_mem(accel):
             report("mem.min_mib", guess, "MiB", "%d")
 
 
+def ftl_cli(cwd, *args):
+    """The in-tree SDK's ftl (build/sdk-root, made by make all or make
+    sdk), as a user runs it: FTL_SDK unset, so it finds its own SDK."""
+    env = dict(os.environ)
+    env.pop("FTL_SDK", None)
+    done = subprocess.run([os.path.join(BUILD, "sdk-root", "bin", "ftl")] +
+                          list(args), cwd=cwd, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, timeout=300)
+    if done.returncode != 0:
+        sys.exit("net: ftl %s failed (%d): %s" % (
+            " ".join(args), done.returncode, done.stdout[-2000:]))
+    return done.stdout
+
+
+def json_project():
+    """A new project from the http template, built: its boot (the SDK's
+    kernel and the project's initfs)."""
+    shutil.rmtree(JSON_DIR, ignore_errors=True)
+    os.makedirs(JSON_DIR)
+    ftl_cli(JSON_DIR, "new", JSON_PROJECT, "--template", "http")
+    project = os.path.join(JSON_DIR, JSON_PROJECT)
+    print("net: json: %s" % ftl_cli(project, "build").strip().splitlines()[-2],
+          flush=True)
+    return dict(kernel=os.path.join(BUILD, "sdk-root", "base",
+                                    "ftl-kernel.elf"),
+                initrd=os.path.join(project, "build", "initfs.tar"))
+
+
+def json_answer_is_right(path):
+    """The endpoint answers {"hello": "bench"} as application/json: the
+    figures are of the JSON route, not of a 404 or the page."""
+    import urllib.request
+    with urllib.request.urlopen(path.url(), timeout=10) as r:
+        body, kind = r.read(), r.headers.get("Content-Type")
+    if kind != "application/json" or json.loads(body) != JSON_ANSWER:
+        sys.exit("net: json: %s answered %r (%s)" % (path.url(), body, kind))
+
+
+def part_json(accel):
+    boot = json_project()
+    path = JsonPath()
+    ours = Reporter("")
+    with path.guest("bench_json_check", boot, accel) as g:
+        if wait_200(path, g, FTL_LIMIT_S) is None:
+            sys.exit("net: json: no 200 within %d s (console: %s)" % (
+                FTL_LIMIT_S, g.save_log()))
+        json_answer_is_right(path)
+    for run in range(1, RUNS + 1):
+        boot_and_levels(path, accel, False, run, ours, boot=boot,
+                        connections=JSON_CONNECTIONS)
+    summary(path.name, ours, Reporter("linux."), JSON_CONNECTIONS)
+
+
 def main():
-    parts = sys.argv[1:] or ["user", "tap", "mem"]
-    unknown = set(parts) - {"user", "tap", "mem"}
+    parts = sys.argv[1:] or ["user", "tap", "mem", "json"]
+    unknown = set(parts) - {"user", "tap", "mem", "json"}
     if unknown:
-        sys.exit("usage: net_bench.py [user] [tap] [mem]")
+        sys.exit("usage: net_bench.py [user] [tap] [mem] [json]")
     ftlnetns.exit_on_signals()
     accel = linux_accel()
     print("accelerator: %s" % accel)
@@ -509,6 +600,8 @@ def main():
                 print("net: tap path skipped: %s" % reason, flush=True)
                 continue
             part_network(TapPath(), accel)
+        elif part == "json":
+            part_json(accel)
         else:
             part_mem(accel)
         print("net: %s took %.0f s" % (part, time.monotonic() - started),

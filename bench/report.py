@@ -282,6 +282,7 @@ def ratio_cell(results, ours, base, comparison=None, goal=None):
 SOURCES = [
     (r"^boot\.banner_ms\.|^image\.", "boot_bench.py"),
     (r"^http\.tap\.|^boot\.tap\.", "net_bench.py tap"),
+    (r"^http\.json|^boot\.json\.", "net_bench.py json"),
     (r"^http\.|^boot\.first_200_ms$", "net_bench.py user"),
     (r"^mem\.", "net_bench.py mem"),
     (r"^cli\.", "cli_bench.py"),
@@ -474,6 +475,22 @@ def http_tables(results, path):
             table(header, errors))
 
 
+def json_table(results):
+    conns = sorted({int(m.group(1)) for m in (
+        re.match(r"^http\.json\.c(\d+)\.", n) for n in results) if m})
+    rows = []
+    for c in conns:
+        b = "http.json.c%d." % c
+        rows.append(["%d" % c, spread(results, b + "rps"),
+                     spread(results, b + "p50_ms"),
+                     spread(results, b + "p99_ms"),
+                     spread(results, b + "errors"),
+                     spread(results, b + "errors.timeout"),
+                     spread(results, b + "non2xx")])
+    return table(["connections", "req/s", "p50 ms", "p99 ms",
+                  "socket errors", "of which time-outs", "non-2xx"], rows)
+
+
 def all_figures(results):
     names = sorted({n[len("linux."):] if n.startswith("linux.") else n
                     for n in results})
@@ -516,6 +533,7 @@ bench/net_bench.py tap`.
 | `net_bench.py user` | `boot.first_200_ms`, `http.rps`, `http.p50_ms`, `http.p99_ms`, `http.user.*` | per run, boots `build/systems/net.tar` (`os/net.yaml`) and then the Linux guest with `ftl.http` on QEMU user networking with guest port 80 forwarded from 127.0.0.1, times the first 200, and runs `wrk -t2 -cN -d{wrk}s --timeout 2s --latency` from the host at each N of {levels}; reads the host's `/proc/net/netstat` before and after each |
 | `net_bench.py tap` | `boot.tap.first_200_ms`, `http.tap.*` | as root: creates the namespace `ftl-bench-PID` with the tap `ftlbtap0` (10.0.2.2/24) and dnsmasq leasing 10.0.2.15 to FTL (the Linux guest sets 10.0.2.15/24 itself); QEMU runs inside it with `-netdev tap,ifname=ftlbtap0,script=no,downscript=no -device virtio-net-pci`, and so does wrk, against `http://10.0.2.15/`; the namespace is deleted on every exit. Skipped with a message when not root |
 | `net_bench.py mem` | `mem.min_mib` | the smallest `-m` (MiB) with which each guest still serves its page on user networking: bisection over 1..128 in the first run, then whether that size serves and one MiB less does not |
+| `net_bench.py json` | `boot.json.first_200_ms`, `http.json_rps`, `http.json_p50_ms`, `http.json_p99_ms`, `http.json.*` | `ftl new jsonbench --template http` and `ftl build` with the SDK of the tree (`build/sdk-root`) under `build/bench/json/`; checks that `GET /hello/bench` answers `{{"hello":"bench"}}` as `application/json`, then per run boots the project's image on user networking and runs the same wrk against that URL at 16, 256 and 1000 connections (FTL only) |
 | `cli_bench.py` | `cli.new_build_s`, `cli.rebuild_boot_s` | the SDK tarball of `dist/` unpacked in a temporary folder: `ftl new` plus the first `ftl build`, then an edit and `ftl run --detach` to `system ready`, N times each |
 
 Raw wrk output of every run: `build/bench/net/PATH-GUEST-cN-runR.txt`;
@@ -536,7 +554,10 @@ figures per path and connection count are `http.PATH.cN.WHAT`:
 
 `http.rps`, `http.p50_ms` and `http.p99_ms` stay what they were, the
 16-connection figures on user networking (`http.user.c16.*`), so that
-history compares. `boot.first_200_ms` is timed on user networking,
+history compares. `PATH` `json` is the user path to the JSON endpoint
+of a project made from the http template (`GET /hello/bench`), with
+`http.json_rps`, `http.json_p50_ms` and `http.json_p99_ms` its
+16-connection figures. `boot.first_200_ms` is timed on user networking,
 `boot.tap.first_200_ms` on the tap (FTL's includes its DHCP exchange with
 dnsmasq). Counts have the unit `count`. Each figure is measured once per
 run; `build/bench/results.json` holds `{{"NAME": {{"min", "median", "max",
@@ -629,6 +650,12 @@ def render_page(results, run):
                    ["%shttp.%s.c%d.unresponsive" % (p, path, c)]
                    if n in results):
                 parts += [STALL_NOTE]
+    if any(n.startswith("http.json.") for n in results):
+        parts += ["## The http template's JSON endpoint", "",
+                  "wrk against `GET /hello/bench` of a project made with "
+                  "`ftl new --template http` and built with the SDK "
+                  "(`net_bench.py json`; FTL only, user networking):", "",
+                  json_table(results), ""]
     parts += ["## All figures", "",
               "<details><summary>%d figures (FTL and Linux side by side)"
               "</summary>" % len(results), "", all_figures(results), "",

@@ -43,6 +43,7 @@ steps=(
     "net_bench.py user"
     "net_bench.py tap"
     "net_bench.py mem"
+    "net_bench.py json"
     "cli_bench.py"
 )
 full=1

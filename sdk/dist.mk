@@ -100,7 +100,7 @@ SDK_COPIED := $(KERNEL_ELF) $(BUILD)/programs/supervisor.elf os/boot/grub.cfg \
               scripts/dev-tls.sh \
               $(LIBFTL) $(PICOLIBC_LIBC) $(wildcard sdk/include/ftl/*.h) \
               $(CJSON_SRC)/cJSON.h \
-              $(wildcard sdk/mk/*.mk) $(shell find templates docs -type f) \
+              $(wildcard sdk/mk/*.mk sdk/mk/*.sh) $(shell find templates docs -type f) \
               $(foreach s,$(SDK_SERVICES),$(sdk-elf-$(s)) $(sdk-spec-$(s)))
 
 $(SDK_ROOT)/.copied: $(SDK_COPIED) sdk/dist.mk $(PACK_STAMP)
@@ -119,7 +119,7 @@ $(SDK_ROOT)/.copied: $(SDK_COPIED) sdk/dist.mk $(PACK_STAMP)
 	$(Q)cp -r $(FTL_PICOLIBC)/include $(SDK_ROOT)/include/libc
 	$(Q)cp $(LIBFTL) $(PICOLIBC_LIBC) $(dir $(PICOLIBC_LIBC))libm.a \
 	    $(SDK_ROOT)/lib/
-	$(Q)cp sdk/mk/*.mk $(SDK_ROOT)/mk/
+	$(Q)cp sdk/mk/*.mk sdk/mk/*.sh $(SDK_ROOT)/mk/
 	$(Q)printf '%s\n' \
 	    '# An installed FTL SDK (written by make sdk): everything is prebuilt.' \
 	    'FTL_INCLUDE := $$(FTL_SDK)/include' \

@@ -200,7 +200,7 @@ tls_dir="$ROOT/${FTL_BUILD_DIR:-build}/tls"
 "$ROOT/scripts/dev-tls.sh" "$tls_dir"
 
 image="$BUILD_DIR/initramfs.cpio.gz"
-index_html="$ROOT/apps/http_server/www/index.html"
+index_html="$ROOT/apps/http_server/public/index.html"
 inputs=("$busybox" "$HERE/init.sh" "$HERE/build.sh" "$index_html"
         "$tls_dir/cert.pem" "$tls_dir/key.pem")
 for program in "${programs[@]}"; do

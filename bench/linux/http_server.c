@@ -1,5 +1,5 @@
 // The Linux baseline's HTTP server: serves one file (the bytes of
-// apps/http_server/www/index.html) with the same status line and headers
+// apps/http_server/public/index.html) with the same status line and headers
 // as FTL's http_server, HTTP/1.1 keep-alive, on port 80. One thread, poll()
 // over every connection, the usual shape of a small static C server.
 // Built static by bench/linux/build.sh; run by init.sh with `ftl.http`.

@@ -96,3 +96,19 @@ int ftl_http_files(struct ftl_http_app *app, const char *pattern,
     r->owns_arg = true;
     return 0;
 }
+
+// The table of public/, generated into the program by service.mk
+// (sdk/mk/public.sh); weak, so that a program without public/ links with
+// both left undefined (their addresses null).
+extern const struct ftl_http_file ftl_http_public_files[]
+    __attribute__((weak));
+extern const size_t ftl_http_public_count __attribute__((weak));
+
+int ftl_http_public(struct ftl_http_app *app, const char *pattern)
+{
+    if (&ftl_http_public_count == NULL) {
+        return FTL_ERR_NOT_FOUND;
+    }
+    return ftl_http_files(app, pattern, ftl_http_public_files,
+                          ftl_http_public_count);
+}

@@ -62,10 +62,11 @@ struct ftl_http_response {
     struct http_session *session; // NULL once the connection is gone
     struct ftl_http_request *req;
     char *headers; // "Name: value\r\n" lines added by the app
-    size_t headers_len;
+    size_t headers_len, headers_cap;
     enum http_res_state state;
     int status;
     bool chunked, keep_alive;
+    bool broken; // a write failed: the client is gone
     size_t body_bytes;
 };
 
@@ -97,6 +98,7 @@ struct ftl_http_app {
     ftl_http_done_fn done;
     void *done_arg;
     uint64_t next_id;
+    struct ftl_http_stats stats;
 };
 
 // How a session reaches its connection. read asks for more bytes (given

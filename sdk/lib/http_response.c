@@ -48,6 +48,33 @@ static int checked_status(int *status)
     return FTL_ERR_INVALID_ARG;
 }
 
+// Response heads are built by copying: one is made per request, and a
+// printf-style format costs several times the bytes it writes.
+static char *head_put(char *at, const char *s, size_t len)
+{
+    if (len > 0) { // s may be NULL then (no headers yet)
+        memcpy(at, s, len);
+    }
+    return at + len;
+}
+
+static char *head_put_str(char *at, const char *s)
+{
+    return head_put(at, s, strlen(s));
+}
+
+// n in decimal.
+static char *head_put_number(char *at, unsigned long long n)
+{
+    char digits[20];
+    size_t i = sizeof(digits);
+    do {
+        digits[--i] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n != 0);
+    return head_put(at, digits + i, sizeof(digits) - i);
+}
+
 int ftl_http_set_header(struct ftl_http_response *res, const char *name,
                         const char *value)
 {
@@ -58,13 +85,26 @@ int ftl_http_set_header(struct ftl_http_response *res, const char *name,
         name[0] == '\0' || is_framing_header(name)) {
         return FTL_ERR_INVALID_ARG;
     }
-    size_t add = strlen(name) + strlen(value) + 4;
-    char *h = realloc(res->headers, res->headers_len + add + 1);
-    if (!h) {
-        return FTL_ERR_NO_MEMORY;
+    size_t name_len = strlen(name), value_len = strlen(value);
+    size_t add = name_len + value_len + 4;
+    if (res->headers_len + add + 1 > res->headers_cap) { // and a NUL
+        // Room for a few more: hooks add headers one by one.
+        size_t cap = res->headers_cap ? res->headers_cap : 128;
+        while (cap < res->headers_len + add + 1) {
+            cap *= 2;
+        }
+        char *h = realloc(res->headers, cap);
+        if (!h) {
+            return FTL_ERR_NO_MEMORY;
+        }
+        res->headers = h;
+        res->headers_cap = cap;
     }
-    res->headers = h;
-    snprintf(h + res->headers_len, add + 1, "%s: %s\r\n", name, value);
+    char *at = res->headers + res->headers_len;
+    at = head_put(at, name, name_len);
+    at = head_put(at, ": ", 2);
+    at = head_put(at, value, value_len);
+    *head_put(at, "\r\n", 2) = '\0';
     res->headers_len += add;
     return 0;
 }
@@ -79,19 +119,32 @@ static bool body_is_sent(const struct ftl_http_response *res)
     return status_has_body(res->status) && !res->req->is_head;
 }
 
+// A write that fails (ftl_conn_write's FTL_ERR_PEER_CLOSED once tcpip
+// found the client gone) breaks the response: the session reads nothing
+// while it answers, so this is how a streamer's client is found to have
+// left. The done hook then says 0, and the connection closes after it.
 static int res_write(struct ftl_http_response *res, const void *data,
                      size_t len)
 {
     if (!res->session) {
         return FTL_ERR_PEER_CLOSED;
     }
-    return http_session_write(res->session, data, len);
+    int err = http_session_write(res->session, data, len);
+    if (err < 0) {
+        res->broken = true;
+        res->keep_alive = false;
+    }
+    return err;
 }
 
-// Writes the status line and headers. length is the body's length, or -1
-// for a streamed body (chunked to HTTP/1.1 clients, else until close).
+// Writes the status line and headers, and body (body_len bytes, or NULL)
+// after them in the same write: a whole response is then one message to
+// tcpip and one TCP segment when it fits, not a head and a body that wait
+// for each other. length is the body's length, or -1 for a streamed body
+// (chunked to HTTP/1.1 clients, else until close).
 static int res_write_head(struct ftl_http_response *res, int status,
-                          const char *content_type, long long length)
+                          const char *content_type, long long length,
+                          const void *body, size_t body_len)
 {
     const struct ftl_http_request *req = res->req;
     res->status = status;
@@ -100,39 +153,46 @@ static int res_write_head(struct ftl_http_response *res, int status,
     if (length < 0 && !res->chunked && body_is_sent(res)) {
         res->keep_alive = false; // the close marks the end of the body
     }
-    char line[160];
-    int n = snprintf(line, sizeof(line), "HTTP/1.1 %d %s\r\n", status,
-                     ftl_http_reason(status));
-    size_t cap = (size_t)n + res->headers_len + 200 +
-                 (content_type ? strlen(content_type) : 0);
+    const char *reason = ftl_http_reason(status);
+    // Every line below, with room for the longest of each.
+    size_t cap = sizeof("HTTP/1.1 999 \r\n") + strlen(reason) +
+                 res->headers_len + sizeof("Content-Type: \r\n") +
+                 (content_type ? strlen(content_type) : 0) +
+                 sizeof("Transfer-Encoding: chunked\r\n") +
+                 sizeof("Content-Length: 18446744073709551615\r\n") +
+                 sizeof("Connection: keep-alive\r\n") + 2 + body_len;
     char *head = malloc(cap);
     if (!head) {
         return FTL_ERR_NO_MEMORY;
     }
-    size_t len = (size_t)n;
-    memcpy(head, line, len);
-    if (res->headers_len) {
-        memcpy(head + len, res->headers, res->headers_len);
-        len += res->headers_len;
-    }
+    char *at = head_put(head, "HTTP/1.1 ", 9);
+    at = head_put_number(at, (unsigned)status);
+    at = head_put(at, " ", 1);
+    at = head_put_str(at, reason);
+    at = head_put(at, "\r\n", 2);
+    at = head_put(at, res->headers, res->headers_len);
     if (content_type && status_has_body(status)) {
-        len += (size_t)snprintf(head + len, cap - len, "Content-Type: %s\r\n",
-                                content_type);
+        at = head_put(at, "Content-Type: ", 14);
+        at = head_put_str(at, content_type);
+        at = head_put(at, "\r\n", 2);
     }
     if (res->chunked) {
-        len += (size_t)snprintf(head + len, cap - len,
-                                "Transfer-Encoding: chunked\r\n");
+        at = head_put_str(at, "Transfer-Encoding: chunked\r\n");
     } else if (length >= 0 && status_has_body(status)) {
-        len += (size_t)snprintf(head + len, cap - len,
-                                "Content-Length: %lld\r\n", length);
+        at = head_put(at, "Content-Length: ", 16);
+        at = head_put_number(at, (unsigned long long)length);
+        at = head_put(at, "\r\n", 2);
     }
     if (!res->keep_alive) {
-        len += (size_t)snprintf(head + len, cap - len, "Connection: close\r\n");
+        at = head_put_str(at, "Connection: close\r\n");
     } else if (req->http_minor == 0) {
-        len += (size_t)snprintf(head + len, cap - len,
-                                "Connection: keep-alive\r\n");
+        at = head_put_str(at, "Connection: keep-alive\r\n");
     }
-    len += (size_t)snprintf(head + len, cap - len, "\r\n");
+    at = head_put(at, "\r\n", 2);
+    if (body_len > 0) {
+        at = head_put(at, body, body_len);
+    }
+    size_t len = (size_t)(at - head);
     int err = res_write(res, head, len);
     free(head);
     return err;
@@ -145,7 +205,8 @@ static void res_done(struct ftl_http_response *res)
     res->state = RES_DONE;
     struct ftl_http_app *app = res->req->app;
     if (app->done) {
-        app->done(res->req, res->session ? res->status : 0, res->body_bytes,
+        bool delivered = res->session && !res->broken;
+        app->done(res->req, delivered ? res->status : 0, res->body_bytes,
                   ftl_clock_ns() - res->req->start_ns, app->done_arg);
     }
     if (res->session) {
@@ -166,11 +227,12 @@ int ftl_http_send(struct ftl_http_response *res, int status,
         body = NULL;
         len = 0;
     }
-    res_write_head(res, status, content_type, (long long)len);
-    if (body_is_sent(res) && len > 0) {
-        res_write(res, body, len);
-        res->body_bytes = len;
-    }
+    // Whether the body is sent depends on the request (HEAD) and status.
+    res->status = status;
+    bool with_body = body_is_sent(res) && len > 0;
+    res_write_head(res, status, content_type, (long long)len,
+                   with_body ? body : NULL, with_body ? len : 0);
+    res->body_bytes = with_body ? len : 0;
     res_done(res);
     return err;
 }
@@ -199,7 +261,7 @@ int ftl_http_start(struct ftl_http_response *res, int status,
         return FTL_ERR_INVALID_ARG;
     }
     res->state = RES_STREAMING;
-    return res_write_head(res, status, content_type, -1);
+    return res_write_head(res, status, content_type, -1, NULL, 0);
 }
 
 int ftl_http_write(struct ftl_http_response *res, const void *data, size_t len)

@@ -115,6 +115,12 @@ void ftl_http_on_done(struct ftl_http_app *app, ftl_http_done_fn fn, void *arg)
     app->done_arg = arg;
 }
 
+void ftl_http_get_stats(const struct ftl_http_app *app,
+                        struct ftl_http_stats *stats)
+{
+    *stats = app->stats;
+}
+
 // An id sent by a proxy is kept when it is short and plain, so that one id
 // follows a request through several services; else the app makes one.
 static bool id_is_sane(const char *id)

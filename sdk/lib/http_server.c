@@ -133,6 +133,12 @@ static int on_url(http_parser *p, const char *at, size_t len)
 {
     struct http_session *s = session_of(p);
     struct ftl_http_request *req = &s->cur->req;
+    if (p->http_major == 0 && p->http_minor == 9) {
+        // A request line without a version (HTTP/0.9): http-parser would
+        // wait for headers that such a client never sends, so say so now
+        // rather than when the request time-out ends it.
+        return fail(s, 400);
+    }
     if (req->head_len + len > s->limits.line_max) {
         return fail(s, 414);
     }
@@ -287,6 +293,8 @@ struct http_session *http_session_create(struct ftl_http_app *app,
     s->t = t;
     http_parser_init(&s->parser, HTTP_REQUEST);
     s->parser.data = s;
+    app->stats.connections++;
+    app->stats.accepted++;
     return s;
 }
 
@@ -295,14 +303,37 @@ void http_session_start(struct http_session *s)
     s->tp->read(s->t, false);
 }
 
-// The status a parser error answers, when no callback chose one.
-static int error_status(enum http_errno err)
+// Whether the n bytes at p, where http-parser found no method it knows,
+// go on as the rest of a method would: token characters (RFC 9110 5.6.2)
+// up to the space before the target. "PURGEX / HTTP/1.1" asks for a
+// method this server does not implement (501); "GARBAGE\r\n" and
+// "GE\0T" are not request lines at all (400).
+static bool method_shaped(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        if (c == ' ') {
+            return true;
+        }
+        bool token = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                     (c >= '0' && c <= '9') ||
+                     (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+        if (!token) {
+            return false;
+        }
+    }
+    return false;
+}
+
+// The status a parser error answers, when no callback chose one; rest
+// (n bytes) is what is left of the input where the parser stopped.
+static int error_status(enum http_errno err, const char *rest, size_t n)
 {
     switch (err) {
     case HPE_HEADER_OVERFLOW:
         return 431;
     case HPE_INVALID_METHOD:
-        return 501;
+        return method_shaped(rest, n) ? 501 : 400;
     case HPE_INVALID_VERSION:
         return 505;
     default:
@@ -347,6 +378,7 @@ static bool session_dispatch(struct http_session *s)
     s->state = ANSWERING;
     s->in_request = false;
     s->tp->hold(s->t);
+    s->app->stats.requests++;
     s->dispatching = true;
     s->done_early = false;
     http_app_dispatch(s->app, &x->req, &x->res);
@@ -379,9 +411,13 @@ static void session_parse(struct http_session *s, char *owned, const char *data,
         size_t n = http_parser_execute(&s->parser, &settings, data, len);
         enum http_errno err = HTTP_PARSER_ERRNO(&s->parser);
         if (err != HPE_PAUSED) {
+            int status = s->error;
+            if (err != HPE_OK && status == 0) {
+                status = error_status(err, data + n, len - n);
+            }
             free(owned);
             if (err != HPE_OK) {
-                session_fail(s, s->error ? s->error : error_status(err));
+                session_fail(s, status);
                 return;
             }
             s->in_request = s->cur != NULL;
@@ -467,6 +503,7 @@ static void session_close(struct http_session *s)
         }
     }
     s->tp->close(s->t);
+    s->app->stats.connections--;
     free(s->pending);
     free(s);
 }

@@ -11,6 +11,11 @@
 # (issue 6) exists it is only required here, not read; the initfs and the
 # supervisor will take isolation, environment and permissions from it.
 #
+# A public/ folder in the service folder is packed into the program: its
+# files (names of letters, digits, '.', '_', '-'; hidden ones left out)
+# become the table that ftl_http_public (ftl/http.h) serves, with content
+# types by extension. public.sh beside this file writes that table.
+#
 # Knobs (command line or the service's Makefile):
 #   SERVICE_NAME  program name (default: the folder's name)
 #   SERVICE_SRCS  C sources (default: every *.c of the folder)
@@ -57,6 +62,37 @@ ftl-sdk:
 else
 ftl-sdk:
 	$(Q)$(MAKE) --no-print-directory -C $(FTL_SDK) sdk-libs
+endif
+
+# public/: the generated table is remade when a file changes, and, through
+# the list of names kept beside it (rewritten only when it differs), when
+# one is added or removed.
+ifneq ($(wildcard public),)
+SERVICE_PUBLIC_LIST := $(SERVICE_OUT)/public.list
+SERVICE_PUBLIC_C := $(SERVICE_OUT)/ftl_public.c
+$(shell mkdir -p $(SERVICE_OUT) && find public -type f ! -path '*/.*' \
+    | LC_ALL=C sort > $(SERVICE_PUBLIC_LIST).new && \
+    { cmp -s $(SERVICE_PUBLIC_LIST).new $(SERVICE_PUBLIC_LIST) || \
+      mv $(SERVICE_PUBLIC_LIST).new $(SERVICE_PUBLIC_LIST); } && \
+    rm -f $(SERVICE_PUBLIC_LIST).new)
+SERVICE_PUBLIC_BAD := $(shell grep -v '^[A-Za-z0-9._/-]*$$' \
+                        $(SERVICE_PUBLIC_LIST) | head -1)
+ifneq ($(SERVICE_PUBLIC_BAD),)
+$(error $(CURDIR)/$(SERVICE_PUBLIC_BAD): a file of public/ may have only \
+    letters, digits, '.', '_' and '-' in its name)
+endif
+
+SERVICE_OBJS += $(SERVICE_OUT)/ftl_public.o
+
+$(SERVICE_PUBLIC_C): $(SERVICE_PUBLIC_LIST) $(FTL_MK)public.sh \
+                     $(shell cat $(SERVICE_PUBLIC_LIST))
+	$(call say,GEN,$(SERVICE_NAME)/public)
+	$(Q)sh $(FTL_MK)public.sh public > $@.tmp && mv $@.tmp $@ || \
+	    { rm -f $@.tmp; exit 1; }
+
+$(SERVICE_OUT)/ftl_public.o: $(SERVICE_PUBLIC_C) | ftl-sdk
+	$(call say,CC,$(SERVICE_NAME)/public)
+	$(Q)$(CC) $(FTL_CFLAGS) $(FTL_WARNINGS) $(CFLAGS) -MMD -MP -c $< -o $@
 endif
 
 $(SERVICE_OUT)/%.o: %.c | ftl-sdk

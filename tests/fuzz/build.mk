@@ -3,7 +3,7 @@
 # tests/fuzz/run.sh on the seeds of tests/fuzz/corpus/NAME/.
 # fuzz-cflags-NAME come before the common flags, so a target's own headers
 # win over same-named ones elsewhere (os/kernel/object.h, ftl-spec's).
-fuzz-targets += http spec manifest elf tar dhcp http_session
+fuzz-targets += spec manifest elf tar dhcp http_session
 # libftl's HTTP server, with http-parser and cJSON from build/deps compiled
 # apart, without our warnings (fuzz-objs-NAME).
 fuzz-src-http_session := sdk/lib/http_server.c sdk/lib/http_request.c \
@@ -11,8 +11,6 @@ fuzz-src-http_session := sdk/lib/http_server.c sdk/lib/http_request.c \
 fuzz-cflags-http_session := -Isdk/lib -I$(HTTP_PARSER_SRC) -I$(CJSON_SRC)
 fuzz-objs-http_session := $(BUILD)/fuzz/deps/http_parser.o \
                           $(BUILD)/fuzz/deps/cJSON.o
-fuzz-src-http := apps/http_server/http.c
-fuzz-cflags-http := -Iapps/http_server
 fuzz-src-spec := sdk/lib/manifest.c \
     $(addprefix tools/ftl-spec/,$(filter-out main.c,$(ftl-spec-src)))
 fuzz-cflags-spec := -Itools/ftl-spec -D_GNU_SOURCE $(YAML_CFLAGS)

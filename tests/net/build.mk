@@ -74,3 +74,10 @@ $(eval $(call net_test_system,faults,faults))
 # make soak's system (tests/qemu/soak_test.py): the HTTP path and kv with
 # the IPC fuzzer and the fault injector at once.
 $(eval $(call net_test_system,soak,ipc_fuzz faults))
+
+# tests/qemu/http_api_test.py's system: a routed JSON API on ftl/http.h
+# (tests/net/http_api.c), which includes cJSON.h from build/deps.
+$(eval $(call program,http_api,tests/net/http_api.c))
+$(BUILD)/programs/tests/net/http_api.o: $(HTTP_DEPS_FETCHED)
+$(BUILD)/programs/tests/net/http_api.o: PROGRAM_CFLAGS += -I$(CJSON_SRC)
+$(eval $(call net_test_system,http_api,http_api))

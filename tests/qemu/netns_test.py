@@ -210,7 +210,7 @@ def malformed_frames_crash_neither_driver_nor_stack():
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 INDEX_BYTES = os.path.getsize(os.path.join(HERE, "..", "..", "apps",
-                                           "http_server", "www", "index.html"))
+                                           "http_server", "public", "index.html"))
 
 
 def many_connections(count, opening, timeout_s):

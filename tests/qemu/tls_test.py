@@ -31,7 +31,7 @@ CA = os.path.join(BUILD, "tls", "ca.pem")
 READY_TIMEOUT_S = 60
 HANDSHAKE_S = 2.0   # TLS_HANDSHAKE_MS of tests/net/https.yaml
 INDEX = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
-                          "..", "apps", "http_server", "www", "index.html"),
+                          "..", "apps", "http_server", "public", "index.html"),
              "rb").read()
 
 

@@ -57,9 +57,9 @@ unit-tests += cli
 unit-src-cli := ftl-cli/text.c ftl-cli/edit.c ftl-cli/route.c
 unit-cflags-cli := -D_GNU_SOURCE -Iftl-cli
 
-# Networking: DHCP classless static routes (tcpip), the HTTP parser
-# (apps/http_server), frame links (against the fake IPC layer).
-unit-tests += classless http link
+# Networking: DHCP classless static routes (tcpip), frame links (against
+# the fake IPC layer).
+unit-tests += classless link
 unit-src-link := sdk/lib/link.c sdk/lib/loop.c tests/unit/fake_ipc.c
 unit-src-classless := os/services/tcpip/classless.c
 unit-cflags-classless := -Ios/services/tcpip
@@ -68,8 +68,6 @@ unit-cflags-classless := -Ios/services/tcpip
 unit-tests += rxbacklog
 unit-src-rxbacklog := os/services/virtio_net/rxbacklog.c
 unit-cflags-rxbacklog := -Ios/services/virtio_net
-unit-src-http := apps/http_server/http.c
-unit-cflags-http := -Iapps/http_server
 
 # The HTTP library (sdk/lib/http_*.c) over a fake connection
 # (http_fake.c), with http-parser and cJSON from build/deps built for the

@@ -42,10 +42,14 @@ static int fake_write(void *t, const void *data, size_t len)
 {
     (void)t;
     ck_assert(!fake.closed);
+    if (fake.write_error) {
+        return fake.write_error;
+    }
     ck_assert_uint_le(fake.out_len + len, HTTP_FAKE_OUT_MAX);
     memcpy(fake.out + fake.out_len, data, len);
     fake.out_len += len;
     fake.out[fake.out_len] = '\0';
+    fake.writes++;
     return 0;
 }
 

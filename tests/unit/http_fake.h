@@ -18,8 +18,9 @@ struct http_fake {
     size_t out_len;
     bool reading;    // a read is asked for and not served yet
     bool in_request; // of the last read
-    int reads, holds;
+    int reads, holds, writes;
     bool closed;
+    int write_error; // what writes return when set (a client gone)
 };
 
 extern struct http_fake fake;

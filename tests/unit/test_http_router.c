@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <ftl/error.h>
 #include <ftl/http.h>
 
 #include "http_fake.h"
@@ -196,6 +197,36 @@ START_TEST(request_ids_are_kept_or_made_and_logged)
 }
 END_TEST
 
+// Starts a streamed answer and leaves it to the test.
+static struct ftl_http_response *streaming;
+static void stream_start(struct ftl_http_request *req,
+                         struct ftl_http_response *res, void *arg)
+{
+    (void)req;
+    (void)arg;
+    ftl_http_start(res, 200, "text/plain");
+    ftl_http_write(res, "first", 5);
+    streaming = res;
+}
+
+// Over TCP, a client that left is found by a write failing: the streamer
+// is told, the done hook says 0, and the connection closes.
+START_TEST(a_stream_whose_client_left_is_done_with_status_0)
+{
+    ftl_http_route(fake.app, "GET", "/stream", stream_start, NULL);
+    ftl_http_log_requests(fake.app);
+    get("GET /stream HTTP/1.1\r\n\r\n");
+    ck_assert_ptr_nonnull(strstr(fake.out, "5\r\nfirst\r\n"));
+    fake.write_error = FTL_ERR_PEER_CLOSED;
+    ck_assert_int_eq(ftl_http_write(streaming, "second", 6),
+                     FTL_ERR_PEER_CLOSED);
+    ck_assert(!fake.closed);
+    ftl_http_end(streaming);
+    ck_assert_ptr_nonnull(strstr(http_fake_log, "GET /stream 0 "));
+    ck_assert(fake.closed);
+}
+END_TEST
+
 START_TEST(routes_need_a_leading_slash)
 {
     ck_assert_int_lt(ftl_http_route(fake.app, "GET", "x", item, NULL), 0);
@@ -216,6 +247,7 @@ Suite *unit_suite(void)
     tcase_add_test(t, headers_are_found_whatever_their_case);
     tcase_add_test(t, hooks_run_before_routes_and_may_answer);
     tcase_add_test(t, request_ids_are_kept_or_made_and_logged);
+    tcase_add_test(t, a_stream_whose_client_left_is_done_with_status_0);
     tcase_add_test(t, routes_need_a_leading_slash);
     suite_add_tcase(s, t);
     return s;

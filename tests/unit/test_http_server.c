@@ -156,6 +156,33 @@ START_TEST(many_pipelined_requests_in_one_read_are_all_answered)
 }
 END_TEST
 
+// Head and body in one write: one message to tcpip, not two that wait
+// for each other.
+START_TEST(a_whole_response_is_one_write)
+{
+    http_fake_sends("POST /x HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello");
+    ck_assert_int_eq(fake.writes, 1);
+    ck_assert_ptr_nonnull(strstr(fake.out, "\r\n\r\nPOST /x [hello]"));
+}
+END_TEST
+
+START_TEST(stats_count_requests_and_connections)
+{
+    struct ftl_http_stats st;
+    ftl_http_get_stats(fake.app, &st);
+    ck_assert(st.requests == 0 && st.connections == 1 && st.accepted == 1);
+    http_fake_sends("GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\n");
+    http_fake_sends("GET /3 HTTP/1.1\r\nConnection: close\r\n\r\n");
+    ck_assert(fake.closed);
+    ftl_http_get_stats(fake.app, &st);
+    ck_assert(st.requests == 3 && st.connections == 0 && st.accepted == 1);
+    http_fake_open();
+    http_fake_sends("GARBAGE\r\n\r\n"); // answered, never dispatched
+    ftl_http_get_stats(fake.app, &st);
+    ck_assert(st.requests == 3 && st.connections == 0 && st.accepted == 2);
+}
+END_TEST
+
 // Leftovers of a read (the start of the next request) join the next read.
 START_TEST(pipelined_requests_split_at_every_byte_are_answered_the_same)
 {
@@ -374,27 +401,35 @@ END_TEST
 
 START_TEST(malformed_requests_are_400_501_or_505_and_close)
 {
+#define REQUEST(text) text, sizeof(text) - 1
     static const struct {
         const char *request;
+        size_t len;
         const char *status;
     } cases[] = {
-        {"GARBAGE\r\n\r\n", "HTTP/1.1 501 "},
-        {"GET / HTTP/1.1\r\nNo colon\r\n\r\n", "HTTP/1.1 400 "},
-        {"GET / HTTP/2.0\r\n\r\n", "HTTP/1.1 505 "},
-        {"GET / HTTP/1.1\r\nContent-Length: 1x\r\n\r\n", "HTTP/1.1 400 "},
-        {"GET / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: "
-         "chunked\r\n\r\n",
+        {REQUEST("GARBAGE\r\n\r\n"), "HTTP/1.1 400 "},
+        {REQUEST("PURGEX / HTTP/1.1\r\n\r\n"), "HTTP/1.1 501 "},
+        {REQUEST("GE\0T / HTTP/1.1\r\n\r\n"), "HTTP/1.1 400 "},
+        {REQUEST("\0"), "HTTP/1.1 400 "},
+        {REQUEST("GET /\r\n"), "HTTP/1.1 400 "}, // HTTP/0.9: no headers come
+        {REQUEST("GET / HTTP/1.1\r\nNo colon\r\n\r\n"), "HTTP/1.1 400 "},
+        {REQUEST("GET / HTTP/2.0\r\n\r\n"), "HTTP/1.1 505 "},
+        {REQUEST("GET / HTTP/1.1\r\nContent-Length: 1x\r\n\r\n"),
+         "HTTP/1.1 400 "},
+        {REQUEST("GET / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: "
+                 "chunked\r\n\r\n"),
          "HTTP/1.1 400 "},
     };
+#undef REQUEST
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         http_fake_clear();
         if (i > 0) {
             http_fake_open();
         }
-        http_fake_sends(cases[i].request);
+        http_fake_send(cases[i].request, cases[i].len);
         ck_assert_msg(
             strncmp(fake.out, cases[i].status, strlen(cases[i].status)) == 0,
-            "%s -> %s", cases[i].request, fake.out);
+            "case %zu -> %s", i, fake.out);
         ck_assert(fake.closed);
     }
 }
@@ -477,6 +512,8 @@ Suite *unit_suite(void)
     tcase_add_test(t, a_request_fed_one_byte_at_a_time_is_parsed);
     tcase_add_test(t, pipelined_requests_are_answered_in_order);
     tcase_add_test(t, many_pipelined_requests_in_one_read_are_all_answered);
+    tcase_add_test(t, stats_count_requests_and_connections);
+    tcase_add_test(t, a_whole_response_is_one_write);
     tcase_add_test(
         t, pipelined_requests_split_at_every_byte_are_answered_the_same);
     tcase_add_test(t, a_late_answer_holds_the_next_pipelined_request);

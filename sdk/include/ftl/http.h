@@ -99,6 +99,14 @@ struct ftl_http_file {
 int ftl_http_files(struct ftl_http_app *app, const char *pattern,
                    const struct ftl_http_file *files, size_t count);
 
+// The files of the service folder's public/, which the SDK's service.mk
+// packs into the program at build time (content types by extension:
+// docs/sdk/http.md), served as ftl_http_files serves a table: under
+// pattern ("/*" for the site's root, "/" being /index.html), with ETags
+// and HEAD. Returns as ftl_http_files, or FTL_ERR_NOT_FOUND when the
+// program was built without a public/ folder.
+int ftl_http_public(struct ftl_http_app *app, const char *pattern);
+
 // A hook runs before routing for every request, in the order added. It
 // returns true to go on, or false once it has answered (or will answer)
 // res itself. Hooks may set response headers (a request id, CORS).
@@ -120,6 +128,15 @@ void ftl_http_on_done(struct ftl_http_app *app, ftl_http_done_fn fn, void *arg);
 // takes the app's done hook (ftl_http_on_done).
 int ftl_http_use_request_id(struct ftl_http_app *app);
 void ftl_http_log_requests(struct ftl_http_app *app);
+
+// What an app has served so far, for a status page or metrics.
+struct ftl_http_stats {
+    uint64_t requests;    // complete requests handed to hooks and routes
+    uint64_t connections; // open now
+    uint64_t accepted;    // ever
+};
+void ftl_http_get_stats(const struct ftl_http_app *app,
+                        struct ftl_http_stats *stats);
 
 // Serves the app on port over TCP or TLS (as ftl_tcp_listen and
 // ftl_tls_listen: a failure to listen stops the loop). Returns 0 or

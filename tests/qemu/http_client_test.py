@@ -17,11 +17,8 @@ from ftlqemu import BUILD, ENTROPY, Guest, net_args
 
 KERNEL = os.path.join(BUILD, "ftl-kernel.elf")
 DONE_TIMEOUT_S = 90
-APP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                   "apps", "http_server")
-# The server's files: public/ since it is built on the SDK's library.
-WWW = next((os.path.join(APP, d) for d in ("public", "www")
-            if os.path.isdir(os.path.join(APP, d))), APP)
+WWW = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                   "apps", "http_server", "public")
 
 outcomes = None  # "METHOD URL" -> what follows "->", from one boot
 console = ""

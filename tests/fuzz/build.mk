@@ -22,3 +22,15 @@ fuzz-src-tar := os/kernel/tar.c
 fuzz-cflags-tar := -Ios/kernel
 fuzz-src-dhcp := os/services/tcpip/classless.c
 fuzz-cflags-dhcp := -Ios/services/tcpip
+# libftl's HTTP client: its response parser and URLs, and a call's life
+# under any order of events, on the real loop with the unit tests' fake
+# IPC layer.
+fuzz-targets += http_client http_call
+fuzz-src-http_client := sdk/lib/http_reply.c sdk/lib/http_url.c
+fuzz-cflags-http_client := -Isdk/lib -I$(HTTP_PARSER_SRC)
+fuzz-objs-http_client := $(BUILD)/fuzz/deps/http_parser.o
+fuzz-src-http_call := sdk/lib/http_client.c sdk/lib/http_client_request.c \
+    sdk/lib/http_url.c sdk/lib/http_reply.c sdk/lib/loop.c \
+    tests/unit/fake_ipc.c
+fuzz-cflags-http_call := -Isdk/lib -Itests/unit -I$(HTTP_PARSER_SRC)
+fuzz-objs-http_call := $(BUILD)/fuzz/deps/http_parser.o

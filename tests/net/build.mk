@@ -52,6 +52,12 @@ $(eval $(call net_test_system,restart,net_chaos))
 $(eval $(call program,tls_fetch,tests/net/tls_fetch.c))
 $(eval $(call net_test_system,fetch,tls_fetch,tls))
 
+# The http_client system also holds http_fetch, which calls http_server
+# over the loopback interface with ftl/http_client.h (tests/net/http_fetch.c,
+# tests/qemu/http_client_test.py).
+$(eval $(call program,http_fetch,tests/net/http_fetch.c))
+$(eval $(call net_test_system,http_client,http_fetch,tls))
+
 # The hostile system also holds hostile, the attacks of
 # tests/qemu/reliability_test.py (tests/net/hostile.c).
 $(eval $(call program,hostile,tests/net/hostile.c))

@@ -90,6 +90,15 @@ unit-src-http_conn := $(http-unit-src) sdk/lib/http_conn.c sdk/lib/loop.c
 unit-objs-http_conn := $(http-unit-objs)
 unit-deps-http_conn := $(HTTP_DEPS_FETCHED)
 unit-cflags-http_conn := $(http-unit-cflags)
+# The HTTP client (sdk/lib/http_client*.c, http_url.c, http_reply.c) on
+# the real loop, with ftl/tcp.h faked in the test.
+unit-tests += http_client
+unit-src-http_client := sdk/lib/http_client.c sdk/lib/http_client_conn.c \
+                        sdk/lib/http_client_request.c sdk/lib/http_url.c sdk/lib/http_reply.c \
+                        sdk/lib/loop.c tests/unit/fake_ipc.c
+unit-objs-http_client := $(BUILD)/host/deps/http_parser.o
+unit-deps-http_client := $(HTTP_DEPS_FETCHED)
+unit-cflags-http_client := -Isdk/lib -I$(HTTP_PARSER_SRC)
 $(BUILD)/host/deps/http_parser.o: $(HTTP_PARSER_SRC)/http_parser.c $(HOST_FLAGS_STAMP)
 	$(call say,HOSTCC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) -w -c $< -o $@

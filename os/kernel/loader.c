@@ -226,9 +226,9 @@ static int load_image(struct process *p, const void *file, size_t size,
 
 int loader_spawn(const struct loader_request *request, struct process **out)
 {
-    const void *file;
-    size_t size;
-    int err = initfs_find(request->path, &file, &size);
+    const void *file = request->image;
+    size_t size = request->image_size;
+    int err = size > 0 ? 0 : initfs_find(request->path, &file, &size);
     if (err < 0) {
         return err;
     }

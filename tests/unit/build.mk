@@ -124,3 +124,9 @@ $(BUILD)/host/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c $(HOST_FLAGS_STAMP) \
 	$(call say,HOSTCC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) $(MBEDTLS_INCLUDES) -w \
 	    -ffunction-sections -fdata-sections -c $< -o $@
+
+# The reconcile plan of ftl apply (os/services/supervisor/plan.c) on
+# manifests parsed by the real parser.
+unit-tests += plan
+unit-src-plan := os/services/supervisor/plan.c sdk/lib/manifest.c
+unit-cflags-plan := -Ios/services/supervisor

@@ -85,6 +85,7 @@ static char *programs_text(const struct image *img, const char **user)
         if (user && first == NULL) {
             first = s->name;
         }
+        // unstripped() returns a program of the project's own as it is.
         if (user && own == NULL && path == img->programs[i]) {
             own = s->name;
         }

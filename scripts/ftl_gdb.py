@@ -75,10 +75,11 @@ def load(name, base):
         return True
     if name in loaded:
         _unload(name)
-    if base == USER_IMAGE_BASE:
-        for other in [n for n, (_, b) in loaded.items() if b == base]:
-            _unload(other)
-    gdb.execute("add-symbol-file %s -o %#x" % (path, base), to_string=True)
+    # Whatever was at base before: another user-mode program, or the one
+    # of a kernel-mode process that has exited and left its slot to this.
+    for other in [n for n, (_, b) in loaded.items() if b == base]:
+        _unload(other)
+    gdb.execute('add-symbol-file "%s" -o %#x' % (path, base), to_string=True)
     loaded[name] = (path, base)
     return True
 
@@ -125,8 +126,9 @@ class LoadedBreakpoint(gdb.Breakpoint):
 class SymbolsCommand(gdb.Command):
     """Loads the symbols of the system's programs.
 
-ftl-symbols        the kernel-mode services that run, at their addresses,
-                   and lists what is loaded.
+ftl-symbols        the kernel-mode services that run, at their addresses
+                   (dropping those of exited ones), and lists what is
+                   loaded.
 ftl-symbols NAME   the user-mode service NAME at 0x400000, in place of the
                    user-mode service loaded before (they all share that
                    address, each in its own address space)."""
@@ -152,6 +154,10 @@ ftl-symbols NAME   the user-mode service NAME at 0x400000, in place of the
                 running = []
             for n, base in running:
                 load(n, base)
+            names = [n for n, _ in running]
+            for n in [n for n, (_, b) in loaded.items()
+                      if b != USER_IMAGE_BASE and n not in names]:
+                _unload(n)  # a kernel-mode process that has exited
         for n, (path, base) in sorted(loaded.items()):
             print("ftl: %-16s %#018x  %s" % (n, base, path))
 

@@ -38,6 +38,9 @@ def init():
     kernel["cpu"] = gdb.parse_and_eval("&boot_cpu")
     kernel["slots"] = gdb.parse_and_eval("&process_slots")
     kernel["process"] = gdb.lookup_type("struct process").pointer()
+    # The same for the user: `p *$ftl_cpu->current` from any stop.
+    gdb.set_convenience_variable("ftl_cpu", kernel["cpu"])
+    gdb.set_convenience_variable("ftl_slots", kernel["slots"])
 
 
 def current_process():

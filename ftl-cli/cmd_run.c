@@ -200,6 +200,9 @@ int cmd_run(int argc, char **argv)
     if (gdb && (err = gdb_prepare(&config, &s, gdb_wait)) != 0) {
         return err;
     }
+    if (!gdb) {
+        unlink(path_join(s.dir, "gdbinit")); // a stale one names a dead port
+    }
     return detach ? run_detached(&config, &s, timeout_s)
                   : run_foreground(&config, &s);
 }

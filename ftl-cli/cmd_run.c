@@ -68,8 +68,8 @@ static int gdb_prepare(struct qemu_config *c, const struct session *s,
     c->gdb_port = gdb_port_pick();
     c->gdb_wait = wait;
     if (c->gdb_port == 0) {
-        return out_error(EXIT_ENV, NULL, "no free TCP port on 127.0.0.1 for "
-                                         "QEMU's gdb stub");
+        return out_error(EXIT_ENV, NULL,
+                         "no free TCP port on 127.0.0.1 for QEMU's gdb stub");
     }
     return gdbinit_write(c->img, c->gdb_port, path_join(s->dir, "gdbinit"));
 }

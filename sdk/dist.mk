@@ -139,7 +139,8 @@ SDK_FILES := $(SDK_ROOT)/.copied $(SDK_ROOT)/bin/ftl $(SDK_ROOT)/bin/ftl-spec \
 $(SDK_TARBALL): $(SDK_FILES)
 	$(call say,TAR,$@)
 	$(Q)mkdir -p dist && tar --owner=0 --group=0 --numeric-owner \
-	    --exclude=.copied --transform 's,^\.,$(SDK_NAME),' --sort=name \
+	    --exclude=.copied --exclude=./debug \
+	    --transform 's,^\.,$(SDK_NAME),' --sort=name \
 	    -czf $@ -C $(SDK_ROOT) .
 
 # The -dbg tarball: the unstripped kernel, supervisor and services, staged
@@ -159,6 +160,14 @@ $(SDK_DBG_TARBALL): $(KERNEL_DEBUG_ELF) $(BUILD)/programs/supervisor.elf \
 	$(Q)mkdir -p dist && tar --owner=0 --group=0 --numeric-owner \
 	    --transform 's,^\.,$(SDK_NAME),' --sort=name \
 	    -czf $@ -C $(SDK_DBG_ROOT) .
+
+# The source tree's SDK also holds the -dbg tarball's files, as if it had
+# been unpacked over it, so that build/sdk-root/bin/ftl run --gdb finds
+# them (docs/guides/debugging.md); the SDK tarball leaves debug/ out.
+SDK_ROOT_DEBUG := $(SDK_ROOT)/debug/.copied
+$(SDK_ROOT_DEBUG): $(SDK_DBG_TARBALL)
+	$(Q)rm -rf $(SDK_ROOT)/debug && cp -r $(SDK_DBG_ROOT)/debug $(SDK_ROOT)/ \
+	    && touch $@
 
 .PHONY: sdk-root
 sdk-root: $(SDK_FILES)

@@ -28,6 +28,10 @@ struct loader_request {
 // information too big), FTL_ERR_NO_MEMORY.
 int loader_spawn(const struct loader_request *request, struct process **out);
 
+// Does nothing: a debugger's breakpoint, reached with each new process
+// whose program is loaded (p->image_base) and has not run yet.
+void loader_debug_loaded(struct process *p);
+
 // Maps the system call stub page every user process calls through. Once, at
 // boot.
 void loader_init(void);

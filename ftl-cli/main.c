@@ -26,7 +26,8 @@ static const struct command commands[] = {
     {"dev", cmd_dev, "rebuild and reboot whenever a file changes"},
     {"test", cmd_test, "boot the system with its tests and report the results"},
     {"deploy", cmd_deploy, "put the system on a cloud instance (gce)"},
-    {"logs", cmd_logs, "the serial console of a cloud instance"},
+    {"status", cmd_status, "the running system's services and their state"},
+    {"logs", cmd_logs, "services' log lines, or a GCE instance's console"},
     {"doctor", cmd_doctor, "check this machine for what ftl needs"},
 };
 

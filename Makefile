@@ -278,14 +278,14 @@ $(file >$(PACK_STAMP),$(STRIP_PROGRAM))
 endif
 
 # $(call pack_initfs,ARCHIVE,FILES[,PLACED]): a ustar archive of the files
-# (but PACK_STAMP), flat, its programs stripped; the FILES themselves are
+# (but PACK_STAMP and CONTROL_KEY), flat, its programs stripped; the FILES themselves are
 # left as they are, so build/programs/NAME.elf and build/apps/NAME/NAME.elf
 # keep their debug information. PLACED are PATH=FILE pairs: FILE packed at
 # PATH (tls/cert.pem=build/tls/cert.pem).
 define pack_initfs
 	$(call say,TAR,$(1))
 	$(Q)rm -rf $(1).d && mkdir -p $(1).d \
-	    && cp $(filter-out $(PACK_STAMP),$(2)) $(1).d/
+	    && cp $(filter-out $(PACK_STAMP) $(CONTROL_KEY),$(2)) $(1).d/
 	$(foreach p,$(3),$(Q)mkdir -p $(dir $(1).d/$(firstword $(subst =, ,$(p)))) \
 	    && cp $(lastword $(subst =, ,$(p))) $(1).d/$(firstword $(subst =, ,$(p)))
 	)
@@ -295,6 +295,19 @@ define pack_initfs
 	    --mtime=@0 --sort=name -cf $(1) -C $(1).d .
 	$(Q)rm -rf $(1).d
 endef
+
+# The control channel's key (docs/reference/control-protocol.md, "Keys"):
+# 32 random bytes in hex, made once in build/control.key (mode 0600) and
+# kept, packed as the file control.key (INITFS_KEY, a PLACED pair) into
+# every system's initfs made here: make run's, the test systems'. Not into
+# the SDK's probe initfs, which ships. A client: `ftl status --socket
+# build/run/control.sock --key build/control.key` (docs/cli.md).
+CONTROL_KEY := $(BUILD)/control.key
+INITFS_KEY := control.key=$(CONTROL_KEY)
+$(CONTROL_KEY):
+	$(call say,KEY,$@)
+	$(Q)mkdir -p $(@D) && (umask 077 && python3 -c \
+	    'import os; print(os.getrandom(32).hex())' >$@.new) && mv $@.new $@
 
 # The tls service's files (os/services/tls/service.yaml): a development CA
 # and a certificate for localhost signed by it (scripts/dev-tls.sh), made
@@ -312,14 +325,16 @@ $(DEV_TLS_FILES) &: scripts/dev-tls.sh
 # make run INIT=FILE boots the test initfs, which has them all.
 manifest_binaries = $(shell sed -n 's/^binary //p' $(1))
 $(INITFS): $(BUILD)/initfs/boot.manifest $(INITFS_PROGRAMS) $(PACK_STAMP) \
-           $(DEV_TLS_FILES)
+           $(DEV_TLS_FILES) $(CONTROL_KEY)
 	$(call pack_initfs,$@,$(BUILD)/initfs/boot.manifest $(filter \
 	    %/supervisor.elf $(addprefix %/,$(call manifest_binaries, \
-	    $(BUILD)/initfs/boot.manifest)),$(INITFS_PROGRAMS)),$(INITFS_TLS))
+	    $(BUILD)/initfs/boot.manifest)),$(INITFS_PROGRAMS)),$(INITFS_TLS) \
+	    $(INITFS_KEY))
 
 $(TEST_INITFS): $(BUILD)/initfs/boot.manifest $(PROGRAMS) $(PACK_STAMP) \
-                $(DEV_TLS_FILES)
-	$(call pack_initfs,$@,$(filter-out $(DEV_TLS_FILES),$^),$(INITFS_TLS))
+                $(DEV_TLS_FILES) $(CONTROL_KEY)
+	$(call pack_initfs,$@,$(filter-out $(DEV_TLS_FILES),$^),$(INITFS_TLS) \
+	    $(INITFS_KEY))
 
 include tests/supervisor/build.mk
 include tests/net/build.mk

@@ -430,6 +430,15 @@ static int session_open(struct control *c)
     while (err == 0) {
         struct frame f;
         int r = frame_read(c, &f, deadline);
+        if (r == READ_TIMED_OUT) {
+            return out_error(EXIT_FAILED,
+                             "the system needs the `control` service in its "
+                             "ftl.yaml; only one command at a time can use "
+                             "the channel",
+                             "no answer from the running system's control "
+                             "service within %u s",
+                             CONTROL_HELLO_TIMEOUT_S);
+        }
         if (r < 0) {
             return read_failure(c, r, "challenge", CONTROL_HELLO_TIMEOUT_S);
         }

@@ -6,7 +6,8 @@
 #
 #   make            build everything (dependencies, kernel, initfs, ISO, tests)
 #   make run        boot FTL in QEMU with the serial console on this terminal:
-#                   the base system, its HTTP server on http://127.0.0.1:8080/
+#                   the base system, its HTTP server on http://127.0.0.1:8080/,
+#                   its control channel on build/run/control.sock
 #   make run-net    boot the network system (os/net.yaml) with http_server
 #                   on http://127.0.0.1:8080/ (SYSTEM=, PORT=, HOST_PORT=)
 #   make test       run every test suite; ends with "N passed, N failed"
@@ -442,7 +443,8 @@ RUN_INITFS = $(if $(filter supervisor.elf,$(INIT)),$(INITFS),$(TEST_INITFS))
 do-run: $(KERNEL_ELF) $(INITFS) $(TEST_INITFS)
 	$(Q)python3 scripts/ftlqemu.py run --kernel $(KERNEL_ELF) \
 	    --initrd $(RUN_INITFS) --append "ftl.init=$(INIT)" \
-	    --forward $(HOST_PORT):80 --forward $(HTTPS_HOST_PORT):443
+	    --forward $(HOST_PORT):80 --forward $(HTTPS_HOST_PORT):443 \
+	    --control-socket $(BUILD)/run/control.sock
 
 # Another system of tests/net/build.mk or os/net.yaml (the network path
 # alone): make run-net SYSTEM=echo PORT=7. HOST_PORT= moves the host side
@@ -456,7 +458,8 @@ run-net: setup
 	$(Q)$(MAKE) --no-print-directory do-run-net
 do-run-net: $(KERNEL_ELF) $(BUILD)/systems/$(SYSTEM).tar
 	$(Q)python3 scripts/ftlqemu.py run --kernel $(KERNEL_ELF) \
-	    --initrd $(BUILD)/systems/$(SYSTEM).tar --forward $(HOST_PORT):$(PORT)
+	    --initrd $(BUILD)/systems/$(SYSTEM).tar --forward $(HOST_PORT):$(PORT) \
+	    --control-socket $(BUILD)/run/control.sock
 
 do-test: do-all $(FUZZ_BINS)
 	$(Q)tests/run-all.sh

@@ -410,9 +410,7 @@ static int socket_connect(struct control *c, const char *path)
         c->fd = -1;
         if (why == ENOENT || why == ECONNREFUSED) {
             return out_error(EXIT_FAILED, "start one with `ftl run`",
-                             "no running system: start one with `ftl run` "
-                             "(nothing listens on %s)",
-                             path);
+                             "no running system (nothing listens on %s)", path);
         }
         return out_error(EXIT_FAILED, NULL, "cannot connect to %s: %s", path,
                          strerror(why));

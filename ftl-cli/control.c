@@ -371,12 +371,12 @@ static int read_failure(const struct control *c, int err, const char *what,
                          timeout_s);
     case READ_CLOSED:
         return out_error(EXIT_FAILED, "the system may have stopped",
-                         "the control channel closed while waiting for %s",
+                         "the control channel closed while waiting for the %s",
                          what);
     case READ_TOO_LARGE:
         return out_error(EXIT_FAILED, NULL,
                          "the system sent a frame over 16 MiB while waiting "
-                         "for %s",
+                         "for the %s",
                          what);
     default:
         return out_error(EXIT_FAILED, NULL, "cannot read %s: %s", c->socket,
@@ -577,7 +577,7 @@ int control_call(struct control *c, const struct control_request *q,
     }
     int err = frame_send(c, 'Q', ++c->seq, payload, len, true);
     free(payload);
-    char *what = str_printf("a reply to `%.*s`", (int)strcspn(q->command, " "),
+    char *what = str_printf("reply to `%.*s`", (int)strcspn(q->command, " "),
                             q->command);
     for (int done = 0; err == 0 && done == 0;) {
         struct frame f;

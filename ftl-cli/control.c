@@ -583,10 +583,12 @@ int control_call(struct control *c, const struct control_request *q,
         struct frame f;
         int r = frame_read(c, &f, deadline_after(q->timeout_s));
         if (r < 0) {
-            return read_failure(c, r, what, q->timeout_s);
+            err = read_failure(c, r, what, q->timeout_s);
+            break;
         }
         done = frame_handle(c, q, &f, reply);
         err = done < 0 ? -done : 0;
     }
+    free(what);
     return err;
 }

@@ -114,15 +114,17 @@ static int services_list(struct control *c, struct followed *s)
 // The lines of s after its cursor; prefix: see line_print.
 static int logs_once(struct control *c, struct followed *s, const char *prefix)
 {
-    struct control_request q = {
-        .command = str_printf("logs %s %llu", s->name, s->cursor),
-        .timeout_s = CONTROL_REPLY_TIMEOUT_S};
+    // Asked every second by --follow: the command is freed, not left.
+    char *command = str_printf("logs %s %llu", s->name, s->cursor);
+    struct control_request q = {.command = command,
+                                .timeout_s = CONTROL_REPLY_TIMEOUT_S};
     struct control_reply r;
     int err = ask(c, &q, &r);
     if (err == 0) {
         body_print(prefix, r.body, &s->cursor);
         free(r.body);
     }
+    free(command);
     return err;
 }
 

@@ -363,7 +363,8 @@ $(ISO): $(KERNEL_ELF) $(INITFS) os/boot/grub.cfg
 
 # A test may add prerequisites (unit-deps-NAME, e.g. fixture files),
 # objects to link (unit-objs-NAME, third-party code built without our
-# warnings) and compiler flags (unit-cflags-NAME).
+# warnings), compiler flags (unit-cflags-NAME), host flags to leave out
+# (unit-drop-cflags-NAME) and libraries (unit-libs-NAME).
 unit-tests :=
 include tests/unit/build.mk
 
@@ -374,8 +375,10 @@ $(BUILD)/tests/unit/test_$(1): tests/unit/test_$(1).c tests/unit/check_main.c \
                               $(unit-src-$(1)) $(unit-objs-$(1)) \
                               $(unit-deps-$(1)) $(HOST_FLAGS_STAMP)
 	$$(call say,HOSTCC,$$@)
-	$$(Q)mkdir -p $$(@D) && $$(CC) $$(HOST_CFLAGS) $(unit-cflags-$(1)) \
-	    -DUNIT_SUITE=$(1) -o $$@ $$(filter %.c %.o,$$^) $$(CHECK_LIBS)
+	$$(Q)mkdir -p $$(@D) && $$(CC) \
+	    $$(filter-out $(unit-drop-cflags-$(1)),$$(HOST_CFLAGS)) \
+	    $(unit-cflags-$(1)) -DUNIT_SUITE=$(1) -o $$@ \
+	    $$(filter %.c %.o,$$^) $$(CHECK_LIBS) $(unit-libs-$(1))
 endef
 $(foreach t,$(unit-tests),$(eval $(call unit_test_rule,$(t))))
 

@@ -86,20 +86,22 @@ int control_key_read(const char *path, uint8_t key[CONTROL_KEY_BYTES])
     if (text == NULL) {
         return -1;
     }
-    size_t len = strcspn(text, "\r\n");
-    if (len != CONTROL_KEY_BYTES * 2) {
-        errno = EINVAL;
-        return -1;
-    }
-    for (size_t i = 0; i < CONTROL_KEY_BYTES; i++) {
+    int err = strcspn(text, "\r\n") == CONTROL_KEY_BYTES * 2 ? 0 : -1;
+    for (size_t i = 0; err == 0 && i < CONTROL_KEY_BYTES; i++) {
         int hi = hex_digit(text[2 * i]), lo = hex_digit(text[2 * i + 1]);
         if (hi < 0 || lo < 0) {
-            errno = EINVAL;
-            return -1;
+            err = -1;
+        } else {
+            key[i] = (uint8_t)(hi << 4 | lo);
         }
-        key[i] = (uint8_t)(hi << 4 | lo);
     }
-    return 0;
+    // The key's text is not left in freed memory.
+    OPENSSL_cleanse(text, strlen(text));
+    free(text);
+    if (err < 0) {
+        errno = EINVAL;
+    }
+    return err;
 }
 
 // Writes a fresh key to path, which must not exist (O_EXCL: two builds at

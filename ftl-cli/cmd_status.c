@@ -97,9 +97,11 @@ static int table_print(const char *json)
                          "\"services\" list)");
     }
     const cJSON *sys = cJSON_GetObjectItemCaseSensitive(root, "system");
-    printf("system up %s, image %.12s\n",
+    const char *image = field_string(sys, "image");
+    printf("system up %s%s%.12s\n",
            field_number(sys, "uptime_ms", uptime_format),
-           field_string(sys, "image"));
+           strcmp(image, "-") != 0 ? ", image " : "",
+           strcmp(image, "-") != 0 ? image : "");
     int rows = cJSON_GetArraySize(services);
     char *(*cells)[STATUS_COLUMNS] = calloc((size_t)rows + 1, sizeof(*cells));
     static const char *const heads[STATUS_COLUMNS] = {

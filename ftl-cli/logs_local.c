@@ -64,20 +64,24 @@ static void progress_print(void *arg, const char *line, size_t len)
     fflush(stdout);
 }
 
-// One request; an `error` reply is reported as the system's answer.
+// Reports an `error` reply as the system's answer; an exit code.
+static int ask_failed(const struct control_request *q,
+                      const struct control_reply *r)
+{
+    return out_error(EXIT_FAILED,
+                     strstr(r->body, "no such service") != NULL
+                         ? "`ftl status` lists the services"
+                         : NULL,
+                     "the system answered `%s`: %.*s", q->command,
+                     (int)strcspn(r->body, "\n"), r->body);
+}
+
+// One request; an `error` reply is a failure.
 static int ask(struct control *c, struct control_request *q,
                struct control_reply *r)
 {
     int err = control_call(c, q, r);
-    if (err == 0 && !r->ok) {
-        err = out_error(EXIT_FAILED,
-                        strstr(r->body, "no such service") != NULL
-                            ? "`ftl status` lists the services"
-                            : NULL,
-                        "the system answered `%s`: %.*s", q->command,
-                        (int)strcspn(r->body, "\n"), r->body);
-    }
-    return err;
+    return err == 0 && !r->ok ? ask_failed(q, r) : err;
 }
 
 // The names of the services in the system's status, into s; their count,
@@ -128,16 +132,14 @@ static int logs_once(struct control *c, struct followed *s, const char *prefix)
     return err;
 }
 
-static int logs_all(struct control *c, bool follow)
+// The lines of the n services in s, each after its cursor, after "[NAME] "
+// when prefixed; again every second if follow, until Ctrl-C.
+static int logs_poll(struct control *c, struct followed *s, int n,
+                     bool prefixed, bool follow)
 {
-    static struct followed s[SERVICES_MAX];
-    int n = services_list(c, s);
-    if (n < 0) {
-        return -n;
-    }
     for (;;) {
         for (int i = 0; i < n; i++) {
-            int err = logs_once(c, &s[i], s[i].name);
+            int err = logs_once(c, &s[i], prefixed ? s[i].name : NULL);
             if (err != 0) {
                 return err;
             }
@@ -149,6 +151,15 @@ static int logs_all(struct control *c, bool follow)
     }
 }
 
+static int logs_all(struct control *c, bool follow)
+{
+    static struct followed s[SERVICES_MAX];
+    int n = services_list(c, s);
+    return n < 0 ? -n : logs_poll(c, s, n, true, follow);
+}
+
+// `logs-follow`; a system whose control service does not know it yet
+// (`error unknown command`) is asked with `logs` every second instead.
 static int logs_follow(struct control *c, const char *service)
 {
     struct control_request q = {.command =
@@ -156,7 +167,14 @@ static int logs_follow(struct control *c, const char *service)
                                 .on_progress = progress_print,
                                 .timeout_s = 0};
     struct control_reply r;
-    int err = ask(c, &q, &r);
+    int err = control_call(c, &q, &r);
+    if (err == 0 && !r.ok && strstr(r.body, "unknown command") != NULL) {
+        struct followed s = {.name = (char *)service};
+        return logs_poll(c, &s, 1, false, true);
+    }
+    if (err == 0 && !r.ok) {
+        return ask_failed(&q, &r);
+    }
     if (err == 0) {
         unsigned long long cursor = 0;
         body_print(NULL, r.body, &cursor);
@@ -177,7 +195,7 @@ int logs_local(const char *service, bool follow, struct control_target *t)
         err = logs_follow(&c, service);
     } else {
         struct followed s = {.name = (char *)service};
-        err = logs_once(&c, &s, NULL);
+        err = logs_poll(&c, &s, 1, false, false);
     }
     control_close(&c);
     return err;

@@ -280,6 +280,21 @@ expect status_times_out_without_an_answer 1 "no answer from the running system's
 fake_start --key "$key_file"
 ftl_in "$TMP" status --socket "$CTL_SOCK" --key "$key_file"
 expect status_outside_a_project_with_socket_and_key 0 "demo +running"
+# What the first control service answers: no logs-follow, fields null.
+fake_start --key "$key_file" --minimal
+ftl_in "$TMP/demo" status
+lines_are status_shows_absent_fields_as_dashes "system up 5s
+NAME  STATE      RESTARTS  UPTIME  MEMORY/LIMIT    ISOLATION  VERSION
+demo  running    0         4s      96 KiB/4.0 MiB  user       -
+once  completed  0         -       -/4.0 MiB       user       -"
+rm -f "$CTL_RECORD"
+capture "$TMP/demo" env -u FTL_SDK timeout 3 "$FTL" logs demo --follow
+lines_are logs_follow_without_logs_follow_asks_each_second "ready
+answered READ with 18 bytes
+served 3 requests"
+[[ "$(head -3 "$CTL_RECORD" 2>/dev/null)" == $'1 logs-follow demo 0\n2 logs demo 0\n3 logs demo 3' ]]
+result logs_follow_falls_back_to_logs_from_the_cursor \
+    "$([[ $? -ne 0 ]] && echo "requests: $(cat "$CTL_RECORD" 2>&1)")"
 fake_stop
 
 ftl_in "$TMP/demo" run --detach

@@ -14,6 +14,9 @@ Misbehaviour on demand, to check that the client notices:
   --silent      H is never answered
   --noise       junk bytes before each C and R frame, and a frame of an
                 earlier session before C
+  --minimal     as the first control service: no `logs-follow` (`error
+                unknown command`), a status without image or versions and
+                with a stopped service's uptime and memory null
 
 --record FILE appends one line per request accepted: "SEQ COMMAND".
 """
@@ -48,6 +51,19 @@ LOGS = {
     "tcpip": ["dhcp: bound to 10.0.2.15", "listening on :80"],
     "demo": ["ready", "answered READ with 18 bytes", "served 3 requests"],
     "kernel": ["FTL 0.1.0 booting"],
+}
+
+# --minimal's status.
+STATUS_MINIMAL = {
+    "system": {"uptime_ms": 5000},
+    "services": [
+        {"name": "demo", "state": "running", "restarts": 0,
+         "isolation": "user", "uptime_ms": 4200, "memory_kib": 96,
+         "memory_limit_kib": 4096, "version": None},
+        {"name": "once", "state": "completed", "restarts": 0,
+         "isolation": "user", "uptime_ms": None, "memory_kib": None,
+         "memory_limit_kib": 4096, "version": None},
+    ],
 }
 
 # Lines that come while a `logs-follow` runs (P frames after the kept ones).
@@ -163,7 +179,10 @@ class Session:
     def answer(self, seq, words):
         """Answers a request; the seq of a follow left running, or None."""
         if words == ["status"]:
-            self.send("R", seq, b"ok\n" + json.dumps(STATUS).encode())
+            status = STATUS_MINIMAL if self.opts.minimal else STATUS
+            self.send("R", seq, b"ok\n" + json.dumps(status).encode())
+        elif words[:1] == ["logs-follow"] and self.opts.minimal:
+            self.send("R", seq, b"error\nunknown command")
         elif len(words) == 3 and words[0] in ("logs", "logs-follow"):
             lines = LOGS.get(words[1])
             if lines is None:
@@ -194,6 +213,7 @@ def main():
     parser.add_argument("--bad-mac", action="store_true")
     parser.add_argument("--silent", action="store_true")
     parser.add_argument("--noise", action="store_true")
+    parser.add_argument("--minimal", action="store_true")
     parser.add_argument("--record")
     opts = parser.parse_args()
     with open(opts.key) as f:

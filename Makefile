@@ -6,7 +6,8 @@
 #
 #   make            build everything (dependencies, kernel, initfs, ISO, tests)
 #   make run        boot FTL in QEMU with the serial console on this terminal:
-#                   the base system, its HTTP server on http://127.0.0.1:8080/
+#                   the base system, its HTTP server on http://127.0.0.1:8080/,
+#                   its control channel on build/run/control.sock
 #   make run-net    boot the network system (os/net.yaml) with http_server
 #                   on http://127.0.0.1:8080/ (SYSTEM=, PORT=, HOST_PORT=)
 #   make test       run every test suite; ends with "N passed, N failed"
@@ -278,14 +279,14 @@ $(file >$(PACK_STAMP),$(STRIP_PROGRAM))
 endif
 
 # $(call pack_initfs,ARCHIVE,FILES[,PLACED]): a ustar archive of the files
-# (but PACK_STAMP), flat, its programs stripped; the FILES themselves are
+# (but PACK_STAMP and CONTROL_KEY), flat, its programs stripped; the FILES themselves are
 # left as they are, so build/programs/NAME.elf and build/apps/NAME/NAME.elf
 # keep their debug information. PLACED are PATH=FILE pairs: FILE packed at
 # PATH (tls/cert.pem=build/tls/cert.pem).
 define pack_initfs
 	$(call say,TAR,$(1))
 	$(Q)rm -rf $(1).d && mkdir -p $(1).d \
-	    && cp $(filter-out $(PACK_STAMP),$(2)) $(1).d/
+	    && cp $(filter-out $(PACK_STAMP) $(CONTROL_KEY),$(2)) $(1).d/
 	$(foreach p,$(3),$(Q)mkdir -p $(dir $(1).d/$(firstword $(subst =, ,$(p)))) \
 	    && cp $(lastword $(subst =, ,$(p))) $(1).d/$(firstword $(subst =, ,$(p)))
 	)
@@ -295,6 +296,19 @@ define pack_initfs
 	    --mtime=@0 --sort=name -cf $(1) -C $(1).d .
 	$(Q)rm -rf $(1).d
 endef
+
+# The control channel's key (docs/reference/control-protocol.md, "Keys"):
+# 32 random bytes in hex, made once in build/control.key (mode 0600) and
+# kept, packed as the file control.key (INITFS_KEY, a PLACED pair) into
+# every system's initfs made here: make run's, the test systems'. Not into
+# the SDK's probe initfs, which ships. A client: `ftl status --socket
+# build/run/control.sock --key build/control.key` (docs/cli.md).
+CONTROL_KEY := $(BUILD)/control.key
+INITFS_KEY := control.key=$(CONTROL_KEY)
+$(CONTROL_KEY):
+	$(call say,KEY,$@)
+	$(Q)mkdir -p $(@D) && (umask 077 && python3 -c \
+	    'import os; print(os.getrandom(32).hex())' >$@.new) && mv $@.new $@
 
 # The tls service's files (os/services/tls/service.yaml): a development CA
 # and a certificate for localhost signed by it (scripts/dev-tls.sh), made
@@ -312,14 +326,16 @@ $(DEV_TLS_FILES) &: scripts/dev-tls.sh
 # make run INIT=FILE boots the test initfs, which has them all.
 manifest_binaries = $(shell sed -n 's/^binary //p' $(1))
 $(INITFS): $(BUILD)/initfs/boot.manifest $(INITFS_PROGRAMS) $(PACK_STAMP) \
-           $(DEV_TLS_FILES)
+           $(DEV_TLS_FILES) $(CONTROL_KEY)
 	$(call pack_initfs,$@,$(BUILD)/initfs/boot.manifest $(filter \
 	    %/supervisor.elf $(addprefix %/,$(call manifest_binaries, \
-	    $(BUILD)/initfs/boot.manifest)),$(INITFS_PROGRAMS)),$(INITFS_TLS))
+	    $(BUILD)/initfs/boot.manifest)),$(INITFS_PROGRAMS)),$(INITFS_TLS) \
+	    $(INITFS_KEY))
 
 $(TEST_INITFS): $(BUILD)/initfs/boot.manifest $(PROGRAMS) $(PACK_STAMP) \
-                $(DEV_TLS_FILES)
-	$(call pack_initfs,$@,$(filter-out $(DEV_TLS_FILES),$^),$(INITFS_TLS))
+                $(DEV_TLS_FILES) $(CONTROL_KEY)
+	$(call pack_initfs,$@,$(filter-out $(DEV_TLS_FILES),$^),$(INITFS_TLS) \
+	    $(INITFS_KEY))
 
 include tests/supervisor/build.mk
 include tests/net/build.mk
@@ -347,7 +363,8 @@ $(ISO): $(KERNEL_ELF) $(INITFS) os/boot/grub.cfg
 
 # A test may add prerequisites (unit-deps-NAME, e.g. fixture files),
 # objects to link (unit-objs-NAME, third-party code built without our
-# warnings) and compiler flags (unit-cflags-NAME).
+# warnings), compiler flags (unit-cflags-NAME), host flags to leave out
+# (unit-drop-cflags-NAME) and libraries (unit-libs-NAME).
 unit-tests :=
 include tests/unit/build.mk
 
@@ -358,8 +375,10 @@ $(BUILD)/tests/unit/test_$(1): tests/unit/test_$(1).c tests/unit/check_main.c \
                               $(unit-src-$(1)) $(unit-objs-$(1)) \
                               $(unit-deps-$(1)) $(HOST_FLAGS_STAMP)
 	$$(call say,HOSTCC,$$@)
-	$$(Q)mkdir -p $$(@D) && $$(CC) $$(HOST_CFLAGS) $(unit-cflags-$(1)) \
-	    -DUNIT_SUITE=$(1) -o $$@ $$(filter %.c %.o,$$^) $$(CHECK_LIBS)
+	$$(Q)mkdir -p $$(@D) && $$(CC) \
+	    $$(filter-out $(unit-drop-cflags-$(1)),$$(HOST_CFLAGS)) \
+	    $(unit-cflags-$(1)) -DUNIT_SUITE=$(1) -o $$@ \
+	    $$(filter %.c %.o,$$^) $$(CHECK_LIBS) $(unit-libs-$(1))
 endef
 $(foreach t,$(unit-tests),$(eval $(call unit_test_rule,$(t))))
 
@@ -428,7 +447,8 @@ RUN_INITFS = $(if $(filter supervisor.elf,$(INIT)),$(INITFS),$(TEST_INITFS))
 do-run: $(KERNEL_ELF) $(INITFS) $(TEST_INITFS)
 	$(Q)python3 scripts/ftlqemu.py run --kernel $(KERNEL_ELF) \
 	    --initrd $(RUN_INITFS) --append "ftl.init=$(INIT)" \
-	    --forward $(HOST_PORT):80 --forward $(HTTPS_HOST_PORT):443
+	    --forward $(HOST_PORT):80 --forward $(HTTPS_HOST_PORT):443 \
+	    --control-socket $(BUILD)/run/control.sock
 
 # Another system of tests/net/build.mk or os/net.yaml (the network path
 # alone): make run-net SYSTEM=echo PORT=7. HOST_PORT= moves the host side
@@ -442,7 +462,8 @@ run-net: setup
 	$(Q)$(MAKE) --no-print-directory do-run-net
 do-run-net: $(KERNEL_ELF) $(BUILD)/systems/$(SYSTEM).tar
 	$(Q)python3 scripts/ftlqemu.py run --kernel $(KERNEL_ELF) \
-	    --initrd $(BUILD)/systems/$(SYSTEM).tar --forward $(HOST_PORT):$(PORT)
+	    --initrd $(BUILD)/systems/$(SYSTEM).tar --forward $(HOST_PORT):$(PORT) \
+	    --control-socket $(BUILD)/run/control.sock
 
 do-test: do-all $(FUZZ_BINS)
 	$(Q)tests/run-all.sh

@@ -1,10 +1,13 @@
-// ftl logs gce NAME: the serial console of a GCE instance, through
-// `gcloud compute instances get-serial-port-output`. --follow polls: each
-// call ends by telling, on stderr, the --start=NEXT of the output that
-// follows, as gcloud documents, and the next call asks from there.
+// ftl logs: a service's log lines from the running system, through the
+// control channel (logs_local.c), or, as `ftl logs gce NAME`, the serial
+// console of a GCE instance, through `gcloud compute instances
+// get-serial-port-output`. There --follow polls: each call ends by
+// telling, on stderr, the --start=NEXT of the output that follows, as
+// gcloud documents, and the next call asks from there.
 #include "commands.h"
 #include "exitcode.h"
 #include "files.h"
+#include "logs_local.h"
 #include "output.h"
 #include "proc.h"
 #include "project.h"
@@ -20,19 +23,29 @@
 #define FOLLOW_INTERVAL_S 2
 
 static const char usage[] =
-    "usage: ftl logs gce NAME [--zone Z] [--project P] [--follow]\n\n"
-    "Prints the serial console of the GCE instance NAME (what `ftl deploy\n"
-    "gce` created) with `gcloud compute instances get-serial-port-output`.\n"
-    "In a project, zone and project default to ftl.yaml's spec.deploy.gce;\n"
-    "else gcloud's own defaults apply.\n\n"
-    "  --zone Z      the instance's zone\n"
-    "  --project P   the Google Cloud project\n"
-    "  --follow      keep printing new output (every 2 s) until Ctrl-C\n"
-    "  -h, --help    this help\n";
+    "usage: ftl logs [SERVICE] [--follow] [--socket PATH] [--key PATH]\n"
+    "       ftl logs gce NAME [--zone Z] [--project P] [--follow]\n\n"
+    "ftl logs [SERVICE] prints the log lines the project's running system\n"
+    "(`ftl run`, `ftl dev`) keeps for SERVICE (or `kernel`), through the\n"
+    "control channel; without SERVICE, those of every service, each line\n"
+    "after [NAME]. `ftl logs gce` alone is the service named gce.\n\n"
+    "  --follow       keep printing new lines until Ctrl-C (without\n"
+    "                 SERVICE: every service asked again each second)\n"
+    "  --socket PATH  the channel (default: build/run/control.sock)\n"
+    "  --key PATH     the key (default: build/control.key)\n\n"
+    "ftl logs gce NAME prints the serial console of the GCE instance NAME\n"
+    "(what `ftl deploy gce` created) with `gcloud compute instances\n"
+    "get-serial-port-output`. In a project, zone and project default to\n"
+    "ftl.yaml's spec.deploy.gce; else gcloud's own defaults apply.\n\n"
+    "  --zone Z       the instance's zone\n"
+    "  --project P    the Google Cloud project\n"
+    "  --follow       keep printing new output (every 2 s) until Ctrl-C\n"
+    "  -h, --help     this help\n";
 
 struct logs {
     const char *name, *zone, *project;
     bool follow;
+    struct control_target target; // the local form's --socket and --key
 };
 
 // Zone and project from ftl.yaml where the command line left them out,
@@ -56,7 +69,7 @@ static long long next_start(const char *err_text)
     return at != NULL ? strtoll(at + strlen("--start="), NULL, 10) : -1;
 }
 
-static int logs_run(const struct logs *l)
+static int logs_gce(const struct logs *l)
 {
     char *argv[] = {"gcloud",
                     "compute",
@@ -106,6 +119,8 @@ int cmd_logs(int argc, char **argv)
         {"zone", required_argument, NULL, 'z'},
         {"project", required_argument, NULL, 'p'},
         {"follow", no_argument, NULL, 'f'},
+        {"socket", required_argument, NULL, 's'},
+        {"key", required_argument, NULL, 'k'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     struct logs l = {0};
@@ -118,6 +133,10 @@ int cmd_logs(int argc, char **argv)
             l.project = optarg;
         } else if (c == 'f') {
             l.follow = true;
+        } else if (c == 's') {
+            l.target.socket = optarg;
+        } else if (c == 'k') {
+            l.target.key = optarg;
         } else if (c == 'h') {
             fputs(usage, stdout);
             return EXIT_OK;
@@ -125,8 +144,24 @@ int cmd_logs(int argc, char **argv)
             return out_usage_error(usage, "bad option %s", argv[optind - 1]);
         }
     }
-    if (argc - optind != 2 || strcmp(argv[optind], "gce") != 0) {
-        return out_usage_error(usage, "expected `gce NAME`");
+    int args = argc - optind;
+    bool gce = args == 2 && strcmp(argv[optind], "gce") == 0;
+    if (args > 2 || (args == 2 && !gce)) {
+        return out_usage_error(usage, "expected [SERVICE] or `gce NAME`");
+    }
+    if (!gce && (l.zone != NULL || l.project != NULL)) {
+        return out_usage_error(usage,
+                               "--zone and --project are for `gce NAME`");
+    }
+    if (gce && (l.target.socket != NULL || l.target.key != NULL)) {
+        return out_usage_error(usage, "--socket and --key are not for `gce`");
+    }
+    if (!gce && args == 1 && !name_is_valid(argv[optind])) {
+        return out_usage_error(usage, "\"%s\" is not a service name",
+                               argv[optind]);
+    }
+    if (!gce) {
+        return logs_local(args == 1 ? argv[optind] : NULL, l.follow, &l.target);
     }
     l.name = argv[optind + 1];
     if (!proc_in_path("gcloud")) {
@@ -136,5 +171,5 @@ int cmd_logs(int argc, char **argv)
                          "gcloud is not in PATH");
     }
     logs_settle(&l);
-    return logs_run(&l);
+    return logs_gce(&l);
 }

@@ -155,6 +155,9 @@ int cmd_test(int argc, char **argv)
     }
     char *console = path_join(img.dir, "console.log");
     config.serial = str_printf("file:%s", console);
+    // Its own control channel: a test run beside `ftl run` must not take
+    // over build/run/control.sock.
+    config.control = path_join(img.dir, "control.sock");
     out_info("FTL: booting %s with %u test service%s (%s)",
              img.manifest.system, r.count, r.count == 1 ? "" : "s",
              config.accel);

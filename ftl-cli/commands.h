@@ -13,3 +13,4 @@ int cmd_test(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_deploy(int argc, char **argv);
 int cmd_logs(int argc, char **argv);
+int cmd_status(int argc, char **argv);

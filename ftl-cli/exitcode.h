@@ -5,7 +5,7 @@
 
 enum exit_code {
     EXIT_OK = 0,
-    EXIT_FAILED = 1,     // the build, the boot or a test failed
+    EXIT_FAILED = 1,     // the build, the boot, a test or a control request
     EXIT_USAGE = 2,      // bad command, option or argument
     EXIT_SPEC = 3,       // a service.yaml or ftl.yaml has errors
     EXIT_REFUSED = 4,    // would overwrite a file, or not in a project

@@ -4,6 +4,7 @@
 // the ISO when their inputs changed.
 #include "image.h"
 
+#include "control.h"
 #include "exitcode.h"
 #include "files.h"
 #include "output.h"
@@ -17,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define INITFS_FILES_MAX (FTL_MANIFEST_SERVICES_MAX + 2 + 3)
+#define INITFS_FILES_MAX (FTL_MANIFEST_SERVICES_MAX + 3 + 3)
 #define INIT_PROGRAM "supervisor.elf"
 #define TLS_SERVICE "tls"
 
@@ -300,6 +301,25 @@ static bool is_stale(const char *target, char **files, unsigned count)
     return built < 0;
 }
 
+// The project's control key, build/control.key, made the first time and
+// kept (docs/reference/control-protocol.md, "Keys"): every image of the
+// project (build/, release/, test/) holds it as the initfs file
+// control.key, so a rebuilt image still opens the running system's
+// channel.
+static int key_make(const struct project *p, char **path)
+{
+    *path = path_join(p->build, "control.key");
+    int made = control_key_make(*path);
+    if (made < 0) {
+        return -made;
+    }
+    if (made == 1) {
+        out_step("KEY", "%s (the control channel's key; keep it private)",
+                 *path);
+    }
+    return 0;
+}
+
 static int initfs_build(const struct project *p, struct image *img,
                         const struct image_options *o)
 {
@@ -308,6 +328,9 @@ static int initfs_build(const struct project *p, struct image *img,
     files[count++] = sdk_path("base/" INIT_PROGRAM);
     files[count++] = path_join(img->dir, "boot.manifest");
     int err = spec_manifest_read(files[1], &img->manifest);
+    if (err == 0) {
+        err = key_make(p, &files[count++]); // packed as control.key
+    }
     if (err != 0) {
         return err;
     }

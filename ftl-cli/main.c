@@ -26,7 +26,8 @@ static const struct command commands[] = {
     {"dev", cmd_dev, "rebuild and reboot whenever a file changes"},
     {"test", cmd_test, "boot the system with its tests and report the results"},
     {"deploy", cmd_deploy, "put the system on a cloud instance (gce)"},
-    {"logs", cmd_logs, "the serial console of a cloud instance"},
+    {"status", cmd_status, "the running system's services and their state"},
+    {"logs", cmd_logs, "services' log lines, or a GCE instance's console"},
     {"doctor", cmd_doctor, "check this machine for what ftl needs"},
 };
 
@@ -42,9 +43,9 @@ static void help_print(void)
     printf("\n  ftl COMMAND --help   the options of a command\n"
            "  ftl --version        the version of ftl and its SDK\n"
            "  ftl --sdk            the SDK's folder (FTL_SDK overrides)\n\n"
-           "Exit status: 0 success, 1 build/boot/test failed, 2 bad usage,\n"
-           "3 spec errors, 4 refused (would overwrite, not in a project),\n"
-           "5 missing SDK or host tool, 6 no cloud credentials.\n"
+           "Exit status: 0 success, 1 build/boot/test/control request failed,\n"
+           "2 bad usage, 3 spec errors, 4 refused (would overwrite, not in a\n"
+           "project), 5 missing SDK or host tool, 6 no cloud credentials.\n"
            "Documentation: docs/cli.md in the SDK.\n");
 }
 

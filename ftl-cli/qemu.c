@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -207,6 +208,38 @@ static int device_args(char **argv, int n, const struct ftl_manifest *m,
     return n;
 }
 
+// Adds COM2 as a listening Unix socket, the control channel's host end
+// (docs/reference/control-protocol.md): the second -serial, after the
+// console's. wait=off: QEMU boots without a client, and takes one when it
+// comes. A path too long for a socket is left out, with a warning.
+static int control_args(char **argv, int n, const char *path)
+{
+    struct sockaddr_un addr;
+    if (strlen(path) >= sizeof(addr.sun_path)) {
+        out_warn("no control channel (`ftl status`, `ftl logs`): its socket's "
+                 "path is over %zu bytes: %s",
+                 sizeof(addr.sun_path) - 1, path);
+        return n;
+    }
+    // QEMU's option syntax: a comma in a value is written twice.
+    char *escaped = calloc(2 * strlen(path) + 1, 1), *to = escaped;
+    for (const char *at = path; escaped != NULL && *at != '\0'; at++) {
+        *to++ = *at;
+        if (*at == ',') {
+            *to++ = ',';
+        }
+    }
+    if (escaped == NULL) {
+        return n;
+    }
+    argv[n++] = "-chardev";
+    argv[n++] =
+        str_printf("socket,id=control,path=%s,server=on,wait=off", escaped);
+    argv[n++] = "-serial";
+    argv[n++] = "chardev:control";
+    return n;
+}
+
 char **qemu_argv(const struct qemu_config *c)
 {
     char **argv = calloc(ARGS_MAX, sizeof(*argv));
@@ -221,6 +254,9 @@ char **qemu_argv(const struct qemu_config *c)
                     NULL};
     for (char **r = rest; *r != NULL; r++) {
         argv[n++] = *r;
+    }
+    if (c->control != NULL) {
+        n = control_args(argv, n, c->control);
     }
     if (c->pidfile != NULL) {
         argv[n++] = "-pidfile";

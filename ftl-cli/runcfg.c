@@ -2,6 +2,7 @@
 #include "runcfg.h"
 
 #include "exitcode.h"
+#include "files.h"
 #include "output.h"
 #include "text.h"
 
@@ -63,7 +64,10 @@ int run_config(const struct project *p, const struct image *img,
     if (err != 0) {
         return err;
     }
-    *c = (struct qemu_config){.img = img, .memory_mib = s.memory_mib};
+    *c = (struct qemu_config){.img = img,
+                              .memory_mib = s.memory_mib,
+                              .control =
+                                  path_join(p->build, "run/control.sock")};
     if (a->memory != NULL) {
         memory_parse_mib(a->memory, &c->memory_mib);
     }

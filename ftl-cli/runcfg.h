@@ -33,6 +33,7 @@ int run_args_option(struct run_args *a, int c, const char *arg,
     "  --memory SIZE      guest memory, e.g. 256M or 1G (default: ftl.yaml's\n" \
     "                     spec.run.memory, else 128 MiB)\n"
 
-// Fills c from the project's settings and a; 0 or an exit code.
+// Fills c from the project's settings and a, with the control channel at
+// build/run/control.sock; 0 or an exit code.
 int run_config(const struct project *p, const struct image *img,
                const struct run_args *a, struct qemu_config *c);

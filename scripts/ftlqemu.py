@@ -101,6 +101,16 @@ def net_args(forwards=(), legacy=False, mac=None):
     return ["-netdev", netdev, "-device", device]
 
 
+def control_args(path):
+    """COM2 as a listening Unix socket at path: the control channel's host
+    end (docs/reference/control-protocol.md), the second -serial after the
+    console's. wait=off: QEMU boots without a client and takes one when it
+    comes. The guest's key is build/control.key (packed as control.key)."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    return ["-chardev", "socket,id=control,path=%s,server=on,wait=off" %
+            path.replace(",", ",,"), "-serial", "chardev:control"]
+
+
 def choose_accel(kernel=None):
     """TCG, or KVM when FTL_ACCEL says so or a probe boot under it works."""
     forced = os.environ.get("FTL_ACCEL")
@@ -175,13 +185,16 @@ class Guest:
 
     Use as a context manager: QEMU is always killed on exit, and if the block
     raised, the console log is kept in build/test-logs/NAME.log.
+    control_socket: a path for the control channel (COM2), or None.
     """
 
-    def __init__(self, name, boot, accel=None, memory="128M", extra=()):
+    def __init__(self, name, boot, accel=None, memory="128M", extra=(),
+                 control_socket=None):
         self.name = name
         self.accel = accel or choose_accel(boot.get("kernel"))
         self.args = (base_args(self.accel, memory) + ["-serial", "stdio"] +
-                     boot_args(**boot) + list(extra))
+                     (control_args(control_socket) if control_socket else [])
+                     + boot_args(**boot) + list(extra))
         self.output = bytearray()
         self.lock = threading.Condition()
         self.proc = None
@@ -269,6 +282,8 @@ def run_interactive(options):
     args = (base_args(accel, options.memory) + ["-serial", "mon:stdio"] +
             boot_args(kernel=options.kernel, initrd=options.initrd,
                       append=options.append, iso=options.iso) + ENTROPY)
+    if options.control_socket:
+        args += control_args(options.control_socket)
     forwards = [tuple(int(p) for p in f.split(":")) for f in options.forward]
     if forwards:
         args += net_args(forwards)
@@ -298,6 +313,10 @@ def main():
                      metavar="HOST:GUEST",
                      help="add a virtio-net device on user networking and "
                      "forward 127.0.0.1:HOST to the guest's TCP port GUEST")
+    run.add_argument("--control-socket", metavar="PATH",
+                     help="COM2 as a listening Unix socket at PATH: the "
+                     "control channel (ftl status --socket PATH --key "
+                     "build/control.key)")
     accel = sub.add_parser("accel", help="print the accelerator to use")
     accel.add_argument("--kernel")
     options = parser.parse_args()

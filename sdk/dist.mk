@@ -49,7 +49,19 @@ ftl-cli-src :=
 include ftl-cli/build.mk
 
 # ftl uses POSIX and GNU calls (getdelim, vasprintf, pipe2) beside C11.
-$(BUILD)/sdk-host/ftl-cli/%.o: SDK_HOST_EXTRA := -D_GNU_SOURCE
+# It reads the supervisor's JSON with cJSON (build/deps, compiled in) and
+# computes the control channel's MACs with OpenSSL's libcrypto (linked:
+# libssl-dev to build, libcrypto3, on every Debian 12, to run).
+$(BUILD)/sdk-host/ftl-cli/%.o: SDK_HOST_EXTRA := -D_GNU_SOURCE -I$(CJSON_SRC)
+$(BUILD)/sdk-host/ftl-cli/%.o $(BUILD)/host/ftl-cli/%.o: | $(HTTP_DEPS_FETCHED)
+FTL_CLI_LIBS := -lcrypto
+
+# cJSON's own code is not ours to warn about.
+$(BUILD)/sdk-host/deps/cJSON.o: $(CJSON_SRC)/cJSON.c sdk/lib/build.mk
+	$(call say,HOSTCC,cjson/cJSON.c)
+	$(Q)mkdir -p $(@D) && $(CC) -std=c11 -O2 -g $(CJSON_FLAGS) -w -c $< -o $@
+# (The sanitized ftl's cJSON.o, build/host/deps/cJSON.o, is the unit
+# tests': tests/unit/build.mk.)
 
 $(BUILD)/sdk-host/%.o: %.c
 	$(call say,HOSTCC,$<)
@@ -58,11 +70,12 @@ $(BUILD)/sdk-host/%.o: %.c
 
 # ftl reads boot manifests with the SDK's own parser, as the supervisor does.
 FTL_CLI_OBJS := $(addprefix $(BUILD)/sdk-host/ftl-cli/,$(ftl-cli-src:.c=.o)) \
-                $(BUILD)/sdk-host/sdk/lib/manifest.o
+                $(BUILD)/sdk-host/sdk/lib/manifest.o \
+                $(BUILD)/sdk-host/deps/cJSON.o
 
 $(SDK_ROOT)/bin/ftl: $(FTL_CLI_OBJS)
 	$(call say,HOSTLD,$@)
-	$(Q)mkdir -p $(@D) && $(CC) -o $@ $^
+	$(Q)mkdir -p $(@D) && $(CC) -o $@ $^ $(FTL_CLI_LIBS)
 
 # The same ftl built with the unit tests' sanitizers (HOST_CFLAGS), for
 # the tests alone: tests/cli/cli_test.sh puts it, and build/host/ftl-spec,
@@ -70,10 +83,13 @@ $(SDK_ROOT)/bin/ftl: $(FTL_CLI_OBJS)
 # checked by ASan and UBSan while the SDK ships the plain -O2 build. Leak
 # checks are off in it (tests/cli/sanitizer_options.c says why).
 FTL_CLI_SANITIZED := $(BUILD)/host/ftl
+# Without the kernel's include folder, whose sched.h would hide the C
+# library's from OpenSSL's headers.
+FTL_CLI_HOST_CFLAGS := $(filter-out -Ios/kernel,$(HOST_CFLAGS))
 $(BUILD)/host/ftl-cli/%.o: ftl-cli/%.c $(HOST_FLAGS_STAMP)
 	$(call say,HOSTCC,$<)
-	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) -D_GNU_SOURCE $(YAML_CFLAGS) \
-	    -c $< -o $@
+	$(Q)mkdir -p $(@D) && $(CC) $(FTL_CLI_HOST_CFLAGS) -D_GNU_SOURCE \
+	    $(YAML_CFLAGS) -I$(CJSON_SRC) -c $< -o $@
 
 $(BUILD)/host/tests/cli/%.o: tests/cli/%.c $(HOST_FLAGS_STAMP)
 	$(call say,HOSTCC,$<)
@@ -81,9 +97,10 @@ $(BUILD)/host/tests/cli/%.o: tests/cli/%.c $(HOST_FLAGS_STAMP)
 
 $(FTL_CLI_SANITIZED): $(addprefix $(BUILD)/host/ftl-cli/,$(ftl-cli-src:.c=.o)) \
                       $(BUILD)/host/sdk/lib/manifest.o \
+                      $(BUILD)/host/deps/cJSON.o \
                       $(BUILD)/host/tests/cli/sanitizer_options.o
 	$(call say,HOSTLD,$@)
-	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(FTL_CLI_LIBS)
 
 $(SDK_ROOT)/bin/ftl-spec: $(addprefix $(BUILD)/sdk-host/tools/ftl-spec/,$(ftl-spec-src:.c=.o)) \
                          $(BUILD)/sdk-host/sdk/lib/manifest.o

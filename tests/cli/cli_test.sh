@@ -4,7 +4,8 @@
 # projects from every template built, booted (QEMU, detached) to
 # `system ready` and stopped; code from every generator built and booted;
 # ftl test; the GCE image and `ftl deploy gce` / `ftl logs gce` against a
-# fake gcloud; bad specs and bad arguments with their messages and exit
+# fake gcloud; the control key, and `ftl status` / `ftl logs` against a
+# fake guest end of the control channel (tests/cli/fake_control.py); bad specs and bad arguments with their messages and exit
 # codes. ftl and ftl-spec run with ASan and UBSan (below).
 #
 # Usage: tests/cli/cli_test.sh    (prints "ok NAME" / "FAIL NAME: why" and
@@ -18,7 +19,9 @@ FTL="$TMP/sdk/bin/ftl"
 
 # shellcheck source=tests/host/harness.sh
 source "$ROOT/tests/host/harness.sh"
+fake_pid=""
 cleanup() {
+    [[ -n "$fake_pid" ]] && kill "$fake_pid" 2>/dev/null
     # Stop any system a failed test left running (ftl stop only ever ends
     # the QEMU of that project's pid file).
     for p in "$TMP"/*/; do
@@ -110,6 +113,16 @@ for f in ftl.yaml README.md .gitignore services/demo/main.c \
 done
 ftl_in "$TMP/demo" build
 expect build_makes_initfs_and_iso 0 "built demo: 1 services; image [0-9]+ KiB"
+expect build_says_it_made_the_control_key 0 "KEY .*demo/build/control.key"
+key_file="$TMP/demo/build/control.key"
+[[ "$(cat "$key_file")" =~ ^[0-9a-f]{64}$ && "$(wc -c <"$key_file")" == 65 &&
+   "$(stat -c %a "$key_file")" == 600 ]]
+result build_makes_a_private_hex_control_key \
+    "$([[ $? -ne 0 ]] && stat -c "%a %s" "$key_file" && head -c 80 "$key_file")"
+tar -xOf "$TMP/demo/build/initfs.tar" ./control.key | cmp -s - "$key_file"
+result build_packs_the_key_as_control_key \
+    "$([[ $? -ne 0 ]] && tar -tf "$TMP/demo/build/initfs.tar" | tr '\n' ' ')"
+first_key="$(cat "$key_file")"
 [[ -f "$TMP/demo/build/initfs.tar" && -f "$TMP/demo/build/ftl.iso" ]]
 result build_writes_the_image_files "$([[ $? -ne 0 ]] && echo missing)"
 mkdir -p "$TMP/demo-initfs" && tar -xf "$TMP/demo/build/initfs.tar" -C "$TMP/demo-initfs"
@@ -120,8 +133,169 @@ result build_packs_stripped_programs_and_keeps_the_built_ones \
 ftl_in "$TMP/demo" build
 [[ $RC -eq 0 ]] && ! grep -Eq '^  (CC|LINK|INITFS|ISO) ' <<<"$ERR$OUT"
 result build_again_rebuilds_nothing "$([[ $? -ne 0 ]] && echo "$ERR$OUT")"
+[[ "$(cat "$key_file")" == "$first_key" ]]
+result build_again_keeps_the_key "$([[ $? -ne 0 ]] && echo "a new key")"
 [[ "$ERR" != *$'\033'* ]]
 result no_colour_without_a_terminal "$([[ $? -ne 0 ]] && echo escape codes)"
+
+# --- the control channel: ftl status and ftl logs against a fake guest -----
+# tests/cli/fake_control.py listens where `ftl run` puts QEMU's COM2 socket
+# and plays the guest's end of docs/reference/control-protocol.md with a
+# key, checking the MAC and seq of every request (it refuses bad ones as
+# the guest does), answering with canned services and log lines, or
+# misbehaving as told. The real guest's end is tested once the control
+# service lands (issue 21).
+CTL_SOCK="$TMP/demo/build/run/control.sock"
+CTL_RECORD="$TMP/control-requests.log"
+# fake_start ARGS...: a fresh fake guest on CTL_SOCK (the key and options).
+fake_start() {
+    fake_stop
+    python3 "$ROOT/tests/cli/fake_control.py" --socket "$CTL_SOCK" \
+        --record "$CTL_RECORD" "$@" &
+    fake_pid=$!
+    for _ in $(seq 50); do
+        [[ -S "$CTL_SOCK" ]] && return
+        sleep 0.1
+    done
+}
+fake_stop() {
+    if [[ -n "$fake_pid" ]]; then
+        kill "$fake_pid" 2>/dev/null
+        wait "$fake_pid" 2>/dev/null
+    fi
+    fake_pid=""
+    rm -f "$CTL_SOCK" "$CTL_RECORD"
+}
+# lines_are NAME EXPECTED: the last command's stdout is exactly EXPECTED.
+lines_are() {
+    result "$1" "$([[ "$OUT" != "$2" ]] && diff <(echo "$2") <(echo "$OUT"))"
+}
+
+ftl_in "$TMP/demo" status
+expect status_without_a_system 1 "no running system .*control.sock"
+expect status_without_a_system_hints_ftl_run 1 "hint: start one with \`ftl run\`"
+mkdir -p "$TMP/demo/build/run"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' \
+    "$CTL_SOCK"
+ftl_in "$TMP/demo" logs demo
+expect logs_with_a_stale_socket_file 1 "no running system"
+rm -f "$CTL_SOCK"
+
+fake_start --key "$key_file" --noise
+ftl_in "$TMP/demo" status
+lines_are status_prints_a_table "system up 4m05s, image 3fa9c2e1d0b4
+NAME   STATE    RESTARTS  UPTIME  MEMORY/LIMIT     ISOLATION  VERSION
+tcpip  running  0         4m05s   1.5 MiB/8.0 MiB  user       0.1.0
+demo   running  2         1h02m   312 KiB/none     kernel     1.2.3"
+ftl_in "$TMP/demo" status --json
+python3 -c '
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import fake_control
+sys.exit(json.loads(sys.stdin.read()) != fake_control.STATUS)' \
+    "$ROOT/tests/cli" <<<"$OUT" 2>/dev/null
+result status_json_is_the_supervisor_answer \
+    "$([[ $? -ne 0 || $RC -ne 0 ]] && echo "status $RC: $(head -c 300 <<<"$OUT$ERR")")"
+ftl_in "$TMP/demo" logs demo
+lines_are logs_prints_a_service_lines "ready
+answered READ with 18 bytes
+served 3 requests"
+rm -f "$CTL_RECORD"
+ftl_in "$TMP/demo" logs
+lines_are logs_without_service_prints_every_service "[tcpip] dhcp: bound to 10.0.2.15
+[tcpip] listening on :80
+[demo] ready
+[demo] answered READ with 18 bytes
+[demo] served 3 requests"
+# One session: status for the names, then one request per service, seq
+# counting up (the fake refuses a seq that does not).
+[[ "$(cat "$CTL_RECORD" 2>/dev/null)" == $'1 status\n2 logs tcpip 0\n3 logs demo 0' ]]
+result logs_asks_each_service_with_rising_seq \
+    "$([[ $? -ne 0 ]] && echo "requests: $(cat "$CTL_RECORD" 2>&1)")"
+capture "$TMP/demo" env -u FTL_SDK timeout 3 "$FTL" logs demo --follow
+[[ $RC -eq 124 ]]
+result logs_follow_runs_until_stopped "$([[ $? -ne 0 ]] && echo "status $RC: $ERR")"
+lines_are logs_follow_prints_kept_then_new_lines "ready
+answered READ with 18 bytes
+served 3 requests
+new line 1
+new line 2"
+ftl_in "$TMP/demo" logs nosuch
+expect logs_of_an_unknown_service 1 "the system answered .*no such service"
+ftl_in "$TMP/demo" logs Bad_Name
+expect logs_checks_the_service_name 2 "\"Bad_Name\" is not a service name"
+ftl_in "$TMP/demo" logs demo --zone z
+expect logs_zone_is_for_gce_only 2 "--zone and --project are for"
+# The fake checks what the CLI sends: a request under a wrong MAC is
+# refused (so the answers above mean the CLI's MACs are right).
+why="$(python3 - "$CTL_SOCK" <<'EOF'
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.settimeout(5)
+s.sendall(b"FTL1H" + bytes(8) + bytes(32))
+data = b""
+def frame():
+    global data
+    while True:
+        at = data.find(b"FTL1")
+        if at >= 0 and len(data) >= at + 13:
+            n = struct.unpack("<I", data[at + 9:at + 13])[0]
+            if len(data) >= at + 13 + n + 32:
+                f = data[at:at + 13 + n + 32]
+                data = data[at + 13 + n + 32:]
+                return chr(f[4]), f[13:13 + n]
+        data += s.recv(4096)
+kind = None
+while kind not in ("C", "X"):  # --noise: a stale R frame comes first
+    kind, _ = frame()
+if kind != "C":
+    print("no C frame but %s" % kind)
+    sys.exit()
+payload = b"status\n"
+s.sendall(b"FTL1Q" + struct.pack("<II", 1, len(payload)) + payload + bytes(32))
+kind, reason = frame()
+if (kind, reason) != ("X", b"bad mac"):
+    print("a bad MAC got %s %r" % (kind, reason))
+EOF
+)"
+result fake_guest_refuses_a_bad_mac "$why"
+
+key2="$TMP/other.key"
+python3 -c 'import os; print(os.urandom(32).hex())' >"$key2"
+fake_start --key "$key2"
+ftl_in "$TMP/demo" status
+expect status_detects_another_key 1 "the running system was built with another key"
+ftl_in "$TMP/demo" status --key "$key2"
+expect status_key_option 0 "tcpip +running"
+fake_start --key "$key_file" --refuse
+ftl_in "$TMP/demo" status
+expect status_reports_a_refused_request 1 "the system refused the request: bad mac"
+fake_start --key "$key_file" --bad-mac
+ftl_in "$TMP/demo" logs demo
+expect logs_detects_a_reply_with_a_bad_mac 1 "reply frame from the system failed its MAC check"
+fake_start --key "$key_file" --silent
+ftl_in "$TMP/demo" status
+expect status_times_out_without_an_answer 1 "no answer from the running system's control service within 5 s"
+fake_start --key "$key_file"
+ftl_in "$TMP" status --socket "$CTL_SOCK" --key "$key_file"
+expect status_outside_a_project_with_socket_and_key 0 "demo +running"
+# What the first control service answers: no logs-follow, fields null.
+fake_start --key "$key_file" --minimal
+ftl_in "$TMP/demo" status
+lines_are status_shows_absent_fields_as_dashes "system up 5s
+NAME  STATE      RESTARTS  UPTIME  MEMORY/LIMIT    ISOLATION  VERSION
+demo  running    0         4s      96 KiB/4.0 MiB  user       -
+once  completed  0         -       -/4.0 MiB       user       -"
+rm -f "$CTL_RECORD"
+capture "$TMP/demo" env -u FTL_SDK timeout 3 "$FTL" logs demo --follow
+lines_are logs_follow_without_logs_follow_asks_each_second "ready
+answered READ with 18 bytes
+served 3 requests"
+[[ "$(head -3 "$CTL_RECORD" 2>/dev/null)" == $'1 logs-follow demo 0\n2 logs demo 0\n3 logs demo 3' ]]
+result logs_follow_falls_back_to_logs_from_the_cursor \
+    "$([[ $? -ne 0 ]] && echo "requests: $(cat "$CTL_RECORD" 2>&1)")"
+fake_stop
 
 ftl_in "$TMP/demo" run --detach
 expect run_detach_waits_for_ready 0 "system ready: 1 services running"
@@ -129,6 +303,15 @@ ftl_in "$TMP/demo" run --detach
 expect run_twice_is_refused 4 "already running"
 grep -q "\[demo\] ready" "$TMP/demo/build/run/console.log"
 result the_service_runs "$([[ $? -ne 0 ]] && echo "no [demo] ready")"
+args="$(tr '\0' ' ' </proc/"$(cat "$TMP/demo/build/run/qemu.pid")"/cmdline)"
+[[ "$args" == *"-serial file:$TMP/demo/build/run/console.log -kernel "*" -chardev socket,id=control,path=$TMP/demo/build/run/control.sock,server=on,wait=off -serial chardev:control "* &&
+   -S "$TMP/demo/build/run/control.sock" ]]
+result run_gives_qemu_com2_as_the_control_socket "$([[ $? -ne 0 ]] && echo "$args")"
+# QEMU takes the connection; the demo system has no control service yet
+# (issue 21), so nothing answers.
+ftl_in "$TMP/demo" status
+expect status_of_a_system_without_control_service 1 \
+    "no answer from the running system's control service"
 qemu_pid="$(cat "$TMP/demo/build/run/qemu.pid")"
 ftl_in "$TMP/demo" stop
 expect stop_stops 0 "stopped \(QEMU pid $qemu_pid\)"
@@ -613,7 +796,7 @@ ftl_in "$TMP/drv" generate handler poke
 expect generate_bad_handler 2 "no handler type \"poke\""
 ftl_in "$TMP" --help
 expect help_lists_commands 0 "generate +add a service"
-for cmd in new generate build run stop dev test deploy logs doctor; do
+for cmd in new generate build run stop dev test deploy status logs doctor; do
     ftl_in "$TMP" "$cmd" --help
     expect "help_of_$cmd" 0 "usage: ftl $cmd"
 done

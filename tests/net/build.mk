@@ -1,6 +1,6 @@
 # Network systems: an initfs per system file, holding its compiled
-# boot.manifest, every program of the base and the tls service's
-# development files. os/net.yaml is what
+# boot.manifest, every program of the base, the tls service's
+# development files and the control key (Makefile, CONTROL_KEY). os/net.yaml is what
 # `make run-net` boots; tests/net/*.yaml are the systems of
 # tests/qemu/net_test.py and netns_test.py.
 NET_SYSTEMS := net:os/net.yaml http:tests/net/http.yaml \
@@ -17,8 +17,9 @@ $(BUILD)/systems/$(1)/boot.manifest: $(2) $(FTL_SPEC)
 	$$(Q)$(FTL_SPEC) compile $(SPEC_SEARCH) -d $$@.d -o $$@ $(2)
 -include $(BUILD)/systems/$(1)/boot.manifest.d
 $(BUILD)/systems/$(1).tar: $(BUILD)/systems/$(1)/boot.manifest $(INITFS_PROGRAMS) \
-                           $(PACK_STAMP) $(DEV_TLS_FILES)
-	$$(call pack_initfs,$$@,$$(filter-out $(DEV_TLS_FILES),$$^),$(INITFS_TLS))
+                           $(PACK_STAMP) $(DEV_TLS_FILES) $(CONTROL_KEY)
+	$$(call pack_initfs,$$@,$$(filter-out $(DEV_TLS_FILES),$$^),$(INITFS_TLS) \
+	    $(INITFS_KEY))
 NET_INITFS_ALL += $(BUILD)/systems/$(1).tar
 endef
 NET_INITFS_ALL :=
@@ -39,8 +40,10 @@ $(BUILD)/systems/$(1)/boot.manifest: tests/net/$(1).yaml $(FTL_SPEC)
 $(BUILD)/systems/$(1).tar: $(BUILD)/systems/$(1)/boot.manifest \
                            $(INITFS_PROGRAMS) \
                            $(foreach p,$(2),$(BUILD)/programs/$(p).elf) \
-                           $(PACK_STAMP) $(if $(3),$(DEV_TLS_FILES))
-	$$(call pack_initfs,$$@,$$(filter-out $(DEV_TLS_FILES),$$^),$(if $(3),$(INITFS_TLS)))
+                           $(PACK_STAMP) $(if $(3),$(DEV_TLS_FILES)) \
+                           $(CONTROL_KEY)
+	$$(call pack_initfs,$$@,$$(filter-out $(DEV_TLS_FILES),$$^),$(if \
+	    $(3),$(INITFS_TLS)) $(INITFS_KEY))
 NET_INITFS_ALL += $(BUILD)/systems/$(1).tar
 endef
 

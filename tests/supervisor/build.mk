@@ -21,6 +21,6 @@ $(SUPERVISOR_GRANT): tests/supervisor/build.mk
 	    done >$@
 
 $(SUPERVISOR_TEST_INITFS): $(SUPERVISOR_TEST_MANIFEST) $(PROGRAMS) \
-                           $(PACK_STAMP) $(SUPERVISOR_GRANT)
+                           $(PACK_STAMP) $(SUPERVISOR_GRANT) $(CONTROL_KEY)
 	$(call pack_initfs,$@,$(filter-out $(SUPERVISOR_GRANT),$^), \
-	    fixtures/grant.txt=$(SUPERVISOR_GRANT))
+	    fixtures/grant.txt=$(SUPERVISOR_GRANT) $(INITFS_KEY))

@@ -57,6 +57,19 @@ unit-tests += cli
 unit-src-cli := ftl-cli/text.c ftl-cli/edit.c ftl-cli/route.c
 unit-cflags-cli := -D_GNU_SOURCE -Iftl-cli
 
+# The control channel's host end (ftl status, ftl logs) against fixed
+# frames, and the control key. OpenSSL's headers need the C library's
+# sched.h, which os/kernel's would hide.
+unit-tests += control
+# ftl never frees its strings (ftl-cli/text.h): no leak checks, as for
+# the tests' ftl (tests/cli/sanitizer_options.c).
+unit-src-control := ftl-cli/control.c ftl-cli/files.c ftl-cli/text.c \
+                    ftl-cli/output.c ftl-cli/project.c \
+                    tests/cli/sanitizer_options.c
+unit-cflags-control := -D_GNU_SOURCE -Iftl-cli
+unit-drop-cflags-control := -Ios/kernel
+unit-libs-control := -lcrypto
+
 # Networking: DHCP classless static routes (tcpip), frame links (against
 # the fake IPC layer).
 unit-tests += classless link

@@ -153,7 +153,9 @@ $(SDK_ROOT)/.copied: $(SDK_COPIED) sdk/dist.mk $(PACK_STAMP)
 SDK_FILES := $(SDK_ROOT)/.copied $(SDK_ROOT)/bin/ftl $(SDK_ROOT)/bin/ftl-spec \
              $(SDK_ROOT)/base/probe-initfs.tar
 
-$(SDK_TARBALL): $(SDK_FILES)
+# After debug/ is in place (order only): tar reads the folder that copy
+# writes into, and fails on a folder that changes while it reads.
+$(SDK_TARBALL): $(SDK_FILES) | $(SDK_ROOT)/debug/.copied
 	$(call say,TAR,$@)
 	$(Q)mkdir -p dist && tar --owner=0 --group=0 --numeric-owner \
 	    --exclude=.copied --exclude=./debug \

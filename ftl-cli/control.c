@@ -432,8 +432,9 @@ static int session_open(struct control *c)
         int r = frame_read(c, &f, deadline);
         if (r == READ_TIMED_OUT) {
             return out_error(EXIT_FAILED,
-                             "the system needs the `control` service in its "
-                             "ftl.yaml; only one command at a time can use "
+                             "the system needs the `control` service: add "
+                             "virtio_rng, random and control to spec.services "
+                             "in ftl.yaml; only one command at a time can use "
                              "the channel",
                              "no answer from the running system's control "
                              "service within %u s",

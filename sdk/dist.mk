@@ -38,7 +38,7 @@ SDK_HOST_CFLAGS := -std=c11 -O2 -g $(WARNINGS) -DFTL_VERSION='"$(VERSION)"' \
 SDK_SERVICES := $(apps)
 $(foreach a,$(apps),$(eval sdk-elf-$(a) := $(BUILD)/apps/$(a)/$(a).elf))
 $(foreach a,$(apps),$(eval sdk-spec-$(a) := apps/$(a)/service.yaml))
-base-services := virtio_net tcpip virtio_rng random tls
+base-services := virtio_net tcpip virtio_rng random tls control
 SDK_SERVICES += $(base-services)
 $(foreach s,$(base-services),\
     $(eval sdk-elf-$(s) := $(BUILD)/programs/$(s).elf))

@@ -371,6 +371,37 @@ code="$(http_get http://127.0.0.1:8080/nowhere)"
 result http_template_routes_unknown_paths_to_404 "$([[ $? -ne 0 ]] && echo "status $code")"
 ftl_in "$TMP/web" stop
 
+# --- the control channel end to end: ftl status and ftl logs reach the
+# real control service (os/services/control) over COM2 ---------------------
+sed -i 's/services: \[virtio_net, tcpip, web\]/services: [virtio_net, tcpip, virtio_rng, random, control, web]/' \
+    "$TMP/web/ftl.yaml"
+ftl_in "$TMP/web" run --detach
+expect control_system_runs 0 "system ready: 6 services running"
+http_get http://127.0.0.1:8080/hello/control >/dev/null
+ftl_in "$TMP/web" status
+expect status_shows_the_real_services 0 "control +Running"
+grep -Eq "^web +Running" <<<"$OUT"
+result status_lists_the_app_running "$([[ $? -ne 0 ]] && echo "$OUT")"
+ftl_in "$TMP/web" status --json
+python3 -c '
+import json, sys
+s = {x["name"]: x for x in json.loads(sys.stdin.read())["services"]}
+sys.exit(not (s["web"]["state"] == "Running" and s["web"]["memory_kib"] > 0
+              and s["tcpip"]["isolation"] == "user"))' <<<"$OUT"
+result status_json_describes_each_service \
+    "$([[ $? -ne 0 ]] && echo "status $RC: $(head -c 300 <<<"$OUT$ERR")")"
+ftl_in "$TMP/web" logs web
+expect logs_show_the_apps_access_log 0 "GET /hello/control 200"
+cp "$TMP/web/build/control.key" "$TMP/control.key.saved"
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$TMP/web/build/control.key"
+echo >>"$TMP/web/build/control.key"
+ftl_in "$TMP/web" status
+expect status_with_another_key_is_refused 1 "built with another key"
+cp "$TMP/control.key.saved" "$TMP/web/build/control.key"
+ftl_in "$TMP/web" stop
+sed -i 's/services: \[virtio_net, tcpip, virtio_rng, random, control, web\]/services: [virtio_net, tcpip, web]/' \
+    "$TMP/web/ftl.yaml"
+
 # --- ftl run --gdb: gdb attaches with the symbols where the code runs -----
 # gdb_session DIR GDB-ARGS...: with the project's system running, runs gdb
 # in batch mode on its build/run/gdbinit while GET /hello/ada is tried every

@@ -122,9 +122,10 @@ void process_exit(struct process *p, int status)
 void process_kill_for_fault(struct process *p, const char *kind,
                             uint64_t address, uint64_t rip)
 {
-    log_write(LOG_ERROR, "kernel",
-              "process %s killed: %s at %p (rip %p, %s mode)", p->name, kind,
-              (void *)address, (void *)rip, p->kernel_mode ? "kernel" : "user");
+    log_write_about(p->name, LOG_ERROR,
+                    "process %s killed: %s at %p (rip %p, %s mode)", p->name,
+                    kind, (void *)address, (void *)rip,
+                    p->kernel_mode ? "kernel" : "user");
     process_exit(p, FTL_EXIT_KILLED);
     sched_exit_current();
 }

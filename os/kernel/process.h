@@ -13,6 +13,7 @@
 #include <ftl/syscall.h>
 
 #include "handle.h"
+#include "logbook.h"
 #include "object.h"
 #include "thread.h"
 #include "vm.h"
@@ -39,6 +40,7 @@ struct process {
     struct thread *waiters; // threads in process_wait()
     uint8_t *io_bitmap;     // I/O permission bitmap of a user process
                             // with ports (ioport.h); NULL: no ports
+    struct logbook_ref log_ref; // its ring of console lines, once known
 };
 
 // An empty process (no threads) whose memory may grow to memory_limit bytes

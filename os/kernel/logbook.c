@@ -9,9 +9,9 @@
 #include <ftl/error.h>
 #include <ftl/syscall.h>
 
-#include "heap.h"
 #include "lib/string.h"
 #include "logring.h"
+#include "page.h"
 
 struct logbook_entry {
     char name[FTL_NAME_MAX];
@@ -31,7 +31,11 @@ static struct logbook_entry entries[FTL_LOG_NAMES_MAX] = {
                     .next_seq = 1}},
 };
 
+_Static_assert(LOGBOOK_RING_BYTES == LOGBOOK_RING_PAGES * PAGE_SIZE,
+              "a ring is whole pages");
+
 static uint32_t last_generation = 1;
+static uint64_t pages;
 static uint64_t appends;
 // The first number of a new ring: above every number an evicted ring had.
 static uint64_t seq_floor = 1;
@@ -70,12 +74,22 @@ static struct logbook_entry *free_slot(void)
     return NULL;
 }
 
+static uint8_t *alloc_ring(void)
+{
+    paddr_t base = page_alloc(LOGBOOK_RING_PAGES, 0);
+    if (base == 0) {
+        return NULL;
+    }
+    pages += LOGBOOK_RING_PAGES;
+    return page_to_virt(base);
+}
+
 // A ring for `name`: a free slot with new memory, or else the least
 // recently written ring, emptied.
 static struct logbook_entry *create(const char *name)
 {
     struct logbook_entry *e = free_slot();
-    uint8_t *data = e != NULL ? heap_alloc(LOGBOOK_RING_BYTES) : NULL;
+    uint8_t *data = e != NULL ? alloc_ring() : NULL;
     if (data == NULL) {
         e = least_recent();
         if (e == NULL) {
@@ -163,4 +177,9 @@ long logbook_list(char *out, size_t max, uint64_t *count)
         (*count)++;
     }
     return (long)written;
+}
+
+uint64_t logbook_pages(void)
+{
+    return pages;
 }

@@ -7,17 +7,18 @@
 // a cursor never goes back for a name that is evicted and comes again.
 //
 // The kernel's ring is static, so it holds the boot lines from the first;
-// the others are taken from the heap on a name's first line and kept
-// (reused on eviction, never freed). Like the heap, no locks: the kernel
+// the others are pages taken on a name's first line and kept (reused on
+// eviction, never freed; FTL_SYS_SYSTEM_STATS counts them apart, so leak
+// checks can tell them from a leak). Like the heap, no locks: the kernel
 // runs with interrupts off, so nothing here is entered concurrently.
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 
-// Bytes of a ring: one heap block of whole pages (heap.c's header is 16
-// bytes).
-#define LOGBOOK_RING_BYTES (16 * 1024 - 16)
+// Each ring: 16 KiB, contiguous pages.
+#define LOGBOOK_RING_PAGES 4
+#define LOGBOOK_RING_BYTES (LOGBOOK_RING_PAGES * 4096)
 
 #define LOGBOOK_KERNEL "kernel"
 
@@ -45,3 +46,6 @@ long logbook_read(const char *name, uint64_t cursor, char *out, size_t max,
 // the names, or FTL_ERR_TOO_LARGE when the list does not fit in max
 // (FTL_LOG_LIST_MAX always does).
 long logbook_list(char *out, size_t max, uint64_t *count);
+
+// Pages held by rings (the kernel's static one not counted).
+uint64_t logbook_pages(void);

@@ -485,6 +485,7 @@ static long sys_system_stats(uint64_t ustats)
         .context_switches = sched_switch_count(),
         .cycles_per_second = clock_cycles_per_second(),
         .kernel_table_pages = paging_kernel_table_count(),
+        .log_pages = logbook_pages(),
     };
     return copy_to_process(ustats, &stats, sizeof(stats));
 }

@@ -1,4 +1,5 @@
-// The log book (os/kernel/logbook.c) on the real heap over fake memory: a
+// The log book (os/kernel/logbook.c) on the real page allocator over fake
+// memory: a
 // ring per name, the kernel's from the start, the list of names, eviction
 // of the least recently written ring past FTL_LOG_NAMES_MAX names, and
 // numbering that never goes back for a name that is evicted and returns.
@@ -13,7 +14,7 @@
 #include <ftl/error.h>
 #include <ftl/syscall.h>
 
-#include "heap.h"
+#include "page.h"
 #include "logbook.h"
 #include "fake_memory.h"
 
@@ -58,9 +59,7 @@ START_TEST(the_kernel_ring_is_there_from_the_start)
     ck_assert_int_gt(list(&count), 0);
     ck_assert_str_eq(out, "kernel 0\n");
     ck_assert_uint_eq(count, 1);
-    struct heap_stats stats;
-    heap_get_stats(&stats);
-    ck_assert_uint_eq(stats.allocations, 0); // static, not on the heap
+    ck_assert_uint_eq(logbook_pages(), 0); // static, not from the pages
     append(NULL, "kernel", "booted");
     uint64_t next;
     read_after("kernel", 0, &next);
@@ -128,7 +127,7 @@ END_TEST
 
 // 63 names fill the book with the kernel's; writing to all but "name1",
 // then a 64th new name takes name1's ring, which was written least
-// recently. Its memory is reused: no new heap block.
+// recently. Its memory is reused: no new pages.
 START_TEST(a_name_past_the_limit_takes_the_least_recent_ring)
 {
     char name[FTL_NAME_MAX];
@@ -141,11 +140,13 @@ START_TEST(a_name_past_the_limit_takes_the_least_recent_ring)
         append(NULL, name, "again");
     }
     append(NULL, "kernel", "the kernel's ring is never taken");
-    struct heap_stats before, after;
-    heap_get_stats(&before);
+    ck_assert_uint_eq(logbook_pages(),
+                      (FTL_LOG_NAMES_MAX - 1) * LOGBOOK_RING_PAGES);
+    uint64_t free_before = page_free_count();
     append(NULL, "newcomer", "hi");
-    heap_get_stats(&after);
-    ck_assert_uint_eq(before.bytes_in_use, after.bytes_in_use);
+    ck_assert_uint_eq(page_free_count(), free_before);
+    ck_assert_uint_eq(logbook_pages(),
+                      (FTL_LOG_NAMES_MAX - 1) * LOGBOOK_RING_PAGES);
     uint64_t next;
     ck_assert_int_eq(read_after("name1", 0, &next), FTL_ERR_NOT_FOUND);
     ck_assert_int_gt(read_after("name2", 0, &next), 0);
@@ -189,12 +190,13 @@ START_TEST(an_evicted_name_returns_numbered_above_its_old_lines)
 }
 END_TEST
 
-// Without heap memory for a new ring, the least recent ring is taken.
+// Without memory for a new ring, the least recent ring is taken.
 START_TEST(without_memory_a_new_name_takes_a_ring)
 {
     append(NULL, "first", "one");
-    // Eat the heap's pages so that the next ring cannot be had.
-    while (heap_alloc(LOGBOOK_RING_BYTES) != NULL) {
+    ck_assert_uint_eq(logbook_pages(), LOGBOOK_RING_PAGES);
+    // Take every page so that the next ring cannot be had.
+    while (page_alloc(1, 0) != 0) {
     }
     append(NULL, "second", "two");
     uint64_t next;

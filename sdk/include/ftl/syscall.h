@@ -165,4 +165,8 @@ struct ftl_system_stats {
                                  // kernel-mode slots' while the process
                                  // lives): a leak check adds them to
                                  // pages_free
+    uint64_t log_pages; // pages of the log rings of process names (kept
+                        // for good once made, reused past
+                        // FTL_LOG_NAMES_MAX names): a leak check adds
+                        // them to pages_free
 };

@@ -22,7 +22,7 @@ struct logbook_entry {
 
 static uint8_t kernel_data[LOGBOOK_RING_BYTES];
 
-static struct logbook_entry entries[FTL_LOG_NAMES_MAX] = {
+static struct logbook_entry entries[FTL_LOGS_NAMES_MAX] = {
     [0] = {.name = LOGBOOK_KERNEL,
            .generation = 1,
            .ring = {.data = kernel_data,
@@ -42,7 +42,7 @@ static uint64_t seq_floor = 1;
 
 static struct logbook_entry *find(const char *name)
 {
-    for (unsigned i = 0; i < FTL_LOG_NAMES_MAX; i++) {
+    for (unsigned i = 0; i < FTL_LOGS_NAMES_MAX; i++) {
         if (entries[i].generation != 0 &&
             strncmp(entries[i].name, name, FTL_NAME_MAX) == 0) {
             return &entries[i];
@@ -55,7 +55,7 @@ static struct logbook_entry *find(const char *name)
 static struct logbook_entry *least_recent(void)
 {
     struct logbook_entry *oldest = NULL;
-    for (unsigned i = 1; i < FTL_LOG_NAMES_MAX; i++) {
+    for (unsigned i = 1; i < FTL_LOGS_NAMES_MAX; i++) {
         if (entries[i].generation != 0 &&
             (oldest == NULL || entries[i].written < oldest->written)) {
             oldest = &entries[i];
@@ -66,7 +66,7 @@ static struct logbook_entry *least_recent(void)
 
 static struct logbook_entry *free_slot(void)
 {
-    for (unsigned i = 1; i < FTL_LOG_NAMES_MAX; i++) {
+    for (unsigned i = 1; i < FTL_LOGS_NAMES_MAX; i++) {
         if (entries[i].generation == 0) {
             return &entries[i];
         }
@@ -114,7 +114,7 @@ static struct logbook_entry *create(const char *name)
 static struct logbook_entry *lookup_ref(const struct logbook_ref *ref)
 {
     if (ref == NULL || ref->generation == 0 ||
-        ref->index >= FTL_LOG_NAMES_MAX ||
+        ref->index >= FTL_LOGS_NAMES_MAX ||
         entries[ref->index].generation != ref->generation) {
         return NULL;
     }
@@ -157,7 +157,7 @@ long logbook_list(char *out, size_t max, uint64_t *count)
 {
     size_t written = 0;
     *count = 0;
-    for (unsigned i = 0; i < FTL_LOG_NAMES_MAX; i++) {
+    for (unsigned i = 0; i < FTL_LOGS_NAMES_MAX; i++) {
         const struct logbook_entry *e = &entries[i];
         if (e->generation == 0) {
             continue;

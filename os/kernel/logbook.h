@@ -1,7 +1,7 @@
 // The log book: a ring of recent lines (logring.h) per name, for processes
 // (their name at spawn: a service's name, which its restarts reuse, so the
 // lines before a crash stay) and for the kernel ("kernel"). Each line is
-// kept as the console shows it. At most FTL_LOG_NAMES_MAX names: a new one
+// kept as the console shows it. At most FTL_LOGS_NAMES_MAX names: a new one
 // past that takes the ring written least recently (never the kernel's).
 // Its numbering starts above every number an evicted ring had reached, so
 // a cursor never goes back for a name that is evicted and comes again.
@@ -44,7 +44,7 @@ long logbook_read(const char *name, uint64_t cursor, char *out, size_t max,
 // Writes "NAME LAST\n" for each ring (the kernel's first, then by slot),
 // LAST being its last line's number. Returns the bytes and sets *count to
 // the names, or FTL_ERR_TOO_LARGE when the list does not fit in max
-// (FTL_LOG_LIST_MAX always does).
+// (FTL_LOGS_LIST_MAX always does).
 long logbook_list(char *out, size_t max, uint64_t *count);
 
 // Pages held by rings (the kernel's static one not counted).

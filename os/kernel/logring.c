@@ -17,7 +17,7 @@
 #define ELLIPSIS "..."
 #define ELLIPSIS_LEN 3
 
-_Static_assert(FTL_LOG_LINE_MAX < 65536, "a length fits the record header");
+_Static_assert(FTL_LOGS_LINE_MAX < 65536, "a length fits the record header");
 
 void logring_init(struct logring *r, uint8_t *data, size_t size,
                   uint64_t first_seq)
@@ -72,12 +72,12 @@ static void drop_oldest(struct logring *r)
 void logring_append(struct logring *r, const char *prefix, size_t prefix_len,
                     const char *text, size_t text_len)
 {
-    if (prefix_len > FTL_LOG_LINE_MAX - ELLIPSIS_LEN) {
-        prefix_len = FTL_LOG_LINE_MAX - ELLIPSIS_LEN;
+    if (prefix_len > FTL_LOGS_LINE_MAX - ELLIPSIS_LEN) {
+        prefix_len = FTL_LOGS_LINE_MAX - ELLIPSIS_LEN;
     }
-    bool cut = text_len > FTL_LOG_LINE_MAX - prefix_len;
+    bool cut = text_len > FTL_LOGS_LINE_MAX - prefix_len;
     if (cut) {
-        text_len = FTL_LOG_LINE_MAX - prefix_len - ELLIPSIS_LEN;
+        text_len = FTL_LOGS_LINE_MAX - prefix_len - ELLIPSIS_LEN;
     }
     size_t len = prefix_len + text_len + (cut ? ELLIPSIS_LEN : 0);
     if (RECORD_HEADER + len > r->size) {

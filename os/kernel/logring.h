@@ -20,12 +20,12 @@ struct logring {
 
 // Makes r an empty ring over data[size] whose first line gets first_seq
 // (at least 1: cursor 0 means "before everything"). size must hold a line
-// of FTL_LOG_LINE_MAX bytes and its length.
+// of FTL_LOGS_LINE_MAX bytes and its length.
 void logring_init(struct logring *r, uint8_t *data, size_t size,
                   uint64_t first_seq);
 
 // Appends one line made of prefix then text (no newline in either; the
-// caller splits), cut to FTL_LOG_LINE_MAX bytes ending in "..." when
+// caller splits), cut to FTL_LOGS_LINE_MAX bytes ending in "..." when
 // longer. Drops the oldest lines to make room. Touches each byte once.
 void logring_append(struct logring *r, const char *prefix, size_t prefix_len,
                     const char *text, size_t text_len);

@@ -435,7 +435,7 @@ static long sys_initfs_read(uint64_t upath, uint64_t offset, uint64_t ubuf,
 static long sys_log_read(uint64_t uname, uint64_t cursor, uint64_t ubuf,
                          uint64_t len, uint64_t unext)
 {
-    static char out[FTL_LOG_READ_MAX];
+    static char out[FTL_LOGS_READ_MAX];
     if (!current_process()->may_spawn) {
         return FTL_ERR_NOT_ALLOWED;
     }

@@ -1,7 +1,7 @@
 // The log book (os/kernel/logbook.c) on the real page allocator over fake
 // memory: a
 // ring per name, the kernel's from the start, the list of names, eviction
-// of the least recently written ring past FTL_LOG_NAMES_MAX names, and
+// of the least recently written ring past FTL_LOGS_NAMES_MAX names, and
 // numbering that never goes back for a name that is evicted and returns.
 // Check runs each test in its own process, so each starts with a fresh
 // book.
@@ -20,7 +20,7 @@
 
 #define MEM_SIZE (4 * 1024 * 1024) // room for all 63 rings of 16 KiB
 
-static char out[FTL_LOG_READ_MAX + 1];
+static char out[FTL_LOGS_READ_MAX + 1];
 
 static void setup(void)
 {
@@ -109,19 +109,19 @@ START_TEST(a_list_that_does_not_fit_is_refused)
 }
 END_TEST
 
-// Fills all FTL_LOG_NAMES_MAX slots with names of the longest kind; the
-// list fits in FTL_LOG_LIST_MAX.
+// Fills all FTL_LOGS_NAMES_MAX slots with names of the longest kind; the
+// list fits in FTL_LOGS_LIST_MAX.
 START_TEST(the_longest_list_fits_its_bound)
 {
     char name[FTL_NAME_MAX];
-    for (unsigned i = 1; i < FTL_LOG_NAMES_MAX; i++) {
+    for (unsigned i = 1; i < FTL_LOGS_NAMES_MAX; i++) {
         snprintf(name, sizeof(name), "%031u", i);
         append(NULL, name, "x");
     }
     uint64_t count;
-    long n = logbook_list(out, FTL_LOG_LIST_MAX, &count);
+    long n = logbook_list(out, FTL_LOGS_LIST_MAX, &count);
     ck_assert_int_gt(n, 0);
-    ck_assert_uint_eq(count, FTL_LOG_NAMES_MAX);
+    ck_assert_uint_eq(count, FTL_LOGS_NAMES_MAX);
 }
 END_TEST
 
@@ -131,22 +131,22 @@ END_TEST
 START_TEST(a_name_past_the_limit_takes_the_least_recent_ring)
 {
     char name[FTL_NAME_MAX];
-    for (unsigned i = 1; i < FTL_LOG_NAMES_MAX; i++) {
+    for (unsigned i = 1; i < FTL_LOGS_NAMES_MAX; i++) {
         snprintf(name, sizeof(name), "name%u", i);
         append(NULL, name, "hello");
     }
-    for (unsigned i = 2; i < FTL_LOG_NAMES_MAX; i++) {
+    for (unsigned i = 2; i < FTL_LOGS_NAMES_MAX; i++) {
         snprintf(name, sizeof(name), "name%u", i);
         append(NULL, name, "again");
     }
     append(NULL, "kernel", "the kernel's ring is never taken");
     ck_assert_uint_eq(logbook_pages(),
-                      (FTL_LOG_NAMES_MAX - 1) * LOGBOOK_RING_PAGES);
+                      (FTL_LOGS_NAMES_MAX - 1) * LOGBOOK_RING_PAGES);
     uint64_t free_before = page_free_count();
     append(NULL, "newcomer", "hi");
     ck_assert_uint_eq(page_free_count(), free_before);
     ck_assert_uint_eq(logbook_pages(),
-                      (FTL_LOG_NAMES_MAX - 1) * LOGBOOK_RING_PAGES);
+                      (FTL_LOGS_NAMES_MAX - 1) * LOGBOOK_RING_PAGES);
     uint64_t next;
     ck_assert_int_eq(read_after("name1", 0, &next), FTL_ERR_NOT_FOUND);
     ck_assert_int_gt(read_after("name2", 0, &next), 0);
@@ -155,7 +155,7 @@ START_TEST(a_name_past_the_limit_takes_the_least_recent_ring)
     ck_assert_str_eq(out, "2 [newcomer] hi\n"); // above name1's last (1)
     uint64_t count;
     list(&count);
-    ck_assert_uint_eq(count, FTL_LOG_NAMES_MAX);
+    ck_assert_uint_eq(count, FTL_LOGS_NAMES_MAX);
 }
 END_TEST
 
@@ -169,7 +169,7 @@ START_TEST(an_evicted_name_returns_numbered_above_its_old_lines)
         append(&ref, "victim", "old line");
     }
     char name[FTL_NAME_MAX];
-    for (unsigned i = 2; i <= FTL_LOG_NAMES_MAX; i++) {
+    for (unsigned i = 2; i <= FTL_LOGS_NAMES_MAX; i++) {
         snprintf(name, sizeof(name), "name%u", i);
         append(NULL, name, "hello"); // the last one evicts "victim"
     }
@@ -185,7 +185,7 @@ START_TEST(an_evicted_name_returns_numbered_above_its_old_lines)
     // The ring it evicted in turn kept its own lines.
     uint64_t count;
     list(&count);
-    ck_assert_uint_eq(count, FTL_LOG_NAMES_MAX);
+    ck_assert_uint_eq(count, FTL_LOGS_NAMES_MAX);
     ck_assert_ptr_null(strstr(out, "name2 "));
 }
 END_TEST

@@ -17,7 +17,7 @@
 
 static struct logring ring;
 static uint8_t *data;
-static char out[FTL_LOG_READ_MAX];
+static char out[FTL_LOGS_READ_MAX];
 
 static void setup(void)
 {
@@ -146,10 +146,10 @@ START_TEST(a_long_line_is_cut_with_an_ellipsis)
     free(text);
     uint64_t next;
     long n = read_after(0, &next);
-    // "1 " + FTL_LOG_LINE_MAX bytes + "\n"
-    ck_assert_int_eq(n, 2 + FTL_LOG_LINE_MAX + 1);
+    // "1 " + FTL_LOGS_LINE_MAX bytes + "\n"
+    ck_assert_int_eq(n, 2 + FTL_LOGS_LINE_MAX + 1);
     ck_assert(memcmp(out + 2, "[t] xxx", 7) == 0);
-    ck_assert(memcmp(out + 2 + FTL_LOG_LINE_MAX - 4, "x...\n", 5) == 0);
+    ck_assert(memcmp(out + 2 + FTL_LOGS_LINE_MAX - 4, "x...\n", 5) == 0);
 }
 END_TEST
 

@@ -136,16 +136,19 @@ struct ftl_process_info {
 // name under the supervisor) and of the kernel itself ("kernel") in a ring
 // per name; FTL_SYS_LOG_READ reads them (see logs.h and
 // docs/concepts/logs.md).
-#define FTL_LOG_NAMES_MAX 64  // rings kept at once, the kernel's included
-#define FTL_LOG_LINE_MAX 1024 // longest line kept, without its newline;
-                              // longer ones are cut and end in "..."
-#define FTL_LOG_READ_MAX 16384 // most bytes one FTL_SYS_LOG_READ returns
+#define FTL_LOGS_NAMES_MAX 64 // rings kept at once, the kernel's included
+// Longest line kept, without its newline: room for a whole ftl_log line
+// (log.h's FTL_LOG_LINE_MAX, 1024) with the kernel's "[name] level: "
+// before it. Longer lines are cut and end in "...".
+#define FTL_LOGS_LINE_MAX 1088
+#define FTL_LOGS_READ_MAX 16384 // most bytes one FTL_SYS_LOG_READ returns
 // One line as FTL_SYS_LOG_READ gives it: "CURSOR TEXT\n", the cursor in
 // decimal (at most 20 digits). A buffer this big always holds one line.
-#define FTL_LOG_ENTRY_MAX (20 + 1 + FTL_LOG_LINE_MAX + 1)
+#define FTL_LOGS_ENTRY_MAX (20 + 1 + FTL_LOGS_LINE_MAX + 1)
 // The list of names (name ""): "NAME LAST\n" per ring. A buffer this big
 // always holds the whole list.
-#define FTL_LOG_LIST_MAX (FTL_LOG_NAMES_MAX * (FTL_NAME_MAX - 1 + 1 + 20 + 1))
+#define FTL_LOGS_LIST_MAX                                                      \
+    (FTL_LOGS_NAMES_MAX * (FTL_NAME_MAX - 1 + 1 + 20 + 1))
 
 // Exit status of a process killed by a fault or FTL_SYS_PROCESS_KILL.
 #define FTL_EXIT_KILLED 255
@@ -167,6 +170,6 @@ struct ftl_system_stats {
                                  // pages_free
     uint64_t log_pages; // pages of the log rings of process names (kept
                         // for good once made, reused past
-                        // FTL_LOG_NAMES_MAX names): a leak check adds
+                        // FTL_LOGS_NAMES_MAX names): a leak check adds
                         // them to pages_free
 };

@@ -19,8 +19,7 @@ static const char *const level_names[] = {
 
 // Writes the line to the console and keeps it under `ring`, and under
 // `also` too unless that is NULL.
-static void write_line(const char *ring, const char *also, char *line,
-                       int len)
+static void write_line(const char *ring, const char *also, char *line, int len)
 {
     if (len >= LOG_LINE_MAX - 1) {
         len = LOG_LINE_MAX - 5;

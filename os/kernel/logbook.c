@@ -32,7 +32,7 @@ static struct logbook_entry entries[FTL_LOGS_NAMES_MAX] = {
 };
 
 _Static_assert(LOGBOOK_RING_BYTES == LOGBOOK_RING_PAGES * PAGE_SIZE,
-              "a ring is whole pages");
+               "a ring is whole pages");
 
 static uint32_t last_generation = 1;
 static uint64_t pages;

@@ -10,10 +10,10 @@
 #include <stdint.h>
 
 struct logring {
-    uint8_t *data; // records: a 2-byte length, then the line's bytes
-    size_t size;   // of data
-    size_t head;   // offset of the oldest record
-    size_t used;   // bytes of records
+    uint8_t *data;      // records: a 2-byte length, then the line's bytes
+    size_t size;        // of data
+    size_t head;        // offset of the oldest record
+    size_t used;        // bytes of records
     uint64_t first_seq; // the oldest kept line's (next_seq when empty)
     uint64_t next_seq;  // the next line's
 };

@@ -40,7 +40,8 @@ struct process {
     struct thread *waiters; // threads in process_wait()
     uint8_t *io_bitmap;     // I/O permission bitmap of a user process
                             // with ports (ioport.h); NULL: no ports
-    struct logbook_ref log_ref; // its ring of console lines, once known
+    // Its ring of console lines in the log book, once known.
+    struct logbook_ref log_ref;
 };
 
 // An empty process (no threads) whose memory may grow to memory_limit bytes

@@ -181,8 +181,8 @@ long ftl_initfs_read(const char *path, uint64_t offset, void *buffer,
 long ftl_log_read(const char *name, uint64_t cursor, char *buffer, size_t len,
                   uint64_t *next)
 {
-    return ftl_syscall(FTL_SYS_LOG_READ, (long)name, (long)cursor,
-                       (long)buffer, (long)len, (long)next);
+    return ftl_syscall(FTL_SYS_LOG_READ, (long)name, (long)cursor, (long)buffer,
+                       (long)len, (long)next);
 }
 
 long ftl_log_list(char *buffer, size_t len, uint64_t *count)

@@ -32,7 +32,9 @@ static long run_named(const char *path, const char *name, const char *arg1,
         .path = path,
         .name = name,
         .isolation = mode,
-        .argc = arg2 != NULL ? 3 : arg1 != NULL ? 2 : 1,
+        .argc = arg2 != NULL   ? 3
+                : arg1 != NULL ? 2
+                               : 1,
         .argv = argv,
         .channel = FTL_HANDLE_INVALID,
     };
@@ -137,8 +139,7 @@ static bool several_lines_in_one_write_are_several_lines(void)
 // line to 400, a page at a time through the cursor.
 static bool a_full_ring_drops_its_oldest_lines_and_the_cursor_jumps(void)
 {
-    EXPECT(run_named("log_writer.elf", "logw_long", "long", "400") == 0,
-           "ran");
+    EXPECT(run_named("log_writer.elf", "logw_long", "long", "400") == 0, "ran");
     uint64_t cursor = 0, next = 0, expected = 0, first = 0;
     unsigned pages = 0;
     for (;;) {
@@ -183,8 +184,7 @@ static bool a_small_buffer_takes_whole_lines(void)
     long n = ftl_log_read("logw_lines", 0, small, 40, &next);
     EXPECT(n == 28 && next == 1 &&
                memcmp(small, "1 [logw_lines] info: line 1\n", 28) == 0,
-           "one line in 40 bytes: %ld, next %llu", n,
-           (unsigned long long)next);
+           "one line in 40 bytes: %ld, next %llu", n, (unsigned long long)next);
     n = ftl_log_read("logw_lines", 1, small, 27, &next);
     EXPECT(n == FTL_ERR_TOO_LARGE, "27 bytes hold no line: %ld", n);
     n = ftl_log_read("logw_lines", 0, small, sizeof(small), NULL);
@@ -226,15 +226,11 @@ static bool the_list_names_every_ring_with_its_last_cursor(void)
     long n = ftl_log_list(text, FTL_LOGS_LIST_MAX, &count);
     EXPECT(n > 0, "list: %ld", n);
     text[n] = '\0';
-    EXPECT(strncmp(text, "kernel ", 7) == 0, "the kernel first: %.40s",
-           text);
-    EXPECT(count == count_lines(text), "count %llu",
-           (unsigned long long)count);
+    EXPECT(strncmp(text, "kernel ", 7) == 0, "the kernel first: %.40s", text);
+    EXPECT(count == count_lines(text), "count %llu", (unsigned long long)count);
     unsigned long long last = 0;
-    EXPECT(list_has("logw_lines", &last) && last == 3, "logw_lines %llu",
-           last);
-    EXPECT(list_has("logw_long", &last) && last == 400, "logw_long %llu",
-           last);
+    EXPECT(list_has("logw_lines", &last) && last == 3, "logw_lines %llu", last);
+    EXPECT(list_has("logw_long", &last) && last == 400, "logw_long %llu", last);
     EXPECT(list_has("logs_test", &last) && last > 0, "this process");
     EXPECT(!list_has("nobody", &last), "no ring for a name never written");
     EXPECT(ftl_log_list(text, (size_t)n - 1, NULL) == FTL_ERR_TOO_LARGE,

@@ -290,9 +290,9 @@ static bool stats_equal(const struct ftl_system_stats *a,
 {
     // Log rings are kept for good once made: counted as free.
     return a->pages_free + a->log_pages == b->pages_free + b->log_pages &&
-           a->processes == b->processes &&
-           a->threads == b->threads && a->vmareas == b->vmareas &&
-           a->heap_bytes == b->heap_bytes && a->handles == b->handles;
+           a->processes == b->processes && a->threads == b->threads &&
+           a->vmareas == b->vmareas && a->heap_bytes == b->heap_bytes &&
+           a->handles == b->handles;
 }
 
 static void print_stats(const char *when, const struct ftl_system_stats *s)

@@ -128,9 +128,9 @@ static void print_stats(const char *when, const struct ftl_system_stats *s)
            "%u processes, %u threads, %u vmareas, %lu heap bytes, "
            "%u handles\n",
            when, (unsigned long)s->pages_free,
-           (unsigned long)s->kernel_table_pages,
-           (unsigned long)s->log_pages, s->processes, s->threads,
-           s->vmareas, (unsigned long)s->heap_bytes, s->handles);
+           (unsigned long)s->kernel_table_pages, (unsigned long)s->log_pages,
+           s->processes, s->threads, s->vmareas, (unsigned long)s->heap_bytes,
+           s->handles);
 }
 
 // Page tables of the kernel half are kept once made (a kernel-mode slot

@@ -247,8 +247,8 @@ static bool the_status_table_lists_every_service(void)
     EXPECT(fetch_status(), "GETATTR status on service/supervisor");
     EXPECT(strncmp(table, "NAME", 4) == 0, "a header: %.40s", table);
     static const char *const names[] = {
-        "sv_check",  "pong", "sv_crashy", "sv_crashloop", "sv_memhog",
-        "sv_driver", "sv_nodriver", "ping", "sv_logger", "sv_logs"};
+        "sv_check",  "pong",        "sv_crashy", "sv_crashloop", "sv_memhog",
+        "sv_driver", "sv_nodriver", "ping",      "sv_logger",    "sv_logs"};
     for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         char state[32];
         unsigned restarts;

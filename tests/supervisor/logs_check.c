@@ -39,8 +39,8 @@ static long getattr(const char *name, size_t *len)
                           .body_len = (uint32_t)strlen(name)},
                    reply;
     ftl_sink_add(sink, channel, 0);
-    long n = ipc_call(sink, channel, &req, name, &reply, body,
-                      sizeof(body) - 1);
+    long n =
+        ipc_call(sink, channel, &req, name, &reply, body, sizeof(body) - 1);
     ftl_sink_remove(sink, channel);
     if (n < 0) {
         return n;
@@ -143,16 +143,15 @@ static bool lines_before_a_crash_survive_the_restart(void)
     EXPECT(start != NULL && warn > start && next_crash > warn,
            "crash, start, warning, crash in order");
     unsigned burst = 0;
-    for (const char *at = strstr(start, "of the burst"); at != NULL && at < warn;
-         at = strstr(at + 1, "of the burst")) {
+    for (const char *at = strstr(start, "of the burst");
+         at != NULL && at < warn; at = strstr(at + 1, "of the burst")) {
         burst++;
     }
     EXPECT(burst == BURST, "%u lines of the burst between", burst);
     // A burst is more than a reply holds: pages were needed.
     EXPECT(replies >= 2, "%u replies", replies);
     unsigned long long expected = strtoull(all, NULL, 10);
-    for (const char *line = all; *line != '\0';
-         line = strchr(line, '\n') + 1) {
+    for (const char *line = all; *line != '\0'; line = strchr(line, '\n') + 1) {
         EXPECT(strtoull(line, NULL, 10) == expected, "line %llu: %.40s",
                expected, line);
         expected++;

@@ -105,7 +105,8 @@ START_TEST(a_list_that_does_not_fit_is_refused)
     append(NULL, "alpha", "a1");
     uint64_t count;
     ck_assert_int_eq(logbook_list(out, 10, &count), FTL_ERR_TOO_LARGE);
-    ck_assert_int_eq(logbook_list(out, 17, &count), 17); // "kernel 0\nalpha 1\n"
+    ck_assert_int_eq(logbook_list(out, 17, &count),
+                     17); // "kernel 0\nalpha 1\n"
 }
 END_TEST
 

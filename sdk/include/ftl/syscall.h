@@ -81,7 +81,7 @@ enum ftl_syscall_number {
     FTL_SYS_VMAREA_COMMIT = 39,    // (vmarea, size) -> 0
     FTL_SYS_PROCESS_INFO = 40,     // (process, struct ftl_process_info *)
     FTL_SYS_INITFS_READ = 41,      // (path, offset, buffer, len) -> bytes
-    FTL_SYS_LOG_READ = 42, // (name, cursor, buffer, len, uint64_t *next)
+    FTL_SYS_LOG_READ = 42,         // (name, cursor, buf, len, *next) -> bytes
     FTL_SYS_COUNT
 };
 
@@ -147,8 +147,7 @@ struct ftl_process_info {
 #define FTL_LOGS_ENTRY_MAX (20 + 1 + FTL_LOGS_LINE_MAX + 1)
 // The list of names (name ""): "NAME LAST\n" per ring. A buffer this big
 // always holds the whole list.
-#define FTL_LOGS_LIST_MAX                                                      \
-    (FTL_LOGS_NAMES_MAX * (FTL_NAME_MAX - 1 + 1 + 20 + 1))
+#define FTL_LOGS_LIST_MAX (FTL_LOGS_NAMES_MAX * (FTL_NAME_MAX - 1 + 1 + 20 + 1))
 
 // Exit status of a process killed by a fault or FTL_SYS_PROCESS_KILL.
 #define FTL_EXIT_KILLED 255

@@ -121,26 +121,41 @@ static struct logbook_entry *lookup_ref(const struct logbook_ref *ref)
     return &entries[ref->index];
 }
 
+static struct logbook_entry *ring_of(struct logbook_ref *ref, const char *name)
+{
+    struct logbook_entry *e = lookup_ref(ref);
+    if (e != NULL) {
+        return e;
+    }
+    e = find(name);
+    if (e == NULL) {
+        e = create(name);
+    }
+    if (e != NULL && ref != NULL) {
+        ref->index = (uint32_t)(e - entries);
+        ref->generation = e->generation;
+    }
+    return e;
+}
+
 void logbook_append(struct logbook_ref *ref, const char *name,
                     const char *prefix, size_t prefix_len, const char *text,
                     size_t text_len)
 {
-    struct logbook_entry *e = lookup_ref(ref);
-    if (e == NULL) {
-        e = find(name);
-        if (e == NULL) {
-            e = create(name);
-        }
-        if (e == NULL) {
-            return;
-        }
-        if (ref != NULL) {
-            ref->index = (uint32_t)(e - entries);
-            ref->generation = e->generation;
-        }
+    // Interrupts are off, but an NMI or a fault in here would log too: such
+    // a line is not kept (the console has it), so a ring is never changed
+    // while it is being changed.
+    static bool appending;
+    if (appending) {
+        return;
     }
-    e->written = ++appends;
-    logring_append(&e->ring, prefix, prefix_len, text, text_len);
+    appending = true;
+    struct logbook_entry *e = ring_of(ref, name);
+    if (e != NULL) {
+        e->written = ++appends;
+        logring_append(&e->ring, prefix, prefix_len, text, text_len);
+    }
+    appending = false;
 }
 
 long logbook_read(const char *name, uint64_t cursor, char *out, size_t max,

@@ -405,7 +405,7 @@ $(foreach t,$(fuzz-targets),$(eval $(call fuzz_rule,$(t))))
 .PHONY: do-all do-run do-test do-soak do-bench do-sdk do-sdk-libs do-docs
 do-sdk-libs: do-deps $(LIBFTL)
 
-do-sdk: do-deps $(SDK_TARBALL) $(SDK_DBG_TARBALL)
+do-sdk: do-deps $(SDK_TARBALL) $(SDK_DBG_TARBALL) $(SDK_ROOT_DEBUG)
 	@echo "SDK: $(SDK_TARBALL) ($(SDK_ROOT)/bin/ftl works in place)"
 	@echo "SDK debug files: $(SDK_DBG_TARBALL)"
 
@@ -417,7 +417,8 @@ do-docs:
 
 do-all: do-deps $(KERNEL_ELF) $(INITFS) $(TEST_INITFS) $(ISO) $(UNIT_BINS) \
         $(FTL_SPEC) $(SUPERVISOR_TEST_INITFS) $(GCE_IMAGE) $(SDK_TARBALL) \
-        $(SDK_DBG_TARBALL) $(NET_INITFS_ALL) $(FTL_CLI_SANITIZED)
+        $(SDK_DBG_TARBALL) $(SDK_ROOT_DEBUG) $(NET_INITFS_ALL) \
+        $(FTL_CLI_SANITIZED)
 
 # The first process is the supervisor, which starts the services of
 # os/ftl.yaml; INIT names another program to start alone instead

@@ -18,7 +18,8 @@ static const char usage[] =
     "Checks the SDK, the compiler, make, strip, ftl-spec and libyaml, QEMU,\n"
     "whether KVM really runs FTL (a probe boot; otherwise TCG is used), the\n"
     "GRUB tools for ISOs and tar; prints a fix for each problem. Exit status\n"
-    "0 when everything needed is there, 5 otherwise.\n\n"
+    "0 when everything needed is there, 5 otherwise. gdb (for ftl run --gdb)\n"
+    "is only noted when missing.\n\n"
     "  -h, --help  this help\n";
 
 static unsigned problems;
@@ -115,6 +116,17 @@ static void check_grub(void)
            str_printf("%sxorriso mtools", apt));
 }
 
+// gdb is needed by `ftl run --gdb` only: its absence is a note, not a
+// problem.
+static void check_gdb(void)
+{
+    if (proc_in_path("gdb")) {
+        out_ok("  ok    gdb (ftl run --gdb)");
+    } else {
+        out_info("  note  no gdb: `ftl run --gdb` needs it (%sgdb)", apt);
+    }
+}
+
 int cmd_doctor(int argc, char **argv)
 {
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
@@ -129,6 +141,7 @@ int cmd_doctor(int argc, char **argv)
     check_toolchain();
     check_qemu();
     check_grub();
+    check_gdb();
     if (problems > 0) {
         out_info("%u problem%s: fix %s and run `ftl doctor` again", problems,
                  problems == 1 ? "" : "s", problems == 1 ? "it" : "them");

@@ -321,7 +321,7 @@ static int initfs_build(const struct project *p, struct image *img,
                              "no program %s for service %s", s->binary,
                              s->name);
         }
-        files[count++] = path;
+        files[count++] = img->programs[i] = path;
     }
     char *tls[TLS_FILES] = {NULL};
     unsigned tls_count = 0;

@@ -28,6 +28,9 @@ struct image {
     char *iso;     // DIR/ftl.iso (when asked for)
     char *cmdline; // the kernel command line: ftl.init=... and the spec's
     struct ftl_manifest manifest;
+    // Each manifest service's program as packed before stripping: the
+    // project's build/.../NAME.elf (unstripped) or the SDK's base copy.
+    char *programs[FTL_MANIFEST_SERVICES_MAX];
     bool tls_development; // tls's files are the development set
 };
 

@@ -229,6 +229,13 @@ char **qemu_argv(const struct qemu_config *c)
     if (c->daemonize) {
         argv[n++] = "-daemonize";
     }
+    if (c->gdb_port != 0) {
+        argv[n++] = "-gdb";
+        argv[n++] = str_printf("tcp:127.0.0.1:%u", c->gdb_port);
+    }
+    if (c->gdb_wait) {
+        argv[n++] = "-S";
+    }
     argv[n] = NULL;
     return argv;
 }

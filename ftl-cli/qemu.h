@@ -25,6 +25,8 @@ struct qemu_config {
     const char *serial;       // QEMU -serial value: "mon:stdio", "file:PATH"
     const char *pidfile;      // NULL: none
     bool daemonize;
+    unsigned gdb_port; // QEMU's gdb stub on 127.0.0.1:gdb_port (0: none)
+    bool gdb_wait;     // stopped at the first instruction until gdb goes on
 };
 
 // "tcg" or "kvm": forced (from --accel; NULL for none) or FTL_ACCEL, else

@@ -18,6 +18,8 @@ PACKAGES=(
     curl ca-certificates xz-utils bzip2 tar
     # booting: QEMU, its firmware, GRUB images
     qemu-system-x86 seabios ipxe-qemu grub-pc-bin grub-common xorriso mtools
+    # debugging a booted system: `ftl run --gdb` (docs/guides/debugging.md)
+    gdb
     # test and benchmark runners; the Linux baseline guest (bench/linux),
     # whose HTTPS server links OpenSSL
     python3 cpio gzip libc6-dev libssl-dev

@@ -6,7 +6,8 @@
 #
 #   bin/       ftl and ftl-spec (host programs; ftl-spec needs libyaml)
 #   base/      the prebuilt kernel, supervisor, GRUB configuration, the
-#              probe initfs, dev-tls.sh (development certificates), and
+#              probe initfs, dev-tls.sh (development certificates),
+#              ftl_gdb.py (gdb commands for `ftl run --gdb`), and
 #              services/NAME/ (spec and program) for every service a
 #              project may list by name
 #   include/   ftl/*.h, cJSON.h (cJSON is inside libftl.a), and libc/
@@ -97,7 +98,7 @@ $(SDK_ROOT)/base/probe-initfs.tar: $(BUILD)/apps/hello/hello.elf $(PACK_STAMP)
 
 # Everything else is copied; one rule, remade whenever an input changes.
 SDK_COPIED := $(KERNEL_ELF) $(BUILD)/programs/supervisor.elf os/boot/grub.cfg \
-              scripts/dev-tls.sh \
+              scripts/dev-tls.sh scripts/ftl_gdb.py \
               $(LIBFTL) $(PICOLIBC_LIBC) $(wildcard sdk/include/ftl/*.h) \
               $(CJSON_SRC)/cJSON.h \
               $(wildcard sdk/mk/*.mk sdk/mk/*.sh) $(shell find templates docs -type f) \
@@ -109,7 +110,7 @@ $(SDK_ROOT)/.copied: $(SDK_COPIED) sdk/dist.mk $(PACK_STAMP)
 	    base/services) && mkdir -p $(SDK_ROOT)/base/services \
 	    $(SDK_ROOT)/include $(SDK_ROOT)/lib $(SDK_ROOT)/mk
 	$(Q)cp $(KERNEL_ELF) $(BUILD)/programs/supervisor.elf os/boot/grub.cfg \
-	    scripts/dev-tls.sh $(SDK_ROOT)/base/
+	    scripts/dev-tls.sh scripts/ftl_gdb.py $(SDK_ROOT)/base/
 	$(Q)$(foreach s,$(SDK_SERVICES),mkdir -p $(SDK_ROOT)/base/services/$(s) \
 	    && cp $(sdk-elf-$(s)) $(sdk-spec-$(s)) $(SDK_ROOT)/base/services/$(s)/ &&) :
 	$(Q)$(STRIP_PROGRAM) $(SDK_ROOT)/base/supervisor.elf $(foreach s, \
@@ -138,7 +139,8 @@ SDK_FILES := $(SDK_ROOT)/.copied $(SDK_ROOT)/bin/ftl $(SDK_ROOT)/bin/ftl-spec \
 $(SDK_TARBALL): $(SDK_FILES)
 	$(call say,TAR,$@)
 	$(Q)mkdir -p dist && tar --owner=0 --group=0 --numeric-owner \
-	    --exclude=.copied --transform 's,^\.,$(SDK_NAME),' --sort=name \
+	    --exclude=.copied --exclude=./debug \
+	    --transform 's,^\.,$(SDK_NAME),' --sort=name \
 	    -czf $@ -C $(SDK_ROOT) .
 
 # The -dbg tarball: the unstripped kernel, supervisor and services, staged
@@ -158,6 +160,14 @@ $(SDK_DBG_TARBALL): $(KERNEL_DEBUG_ELF) $(BUILD)/programs/supervisor.elf \
 	$(Q)mkdir -p dist && tar --owner=0 --group=0 --numeric-owner \
 	    --transform 's,^\.,$(SDK_NAME),' --sort=name \
 	    -czf $@ -C $(SDK_DBG_ROOT) .
+
+# The source tree's SDK also holds the -dbg tarball's files, as if it had
+# been unpacked over it, so that build/sdk-root/bin/ftl run --gdb finds
+# them (docs/guides/debugging.md); the SDK tarball leaves debug/ out.
+SDK_ROOT_DEBUG := $(SDK_ROOT)/debug/.copied
+$(SDK_ROOT_DEBUG): $(SDK_DBG_TARBALL)
+	$(Q)rm -rf $(SDK_ROOT)/debug && cp -r $(SDK_DBG_ROOT)/debug $(SDK_ROOT)/ \
+	    && touch $@
 
 .PHONY: sdk-root
 sdk-root: $(SDK_FILES)

@@ -34,6 +34,7 @@ else
     suites+=("python3 tests/qemu/http_api_test.py")
     suites+=("python3 tests/qemu/netns_test.py")
     suites+=("python3 tests/qemu/tls_test.py")
+    suites+=("python3 tests/qemu/control_test.py")
     suites+=("python3 tests/qemu/http_client_test.py")
     suites+=("python3 tests/qemu/reliability_test.py")
     suites+=("python3 tests/qemu/ipc_fuzz_test.py")

@@ -5,6 +5,7 @@
 
 #include "arch/x64/gdt.h"
 #include "heap.h"
+#include "lib/fmt.h"
 #include "lib/string.h"
 #include "log.h"
 #include "panic.h"
@@ -13,12 +14,16 @@
 
 static uint8_t kernel_slots[KERNEL_PROCESS_SLOTS / 8];
 static uint32_t next_process_id = 1;
+// `used`: only debuggers read it, and link-time optimisation would
+// otherwise drop the stores to a table no code reads.
+__attribute__((used)) struct process *process_slots[KERNEL_PROCESS_SLOTS];
 
-static int slot_alloc(void)
+static int slot_alloc(struct process *p)
 {
     for (int i = 0; i < KERNEL_PROCESS_SLOTS; i++) {
         if (!(kernel_slots[i / 8] & (1u << (i % 8)))) {
             kernel_slots[i / 8] |= 1u << (i % 8);
+            process_slots[i] = p;
             return i;
         }
     }
@@ -28,6 +33,7 @@ static int slot_alloc(void)
 static void slot_free(int slot)
 {
     kernel_slots[slot / 8] &= ~(1u << (slot % 8));
+    process_slots[slot] = NULL;
 }
 
 static void process_destroy(struct object *object)
@@ -56,7 +62,7 @@ struct process *process_create(const char *name, bool kernel_mode,
     p->slot = -1;
     int err;
     if (kernel_mode) {
-        p->slot = slot_alloc();
+        p->slot = slot_alloc(p);
         if (p->slot < 0) {
             heap_free(p);
             account_put(account);
@@ -122,10 +128,18 @@ void process_exit(struct process *p, int status)
 void process_kill_for_fault(struct process *p, const char *kind,
                             uint64_t address, uint64_t rip)
 {
+    // The offset in the program, when rip is in it, is what addr2line and
+    // gdb take on the unstripped file (linked at 0), in either mode.
+    char offset[48] = "";
+    if (p->image_size != 0 && rip >= p->image_base &&
+        rip - p->image_base < p->image_size) {
+        fmt_format(offset, sizeof(offset), ", program offset %p",
+                   (void *)(rip - p->image_base));
+    }
     log_write_about(p->name, LOG_ERROR,
-                    "process %s killed: %s at %p (rip %p, %s mode)", p->name,
+                    "process %s killed: %s at %p (rip %p, %s mode)%s", p->name,
                     kind, (void *)address, (void *)rip,
-                    p->kernel_mode ? "kernel" : "user");
+                    p->kernel_mode ? "kernel" : "user", offset);
     process_exit(p, FTL_EXIT_KILLED);
     sched_exit_current();
 }

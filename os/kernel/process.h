@@ -32,7 +32,9 @@ struct process {
     bool may_grant; // holds the right to hand out devices (pci, ioport)
     enum process_state state;
     int exit_status;
-    int slot; // kernel-mode slot, -1 for user processes
+    int slot;            // kernel-mode slot, -1 for user processes
+    uint64_t image_base; // where its program is loaded (0 until the loader
+    uint64_t image_size; // has loaded it), and the bytes it spans
     struct address_space space;
     struct handle_table handles;
     struct thread *threads;
@@ -43,6 +45,12 @@ struct process {
     // Its ring of console lines in the log book, once known.
     struct logbook_ref log_ref;
 };
+
+// The kernel-mode process in each slot (NULL: a free slot). Nothing in the
+// kernel reads it: it is for debuggers, which cannot otherwise learn where a
+// kernel-mode program was loaded (the gdb script of `ftl run --gdb` walks
+// it; docs/guides/debugging.md).
+extern struct process *process_slots[];
 
 // An empty process (no threads) whose memory may grow to memory_limit bytes
 // (0: no limit; see account.h) and that may hold handles_max handles (0:
@@ -59,7 +67,8 @@ void process_start_thread(struct process *p, struct thread *t);
 // must then call sched_exit_current().
 void process_exit(struct process *p, int status);
 
-// Logs "process NAME killed: KIND at ADDRESS (rip RIP)" and ends the
+// Logs "process NAME killed: KIND at ADDRESS (rip RIP, MODE mode)", plus
+// ", program offset OFFSET" when RIP is in its program, and ends the
 // running thread's process p with FTL_EXIT_KILLED.
 __attribute__((noreturn)) void process_kill_for_fault(struct process *p,
                                                       const char *kind,

@@ -121,7 +121,28 @@ static int copy_string_vector(uint64_t vector, uint32_t count, const char **out,
     return 0;
 }
 
-static long spawn_checked(const struct ftl_spawn *spawn, char *strings)
+// A program file from the caller's memory, copied whole: elf_parse and
+// elf_load read it at random, and the caller could change its own copy
+// meanwhile. Freed by the caller (heap_free) once the child is loaded.
+static long spawn_image_copy(const struct ftl_spawn *spawn, void **image)
+{
+    *image = NULL;
+    if (spawn->image_len == 0) {
+        return 0;
+    }
+    if (spawn->image_len > FTL_SPAWN_IMAGE_MAX) {
+        return FTL_ERR_TOO_LARGE;
+    }
+    *image = heap_alloc((size_t)spawn->image_len);
+    if (*image == NULL) {
+        return FTL_ERR_NO_MEMORY;
+    }
+    return copy_from_process(*image, (uint64_t)spawn->image,
+                             (size_t)spawn->image_len);
+}
+
+static long spawn_checked(const struct ftl_spawn *spawn, char *strings,
+                          const void *image)
 {
     if (spawn->handles_max > FTL_HANDLES_MAX) {
         return FTL_ERR_INVALID_ARG;
@@ -160,6 +181,8 @@ static long spawn_checked(const struct ftl_spawn *spawn, char *strings)
     }
     struct loader_request request = {
         .path = path,
+        .image = image,
+        .image_size = (size_t)spawn->image_len,
         .name = spawn->name != NULL ? name : NULL,
         .kernel_mode = spawn->isolation == FTL_ISOLATION_KERNEL,
         .priority =
@@ -209,7 +232,12 @@ static long sys_process_spawn(uint64_t uspawn)
     if (strings == NULL) {
         return FTL_ERR_NO_MEMORY;
     }
-    long result = spawn_checked(&spawn, strings);
+    void *image;
+    long result = spawn_image_copy(&spawn, &image);
+    if (result == 0) {
+        result = spawn_checked(&spawn, strings, image);
+    }
+    heap_free(image);
     heap_free(strings);
     return result;
 }

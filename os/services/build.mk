@@ -56,3 +56,4 @@ INITFS_PROGRAMS += $(BUILD)/programs/tcpip.elf
 include os/services/virtio_rng/build.mk
 include os/services/random/build.mk
 include os/services/tls/build.mk
+include os/services/control/build.mk

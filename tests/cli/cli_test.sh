@@ -187,6 +187,87 @@ code="$(http_get http://127.0.0.1:8080/nowhere)"
 [[ "$code" == 404 ]]
 result http_template_routes_unknown_paths_to_404 "$([[ $? -ne 0 ]] && echo "status $code")"
 ftl_in "$TMP/web" stop
+
+# --- ftl run --gdb: gdb attaches with the symbols where the code runs -----
+# gdb_session DIR GDB-ARGS...: with the project's system running, runs gdb
+# in batch mode on its build/run/gdbinit while GET /hello/ada is tried every
+# second (the HTTP template's `hello` handler); sets GDB_OUT.
+gdb_session() {
+    local dir="$1" poker
+    shift
+    (for _ in $(seq 60); do
+        curl -s -m 3 -o /dev/null http://127.0.0.1:8080/hello/ada
+        sleep 1
+    done) &
+    poker=$!
+    GDB_OUT="$(cd "$dir" && timeout 120 gdb -nx -batch -x build/run/gdbinit \
+        "$@" 2>&1)"
+    kill "$poker" 2>/dev/null
+    wait "$poker" 2>/dev/null
+}
+# The unstripped kernel and base programs: the -dbg tarball unpacked over
+# the SDK, as docs/cli.md says.
+tar -xzf "${TARBALL%.tar.gz}-dbg.tar.gz" -C "$TMP/sdk" --strip-components=1
+ftl_in "$TMP" new dbg --template http
+if ! command -v gdb >/dev/null; then
+    result run_gdb_symbols_in_a_user_mode_service "gdb is not installed (scripts/setup-host.sh installs it)"
+else
+    ftl_in "$TMP/dbg" run --detach --gdb
+    expect run_gdb_says_how_to_attach 0 \
+        "gdb stub is on 127\.0\.0\.1:[0-9]+; attach with \`gdb -x build/run/gdbinit\`"
+    port="$(grep -Eo '127\.0\.0\.1:[0-9]+' <<<"$ERR" | grep -v ':8080$' | head -1)"
+    args="$(tr '\0' ' ' </proc/"$(cat "$TMP/dbg/build/run/qemu.pid")"/cmdline)"
+    [[ -n "$port" && "$args" == *"-gdb tcp:$port "* ]]
+    result run_gdb_starts_the_stub_on_localhost "$([[ $? -ne 0 ]] && echo "port $port, QEMU: $args")"
+    # A breakpoint in the service's own code, on its process only (every
+    # user-mode program is at 0x400000), hit by a request: the stop names
+    # the function, its caller in libftl and the process; the kernel's
+    # symbols come with source lines (the unstripped kernel).
+    gdb_session "$TMP/dbg" -ex 'break hello if $ftl_in("dbg")' \
+        -ex continue -ex 'bt 2' -ex 'p $ftl_process()' \
+        -ex 'info symbol $pc' -ex 'info line loader_spawn'
+    why=""
+    for want in "^Breakpoint 1, hello \(req=0x4[0-9a-f]+" \
+                "^#1 +0x0*4[0-9a-f]+ in route_request .*http_router\.c" \
+                '^\$1 = "dbg"' \
+                "^hello in section \.text of .*/build/services/dbg/dbg\.elf" \
+                '^Line [0-9]+ of "os/kernel/loader\.c"'; do
+        grep -Eq -- "$want" <<<"$GDB_OUT" || why="no /$want/ in: $(tail -8 <<<"$GDB_OUT")"
+    done
+    result run_gdb_breaks_in_a_user_mode_service_with_its_symbols "$why"
+    ftl_in "$TMP/dbg" stop
+    # The same service in kernel mode: the gdb script finds where the
+    # kernel put it (its process table) when gdb attaches after the boot.
+    sed -i 's/isolation: user/isolation: kernel/' "$TMP/dbg/services/dbg/service.yaml"
+    ftl_in "$TMP/dbg" run --detach --gdb
+    expect run_gdb_boots_a_kernel_mode_service 0 "system ready: 3 services"
+    gdb_session "$TMP/dbg" -ex 'break hello' -ex continue -ex 'bt 2' \
+        -ex 'info symbol $pc'
+    why=""
+    for want in "^ftl: dbg +0xffffc[0-9a-f]+ +.*/build/services/dbg/dbg\.elf" \
+                "^Breakpoint 1, hello \(req=0xffffc[0-9a-f]+" \
+                "^#1 +0xffffc[0-9a-f]+ in route_request " \
+                "^hello in section \.text of .*/build/services/dbg/dbg\.elf"; do
+        grep -Eq -- "$want" <<<"$GDB_OUT" || why="no /$want/ in: $(tail -8 <<<"$GDB_OUT")"
+    done
+    result run_gdb_finds_a_kernel_mode_service_where_the_kernel_put_it "$why"
+    ftl_in "$TMP/dbg" stop
+    # --gdb-wait: the machine waits for gdb, and a kernel-mode service's
+    # symbols are loaded as the kernel starts it, so a breakpoint set
+    # before it exists (pending) is hit.
+    ftl_in "$TMP/dbg" run --detach --gdb-wait
+    expect run_gdb_wait_returns_at_once 0 "stopped before the first instruction"
+    gdb_session "$TMP/dbg" -ex 'set breakpoint pending on' -ex 'break hello' \
+        -ex continue -ex 'info symbol $pc'
+    why=""
+    for want in "^ftl: dbg started in kernel mode: symbols at 0xffffc[0-9a-f]+" \
+                "^Breakpoint 1, hello \(req=0xffffc[0-9a-f]+" \
+                "^hello in section \.text of .*/build/services/dbg/dbg\.elf"; do
+        grep -Eq -- "$want" <<<"$GDB_OUT" || why="no /$want/ in: $(tail -8 <<<"$GDB_OUT")"
+    done
+    result run_gdb_wait_loads_a_kernel_mode_service_as_it_starts "$why"
+    ftl_in "$TMP/dbg" stop
+fi
 ftl_in "$TMP" new echo --template tcp-echo
 expect new_tcp_echo_template 0 "created echo from the tcp-echo template"
 ftl_in "$TMP/echo" run --detach

@@ -304,6 +304,9 @@ static uint64_t pick_spawn(struct fuzz_run *run)
                                       256 * 1024, 1 << 20, 4 << 20, UINT64_MAX};
     static const uint32_t handles[] = {0,    0,     1,     2,         16,
                                        1024, 65536, 65537, UINT32_MAX};
+    static const uint64_t image_lens[] = {
+        0, 0, 0, 0, 1, 64, 4096, 1 << 20, FTL_SPAWN_IMAGE_MAX + 1ull,
+        UINT64_MAX};
     struct ftl_spawn *spawn = fuzz_scratch(pool, sizeof(*spawn));
     bool bad;
     *spawn = (struct ftl_spawn){
@@ -322,6 +325,11 @@ static uint64_t pick_spawn(struct fuzz_run *run)
                        : FTL_HANDLE_INVALID,
         .handles_max = handles[fuzz_below(pool, sizeof(handles) / 4)],
         .memory_limit = limits[fuzz_below(pool, sizeof(limits) / 8)],
+        // A program from memory: scratch bytes (no valid ELF) or a bad
+        // address, any length.
+        .image = fuzz_one_in(pool, 2) ? fuzz_scratch(pool, 256)
+                                      : (const void *)fuzz_bad_address(pool),
+        .image_len = image_lens[fuzz_below(pool, sizeof(image_lens) / 8)],
     };
     return (uint64_t)spawn;
 }

@@ -375,6 +375,54 @@ static bool bad_arguments_give_errors(void)
     return true;
 }
 
+// A program handed over as bytes, as the supervisor does for `ftl apply`:
+// the same file from memory runs as it does from the initfs, in both
+// modes, and whatever the bytes or the length, the answer is an error.
+static bool programs_start_from_memory(void)
+{
+    static char image[64 * 1024];
+    long size = ftl_initfs_read("exit_with.elf", 0, image, sizeof(image));
+    EXPECT(size > 0 && size < (long)sizeof(image), "exit_with.elf: %ld", size);
+    const char *argv[] = {"exit_with", "42", NULL};
+    for (uint32_t mode = FTL_ISOLATION_USER; mode <= FTL_ISOLATION_KERNEL;
+         mode++) {
+        struct ftl_spawn request = {.path = "from-memory",
+                                    .isolation = mode,
+                                    .argc = 2,
+                                    .argv = argv,
+                                    .image = image,
+                                    .image_len = (uint64_t)size};
+        ftl_handle_t p = ftl_process_spawn_request(&request);
+        EXPECT(p > 0, "spawn from memory (mode %u): %d", mode, (int)p);
+        struct ftl_process_info info;
+        EXPECT(ftl_process_info(p, &info) == 0 &&
+                   strcmp(info.name, "from-memory") == 0,
+               "name %s", info.name);
+        long status = ftl_process_wait(p, 30 * SECOND_NS);
+        ftl_handle_close(p);
+        EXPECT(status == 42, "exit status %ld", status);
+    }
+    struct ftl_spawn bad = {.path = "x", .image = image, .image_len = 64};
+    long r = ftl_process_spawn_request(&bad); // a truncated ELF file
+    EXPECT(r == FTL_ERR_BAD_FORMAT, "64 bytes of ELF: %ld", r);
+    image[1] ^= 0xff; // no magic
+    bad.image_len = (uint64_t)size;
+    r = ftl_process_spawn_request(&bad);
+    EXPECT(r == FTL_ERR_BAD_FORMAT, "a broken magic: %ld", r);
+    bad.image_len = FTL_SPAWN_IMAGE_MAX + 1ull;
+    r = ftl_process_spawn_request(&bad);
+    EXPECT(r == FTL_ERR_TOO_LARGE, "over the limit: %ld", r);
+    bad = (struct ftl_spawn){
+        .path = "x", .image = (const void *)0x500000000000, .image_len = 4096};
+    r = ftl_process_spawn_request(&bad);
+    EXPECT(r == FTL_ERR_BAD_ADDRESS, "an unmapped image: %ld", r);
+    bad = (struct ftl_spawn){.path = "x", .image = image, .image_len = 1 << 20};
+    r = ftl_process_spawn_request(&bad); // runs past the process's data
+    EXPECT(r == FTL_ERR_BAD_ADDRESS || r == FTL_ERR_BAD_FORMAT,
+           "a length past the buffer: %ld", r);
+    return true;
+}
+
 static bool children_may_not_spawn(void)
 {
     long user = run("try_spawn.elf", FTL_ISOLATION_USER, NULL, NULL);
@@ -528,6 +576,7 @@ static const struct test tests[] = {
     TEST(user_faults_kill_only_the_faulting_process),
     TEST(kernel_mode_faults_kill_only_the_faulting_process),
     TEST(bad_arguments_give_errors),
+    TEST(programs_start_from_memory),
     TEST(children_may_not_spawn),
     TEST(threads_run_and_exit),
     TEST(threads_are_capped_per_process),

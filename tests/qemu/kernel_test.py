@@ -53,6 +53,25 @@ def fault_log_lines_name_process_fault_and_address():
               "no log line matching %r" % pattern)
 
 
+def fault_log_lines_give_the_offset_in_the_program():
+    # What addr2line takes on the unstripped program (docs/guides/
+    # debugging.md): rip less the image base, 0x400000 in user mode.
+    console = console_by_mode.get("user")
+    check(console is not None, "the user-mode suite did not run")
+    m = re.search(r"^\[kernel\] error: process fault killed: page fault: "
+                  r"read of unmapped at 0x0 \(rip 0x([0-9a-f]+), user mode\), "
+                  r"program offset 0x([0-9a-f]+)\r?$", console, re.M)
+    check(m is not None, "no user-mode fault line with a program offset: %r" %
+          re.findall(r"^\[kernel\] error: process fault killed: .*", console,
+                     re.M)[:2])
+    check(int(m.group(1), 16) - 0x400000 == int(m.group(2), 16),
+          "offset 0x%s is not rip 0x%s - 0x400000" % (m.group(2), m.group(1)))
+    check(re.search(r"^\[kernel\] error: process fault killed: .*\(rip "
+                    r"0xffffc0[0-9a-f]+, kernel mode\), program offset "
+                    r"0x[0-9a-f]+\r?$", console, re.M),
+          "no kernel-mode fault line with a program offset")
+
+
 def kernel_reports_cpu_protections():
     console = console_by_mode.get("user", "")
     check(re.search(r"cpu: NX on, SMEP on, SMAP on", console),
@@ -63,6 +82,7 @@ TESTS = [
     in_os_suite_in_user_mode,
     in_os_suite_in_kernel_mode,
     fault_log_lines_name_process_fault_and_address,
+    fault_log_lines_give_the_offset_in_the_program,
     kernel_reports_cpu_protections,
     log_book_suite_in_user_mode,
     log_book_suite_in_kernel_mode,

@@ -116,7 +116,11 @@ struct ftl_spawn {
                            // limit. Over it, allocations fail (malloc
                            // returns NULL) and touching uncommitted pages
                            // is a fault.
+    const void *image;     // the program file in the caller's memory
+    uint64_t image_len;    // its bytes, at most FTL_SPAWN_IMAGE_MAX; 0: the
+                           // initfs file `path` (path then only names it)
 };
+#define FTL_SPAWN_IMAGE_MAX (16u * 1024 * 1024)
 
 // What FTL_SYS_PROCESS_INFO tells about a process.
 struct ftl_process_info {

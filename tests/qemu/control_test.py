@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""The control channel (docs/reference/control-protocol.md) end to end:
+tests/net/control.yaml boots with the control service on COM2, which QEMU
+connects to a Unix socket of this test, and tests/qemu/controlclient.py
+speaks the protocol with the key packed into that image
+(build/systems/control/control.key). Status comes back as JSON; a frame
+with a wrong MAC, a replayed sequence number, an old session's nonce or
+another image's key is refused and changes nothing; garbage between frames
+is skipped; and the HTTP port on the network does not take control
+frames."""
+
+import json
+import os
+import socket
+import sys
+import tempfile
+import time
+
+from testlib import check, free_port, run_suite
+from ftlqemu import BUILD, Guest, net_args
+from controlclient import BadMac, Control, Refused, frame
+
+KERNEL = os.path.join(BUILD, "ftl-kernel.elf")
+INITRD = os.path.join(BUILD, "systems", "control.tar")
+KEY_FILE = os.path.join(BUILD, "systems", "control", "control.key")
+READY_TIMEOUT_S = 60
+
+boot = None
+
+
+class ControlBoot:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="ftl-control-")
+        self.socket = os.path.join(self.dir, "control.sock")
+        self.port = free_port()
+        self.key = bytes.fromhex(open(KEY_FILE).read().strip())
+        self.guest = Guest(
+            "control", dict(kernel=KERNEL, initrd=INITRD),
+            extra=["-chardev", "socket,id=control,path=%s,server=on,wait=off"
+                   % self.socket, "-serial", "chardev:control"] +
+            net_args([(self.port, 80)]))
+
+    def __enter__(self):
+        self.guest.__enter__()
+        try:
+            self.guest.wait_for(rb"\[control\] info: control channel on COM2",
+                                READY_TIMEOUT_S)
+            self.guest.wait_for(rb"\[tcpip\] info: listening on port 80",
+                                READY_TIMEOUT_S)
+        except Exception:
+            self.guest.__exit__(*sys.exc_info())
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        return self.guest.__exit__(*exc)
+
+    def session(self, key=None):
+        c = Control(self.socket, key or self.key)
+        c.hello()
+        return c
+
+
+def booted(test):
+    def run():
+        global boot
+        if boot is None:
+            boot = ControlBoot().__enter__()
+        test()
+    run.__name__ = test.__name__
+    return run
+
+
+def expect_refusal(fn, reason):
+    try:
+        fn()
+    except Refused as e:
+        check(str(e) == reason, "refused for %r, not %r" % (str(e), reason))
+        return
+    check(False, "not refused (expected %r)" % reason)
+
+
+@booted
+def status_lists_the_services_as_json():
+    c = boot.session()
+    try:
+        started = time.monotonic()
+        ok, body, _ = c.request("status")
+        elapsed_ms = (time.monotonic() - started) * 1000
+    finally:
+        c.close()
+    check(ok, "status failed: %r" % body)
+    status = json.loads(body)
+    services = {s["name"]: s for s in status["services"]}
+    for name in ("virtio_net", "tcpip", "random", "control", "http_server"):
+        check(services.get(name, {}).get("state") == "Running",
+              "%s: %r" % (name, services.get(name)))
+    http = services["http_server"]
+    # Uptimes come in tenths of a second: a number while running.
+    check(http["isolation"] == "user" and isinstance(http["uptime_ms"], int) and
+          0 < http["memory_kib"] <= http["memory_limit_kib"],
+          "http_server: %r" % http)
+    check(status["system"]["uptime_ms"] > 0, "system: %r" % status["system"])
+    print("bench: control.status_ms %.1f ms" % elapsed_ms)
+
+
+@booted
+def a_request_with_a_wrong_mac_is_refused_and_the_session_goes_on():
+    c = boot.session()
+    try:
+        expect_refusal(lambda: c.request("status", key=bytes(32)), "bad mac")
+        ok, _, _ = c.request("status")
+        check(ok, "status after a refused frame")
+    finally:
+        c.close()
+
+
+@booted
+def a_replayed_request_is_refused():
+    c = boot.session()
+    try:
+        ok, _, _ = c.request("status")
+        check(ok, "first status")
+        expect_refusal(lambda: c.request("status", seq=1), "replayed seq")
+        ok, _, _ = c.request("status", seq=5)  # higher: accepted
+        check(ok, "status with a higher seq")
+    finally:
+        c.close()
+
+
+@booted
+def an_old_sessions_nonce_no_longer_works():
+    old = boot.session()
+    old_nonce = old.nonce
+    old.close()
+    c = boot.session()
+    try:
+        check(c.nonce != old_nonce, "the same nonce twice")
+        c.nonce = old_nonce  # a request recorded in the old session
+        expect_refusal(lambda: c.request("status", seq=1), "bad mac")
+    finally:
+        c.close()
+
+
+@booted
+def another_images_key_is_told_apart():
+    c = Control(boot.socket, bytes(range(32)))
+    try:
+        c.hello()
+        check(False, "a challenge checked with the wrong key")
+    except BadMac:
+        pass
+    finally:
+        c.close()
+
+
+@booted
+def unknown_commands_are_errors():
+    c = boot.session()
+    try:
+        ok, body, _ = c.request("format-disk")
+        check(not ok and body == b"unknown command", "got %r %r" % (ok, body))
+    finally:
+        c.close()
+
+
+@booted
+def garbage_between_frames_is_skipped():
+    c = Control(boot.socket, boot.key)
+    try:
+        c.send_raw(b"\x00garbage FTL FTL2 \xff" * 20)
+        c.hello()
+        ok, _, _ = c.request("status")
+        check(ok, "status after garbage")
+    finally:
+        c.close()
+
+
+@booted
+def the_network_does_not_take_control_frames():
+    # The same request, as a client on the network could send it to the
+    # only port the guest serves: HTTP answers, no control frame comes.
+    c = boot.session()
+    nonce = c.nonce
+    c.close()
+    request = frame(boot.key, nonce, "Q", 1, b"status\n")
+    with socket.create_connection(("127.0.0.1", boot.port), timeout=20) as s:
+        s.sendall(request)
+        got = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            got += chunk
+    check(got.startswith(b"HTTP/1.1 4") and b"FTL1" not in got,
+          "the HTTP port answered %r" % got[:60])
+
+
+def without_a_second_serial_port_it_ends_quietly():
+    # No -serial for COM2: every port of it reads 0xff. The service must
+    # see that no UART is there and end (Completed), not read 0xff bytes
+    # forever.
+    with Guest("control_absent", dict(kernel=KERNEL, initrd=INITRD),
+               extra=net_args([(free_port(), 80)])) as guest:
+        guest.wait_for(rb"\[control\] info: no COM2: no control channel",
+                       READY_TIMEOUT_S)
+        guest.wait_for(rb"\[tcpip\] info: listening on port 80",
+                       READY_TIMEOUT_S)
+        guest.wait_for(rb"control exited with status 0", READY_TIMEOUT_S)
+        time.sleep(1)
+        check("restarting control" not in guest.console(), "control restarted")
+
+
+TESTS = [status_lists_the_services_as_json,
+         a_request_with_a_wrong_mac_is_refused_and_the_session_goes_on,
+         a_replayed_request_is_refused, an_old_sessions_nonce_no_longer_works,
+         another_images_key_is_told_apart, unknown_commands_are_errors,
+         garbage_between_frames_is_skipped,
+         the_network_does_not_take_control_frames,
+         without_a_second_serial_port_it_ends_quietly]
+
+if __name__ == "__main__":
+    try:
+        status = run_suite("control", TESTS)
+    finally:
+        if boot is not None:
+            boot.__exit__(None, None, None)
+    sys.exit(status)

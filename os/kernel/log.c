@@ -1,5 +1,6 @@
 // Kernel log lines: formatted into a stack buffer, then written in one piece
-// so that a line is never split by another writer's output.
+// so that a line is never split by another writer's output, and kept in the
+// log book (logbook.h) under the source's name.
 #include "log.h"
 
 #include <stdarg.h>
@@ -7,6 +8,7 @@
 #include "arch.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
+#include "logbook.h"
 
 static const char *const level_names[] = {
     [LOG_DEBUG] = "debug",
@@ -15,19 +17,26 @@ static const char *const level_names[] = {
     [LOG_ERROR] = "error",
 };
 
-static void write_line(char *line, int len)
+// Writes the line to the console and keeps it under `ring`, and under
+// `also` too unless that is NULL.
+static void write_line(const char *ring, const char *also, char *line, int len)
 {
     if (len >= LOG_LINE_MAX - 1) {
         len = LOG_LINE_MAX - 5;
         memcpy(line + len, "...", 3);
         len += 3;
     }
+    logbook_append(NULL, ring, line, (size_t)len, NULL, 0);
+    if (also != NULL) {
+        logbook_append(NULL, also, line, (size_t)len, NULL, 0);
+    }
     line[len++] = '\n';
     arch_console_write(line, (size_t)len);
 }
 
-void log_write(enum log_level level, const char *source, const char *format,
-               ...)
+static void write_formatted(const char *source, const char *also,
+                            enum log_level level, const char *format,
+                            va_list args)
 {
     char line[LOG_LINE_MAX];
     int prefix =
@@ -35,12 +44,27 @@ void log_write(enum log_level level, const char *source, const char *format,
     if (prefix >= LOG_LINE_MAX - 1) {
         prefix = LOG_LINE_MAX - 1;
     }
-    va_list args;
-    va_start(args, format);
     int len =
         fmt_vformat(line + prefix, sizeof(line) - (size_t)prefix, format, args);
+    write_line(source, also, line, prefix + len);
+}
+
+void log_write(enum log_level level, const char *source, const char *format,
+               ...)
+{
+    va_list args;
+    va_start(args, format);
+    write_formatted(source, NULL, level, format, args);
     va_end(args);
-    write_line(line, prefix + len);
+}
+
+void log_write_about(const char *process, enum log_level level,
+                     const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    write_formatted(LOGBOOK_KERNEL, process, level, format, args);
+    va_end(args);
 }
 
 void log_raw(const char *format, ...)
@@ -50,5 +74,5 @@ void log_raw(const char *format, ...)
     va_start(args, format);
     int len = fmt_vformat(line, sizeof(line), format, args);
     va_end(args);
-    write_line(line, len);
+    write_line(LOGBOOK_KERNEL, NULL, line, len);
 }

@@ -136,10 +136,10 @@ void process_kill_for_fault(struct process *p, const char *kind,
         fmt_format(offset, sizeof(offset), ", program offset %p",
                    (void *)(rip - p->image_base));
     }
-    log_write(LOG_ERROR, "kernel",
-              "process %s killed: %s at %p (rip %p, %s mode)%s", p->name, kind,
-              (void *)address, (void *)rip, p->kernel_mode ? "kernel" : "user",
-              offset);
+    log_write_about(p->name, LOG_ERROR,
+                    "process %s killed: %s at %p (rip %p, %s mode)%s", p->name,
+                    kind, (void *)address, (void *)rip,
+                    p->kernel_mode ? "kernel" : "user", offset);
     process_exit(p, FTL_EXIT_KILLED);
     sched_exit_current();
 }

@@ -13,6 +13,7 @@
 #include <ftl/syscall.h>
 
 #include "handle.h"
+#include "logbook.h"
 #include "object.h"
 #include "thread.h"
 #include "vm.h"
@@ -41,6 +42,8 @@ struct process {
     struct thread *waiters; // threads in process_wait()
     uint8_t *io_bitmap;     // I/O permission bitmap of a user process
                             // with ports (ioport.h); NULL: no ports
+    // Its ring of console lines in the log book, once known.
+    struct logbook_ref log_ref;
 };
 
 // The kernel-mode process in each slot (NULL: a free slot). Nothing in the

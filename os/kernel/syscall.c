@@ -23,6 +23,7 @@
 #include "lib/string.h"
 #include "loader.h"
 #include "log.h"
+#include "logbook.h"
 #include "page.h"
 #include "process.h"
 #include "sched.h"
@@ -43,7 +44,8 @@ static long sys_nop(void)
 
 // Writes text as lines, each prefixed "[process] " (level 0, the process's
 // standard output) or "[process] LEVEL: " (levels 1-4: debug, info, warn,
-// error, for logging).
+// error, for logging), to the console and to the process name's ring of
+// the log book.
 static long sys_console_write(uint64_t text, uint64_t len, uint64_t level)
 {
     static char buffer[CONSOLE_WRITE_MAX];
@@ -59,7 +61,8 @@ static long sys_console_write(uint64_t text, uint64_t len, uint64_t level)
     if (err < 0) {
         return err;
     }
-    const char *name = current_process()->name;
+    struct process *p = current_process();
+    const char *name = p->name;
     size_t start = 0;
     while (start < len) {
         size_t end = start;
@@ -83,6 +86,8 @@ static long sys_console_write(uint64_t text, uint64_t len, uint64_t level)
         arch_console_write(prefix, at);
         arch_console_write(buffer + start, end - start);
         arch_console_write("\n", 1);
+        logbook_append(&p->log_ref, name, prefix, at, buffer + start,
+                       end - start);
         start = end + 1;
     }
     return (long)len;
@@ -450,6 +455,39 @@ static long sys_initfs_read(uint64_t upath, uint64_t offset, uint64_t ubuf,
     return err < 0 ? err : (long)len;
 }
 
+// Reads the log book (logbook.h): the lines of `name` after cursor, as
+// "CURSOR TEXT\n", with the last one's cursor in *next; or, for the name "",
+// the list "NAME LAST\n" of every ring, with the count in *next (next may
+// be 0). Only for the process that may spawn (the supervisor), like the
+// initfs: other processes' lines are not everyone's to read.
+static long sys_log_read(uint64_t uname, uint64_t cursor, uint64_t ubuf,
+                         uint64_t len, uint64_t unext)
+{
+    static char out[FTL_LOGS_READ_MAX];
+    if (!current_process()->may_spawn) {
+        return FTL_ERR_NOT_ALLOWED;
+    }
+    char name[FTL_NAME_MAX];
+    long n = copy_string_from_process(name, uname, sizeof(name));
+    if (n < 0) {
+        return n;
+    }
+    if (len > sizeof(out)) {
+        len = sizeof(out);
+    }
+    uint64_t next;
+    n = name[0] == '\0' ? logbook_list(out, len, &next)
+                        : logbook_read(name, cursor, out, len, &next);
+    if (n < 0) {
+        return n;
+    }
+    int err = copy_to_process(ubuf, out, (size_t)n);
+    if (err == 0 && unext != 0) {
+        err = copy_to_process(unext, &next, sizeof(next));
+    }
+    return err < 0 ? err : n;
+}
+
 static long sys_vmarea_unmap(uint64_t address)
 {
     return vm_unmap(&current_process()->space, address);
@@ -475,6 +513,7 @@ static long sys_system_stats(uint64_t ustats)
         .context_switches = sched_switch_count(),
         .cycles_per_second = clock_cycles_per_second(),
         .kernel_table_pages = paging_kernel_table_count(),
+        .log_pages = logbook_pages(),
     };
     return copy_to_process(ustats, &stats, sizeof(stats));
 }
@@ -538,6 +577,7 @@ KERNEL_HOT_RODATA static const struct syscall_entry syscall_table[FTL_SYS_COUNT]
     [FTL_SYS_VMAREA_COMMIT] = {HANDLER(sys_vmarea_commit), false},
     [FTL_SYS_PROCESS_INFO] = {HANDLER(sys_process_info), false},
     [FTL_SYS_INITFS_READ] = {HANDLER(sys_initfs_read), false},
+    [FTL_SYS_LOG_READ] = {HANDLER(sys_log_read), false},
 };
 
 KERNEL_HOT long syscall_dispatch(long number, long a1, long a2, long a3,

@@ -1,7 +1,7 @@
 # The base's services that are not described by a spec: the supervisor,
 # which reads the specs (as the compiled boot.manifest) and starts the rest.
 $(eval $(call program,supervisor,$(addprefix os/services/supervisor/, \
-    main.c service.c routing.c status.c files.c refusal.c)))
+    main.c service.c routing.c status.c files.c refusal.c logs.c)))
 INITFS_PROGRAMS += $(BUILD)/programs/supervisor.elf
 
 # The network services (docs/concepts/networking.md), programs like any

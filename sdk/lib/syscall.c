@@ -5,6 +5,7 @@
 
 #include <ftl/console.h>
 #include <ftl/error.h>
+#include <ftl/logs.h>
 #include <ftl/process.h>
 #include <ftl/syscall.h>
 #include <ftl/thread.h>
@@ -175,4 +176,17 @@ long ftl_initfs_read(const char *path, uint64_t offset, void *buffer,
 {
     return ftl_syscall(FTL_SYS_INITFS_READ, (long)path, (long)offset,
                        (long)buffer, (long)len, 0);
+}
+
+long ftl_log_read(const char *name, uint64_t cursor, char *buffer, size_t len,
+                  uint64_t *next)
+{
+    return ftl_syscall(FTL_SYS_LOG_READ, (long)name, (long)cursor, (long)buffer,
+                       (long)len, (long)next);
+}
+
+long ftl_log_list(char *buffer, size_t len, uint64_t *count)
+{
+    return ftl_syscall(FTL_SYS_LOG_READ, (long)"", 0, (long)buffer, (long)len,
+                       (long)count);
 }

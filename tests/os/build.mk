@@ -23,3 +23,5 @@ $(eval $(call program,memhog,tests/os/memhog.c))
 $(eval $(call program,syscall_fuzz,tests/os/syscall_fuzz.c \
                     tests/os/fuzz_calls.c tests/os/fuzz_pool.c \
                     tests/os/suite.c))
+$(eval $(call program,logs_test,tests/os/logs_test.c tests/os/suite.c))
+$(eval $(call program,log_writer,tests/os/log_writer.c))

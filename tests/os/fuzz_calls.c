@@ -47,6 +47,7 @@ enum arg {
     ARG_PATH,     // an initfs path, or a bad address
     ARG_ID,       // a request id
     ARG_PCI,      // a vendor or device id
+    ARG_LOGNAME,  // a log ring's name, "" (the list), or a bad address
     ARG_HANDLE,   // + enum fuzz_kind
 };
 
@@ -115,6 +116,7 @@ static const struct call_spec calls[FTL_SYS_COUNT] = {
     CALL(VMAREA_COMMIT, NONE, HVMA, ARG_SIZE),
     CALL(PROCESS_INFO, NONE, HPROC, ARG_ADDR),
     CALL(INITFS_READ, NONE, ARG_PATH, ARG_SIZE, ARG_ADDR, ARG_SIZE),
+    CALL(LOG_READ, NONE, ARG_LOGNAME, ARG_INT, ARG_ADDR, ARG_SIZE, ARG_ADDR),
 };
 // clang-format on
 
@@ -265,6 +267,20 @@ static uint64_t pick_string(struct fuzz_pool *pool)
     return strings[fuzz_below(pool, sizeof(strings) / sizeof(*strings))];
 }
 
+static uint64_t pick_log_name(struct fuzz_pool *pool)
+{
+    const uint64_t names[] = {
+        (uint64_t) "kernel",
+        (uint64_t) "syscall_fuzz",
+        (uint64_t) "",
+        (uint64_t) "",
+        (uint64_t) "missing",
+        (uint64_t)long_path,
+        fuzz_bad_address(pool),
+    };
+    return names[fuzz_below(pool, sizeof(names) / sizeof(*names))];
+}
+
 static uint64_t pick_vector(struct fuzz_pool *pool)
 {
     static const char *const good[] = {"exit_with.elf", "0", NULL};
@@ -373,6 +389,8 @@ static uint64_t pick_arg(struct fuzz_run *run, unsigned arg, bool handle_is_bad,
         return pick_period(pool);
     case ARG_PATH:
         return pick_string(pool);
+    case ARG_LOGNAME:
+        return pick_log_name(pool);
     case ARG_ID:
         return fuzz_one_in(pool, 8) ? fuzz_next(pool) : fuzz_below(pool, 4);
     case ARG_PCI: {

@@ -124,11 +124,13 @@ static int fuzz_child(uint64_t child_seed, uint64_t calls, uint64_t trace)
 
 static void print_stats(const char *when, const struct ftl_system_stats *s)
 {
-    printf("  %s: %lu free pages + %lu kernel tables, %u processes, "
-           "%u threads, %u vmareas, %lu heap bytes, %u handles\n",
+    printf("  %s: %lu free pages + %lu kernel tables + %lu log, "
+           "%u processes, %u threads, %u vmareas, %lu heap bytes, "
+           "%u handles\n",
            when, (unsigned long)s->pages_free,
-           (unsigned long)s->kernel_table_pages, s->processes, s->threads,
-           s->vmareas, (unsigned long)s->heap_bytes, s->handles);
+           (unsigned long)s->kernel_table_pages, (unsigned long)s->log_pages,
+           s->processes, s->threads, s->vmareas, (unsigned long)s->heap_bytes,
+           s->handles);
 }
 
 // Page tables of the kernel half are kept once made (a kernel-mode slot
@@ -136,8 +138,10 @@ static void print_stats(const char *when, const struct ftl_system_stats *s)
 static bool stats_equal(const struct ftl_system_stats *a,
                         const struct ftl_system_stats *b)
 {
-    return a->pages_free + a->kernel_table_pages ==
-               b->pages_free + b->kernel_table_pages &&
+    // Log rings are kept for good once made (a child killed under a new
+    // name leaves one): counted as free.
+    return a->pages_free + a->kernel_table_pages + a->log_pages ==
+               b->pages_free + b->kernel_table_pages + b->log_pages &&
            a->processes == b->processes && a->threads == b->threads &&
            a->vmareas == b->vmareas && a->heap_bytes == b->heap_bytes &&
            a->handles == b->handles;

@@ -26,6 +26,14 @@ def in_os_suite_in_kernel_mode():
     console_by_mode["kernel"] = run_in_os_suite("kernel")
 
 
+def log_book_suite_in_user_mode():
+    run_program("logs_test", "os.logs", "user")
+
+
+def log_book_suite_in_kernel_mode():
+    run_program("logs_test", "os.logs", "kernel", arg="kernel")
+
+
 def fault_log_lines_name_process_fault_and_address():
     console = console_by_mode.get("user")
     check(console is not None, "the user-mode suite did not run")
@@ -76,6 +84,8 @@ TESTS = [
     fault_log_lines_name_process_fault_and_address,
     fault_log_lines_give_the_offset_in_the_program,
     kernel_reports_cpu_protections,
+    log_book_suite_in_user_mode,
+    log_book_suite_in_kernel_mode,
 ]
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ from ftlqemu import BUILD, Guest
 KERNEL = os.path.join(BUILD, "ftl-kernel.elf")
 INITFS = os.path.join(BUILD, "supervisor-test-initfs.tar")
 SUMMARY = rb"^\[sv_check\] os\.supervisor: (\d+) passed, (\d+) failed\r?$"
+LOGS_SUMMARY = (rb"^\[sv_logs\] os\.supervisor\.logs: (\d+) passed, "
+                rb"(\d+) failed\r?$")
 TIMEOUT_S = 240
 
 console = None
@@ -29,6 +31,7 @@ def boot():
                extra=["-device", "edu"]) as g:
         try:
             g.wait_for(SUMMARY, TIMEOUT_S)
+            g.wait_for(LOGS_SUMMARY, TIMEOUT_S)
             g.wait_for(rb"sv_check exited with status", 30)
         finally:
             console = g.console()
@@ -50,6 +53,20 @@ def in_os_checks_pass():
     check(failed == 0 and passed > 0, "in-OS supervisor checks failed")
 
 
+def log_lines_are_served_to_administrators():
+    """sv_logs's in-OS checks (tests/supervisor/logs_check.c), passed
+    through as os.supervisor.logs."""
+    for line in lines("[sv_logs] "):
+        body = line[len("[sv_logs] "):]
+        if body.startswith(("ok", "FAIL", "  ")):
+            print("  " + body)
+    m = re.search(LOGS_SUMMARY.decode(), console, re.M)
+    check(m, "no os.supervisor.logs summary")
+    passed, failed = int(m.group(1)), int(m.group(2))
+    print("os.supervisor.logs: %d passed, %d failed" % (passed, failed))
+    check(failed == 0 and passed > 0, "in-OS log checks failed")
+
+
 def services_start_after_what_they_require():
     started = [l.split("started ")[1].split(" ")[0]
                for l in lines("[supervisor] info: started ")]
@@ -60,8 +77,8 @@ def services_start_after_what_they_require():
                               ("ping", "pong")):
         check(first[required] < first[service],
               "%s started before %s, which it requires" % (service, required))
-    check(lines("[supervisor] system ready: 8 services running"),
-          "no 'system ready: 8 services running' line")
+    check(lines("[supervisor] system ready: 10 services running"),
+          "no 'system ready: 10 services running' line")
 
 
 def memory_hog_got_allocation_failures():
@@ -89,9 +106,12 @@ def refused_requests_are_logged():
           "no log line for the refused device")
     check("sv_check may not restart pong: supervisor is not in its requires"
           in console, "no log line for the refused restart")
+    check("sv_check may not read logs: supervisor is not in its requires"
+          in console, "no log line for the refused GETATTR logs")
 
 
-TESTS = [in_os_checks_pass, services_start_after_what_they_require,
+TESTS = [in_os_checks_pass, log_lines_are_served_to_administrators,
+         services_start_after_what_they_require,
          memory_hog_got_allocation_failures,
          crash_loop_is_logged_with_growing_back_off,
          refused_requests_are_logged]

@@ -3,6 +3,8 @@
 # services' specs, then the apps'). Booted by tests/qemu/supervisor_test.py.
 $(eval $(call program,sv_check,tests/supervisor/check.c tests/os/suite.c))
 $(eval $(call program,sv_driver,tests/supervisor/driver.c))
+$(eval $(call program,sv_logs,tests/supervisor/logs_check.c tests/os/suite.c))
+$(eval $(call program,sv_logger,tests/supervisor/logger.c))
 
 SUPERVISOR_TEST_INITFS := $(BUILD)/supervisor-test-initfs.tar
 SUPERVISOR_TEST_MANIFEST := $(BUILD)/supervisor-test/boot.manifest

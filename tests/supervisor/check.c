@@ -246,10 +246,9 @@ static bool the_status_table_lists_every_service(void)
 {
     EXPECT(fetch_status(), "GETATTR status on service/supervisor");
     EXPECT(strncmp(table, "NAME", 4) == 0, "a header: %.40s", table);
-    static const char *const names[] = {"sv_check",     "pong",
-                                        "sv_crashy",    "sv_crashloop",
-                                        "sv_memhog",    "sv_driver",
-                                        "sv_nodriver",  "ping"};
+    static const char *const names[] = {
+        "sv_check",  "pong",        "sv_crashy", "sv_crashloop", "sv_memhog",
+        "sv_driver", "sv_nodriver", "ping",      "sv_logger",    "sv_logs"};
     for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         char state[32];
         unsigned restarts;
@@ -278,6 +277,32 @@ static bool restarts_need_supervisor_in_requires(void)
     unsigned restarts = 99;
     EXPECT(wait_for_state("pong", "Running", &restarts) && restarts == 0,
            "pong untouched: %u restarts", restarts);
+    return true;
+}
+
+// Log lines are for services that may administer the system (sv_logs
+// reads them: tests/supervisor/logs_check.c); not on sv_check's own
+// channel, nor on a status link it opens.
+static bool logs_need_supervisor_in_requires(void)
+{
+    static const char *const names[] = {"logs", "log/pong/0", "log/kernel"};
+    struct ftl_msg reply;
+    for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        long n = request(ftl_start_info->channel, FTL_MSG_GETATTR, names[i],
+                         &reply, NULL, 0);
+        EXPECT(n == 0 && reply.type == FTL_MSG_ERROR_REPLY &&
+                   (int64_t)reply.arg0 == FTL_ERR_NOT_ALLOWED,
+               "GETATTR %s: reply %u, %ld", names[i], reply.type,
+               (long)(int64_t)reply.arg0);
+    }
+    ftl_handle_t supervisor = open_path("service/supervisor");
+    EXPECT(supervisor > 0, "open service/supervisor: %d", supervisor);
+    long n = request(supervisor, FTL_MSG_GETATTR, "logs", &reply, NULL, 0);
+    ftl_handle_close(supervisor);
+    EXPECT(n == 0 && reply.type == FTL_MSG_ERROR_REPLY &&
+               (int64_t)reply.arg0 == FTL_ERR_NOT_ALLOWED,
+           "on a status link: reply %u, %ld", reply.type,
+           (long)(int64_t)reply.arg0);
     return true;
 }
 
@@ -346,6 +371,7 @@ static const struct test tests[] = {
     TEST(file_channels_are_limited_per_service),
     TEST(the_status_table_lists_every_service),
     TEST(restarts_need_supervisor_in_requires),
+    TEST(logs_need_supervisor_in_requires),
     TEST(a_crashed_service_is_restarted_and_reached_again),
     TEST(a_crash_loop_backs_off),
     TEST(memory_over_the_limit_fails_only_its_service),

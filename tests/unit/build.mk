@@ -14,6 +14,12 @@ unit-src-heap := os/kernel/heap.c os/kernel/page.c os/kernel/bootinfo.c
 unit-src-handle := os/kernel/handle.c os/kernel/object.c os/kernel/heap.c \
                    os/kernel/page.c os/kernel/bootinfo.c
 
+# The log rings (logring.c alone; logbook.c on the real page allocator).
+unit-tests += logring logbook
+unit-src-logring := os/kernel/logring.c
+unit-src-logbook := os/kernel/logbook.c os/kernel/logring.c os/kernel/page.c \
+                    os/kernel/bootinfo.c
+
 # ELF loader; its fixtures are real PIE files built by tests/unit/fixtures.mk.
 unit-tests += elf
 unit-src-elf := os/kernel/elf.c

@@ -4,8 +4,9 @@
 // files.h), the status table (GETATTR status, also on
 // service/supervisor, which anyone may open) and, for services that list
 // `supervisor` in requires, a restart of another service (SETATTR
-// restart=NAME). Everything else is refused, with a log line saying who
-// asked for what (rate-limited: refusal.h).
+// restart=NAME) and the kernel's log lines (GETATTR logs, log/NAME/CURSOR:
+// logs.h). Everything else is refused, with a log line saying who asked
+// for what (rate-limited: refusal.h).
 #include "routing.h"
 
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <ftl/pci.h>
 
 #include "files.h"
+#include "logs.h"
 #include "refusal.h"
 #include "service.h"
 #include "status.h"
@@ -188,11 +190,39 @@ static void on_read(struct ftl_request *req, uint64_t offset, size_t len)
     files_read(req, context, offset, len);
 }
 
+// Whether the asker may administer the system (restart services, read
+// their logs): a service with `supervisor` in its requires, asking on its
+// own channel or on a status link it opened.
+static bool may_administer(struct ftl_request *req)
+{
+    struct service *from = asking_service(req);
+    return from != NULL && may_open(from->spec, FTL_SUPERVISOR_NAME);
+}
+
+static void get_logs(struct ftl_request *req, const char *name)
+{
+    if (!may_administer(req)) {
+        struct service *from = asking_service(req);
+        if (refusal_may_log(from)) {
+            FTL_LOG_WARN("%s may not read %s: supervisor is not in its "
+                         "requires",
+                         name_of(from), refusal_text(name));
+        }
+        ftl_request_fail(req, FTL_ERR_NOT_ALLOWED);
+        return;
+    }
+    logs_getattr(req, name);
+}
+
 static void on_getattr(struct ftl_request *req, const char *name)
 {
     void *context = ftl_request_context(req);
     if (files_is_file(context)) {
         files_getattr(req, context, name);
+        return;
+    }
+    if (logs_is_attribute(name)) {
+        get_logs(req, name);
         return;
     }
     if (strcmp(name, "status") != 0) {
@@ -212,7 +242,7 @@ static void on_setattr(struct ftl_request *req, const char *name,
         return;
     }
     struct service *from = asking_service(req);
-    if (from == NULL || !may_open(from->spec, FTL_SUPERVISOR_NAME)) {
+    if (!may_administer(req)) {
         if (refusal_may_log(from)) {
             FTL_LOG_WARN("%s may not restart %s: supervisor is not in its "
                          "requires",

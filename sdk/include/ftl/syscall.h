@@ -81,6 +81,7 @@ enum ftl_syscall_number {
     FTL_SYS_VMAREA_COMMIT = 39,    // (vmarea, size) -> 0
     FTL_SYS_PROCESS_INFO = 40,     // (process, struct ftl_process_info *)
     FTL_SYS_INITFS_READ = 41,      // (path, offset, buffer, len) -> bytes
+    FTL_SYS_LOG_READ = 42,         // (name, cursor, buf, len, *next) -> bytes
     FTL_SYS_COUNT
 };
 
@@ -135,6 +136,23 @@ struct ftl_process_info {
     uint64_t memory_limit; // 0: none
 };
 
+// The kernel keeps the latest log lines of each process name (the service
+// name under the supervisor) and of the kernel itself ("kernel") in a ring
+// per name; FTL_SYS_LOG_READ reads them (see logs.h and
+// docs/concepts/logs.md).
+#define FTL_LOGS_NAMES_MAX 64 // rings kept at once, the kernel's included
+// Longest line kept, without its newline: room for a whole ftl_log line
+// (log.h's FTL_LOG_LINE_MAX, 1024) with the kernel's "[name] level: "
+// before it. Longer lines are cut and end in "...".
+#define FTL_LOGS_LINE_MAX 1088
+#define FTL_LOGS_READ_MAX 16384 // most bytes one FTL_SYS_LOG_READ returns
+// One line as FTL_SYS_LOG_READ gives it: "CURSOR TEXT\n", the cursor in
+// decimal (at most 20 digits). A buffer this big always holds one line.
+#define FTL_LOGS_ENTRY_MAX (20 + 1 + FTL_LOGS_LINE_MAX + 1)
+// The list of names (name ""): "NAME LAST\n" per ring. A buffer this big
+// always holds the whole list.
+#define FTL_LOGS_LIST_MAX (FTL_LOGS_NAMES_MAX * (FTL_NAME_MAX - 1 + 1 + 20 + 1))
+
 // Exit status of a process killed by a fault or FTL_SYS_PROCESS_KILL.
 #define FTL_EXIT_KILLED 255
 
@@ -153,4 +171,8 @@ struct ftl_system_stats {
                                  // kernel-mode slots' while the process
                                  // lives): a leak check adds them to
                                  // pages_free
+    uint64_t log_pages; // pages of the log rings of process names (kept
+                        // for good once made, reused past
+                        // FTL_LOGS_NAMES_MAX names): a leak check adds
+                        // them to pages_free
 };

@@ -85,19 +85,14 @@ $(BUILD)/programs/tests/net/http_api.o: $(HTTP_DEPS_FETCHED)
 $(BUILD)/programs/tests/net/http_api.o: PROGRAM_CFLAGS += -I$(CJSON_SRC)
 $(eval $(call net_test_system,http_api,http_api))
 
-# The control system (tests/net/control.yaml) holds a key of its own, made
-# once per build folder, packed as control.key (os/services/control).
-CONTROL_TEST_KEY := $(BUILD)/systems/control/control.key
-$(CONTROL_TEST_KEY):
-	$(Q)mkdir -p $(@D) && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > $@.tmp \
-	    && echo >> $@.tmp && chmod 600 $@.tmp && mv $@.tmp $@
+# The control system (tests/net/control.yaml), with the tree's control key
+# (Makefile, CONTROL_KEY), which tests/qemu/control_test.py reads.
 $(BUILD)/systems/control/boot.manifest: tests/net/control.yaml $(FTL_SPEC)
 	$(call say,SPEC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(FTL_SPEC) compile $(SPEC_SEARCH) -d $@.d -o $@ tests/net/control.yaml
 -include $(BUILD)/systems/control/boot.manifest.d
 $(BUILD)/systems/control.tar: $(BUILD)/systems/control/boot.manifest \
-                              $(INITFS_PROGRAMS) $(PACK_STAMP) \
-                              $(CONTROL_TEST_KEY)
-	$(call pack_initfs,$@,$(filter-out $(CONTROL_TEST_KEY),$^),control.key=$(CONTROL_TEST_KEY))
+                              $(INITFS_PROGRAMS) $(PACK_STAMP) $(CONTROL_KEY)
+	$(call pack_initfs,$@,$^,$(INITFS_KEY))
 NET_INITFS_ALL += $(BUILD)/systems/control.tar

@@ -3,7 +3,7 @@
 tests/net/control.yaml boots with the control service on COM2, which QEMU
 connects to a Unix socket of this test, and tests/qemu/controlclient.py
 speaks the protocol with the key packed into that image
-(build/systems/control/control.key). Status comes back as JSON; a frame
+(build/control.key). Status comes back as JSON; a frame
 with a wrong MAC, a replayed sequence number, an old session's nonce or
 another image's key is refused and changes nothing; garbage between frames
 is skipped; and the HTTP port on the network does not take control
@@ -22,7 +22,7 @@ from controlclient import BadMac, Control, Refused, frame
 
 KERNEL = os.path.join(BUILD, "ftl-kernel.elf")
 INITRD = os.path.join(BUILD, "systems", "control.tar")
-KEY_FILE = os.path.join(BUILD, "systems", "control", "control.key")
+KEY_FILE = os.path.join(BUILD, "control.key")  # the tree's (Makefile)
 READY_TIMEOUT_S = 60
 
 boot = None
@@ -155,6 +155,30 @@ def another_images_key_is_told_apart():
 
 
 @booted
+def logs_of_a_service_come_with_a_cursor():
+    c = boot.session()
+    try:
+        ok, body, _ = c.request("logs http_server 0")
+        check(ok, "logs failed: %r" % body)
+        lines = body.decode().splitlines()
+        check(lines[-1].startswith("cursor "), "no cursor line: %r" % lines)
+        cursor = int(lines[-1].split()[1])
+        check("[http_server] info: serving on port 80" in lines,
+              "lines: %r" % lines)
+        check(cursor >= len(lines) - 1, "cursor %d for %d lines" %
+              (cursor, len(lines) - 1))
+        ok, body, _ = c.request("logs http_server %d" % cursor)
+        check(ok and body == b"cursor %d\n" % cursor,
+              "nothing new after the cursor: %r" % body)
+        ok, body, _ = c.request("logs kernel 0")
+        check(ok and b"[kernel]" in body, "kernel lines: %r" % body[:200])
+        ok, body, _ = c.request("logs nosuch 0")
+        check(not ok and body == b"no such service", "nosuch: %r" % body)
+    finally:
+        c.close()
+
+
+@booted
 def unknown_commands_are_errors():
     c = boot.session()
     try:
@@ -214,7 +238,8 @@ def without_a_second_serial_port_it_ends_quietly():
 TESTS = [status_lists_the_services_as_json,
          a_request_with_a_wrong_mac_is_refused_and_the_session_goes_on,
          a_replayed_request_is_refused, an_old_sessions_nonce_no_longer_works,
-         another_images_key_is_told_apart, unknown_commands_are_errors,
+         another_images_key_is_told_apart,
+         logs_of_a_service_come_with_a_cursor, unknown_commands_are_errors,
          garbage_between_frames_is_skipped,
          the_network_does_not_take_control_frames,
          without_a_second_serial_port_it_ends_quietly]

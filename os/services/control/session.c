@@ -18,6 +18,9 @@
 
 #define COMMAND_MAX 128
 #define REPLY_MAX (64 * 1024)
+#define LOGS_REPLY_MAX (60 * 1024) // lines in one logs reply
+// Past LOGS_REPLY_MAX: one more page (and a NL) and the cursor line.
+#define LOGS_TEXT_CAP (LOGS_REPLY_MAX + FTL_MSG_BODY_MAX + 64)
 
 static struct {
     struct ftl_loop *loop;
@@ -125,14 +128,91 @@ static void on_status(const struct ftl_result *result, void *arg)
     reply(seq, n > 0, n > 0 ? json : "status too large", n > 0 ? n : 16);
 }
 
+// A `logs NAME CURSOR` request: the supervisor's pages of lines (GETATTR
+// log/NAME/CURSOR: "CURSOR TEXT" lines of at most 4 KiB, the last cursor
+// as the value) gathered into one reply of plain lines and `cursor N`.
+struct logs_call {
+    uint32_t seq;
+    char name[64];
+    unsigned long long cursor;
+    char *text;
+    size_t len;
+};
+
+static void logs_next(struct logs_call *call);
+
+static void logs_finish(struct logs_call *call, int error)
+{
+    if (error < 0) {
+        reply_text(call->seq, false,
+                   error == FTL_ERR_NOT_FOUND ? "no such service"
+                                              : ftl_error_str(error));
+    } else {
+        int n = snprintf(call->text + call->len, LOGS_TEXT_CAP - call->len,
+                         "cursor %llu\n", call->cursor);
+        reply(call->seq, true, call->text, call->len + (size_t)n);
+    }
+    free(call->text);
+    free(call);
+}
+
+// Appends the page's lines without their cursors.
+static void logs_take(struct logs_call *call, const char *body, size_t len)
+{
+    for (size_t at = 0; at < len;) {
+        const char *nl = memchr(body + at, '\n', len - at);
+        size_t end = nl != NULL ? (size_t)(nl - body) : len;
+        const char *space = memchr(body + at, ' ', end - at);
+        size_t from = space != NULL ? (size_t)(space - body) + 1 : at;
+        memcpy(call->text + call->len, body + from, end - from);
+        call->len += end - from;
+        call->text[call->len++] = '\n';
+        at = end + 1;
+    }
+}
+
 static void on_logs(const struct ftl_result *result, void *arg)
 {
-    uint32_t seq = (uint32_t)(uintptr_t)arg;
+    struct logs_call *call = arg;
     if (result->error < 0) {
-        reply_text(seq, false, ftl_error_str(result->error));
+        // Nothing kept under that name: an error at the first page only.
+        logs_finish(call, call->len == 0 ? result->error : 0);
         return;
     }
-    reply(seq, true, result->body, result->body_len);
+    logs_take(call, result->body, result->body_len);
+    call->cursor = result->value;
+    if (result->body_len == 0 || call->len >= LOGS_REPLY_MAX) {
+        logs_finish(call, 0);
+    } else {
+        logs_next(call);
+    }
+}
+
+static void logs_next(struct logs_call *call)
+{
+    char attr[96];
+    snprintf(attr, sizeof(attr), "log/%s/%llu", call->name, call->cursor);
+    int err = ftl_client_getattr(s.supervisor, attr, on_logs, call);
+    if (err < 0) {
+        logs_finish(call, err);
+    }
+}
+
+static void logs(uint32_t seq, const char *name, unsigned long long cursor)
+{
+    struct logs_call *call = calloc(1, sizeof(*call));
+    char *text = malloc(LOGS_TEXT_CAP);
+    if (call == NULL || text == NULL) {
+        free(call);
+        free(text);
+        reply_text(seq, false, "out of memory");
+        return;
+    }
+    call->seq = seq;
+    snprintf(call->name, sizeof(call->name), "%s", name);
+    call->cursor = cursor;
+    call->text = text;
+    logs_next(call);
 }
 
 // Runs an authenticated command line.
@@ -153,9 +233,8 @@ static void run(uint32_t seq, const char *line, size_t len)
     if (strcmp(command, "status") == 0) {
         err = ftl_client_getattr(s.supervisor, "status", on_status, arg);
     } else if (sscanf(command, "logs %63s %llu", name, &cursor) == 2) {
-        char attr[96];
-        snprintf(attr, sizeof(attr), "log/%s/%llu", name, cursor);
-        err = ftl_client_getattr(s.supervisor, attr, on_logs, arg);
+        logs(seq, name, cursor);
+        return;
     } else {
         reply_text(seq, false, "unknown command");
         return;

@@ -5,6 +5,7 @@
 
 int cmd_new(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_stop(int argc, char **argv);

@@ -118,6 +118,12 @@ int tree_remove(const char *path)
 
 char *file_read(const char *path)
 {
+    size_t len;
+    return file_read_len(path, &len);
+}
+
+char *file_read_len(const char *path, size_t *out_len)
+{
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
         return NULL;
@@ -135,6 +141,7 @@ char *file_read(const char *path)
     fclose(f);
     if (text != NULL) {
         text[len] = '\0';
+        *out_len = len;
     }
     return text;
 }

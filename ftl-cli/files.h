@@ -31,6 +31,9 @@ int tree_remove(const char *path);
 // The whole file, NUL-terminated; NULL if it cannot be read.
 char *file_read(const char *path);
 
+// The same, with its length in *len (for files that may hold NULs).
+char *file_read_len(const char *path, size_t *len);
+
 // Writes a new file (its folder created as needed); fails with EEXIST
 // rather than overwrite.
 int file_create(const char *path, const char *text);

@@ -21,6 +21,7 @@ static const struct command commands[] = {
     {"generate", cmd_generate,
      "add a service, handler, client, driver or test"},
     {"build", cmd_build, "compile the services and pack the bootable image"},
+    {"apply", cmd_apply, "apply the project to the running system, no reboot"},
     {"run", cmd_run, "build if needed and boot the system in QEMU"},
     {"stop", cmd_stop, "stop the system that `ftl run --detach` started"},
     {"dev", cmd_dev, "rebuild and reboot whenever a file changes"},

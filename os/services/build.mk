@@ -1,7 +1,12 @@
 # The base's services that are not described by a spec: the supervisor,
 # which reads the specs (as the compiled boot.manifest) and starts the rest.
+# ftl apply's bundles are tar archives, read with the kernel's reader
+# (os/kernel/tar.c, fuzzed), compiled here as a user program.
+$(BUILD)/programs/os/services/supervisor/apply.o: PROGRAM_CFLAGS += -Ios/kernel
+$(BUILD)/programs/os/kernel/tar.o: PROGRAM_CFLAGS += -Ios/kernel
 $(eval $(call program,supervisor,$(addprefix os/services/supervisor/, \
-    main.c service.c routing.c status.c files.c refusal.c logs.c)))
+    main.c service.c routing.c status.c files.c refusal.c logs.c plan.c \
+    apply.c) os/kernel/tar.c))
 INITFS_PROGRAMS += $(BUILD)/programs/supervisor.elf
 
 # The network services (docs/concepts/networking.md), programs like any

@@ -392,6 +392,36 @@ result status_json_describes_each_service \
     "$([[ $? -ne 0 ]] && echo "status $RC: $(head -c 300 <<<"$OUT$ERR")")"
 ftl_in "$TMP/web" logs web
 expect logs_show_the_apps_access_log 0 "GET /hello/control 200"
+# ftl apply: a changed program is replaced, a new service starts, a
+# version that exits at once is rolled back, all without a reboot.
+cp "$TMP/web/services/web/main.c" "$TMP/web-main.c.saved"
+sed -i 's/"hello", ftl_http_param/"hi", ftl_http_param/' "$TMP/web/services/web/main.c"
+ftl_in "$TMP/web" apply
+expect apply_replaces_a_changed_service 0 "replace web"
+code="$(http_get http://127.0.0.1:8080/hello/apply)"
+[[ "$code" == 200 ]] && [[ "$(cat "$TMP/body")" == '{"hi":"apply"}' ]]
+result the_applied_version_answers \
+    "$([[ $? -ne 0 ]] && echo "status $code: $(head -c 200 "$TMP/body" 2>/dev/null)")"
+sed -i 's/services: \[virtio_net, tcpip, virtio_rng, random, control, web\]/services: [virtio_net, tcpip, virtio_rng, random, control, web, kv]/' \
+    "$TMP/web/ftl.yaml"
+ftl_in "$TMP/web" apply
+expect apply_starts_a_new_service 0 "start kv"
+ftl_in "$TMP/web" status
+expect the_new_service_runs 0 "kv +Running"
+python3 - "$TMP/web/services/web/main.c" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path).read()
+open(path, "w").write(text.replace("int main(void)\n{", "int main(void)\n{\n    return 3;", 1))
+PY
+ftl_in "$TMP/web" apply
+expect a_crashing_version_is_rolled_back 1 "rollback web: exited with status 3"
+code="$(http_get http://127.0.0.1:8080/hello/back)"
+[[ "$code" == 200 ]] && [[ "$(cat "$TMP/body")" == '{"hi":"back"}' ]]
+result the_previous_version_serves_after_the_rollback \
+    "$([[ $? -ne 0 ]] && echo "status $code: $(head -c 200 "$TMP/body" 2>/dev/null)")"
+cp "$TMP/web-main.c.saved" "$TMP/web/services/web/main.c"
+sed -i 's/, web, kv\]/, web]/' "$TMP/web/ftl.yaml"
 cp "$TMP/web/build/control.key" "$TMP/control.key.saved"
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$TMP/web/build/control.key"
 echo >>"$TMP/web/build/control.key"

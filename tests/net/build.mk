@@ -96,3 +96,12 @@ $(BUILD)/systems/control.tar: $(BUILD)/systems/control/boot.manifest \
                               $(INITFS_PROGRAMS) $(PACK_STAMP) $(CONTROL_KEY)
 	$(call pack_initfs,$@,$^,$(INITFS_KEY))
 NET_INITFS_ALL += $(BUILD)/systems/control.tar
+
+# The manifest tests/qemu/control_test.py applies (tests/net/control_applied.yaml):
+# compiled only, sent in a bundle.
+$(BUILD)/systems/control_applied/boot.manifest: tests/net/control_applied.yaml $(FTL_SPEC)
+	$(call say,SPEC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FTL_SPEC) compile $(SPEC_SEARCH) -d $@.d -o $@ tests/net/control_applied.yaml
+-include $(BUILD)/systems/control_applied/boot.manifest.d
+NET_INITFS_ALL += $(BUILD)/systems/control_applied/boot.manifest

@@ -9,8 +9,10 @@ another image's key is refused and changes nothing; garbage between frames
 is skipped; and the HTTP port on the network does not take control
 frames."""
 
+import io
 import json
 import os
+import tarfile
 import socket
 import sys
 import tempfile
@@ -69,6 +71,60 @@ def booted(test):
         test()
     run.__name__ = test.__name__
     return run
+
+
+RUNNING_MANIFEST = os.path.join(BUILD, "systems", "control", "boot.manifest")
+APPLIED_MANIFEST = os.path.join(BUILD, "systems", "control_applied",
+                                "boot.manifest")
+
+
+def bundle(manifest, files=()):
+    """A ustar archive of manifest (as boot.manifest) and (name, bytes)
+    program files, as `ftl apply` sends."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        for name, data in [("boot.manifest", open(manifest, "rb").read())] + \
+                list(files):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+def apply(data):
+    c = boot.session()
+    try:
+        return c.request("apply", tail=data)
+    finally:
+        c.close()
+
+
+def services():
+    c = boot.session()
+    try:
+        ok, body, _ = c.request("status")
+    finally:
+        c.close()
+    check(ok, "status: %r" % body)
+    return {s["name"]: s for s in json.loads(body)["services"]}
+
+
+def http_ok():
+    try:
+        with socket.create_connection(("127.0.0.1", boot.port), timeout=5) as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+            return s.recv(64).startswith(b"HTTP/1.1 200")
+    except OSError:
+        return False
+
+
+def wait_http(ok=True, within_s=30):
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        if http_ok() == ok:
+            return True
+        time.sleep(0.3)
+    return False
 
 
 def expect_refusal(fn, reason):
@@ -235,6 +291,87 @@ def without_a_second_serial_port_it_ends_quietly():
         check("restarting control" not in guest.console(), "control restarted")
 
 
+@booted
+def apply_removes_and_adds_services_then_goes_back():
+    ok, body, steps = apply(bundle(APPLIED_MANIFEST))
+    check(ok, "apply: %r %r" % (body, steps))
+    check(steps[:3] == ["stop http_server", "start kv", "ready kv"],
+          "steps: %r" % steps)
+    now = services()
+    check("http_server" not in now and now.get("kv", {}).get("state") ==
+          "Running", "after: %r" % sorted(now))
+    check(wait_http(ok=False), "HTTP still served without http_server")
+    ok, body, steps = apply(bundle(RUNNING_MANIFEST))
+    check(ok and steps[:3] == ["stop kv", "start http_server",
+                               "ready http_server"],
+          "back: %r %r" % (body, steps))
+    check(wait_http(), "no HTTP after http_server came back")
+
+
+@booted
+def apply_replaces_a_service_whose_program_changed():
+    # The unstripped build of the same program: other bytes, same code.
+    elf = open(os.path.join(BUILD, "apps", "http_server", "http_server.elf"),
+               "rb").read()
+    ok, body, steps = apply(bundle(RUNNING_MANIFEST,
+                                   [("http_server.elf", elf)]))
+    check(ok and steps[:2] == ["replace http_server", "ready http_server"],
+          "replace: %r %r" % (body, steps))
+    check(services()["http_server"]["state"] == "Running", "not running")
+    check(wait_http(), "no HTTP from the new http_server")
+    # The same bytes again: nothing to change.
+    ok, body, steps = apply(bundle(RUNNING_MANIFEST,
+                                   [("http_server.elf", elf)]))
+    check(ok and steps[0] == "nothing to change", "again: %r" % steps)
+
+
+@booted
+def a_program_that_cannot_start_is_rolled_back():
+    ok, body, steps = apply(bundle(RUNNING_MANIFEST,
+                                   [("http_server.elf", b"\x7fELF broken")]))
+    check(not ok and body == b"1 service(s) rolled back", "reply %r" % body)
+    check(any(s.startswith("rollback http_server: cannot start")
+              for s in steps), "steps: %r" % steps)
+    check(services()["http_server"]["state"] == "Running", "old one gone")
+    check(wait_http(), "no HTTP after the rollback")
+
+
+@booted
+def a_version_that_exits_at_once_is_rolled_back():
+    # exit_with.elf ends at once: the "new version" crashes on start.
+    elf = open(os.path.join(BUILD, "programs", "exit_with.elf"), "rb").read()
+    ok, body, steps = apply(bundle(RUNNING_MANIFEST,
+                                   [("http_server.elf", elf)]))
+    check(not ok, "applied: %r %r" % (body, steps))
+    check(any(s.startswith("rollback http_server: exited with status")
+              for s in steps), "steps: %r" % steps)
+    check(wait_http(), "no HTTP after the rollback")
+
+
+@booted
+def a_bad_bundle_changes_nothing():
+    before = services()
+    for data, why in [(b"not a tar archive" * 40, "not a tar archive"),
+                      (bundle(RUNNING_MANIFEST)[:0] + b"\0" * 1024,
+                       "no boot.manifest")]:
+        ok, body, steps = apply(data)
+        check(not ok, "%s: applied" % why)
+        check(any(why in s for s in steps), "%s: %r" % (why, steps))
+    broken = io.BytesIO()
+    with tarfile.open(fileobj=broken, mode="w",
+                      format=tarfile.USTAR_FORMAT) as t:
+        text = b"ftl-manifest 1\nservices 1\nservice x\nbogus field\n"
+        info = tarfile.TarInfo("boot.manifest")
+        info.size = len(text)
+        t.addfile(info, io.BytesIO(text))
+    ok, body, steps = apply(broken.getvalue())
+    check(not ok and any(s.startswith("boot.manifest:") for s in steps),
+          "bad manifest: %r %r" % (body, steps))
+    after = services()
+    check(sorted(before) == sorted(after), "services changed: %r" %
+          sorted(after))
+
+
 TESTS = [status_lists_the_services_as_json,
          a_request_with_a_wrong_mac_is_refused_and_the_session_goes_on,
          a_replayed_request_is_refused, an_old_sessions_nonce_no_longer_works,
@@ -242,6 +379,11 @@ TESTS = [status_lists_the_services_as_json,
          logs_of_a_service_come_with_a_cursor, unknown_commands_are_errors,
          garbage_between_frames_is_skipped,
          the_network_does_not_take_control_frames,
+         apply_removes_and_adds_services_then_goes_back,
+         apply_replaces_a_service_whose_program_changed,
+         a_program_that_cannot_start_is_rolled_back,
+         a_version_that_exits_at_once_is_rolled_back,
+         a_bad_bundle_changes_nothing,
          without_a_second_serial_port_it_ends_quietly]
 
 if __name__ == "__main__":

@@ -215,6 +215,55 @@ static void logs(uint32_t seq, const char *name, unsigned long long cursor)
     logs_next(call);
 }
 
+// An `apply`: the bundle after the command line goes to the supervisor
+// as one WRITE (apply.h there), whose reply lists the steps: each becomes
+// a P frame, then the R says whether all went in.
+static void on_applied(const struct ftl_result *result, void *arg)
+{
+    uint32_t seq = (uint32_t)(uintptr_t)arg;
+    if (result->error < 0) {
+        reply_text(seq, false, ftl_error_str(result->error));
+        return;
+    }
+    const char *body = result->body;
+    for (size_t at = 0; at < result->body_len;) {
+        const char *nl = memchr(body + at, '\n', result->body_len - at);
+        size_t end = nl != NULL ? (size_t)(nl - body) : result->body_len;
+        send_frame('P', seq, body + at, (uint32_t)(end - at), true);
+        at = end + 1;
+    }
+    int64_t value = (int64_t)result->value;
+    if (value < 0) {
+        reply_text(seq, false, "the bundle was refused");
+    } else if (value > 0) {
+        char text[64];
+        snprintf(text, sizeof(text), "%lld service(s) rolled back",
+                 (long long)value);
+        reply_text(seq, false, text);
+    } else {
+        reply_text(seq, true, "applied");
+    }
+}
+
+static void apply(uint32_t seq, const uint8_t *bundle, size_t len)
+{
+    // The frame's bytes go when on_frame returns; the WRITE needs them
+    // until its reply.
+    static uint8_t *copy;
+    free(copy);
+    copy = malloc(len > 0 ? len : 1);
+    if (copy == NULL) {
+        reply_text(seq, false, "out of memory");
+        return;
+    }
+    memcpy(copy, bundle, len);
+    int err = ftl_client_write(s.supervisor, 0, copy, len, on_applied,
+                               (void *)(uintptr_t)seq);
+    if (err < 0) {
+        reply_text(seq, false, ftl_error_str(err));
+    }
+}
+
 // Runs an authenticated command line.
 static void run(uint32_t seq, const char *line, size_t len)
 {
@@ -265,6 +314,12 @@ static void on_request(const struct frame *f)
     }
     const char *nl = memchr(f->payload, '\n', f->len);
     size_t line = nl != NULL ? (size_t)(nl - (const char *)f->payload) : f->len;
+    if (line == 5 && memcmp(f->payload, "apply", 5) == 0) {
+        size_t tail = nl != NULL ? line + 1 : f->len;
+        s.busy_seq = f->seq;
+        apply(f->seq, f->payload + tail, f->len - tail);
+        return;
+    }
     run(f->seq, (const char *)f->payload, line);
 }
 

@@ -18,6 +18,7 @@
 #include <ftl/log.h>
 #include <ftl/pci.h>
 
+#include "apply.h"
 #include "files.h"
 #include "logs.h"
 #include "refusal.h"
@@ -260,6 +261,32 @@ static void on_setattr(struct ftl_request *req, const char *name,
     }
 }
 
+// WRITE of an apply bundle (apply.h), from a service that may ask the
+// supervisor for changes (supervisor in its requires): control.
+static void on_write(struct ftl_request *req, uint64_t offset, const void *data,
+                     size_t len)
+{
+    if (files_is_file(ftl_request_context(req))) {
+        ftl_request_fail(req, FTL_ERR_NOT_SUPPORTED);
+        return;
+    }
+    struct service *from = asking_service(req);
+    if (from == NULL || !may_open(from->spec, FTL_SUPERVISOR_NAME)) {
+        if (refusal_may_log(from)) {
+            FTL_LOG_WARN("%s may not apply a bundle: supervisor is not in its "
+                         "requires",
+                         name_of(from));
+        }
+        ftl_request_fail(req, FTL_ERR_NOT_ALLOWED);
+        return;
+    }
+    if (offset != 0) {
+        ftl_request_fail(req, FTL_ERR_INVALID_ARG);
+        return;
+    }
+    apply_bundle(req, data, len);
+}
+
 static void on_close(struct ftl_server *server, void *context)
 {
     (void)server;
@@ -277,6 +304,7 @@ const struct ftl_server_ops routing_ops = {
     .on_read = on_read,
     .on_getattr = on_getattr,
     .on_setattr = on_setattr,
+    .on_write = on_write,
     .on_close = on_close,
     .on_service_open = on_service_open,
 };

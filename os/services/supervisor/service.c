@@ -1,6 +1,8 @@
 // Services' life cycles (see service.h).
 #include "service.h"
 
+#include "apply.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,24 +33,40 @@ const char *service_state_name(enum service_state state)
         return "Completed";
     case SERVICE_FAILED:
         return "Failed";
+    case SERVICE_REMOVED:
+        return "Removed";
     }
     return "?";
-}
-
-struct service *service_provider(const char *name)
-{
-    int i = ftl_manifest_provider(supervisor.manifest, name);
-    return i < 0 ? NULL : &supervisor.services[i];
 }
 
 struct service *service_named(const char *name)
 {
     for (unsigned i = 0; i < supervisor.count; i++) {
-        if (strcmp(supervisor.services[i].spec->name, name) == 0) {
-            return &supervisor.services[i];
+        struct service *s = &supervisor.services[i];
+        if (s->state != SERVICE_REMOVED && strcmp(s->spec->name, name) == 0) {
+            return s;
         }
     }
     return NULL;
+}
+
+// By name first, then by what services provide: the slots, not the boot
+// manifest, since an apply adds, removes and replaces services.
+struct service *service_provider(const char *name)
+{
+    struct service *s = service_named(name);
+    for (unsigned i = 0; s == NULL && i < supervisor.count; i++) {
+        struct service *t = &supervisor.services[i];
+        for (unsigned p = 0; t->state != SERVICE_REMOVED &&
+                             p < t->spec->provides_count;
+             p++) {
+            if (strcmp(t->spec->provides[p], name) == 0) {
+                s = t;
+                break;
+            }
+        }
+    }
+    return s;
 }
 
 int service_restart(struct service *s, const struct service *by)
@@ -150,7 +168,9 @@ int service_start(struct service *s)
                                 .envp = spec->envp,
                                 .channel = ends[1],
                                 .memory_limit = spec->memory,
-                                .handles_max = spec->handles};
+                                .handles_max = spec->handles,
+                                .image = s->image,
+                                .image_len = s->image_len};
     ftl_handle_t process = ftl_process_spawn_request(&request);
     if (process < 0) {
         ftl_handle_close(ends[0]);
@@ -249,10 +269,29 @@ void service_exited(struct service *s)
     s->channel = FTL_HANDLE_INVALID;
     s->calls = NULL; // it went with the served channel
     s->last_status = (int)status;
-    if (status == FTL_EXIT_KILLED) {
+    if (s->stopping != STOP_NONE) {
+        FTL_LOG_INFO("%s stopped", s->spec->name);
+    } else if (status == FTL_EXIT_KILLED) {
         FTL_LOG_WARN("%s was killed", s->spec->name);
     } else {
         FTL_LOG_INFO("%s exited with status %ld", s->spec->name, status);
     }
+    if (apply_takes_exit(s)) {
+        return; // stopped or started by an apply, which goes on
+    }
     after_exit(s, ftl_clock_ns() - s->started_ns);
+}
+
+void service_remove(struct service *s)
+{
+    ftl_loop_timer_cancel(supervisor.loop, &s->restart_timer);
+    s->state = SERVICE_REMOVED;
+    s->stopping = STOP_NONE;
+    s->settling = false;
+    flush_waiting(s, FTL_ERR_PEER_CLOSED);
+}
+
+void service_cancel_restart(struct service *s)
+{
+    ftl_loop_timer_cancel(supervisor.loop, &s->restart_timer);
 }

@@ -26,6 +26,15 @@ enum service_state {
     SERVICE_CRASH_LOOP, // the same, after several quick failures
     SERVICE_COMPLETED,  // exited 0 and its policy does not restart it
     SERVICE_FAILED,     // exited otherwise and its policy does not restart it
+    SERVICE_REMOVED,    // stopped by an apply: not in the system any more
+};
+
+// Why a service is being stopped on purpose (apply.h), so that its exit
+// is not taken for a failure.
+enum service_stop {
+    STOP_NONE,
+    STOP_REMOVE,  // removed from the system
+    STOP_REPLACE, // a new version starts once it is gone
 };
 
 // An OPEN of a service that is not running yet, answered once it runs.
@@ -47,6 +56,12 @@ struct service {
     int last_status;         // exit status of the last run
     struct ftl_loop_timer restart_timer;
     struct waiting_open *waiting;
+    // The program file an apply sent (kept for restarts too), or NULL:
+    // the initfs file spec->binary.
+    const void *image;
+    size_t image_len;
+    enum service_stop stopping;
+    bool settling; // started by an apply, its first second not over
 };
 
 // Everything the supervisor knows: the manifest and a service per entry.
@@ -74,7 +89,7 @@ void service_start_failed(struct service *s, int error);
 void service_exited(struct service *s);
 
 // The service with this name or, failing that, the one providing it; NULL
-// if none.
+// if none. Removed services are not found.
 struct service *service_provider(const char *name);
 
 // The service with exactly this name, or NULL.
@@ -84,6 +99,13 @@ struct service *service_named(const char *name);
 // request); its restart policy then applies as after any exit. 0, or
 // FTL_ERR_BUSY when s is not running.
 int service_restart(struct service *s, const struct service *by);
+
+// s is out of the system (an apply removed it, or a start it made failed):
+// no restart, and the OPENs waiting for it fail. Not while it runs.
+void service_remove(struct service *s);
+
+// Cancels a restart that s waits for (an apply is about to start it).
+void service_cancel_restart(struct service *s);
 
 // "Running", "CrashLoopBackOff"... as the status table shows them.
 const char *service_state_name(enum service_state state);

@@ -44,6 +44,9 @@ size_t status_table(char *buf, size_t size)
                                   "UPTIME", "MEMORY");
     for (unsigned i = 0; i < supervisor.count && len < size; i++) {
         const struct service *s = &supervisor.services[i];
+        if (s->state == SERVICE_REMOVED) {
+            continue;
+        }
         char uptime[24], memory[48];
         format_uptime(s, uptime, sizeof(uptime));
         format_memory(s, memory, sizeof(memory));

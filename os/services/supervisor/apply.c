@@ -1,0 +1,410 @@
+// Carrying out an apply (apply.h). The steps run one after another from
+// callbacks: a stop waits for the service's exit (apply_takes_exit), a
+// start for its first second (SETTLE_NS) to pass without an exit.
+//
+// Manifests: a service's spec points into the text of the manifest it came
+// from, so applied manifests, and the one they replace, are kept for the
+// supervisor's life (about 24 KiB and the text, per apply).
+#include "apply.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ftl/error.h>
+#include <ftl/log.h>
+#include <ftl/message.h>
+#include <ftl/process.h>
+#include <ftl/time.h>
+
+#include "plan.h"
+#include "tar.h"
+
+#define SETTLE_NS (1 * FTL_S)
+#define BUNDLE_FILES_MAX (FTL_MANIFEST_SERVICES_MAX + 1)
+#define MANIFEST_NAME "boot.manifest"
+
+struct bundle_file {
+    char name[TAR_NAME_MAX];
+    void *data; // a copy; adopted by a service or freed at the end
+    size_t len;
+};
+
+struct apply {
+    struct ftl_request *req;
+    struct ftl_manifest *manifest; // the applied one (kept)
+    struct plan plan;
+    unsigned step;
+    struct bundle_file files[BUNDLE_FILES_MAX];
+    unsigned file_count;
+    char report[FTL_MSG_BODY_MAX];
+    size_t report_len;
+    unsigned rollbacks;
+    // The step under way: its service and, for a replace, what it was.
+    struct service *s;
+    const struct ftl_manifest_service *old_spec;
+    const void *old_image;
+    size_t old_image_len;
+    struct ftl_loop_timer settle;
+};
+
+static struct apply *current;
+
+static void say(struct apply *a, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+static void say(struct apply *a, const char *format, ...)
+{
+    char line[256];
+    va_list args;
+    va_start(args, format);
+    int n = vsnprintf(line, sizeof(line), format, args);
+    va_end(args);
+    FTL_LOG_INFO("apply: %s", line);
+    size_t room = sizeof(a->report) - a->report_len;
+    if (n > 0 && (size_t)n + 1 < room) {
+        memcpy(a->report + a->report_len, line, (size_t)n);
+        a->report_len += (size_t)n;
+        a->report[a->report_len++] = '\n';
+    }
+}
+
+static struct bundle_file *bundle_find(struct apply *a, const char *name)
+{
+    for (unsigned i = 0; i < a->file_count; i++) {
+        if (strcmp(a->files[i].name, name) == 0) {
+            return &a->files[i];
+        }
+    }
+    return NULL;
+}
+
+// The bytes s runs now: its applied program, or its initfs file read
+// whole (NULL when that cannot be read). *owned says whether to free them.
+static const void *current_image(const struct service *s, size_t *len,
+                                 bool *owned)
+{
+    *owned = false;
+    if (s->image != NULL) {
+        *len = s->image_len;
+        return s->image;
+    }
+    long size = ftl_initfs_read(s->spec->binary, 0, NULL, 0);
+    void *data = size > 0 ? malloc((size_t)size) : NULL;
+    if (data == NULL ||
+        ftl_initfs_read(s->spec->binary, 0, data, (size_t)size) != size) {
+        free(data);
+        return NULL;
+    }
+    *owned = true;
+    *len = (size_t)size;
+    return data;
+}
+
+// A program file in the bundle for spec that differs from what its
+// service runs.
+static bool image_changed(const struct ftl_manifest_service *spec, void *arg)
+{
+    struct apply *a = arg;
+    struct bundle_file *f = bundle_find(a, spec->binary);
+    struct service *s = service_named(spec->name);
+    if (f == NULL || s == NULL) {
+        return false;
+    }
+    size_t len;
+    bool owned;
+    const void *now = current_image(s, &len, &owned);
+    bool changed = now == NULL || len != f->len || memcmp(now, f->data, len);
+    if (owned) {
+        free((void *)now);
+    }
+    return changed;
+}
+
+static void run_step(struct apply *a);
+
+static void finish(struct apply *a)
+{
+    for (unsigned i = 0; i < a->file_count; i++) {
+        free(a->files[i].data); // those adopted were set to NULL
+    }
+    if (a->rollbacks == 0 && a->manifest != NULL) {
+        supervisor.manifest = a->manifest;
+    }
+    say(a, "%s", a->rollbacks == 0 ? "applied" : "applied with rollbacks");
+    ftl_request_reply(a->req, a->rollbacks, a->report, a->report_len);
+    current = NULL;
+    free(a);
+}
+
+static void fail(struct apply *a, int error, const char *why)
+{
+    for (unsigned i = 0; i < a->file_count; i++) {
+        free(a->files[i].data);
+    }
+    FTL_LOG_WARN("apply refused: %s", why);
+    ftl_request_reply(a->req, (uint64_t)(int64_t)error, why, strlen(why));
+    free(a->manifest);
+    current = NULL;
+    free(a);
+}
+
+static void next_step(struct apply *a)
+{
+    a->s = NULL;
+    a->step++;
+    run_step(a);
+}
+
+// The program for spec: the bundle's copy (adopted: the service frees it
+// never; it stays for restarts), else what the service had if the file is
+// the same, else the initfs's (NULL).
+static void take_image(struct apply *a, struct service *s,
+                       const struct ftl_manifest_service *spec)
+{
+    struct bundle_file *f = bundle_find(a, spec->binary);
+    if (f != NULL && f->data != NULL) {
+        s->image = f->data;
+        s->image_len = f->len;
+        f->data = NULL;
+    } else if (s->spec == NULL || strcmp(s->spec->binary, spec->binary) != 0) {
+        s->image = NULL;
+        s->image_len = 0;
+    }
+}
+
+static void rollback(struct apply *a, struct service *s, const char *why)
+{
+    a->rollbacks++;
+    ftl_loop_timer_cancel(supervisor.loop, &a->settle);
+    s->settling = false;
+    const struct plan_step *step = &a->plan.steps[a->step];
+    say(a, "rollback %s: %s", step->name, why);
+    if (step->action == PLAN_START) {
+        service_remove(s);
+    } else {
+        s->spec = a->old_spec;
+        s->image = a->old_image;
+        s->image_len = a->old_image_len;
+        int err = service_start(s);
+        if (err < 0) {
+            service_start_failed(s, err);
+        }
+    }
+    next_step(a);
+}
+
+static void on_settled(struct ftl_loop *loop, struct ftl_loop_timer *timer,
+                       void *arg)
+{
+    (void)loop, (void)timer;
+    struct apply *a = arg;
+    a->s->settling = false;
+    say(a, "ready %s", a->s->spec->name);
+    next_step(a);
+}
+
+// Starts s with spec (new or replaced) and waits for its first second.
+static void start_new(struct apply *a, struct service *s,
+                      const struct ftl_manifest_service *spec)
+{
+    take_image(a, s, spec);
+    s->spec = spec;
+    s->restarts = 0;
+    s->quick_failures = 0;
+    s->stopping = STOP_NONE;
+    int err = service_start(s);
+    if (err < 0) {
+        char why[96];
+        snprintf(why, sizeof(why), "cannot start: %s", ftl_error_str(err));
+        rollback(a, s, why);
+        return;
+    }
+    s->settling = true;
+    ftl_loop_timer_start(supervisor.loop, &a->settle, SETTLE_NS, 0, on_settled,
+                         a);
+}
+
+// A slot for a new service: a removed one, else the next free one.
+static struct service *free_slot(void)
+{
+    for (unsigned i = 0; i < supervisor.count; i++) {
+        if (supervisor.services[i].state == SERVICE_REMOVED) {
+            return &supervisor.services[i];
+        }
+    }
+    if (supervisor.count == FTL_MANIFEST_SERVICES_MAX) {
+        return NULL;
+    }
+    struct service *s = &supervisor.services[supervisor.count++];
+    memset(s, 0, sizeof(*s));
+    return s;
+}
+
+static void run_step(struct apply *a)
+{
+    if (a->step == a->plan.count) {
+        finish(a);
+        return;
+    }
+    const struct plan_step *step = &a->plan.steps[a->step];
+    const struct ftl_manifest_service *spec =
+        step->new_index >= 0 ? &a->manifest->services[step->new_index] : NULL;
+    struct service *s = step->action == PLAN_START ? free_slot()
+                                                   : service_named(step->name);
+    if (s == NULL) {
+        say(a, "%s %s: no room for another service", plan_action_name(step->action),
+            step->name);
+        a->rollbacks++;
+        next_step(a);
+        return;
+    }
+    a->s = s;
+    say(a, "%s %s", plan_action_name(step->action), step->name);
+    if (step->action == PLAN_START) {
+        s->spec = NULL;
+        start_new(a, s, spec);
+        return;
+    }
+    a->old_spec = s->spec;
+    a->old_image = s->image;
+    a->old_image_len = s->image_len;
+    if (s->state == SERVICE_RUNNING) {
+        s->stopping = step->action == PLAN_STOP ? STOP_REMOVE : STOP_REPLACE;
+        ftl_process_kill(s->process); // apply_takes_exit goes on
+        return;
+    }
+    service_cancel_restart(s);
+    if (step->action == PLAN_STOP) {
+        service_remove(s);
+        next_step(a);
+    } else {
+        start_new(a, s, spec);
+    }
+}
+
+bool apply_takes_exit(struct service *s)
+{
+    struct apply *a = current;
+    if (a == NULL || a->s != s) {
+        return false;
+    }
+    if (s->stopping == STOP_REMOVE) {
+        service_remove(s);
+        next_step(a);
+        return true;
+    }
+    if (s->stopping == STOP_REPLACE) {
+        start_new(a, s, &a->manifest->services[a->plan.steps[a->step].new_index]);
+        return true;
+    }
+    if (s->settling && s->last_status == 0 &&
+        s->spec->restart != FTL_RESTART_ALWAYS) {
+        // A job that is done (hello, a migration): a success. Its policy
+        // settles its state once this returns.
+        s->settling = false;
+        ftl_loop_timer_cancel(supervisor.loop, &a->settle);
+        say(a, "completed %s", s->spec->name);
+        next_step(a);
+        return false;
+    }
+    if (s->settling) {
+        char why[64];
+        snprintf(why, sizeof(why), "exited with status %d in its first second",
+                 s->last_status);
+        rollback(a, s, why);
+        return true;
+    }
+    return false;
+}
+
+// Reads the archive: the manifest (parsed into a->manifest) and copies of
+// the program files. Returns 0 or an error with *why set.
+static int read_bundle(struct apply *a, const void *data, size_t len,
+                       const char **why)
+{
+    struct tar_reader reader;
+    struct tar_entry entry;
+    tar_reader_init(&reader, data, len);
+    char *text = NULL;
+    size_t text_len = 0;
+    int r;
+    while ((r = tar_next(&reader, &entry)) == 1) {
+        if (strcmp(entry.name, MANIFEST_NAME) == 0) {
+            free(text);
+            text = malloc(entry.size + 1);
+            if (text == NULL) {
+                *why = "out of memory";
+                return FTL_ERR_NO_MEMORY;
+            }
+            memcpy(text, entry.data, entry.size);
+            text[entry.size] = '\0';
+            text_len = entry.size;
+            continue;
+        }
+        if (a->file_count == BUNDLE_FILES_MAX) {
+            *why = "too many files in the bundle";
+            free(text);
+            return FTL_ERR_TOO_LARGE;
+        }
+        struct bundle_file *f = &a->files[a->file_count];
+        f->data = malloc(entry.size > 0 ? entry.size : 1);
+        if (f->data == NULL) {
+            *why = "out of memory";
+            free(text);
+            return FTL_ERR_NO_MEMORY;
+        }
+        memcpy(f->data, entry.data, entry.size);
+        f->len = entry.size;
+        snprintf(f->name, sizeof(f->name), "%s", entry.name);
+        a->file_count++;
+    }
+    if (r < 0 || text == NULL) {
+        *why = r < 0 ? "the bundle is not a tar archive"
+                     : "the bundle has no boot.manifest";
+        free(text);
+        return FTL_ERR_BAD_FORMAT;
+    }
+    a->manifest = calloc(1, sizeof(*a->manifest));
+    if (a->manifest == NULL) {
+        *why = "out of memory";
+        free(text);
+        return FTL_ERR_NO_MEMORY;
+    }
+    int err = ftl_manifest_parse(text, text_len, a->manifest);
+    if (err < 0) {
+        static char message[160];
+        snprintf(message, sizeof(message), "boot.manifest:%u: %s",
+                 a->manifest->error_line, a->manifest->error);
+        *why = message;
+        free(text); // the parse failed: nothing points into it
+        return err;
+    }
+    return 0; // text is the manifest's now, kept with it
+}
+
+void apply_bundle(struct ftl_request *req, const void *data, size_t len)
+{
+    if (current != NULL) {
+        ftl_request_fail(req, FTL_ERR_BUSY);
+        return;
+    }
+    struct apply *a = calloc(1, sizeof(*a));
+    if (a == NULL) {
+        ftl_request_fail(req, FTL_ERR_NO_MEMORY);
+        return;
+    }
+    a->req = req;
+    current = a;
+    const char *why = NULL;
+    int err = read_bundle(a, data, len, &why);
+    if (err < 0) {
+        fail(a, err, why);
+        return;
+    }
+    plan_make(supervisor.manifest, a->manifest, image_changed, a, &a->plan);
+    if (a->plan.count == 0) {
+        say(a, "nothing to change");
+    }
+    run_step(a);
+}

@@ -20,6 +20,7 @@
 #include <ftl/log.h>
 #include <ftl/process.h>
 #include <ftl/sink.h>
+#include <ftl/time.h>
 
 #include "frame.h"
 #include "session.h"
@@ -29,12 +30,14 @@
 #define KEY_FILE "file/control.key"
 #define RECEIVE_MAX 4096
 #define RECEIVE_ROUNDS_MAX 16
+#define POLL_NS (200 * FTL_MS)
 
 static struct {
     struct ftl_loop *loop;
     struct ftl_client *supervisor;
     struct ftl_client *random;
     ftl_handle_t interrupt;
+    struct ftl_loop_timer drain_timer, poll_timer;
     uint8_t key[FRAME_KEY];
     unsigned pending; // start-up steps not done yet
 } c;
@@ -50,22 +53,51 @@ static void send_to_host(const void *data, size_t len)
     uart_send(COM2, data, len);
 }
 
+// Takes what the UART holds, until its FIFO is empty: the interrupt is
+// edge-triggered (ISA), so a new one comes only after the line dropped,
+// which it does once the FIFO is empty. A burst longer than a turn's
+// worth goes on at the next turn of the loop rather than holding it.
+static void drain(void);
+
+static void on_drain_due(struct ftl_loop *loop, struct ftl_loop_timer *timer,
+                         void *arg)
+{
+    (void)loop, (void)timer, (void)arg;
+    drain();
+}
+
+static void drain(void)
+{
+    static uint8_t bytes[RECEIVE_MAX];
+    for (int i = 0; i < RECEIVE_ROUNDS_MAX; i++) {
+        size_t n = uart_receive(COM2, bytes, sizeof(bytes));
+        if (n == 0) {
+            return;
+        }
+        session_input(bytes, n);
+    }
+    ftl_loop_timer_start(c.loop, &c.drain_timer, 0, 0, on_drain_due, NULL);
+}
+
 static void on_interrupt(struct ftl_loop *loop, const struct ftl_event *event,
                          void *arg)
 {
     (void)loop;
     (void)event;
     (void)arg;
-    // The FIFO drained whole (the interrupt comes again only for new
-    // bytes), but bounded: a broken device cannot hold the service.
-    static uint8_t bytes[RECEIVE_MAX];
-    size_t n;
-    for (int i = 0; i < RECEIVE_ROUNDS_MAX &&
-                    (n = uart_receive(COM2, bytes, sizeof(bytes))) > 0;
-         i++) {
-        session_input(bytes, n);
-    }
+    // Unmasked before draining: bytes that come during the drain are
+    // either read by it or raise the line again once it has dropped.
     ftl_interrupt_ack(c.interrupt);
+    drain();
+}
+
+// A safety net under the edge-triggered line: an edge lost anyway (a
+// device that never lowers it) costs at most this long, not the channel.
+static void on_poll(struct ftl_loop *loop, struct ftl_loop_timer *timer,
+                    void *arg)
+{
+    (void)loop, (void)timer, (void)arg;
+    drain();
 }
 
 // The last start-up step is done: serve.
@@ -88,6 +120,8 @@ static void step_done(void)
         fail("cannot watch the UART's interrupt", err);
         return;
     }
+    ftl_loop_timer_start(c.loop, &c.poll_timer, POLL_NS, POLL_NS, on_poll,
+                         NULL);
     FTL_LOG_INFO("control channel on COM2");
 }
 

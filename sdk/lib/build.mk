@@ -6,7 +6,7 @@ libftl-objs-y += start.o syscall.o ipc.o error.o clock.o log.o \
 # The HTTP server (ftl/http.h): the protocol of a connection, its
 # transport over ftl_conn, requests, responses, routing and JSON.
 libftl-objs-y += http_server.o http_conn.o http_request.o http_response.o \
-                 http_router.o http_files.o http_json.o
+                 http_router.o http_files.o http_json.o http_buf.o
 # The HTTP client (ftl/http_client.h): a call's life, its transport over
 # ftl_conn, the request's bytes, URLs and the response parser.
 libftl-objs-y += http_client.o http_client_conn.o http_client_request.o \
@@ -45,6 +45,6 @@ $(BUILD)/sdk/deps/cJSON.o: $(CJSON_SRC)/cJSON.c sdk/lib/build.mk | $(PICOLIBC_LI
 HTTP_LIB_OBJS := $(addprefix $(BUILD)/sdk/lib/,http_server.o http_conn.o \
     http_request.o http_response.o http_router.o http_files.o http_json.o \
     http_client.o http_client_conn.o http_client_request.o http_url.o \
-    http_reply.o)
+    http_reply.o http_buf.o)
 $(HTTP_LIB_OBJS): $(HTTP_DEPS_FETCHED)
 $(HTTP_LIB_OBJS): PROGRAM_CFLAGS += -I$(HTTP_PARSER_SRC) -I$(CJSON_SRC)

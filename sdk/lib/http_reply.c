@@ -11,6 +11,7 @@
 // the final one, so that bytes after it are never parsed. Limits are
 // checked in the parser's callbacks, which stop it with the error.
 #include "http_client_internal.h"
+#include "http_buf.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -38,29 +39,6 @@ void http_reply_free(struct ftl_http_reply *reply)
     reply->head = NULL;
     reply->headers = NULL;
     reply->body = NULL;
-}
-
-// Appends n bytes to a growing buffer and keeps a NUL after them (not
-// counted in len), so that what it holds is always a string.
-static int buf_append(char **buf, size_t *len, size_t *cap, const char *p,
-                      size_t n)
-{
-    if (*len + n + 1 > *cap) {
-        size_t new_cap = *cap ? *cap : 256;
-        while (new_cap < *len + n + 1) {
-            new_cap *= 2;
-        }
-        char *grown = realloc(*buf, new_cap);
-        if (!grown) {
-            return FTL_ERR_NO_MEMORY;
-        }
-        *buf = grown;
-        *cap = new_cap;
-    }
-    memcpy(*buf + *len, p, n);
-    *len += n;
-    (*buf)[*len] = '\0';
-    return 0;
 }
 
 static struct ftl_http_reply *reply_of(http_parser *p)
@@ -137,8 +115,8 @@ static int header_piece(http_parser *p, const char *at, size_t len, bool value)
         if (reply->nheaders > 0) {
             reply->head_len++; // past the NUL of the string before
         }
-        if (buf_append(&reply->head, &reply->head_len, &reply->head_cap, "",
-                       0) < 0) {
+        if (http_buf_append(&reply->head, &reply->head_len, &reply->head_cap,
+                            "", 0) < 0) {
             return fail(reply, FTL_ERR_NO_MEMORY);
         }
         if (!value) {
@@ -150,8 +128,8 @@ static int header_piece(http_parser *p, const char *at, size_t len, bool value)
         }
         reply->in_value = value;
     }
-    if (buf_append(&reply->head, &reply->head_len, &reply->head_cap, at, len) <
-        0) {
+    if (http_buf_append(&reply->head, &reply->head_len, &reply->head_cap, at,
+                        len) < 0) {
         return fail(reply, FTL_ERR_NO_MEMORY);
     }
     return 0;
@@ -202,8 +180,8 @@ static int on_body(http_parser *p, const char *at, size_t len)
     if (len > reply->limits.body_max - reply->body_len) {
         return fail(reply, FTL_ERR_TOO_LARGE);
     }
-    if (buf_append(&reply->body, &reply->body_len, &reply->body_cap, at, len) <
-        0) {
+    if (http_buf_append(&reply->body, &reply->body_len, &reply->body_cap, at,
+                        len) < 0) {
         return fail(reply, FTL_ERR_NO_MEMORY);
     }
     return 0;

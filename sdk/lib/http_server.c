@@ -10,6 +10,7 @@
 // session alone, no buffer and no request. Limits are checked in the
 // parser's callbacks, which stop it with the status to answer.
 #include "http_internal.h"
+#include "http_buf.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -42,32 +43,9 @@ static const http_parser_settings settings;
 
 static void session_close(struct http_session *s);
 
-// Appends n bytes to a growing buffer and keeps a NUL after them (not
-// counted in len), so that what it holds is always a string.
-static int buf_append(char **buf, size_t *len, size_t *cap, const char *p,
-                      size_t n)
-{
-    if (*len + n + 1 > *cap) {
-        size_t new_cap = *cap ? *cap : 256;
-        while (new_cap < *len + n + 1) {
-            new_cap *= 2;
-        }
-        char *grown = realloc(*buf, new_cap);
-        if (!grown) {
-            return FTL_ERR_NO_MEMORY;
-        }
-        *buf = grown;
-        *cap = new_cap;
-    }
-    memcpy(*buf + *len, p, n);
-    *len += n;
-    (*buf)[*len] = '\0';
-    return 0;
-}
-
 static int head_append(struct ftl_http_request *req, const char *p, size_t len)
 {
-    return buf_append(&req->head, &req->head_len, &req->head_cap, p, len);
+    return http_buf_append(&req->head, &req->head_len, &req->head_cap, p, len);
 }
 
 static int head_end_string(struct ftl_http_request *req)
@@ -254,7 +232,8 @@ static int on_body(http_parser *p, const char *at, size_t len)
     if (len > s->limits.body_max - req->body_len) {
         return fail(s, 413);
     }
-    if (buf_append(&req->body, &req->body_len, &req->body_cap, at, len) < 0) {
+    if (http_buf_append(&req->body, &req->body_len, &req->body_cap, at, len) <
+        0) {
         return fail(s, 503);
     }
     return 0;

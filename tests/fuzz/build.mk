@@ -6,7 +6,7 @@
 fuzz-targets += spec manifest elf tar dhcp http_session
 # libftl's HTTP server, with http-parser and cJSON from build/deps compiled
 # apart, without our warnings (fuzz-objs-NAME).
-fuzz-src-http_session := sdk/lib/http_server.c sdk/lib/http_request.c \
+fuzz-src-http_session := sdk/lib/http_server.c sdk/lib/http_buf.c sdk/lib/http_request.c \
     sdk/lib/http_response.c sdk/lib/http_router.c sdk/lib/http_json.c
 fuzz-cflags-http_session := -Isdk/lib -I$(HTTP_PARSER_SRC) -I$(CJSON_SRC)
 fuzz-objs-http_session := $(BUILD)/fuzz/deps/http_parser.o \
@@ -26,11 +26,11 @@ fuzz-cflags-dhcp := -Ios/services/tcpip
 # under any order of events, on the real loop with the unit tests' fake
 # IPC layer.
 fuzz-targets += http_client http_call
-fuzz-src-http_client := sdk/lib/http_reply.c sdk/lib/http_url.c
+fuzz-src-http_client := sdk/lib/http_reply.c sdk/lib/http_buf.c sdk/lib/http_url.c
 fuzz-cflags-http_client := -Isdk/lib -I$(HTTP_PARSER_SRC)
 fuzz-objs-http_client := $(BUILD)/fuzz/deps/http_parser.o
 fuzz-src-http_call := sdk/lib/http_client.c sdk/lib/http_client_request.c \
-    sdk/lib/http_url.c sdk/lib/http_reply.c sdk/lib/loop.c \
+    sdk/lib/http_url.c sdk/lib/http_reply.c sdk/lib/http_buf.c sdk/lib/loop.c \
     tests/unit/fake_ipc.c
 fuzz-cflags-http_call := -Isdk/lib -Itests/unit -I$(HTTP_PARSER_SRC)
 fuzz-objs-http_call := $(BUILD)/fuzz/deps/http_parser.o

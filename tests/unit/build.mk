@@ -92,7 +92,7 @@ unit-cflags-rxbacklog := -Ios/services/virtio_net
 # (http_fake.c), with http-parser and cJSON from build/deps built for the
 # host without our warnings.
 unit-tests += http_server http_router http_json http_files
-http-unit-src := sdk/lib/http_server.c sdk/lib/http_request.c \
+http-unit-src := sdk/lib/http_server.c sdk/lib/http_buf.c sdk/lib/http_request.c \
                  sdk/lib/http_response.c sdk/lib/http_router.c \
                  sdk/lib/http_files.c sdk/lib/http_json.c tests/unit/http_fake.c \
                  tests/unit/fake_ipc.c
@@ -113,7 +113,7 @@ unit-cflags-http_conn := $(http-unit-cflags)
 # the real loop, with ftl/tcp.h faked in the test.
 unit-tests += http_client
 unit-src-http_client := sdk/lib/http_client.c sdk/lib/http_client_conn.c \
-                        sdk/lib/http_client_request.c sdk/lib/http_url.c sdk/lib/http_reply.c \
+                        sdk/lib/http_client_request.c sdk/lib/http_url.c sdk/lib/http_reply.c sdk/lib/http_buf.c \
                         sdk/lib/loop.c tests/unit/fake_ipc.c
 unit-objs-http_client := $(BUILD)/host/deps/http_parser.o
 unit-deps-http_client := $(HTTP_DEPS_FETCHED)

@@ -13,6 +13,9 @@
 
 static const uint8_t magic[4] = {'F', 'T', 'L', '1'};
 
+// A buffer grown past this for one large frame is given back after it.
+#define FRAME_KEEP_CAP (64 * 1024)
+
 static void put32(uint8_t *p, uint32_t v)
 {
     p[0] = (uint8_t)v;
@@ -148,6 +151,12 @@ static void take_frames(struct frame_reader *r, frame_fn fn, void *arg)
         fn(&f, arg);
         memmove(r->buf, r->buf + whole, r->len - whole);
         r->len -= whole;
+        if (r->len == 0 && r->cap > FRAME_KEEP_CAP) {
+            // An apply's megabytes are not held until the next frame.
+            free(r->buf);
+            r->buf = NULL;
+            r->cap = 0;
+        }
     }
 }
 

@@ -218,9 +218,15 @@ static void logs(uint32_t seq, const char *name, unsigned long long cursor)
 // An `apply`: the bundle after the command line goes to the supervisor
 // as one WRITE (apply.h there), whose reply lists the steps: each becomes
 // a P frame, then the R says whether all went in.
+// The bundle under way: the frame's bytes go when on_frame returns, and
+// the WRITE needs them until its reply.
+static uint8_t *bundle_copy;
+
 static void on_applied(const struct ftl_result *result, void *arg)
 {
     uint32_t seq = (uint32_t)(uintptr_t)arg;
+    free(bundle_copy); // up to 16 MiB, not kept past its reply
+    bundle_copy = NULL;
     if (result->error < 0) {
         reply_text(seq, false, ftl_error_str(result->error));
         return;
@@ -247,19 +253,17 @@ static void on_applied(const struct ftl_result *result, void *arg)
 
 static void apply(uint32_t seq, const uint8_t *bundle, size_t len)
 {
-    // The frame's bytes go when on_frame returns; the WRITE needs them
-    // until its reply.
-    static uint8_t *copy;
-    free(copy);
-    copy = malloc(len > 0 ? len : 1);
-    if (copy == NULL) {
+    bundle_copy = malloc(len > 0 ? len : 1);
+    if (bundle_copy == NULL) {
         reply_text(seq, false, "out of memory");
         return;
     }
-    memcpy(copy, bundle, len);
-    int err = ftl_client_write(s.supervisor, 0, copy, len, on_applied,
+    memcpy(bundle_copy, bundle, len);
+    int err = ftl_client_write(s.supervisor, 0, bundle_copy, len, on_applied,
                                (void *)(uintptr_t)seq);
     if (err < 0) {
+        free(bundle_copy);
+        bundle_copy = NULL;
         reply_text(seq, false, ftl_error_str(err));
     }
 }

@@ -40,6 +40,7 @@ capture() {
     OUT="$(cd "$dir" && "$@" 2>"$TMP/stderr")" || RC=$?
     ERR="$(cat "$TMP/stderr")"
     if [[ -z "$SANITIZER" ]]; then
-        SANITIZER="$(grep -m1 -E "$SANITIZER_RE" "$TMP/stderr")"
+        # command -p: some tests run a command with a PATH of fakes only.
+        SANITIZER="$(command -p grep -m1 -E "$SANITIZER_RE" "$TMP/stderr")"
     fi
 }

@@ -25,6 +25,7 @@
 #include <ftl/process.h>
 
 #include "client_shared.h"
+#include "drain_internal.h"
 #include "hot.h"
 
 #define SLOT_BITS 8
@@ -327,23 +328,45 @@ FTL_HOT static int reply_error(const struct call *call,
     return reply->type == call->type + 1 ? 0 : FTL_ERR_BAD_FORMAT;
 }
 
-// A request on a channel we only call on: nothing here serves it, but the
-// caller waits for an answer (the supervisor forwarding an OPEN would wait
-// for good), so it gets an error reply.
+// The supervisor's drain request (drain.h) on the first channel, called
+// on only: its answer, else FTL_ERR_NOT_SUPPORTED.
+static int answer_drain(const struct ftl_client *client,
+                        const struct ftl_msg *req, long len)
+{
+    if (req->type != FTL_MSG_SETATTR || len <= 0) {
+        return FTL_ERR_NOT_SUPPORTED;
+    }
+    reply_body[len < FTL_MSG_BODY_MAX ? len : FTL_MSG_BODY_MAX] = '\0';
+    char *equals = strchr(reply_body, '=');
+    if (equals == NULL) {
+        return FTL_ERR_NOT_SUPPORTED;
+    }
+    *equals = '\0';
+    return drain_is_request(client->channel, reply_body)
+               ? drain_start()
+               : FTL_ERR_NOT_SUPPORTED;
+}
+
+// A request on a channel we only call on: nothing here serves it but the
+// drain request, and the caller waits for an answer (the supervisor
+// forwarding an OPEN would wait for good), so it gets an error reply.
 static void refuse_request(struct ftl_client *client)
 {
     struct ftl_msg req;
-    if (ftl_channel_recv(client->channel, &req, reply_body,
-                         FTL_MSG_BODY_MAX) < 0) {
+    long len = ftl_channel_recv(client->channel, &req, reply_body,
+                                FTL_MSG_BODY_MAX);
+    if (len < 0) {
         ftl_channel_discard(client->channel);
         return;
     }
     if (req.handle != FTL_HANDLE_INVALID) {
         ftl_handle_close(req.handle);
     }
-    struct ftl_msg reply = {.type = FTL_MSG_ERROR_REPLY,
+    int err = answer_drain(client, &req, len);
+    struct ftl_msg reply = {.type = err < 0 ? FTL_MSG_ERROR_REPLY
+                                            : FTL_MSG_SETATTR_REPLY,
                             .id = req.id,
-                            .arg0 = (uint64_t)(int64_t)FTL_ERR_NOT_SUPPORTED};
+                            .arg0 = (uint64_t)(int64_t)err};
     ftl_channel_send(client->channel, &reply, NULL);
 }
 

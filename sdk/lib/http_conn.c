@@ -12,6 +12,9 @@
 
 #include <stdlib.h>
 
+#include <ftl/drain.h>
+#include <ftl/error.h>
+#include <ftl/log.h>
 #include <ftl/message.h>
 #include <ftl/tls.h>
 
@@ -95,6 +98,15 @@ static int conn_write(void *t, const void *data, size_t len)
     return ftl_conn_write(c->conn, data, len, conn_on_written, c);
 }
 
+static void conn_rearm(void *t)
+{
+    struct http_conn *c = t;
+    if (!c->timing_request && !c->read_waits) {
+        ftl_loop_timer_start(c->app->loop, &c->timer, c->app->limits.idle_ns,
+                             0, conn_on_timer, c);
+    }
+}
+
 static void conn_close(void *t)
 {
     struct http_conn *c = t;
@@ -108,6 +120,7 @@ static const struct http_transport conn_transport = {
     .hold = conn_hold,
     .write = conn_write,
     .close = conn_close,
+    .rearm = conn_rearm,
 };
 
 void ftl_http_serve_conn(struct ftl_http_app *app, struct ftl_conn *conn)
@@ -132,12 +145,77 @@ static void on_accept(struct ftl_conn *conn, void *arg)
     ftl_http_serve_conn(arg, conn);
 }
 
+// The app cannot serve without its port: the program ends, and its
+// supervisor restarts it (as ftl_tcp_listen does).
+static void on_listen_error(struct ftl_tcp_listener *listener, int error,
+                            void *arg)
+{
+    (void)listener;
+    struct ftl_http_app *app = arg;
+    FTL_LOG_ERROR("cannot listen: %s", ftl_error_str(error));
+    ftl_loop_stop(app->loop, 1);
+}
+
+static void on_drained(struct ftl_http_app *app)
+{
+    FTL_LOG_INFO("drained: every connection has ended");
+    ftl_loop_stop(app->loop, 0);
+}
+
+// The supervisor asks for the end (ftl/drain.h): the ports go first (the
+// new instance has them already), then the connections, as each ends.
+static void on_drain(void *arg)
+{
+    struct ftl_http_app *app = arg;
+    FTL_LOG_INFO("draining: %lu open connections",
+                 (unsigned long)app->stats.connections);
+    for (unsigned i = 0; i < app->listener_count; i++) {
+        ftl_tcp_listener_close(app->listeners[i]);
+    }
+    app->listener_count = 0;
+    app->drained = on_drained;
+    http_app_drain(app);
+}
+
+static void unlisten(struct ftl_http_app *app)
+{
+    for (unsigned i = 0; i < app->listener_count; i++) {
+        ftl_tcp_listener_close(app->listeners[i]);
+    }
+    app->listener_count = 0;
+    ftl_drain_cancel(on_drain, app);
+}
+
+static int listen_with(struct ftl_http_app *app,
+                       struct ftl_tcp_listener *(*open)(
+                           struct ftl_loop *, uint16_t, ftl_tcp_accept_fn,
+                           ftl_tcp_listen_error_fn, void *),
+                       uint16_t port)
+{
+    if (app->listener_count == HTTP_LISTENERS_MAX) {
+        return FTL_ERR_LIMIT;
+    }
+    if (app->unlisten == NULL) {
+        if (ftl_on_drain(on_drain, app) < 0) {
+            return FTL_ERR_LIMIT;
+        }
+        app->unlisten = unlisten;
+    }
+    struct ftl_tcp_listener *listener =
+        open(app->loop, port, on_accept, on_listen_error, app);
+    if (listener == NULL) {
+        return FTL_ERR_NO_MEMORY;
+    }
+    app->listeners[app->listener_count++] = listener;
+    return 0;
+}
+
 int ftl_http_listen(struct ftl_http_app *app, uint16_t port)
 {
-    return ftl_tcp_listen(app->loop, port, on_accept, app);
+    return listen_with(app, ftl_tcp_listener_open, port);
 }
 
 int ftl_http_listen_tls(struct ftl_http_app *app, uint16_t port)
 {
-    return ftl_tls_listen(app->loop, port, on_accept, app);
+    return listen_with(app, ftl_tls_listener_open, port);
 }

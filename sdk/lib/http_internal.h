@@ -7,6 +7,8 @@
 #pragma once
 
 #include <ftl/http.h>
+#include <ftl/tcp.h>
+#include <ftl/time.h>
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -90,9 +92,23 @@ struct http_hook {
     void *arg;
 };
 
+#define HTTP_LISTENERS_MAX 4
+// While draining, connections idle for this long are closed.
+#define HTTP_DRAIN_IDLE_NS (1 * FTL_S)
+
 struct ftl_http_app {
     struct ftl_loop *loop;
     struct ftl_http_limits limits;
+    struct http_session *sessions; // every open one
+    // Draining (ftl/drain.h): no new keep-alive; drained runs once the
+    // last connection is gone.
+    bool draining;
+    void (*drained)(struct ftl_http_app *app);
+    struct ftl_tcp_listener *listeners[HTTP_LISTENERS_MAX];
+    unsigned listener_count;
+    // Set by http_conn.c once the app listens: closes the listeners and
+    // takes back the drain hook, when the app is destroyed.
+    void (*unlisten)(struct ftl_http_app *app);
     struct http_route *routes, **routes_tail;
     struct http_hook *hooks, **hooks_tail;
     ftl_http_done_fn done;
@@ -106,12 +122,14 @@ struct ftl_http_app {
 // begun (its time-out) or the connection is idle. hold says that no read
 // is wanted while a request is answered. write queues bytes. close ends
 // the connection after what is queued; the session is freed by then and
-// calls nothing more.
+// calls nothing more. rearm (may be NULL) restarts an idle connection's
+// time-out from now with the app's idle limit, which draining shortens.
 struct http_transport {
     void (*read)(void *t, bool in_request);
     void (*hold)(void *t);
     int (*write)(void *t, const void *data, size_t len);
     void (*close)(void *t);
+    void (*rearm)(void *t);
 };
 
 struct http_session;
@@ -136,6 +154,11 @@ void http_session_timeout(struct http_session *s);
 // bytes of responses, written in order.
 void http_session_response_done(struct http_session *s);
 int http_session_write(struct http_session *s, const void *data, size_t len);
+
+// Starts draining app: answers from now on close their connections,
+// idle ones close after HTTP_DRAIN_IDLE_NS, and app->drained runs when
+// none is left (at once if none is open).
+void http_app_drain(struct ftl_http_app *app);
 
 // Frees a request with its response. http_json_free, set by http_json.c,
 // frees a parsed JSON body (so that apps without JSON link no cJSON).

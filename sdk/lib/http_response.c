@@ -148,7 +148,7 @@ static int res_write_head(struct ftl_http_response *res, int status,
 {
     const struct ftl_http_request *req = res->req;
     res->status = status;
-    res->keep_alive = req->keep_alive;
+    res->keep_alive = req->keep_alive && !req->app->draining;
     res->chunked = length < 0 && req->http_minor >= 1 && body_is_sent(res);
     if (length < 0 && !res->chunked && body_is_sent(res)) {
         res->keep_alive = false; // the close marks the end of the body

@@ -40,6 +40,9 @@ void ftl_http_app_destroy(struct ftl_http_app *app)
     if (!app) {
         return;
     }
+    if (app->unlisten != NULL) {
+        app->unlisten(app);
+    }
     while (app->routes) {
         struct http_route *r = app->routes;
         app->routes = r->next;

@@ -24,6 +24,7 @@
 enum session_state { READING, ANSWERING };
 
 struct http_session {
+    struct http_session *next, *prev; // in app->sessions
     struct ftl_http_app *app;
     const struct http_transport *tp;
     void *t;
@@ -274,7 +275,38 @@ struct http_session *http_session_create(struct ftl_http_app *app,
     s->parser.data = s;
     app->stats.connections++;
     app->stats.accepted++;
+    s->next = app->sessions;
+    if (s->next != NULL) {
+        s->next->prev = s;
+    }
+    app->sessions = s;
     return s;
+}
+
+static void drained_if_empty(struct ftl_http_app *app)
+{
+    if (app->draining && app->sessions == NULL && app->drained != NULL) {
+        void (*drained)(struct ftl_http_app *) = app->drained;
+        app->drained = NULL; // once
+        drained(app);
+    }
+}
+
+void http_app_drain(struct ftl_http_app *app)
+{
+    app->draining = true;
+    if (app->limits.idle_ns > HTTP_DRAIN_IDLE_NS) {
+        app->limits.idle_ns = HTTP_DRAIN_IDLE_NS;
+    }
+    // A connection between requests gets a short while for its next one,
+    // which its answer then closes: closing it at once could cross a
+    // request already on its way, which would be lost.
+    for (struct http_session *s = app->sessions; s != NULL; s = s->next) {
+        if (s->state == READING && !s->in_request && s->tp->rearm != NULL) {
+            s->tp->rearm(s->t);
+        }
+    }
+    drained_if_empty(app);
 }
 
 void http_session_start(struct http_session *s)
@@ -482,7 +514,17 @@ static void session_close(struct http_session *s)
         }
     }
     s->tp->close(s->t);
-    s->app->stats.connections--;
+    struct ftl_http_app *app = s->app;
+    app->stats.connections--;
+    if (s->prev != NULL) {
+        s->prev->next = s->next;
+    } else {
+        app->sessions = s->next;
+    }
+    if (s->next != NULL) {
+        s->next->prev = s->prev;
+    }
     free(s->pending);
     free(s);
+    drained_if_empty(app);
 }

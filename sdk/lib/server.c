@@ -18,6 +18,7 @@
 #include <ftl/process.h>
 
 #include "client_shared.h"
+#include "drain_internal.h"
 #include "hot.h"
 
 struct ftl_server {
@@ -259,7 +260,43 @@ static void dispatch_setattr(struct ftl_request *req, char *body)
         return;
     }
     *equals = '\0';
+    if (drain_is_request(req->channel->handle, body)) {
+        int err = drain_start();
+        if (err < 0) {
+            ftl_request_fail(req, err);
+        } else {
+            ftl_request_reply(req, 0, NULL, 0);
+        }
+        return;
+    }
+    if (req->channel->server->ops->on_setattr == NULL) {
+        ftl_request_fail(req, FTL_ERR_NOT_SUPPORTED);
+        return;
+    }
     req->channel->server->ops->on_setattr(req, body, equals + 1);
+}
+
+static const char *opener;
+
+const char *ftl_service_opener(void)
+{
+    return opener;
+}
+
+// OPEN service/NAME[?from=CLIENT]: the suffix is cut off NAME, and
+// believed only on the first channel, where the supervisor is the peer.
+static void service_open(struct ftl_request *req, char *name)
+{
+    char *from = strstr(name, FTL_SERVICE_OPENER);
+    if (from != NULL) {
+        *from = '\0';
+        from += strlen(FTL_SERVICE_OPENER);
+    }
+    bool from_supervisor = ftl_start_info != NULL &&
+                           req->channel->handle == ftl_start_info->channel;
+    opener = from_supervisor ? from : NULL;
+    req->channel->server->ops->on_service_open(req, name);
+    opener = NULL;
 }
 
 // Hands req to the handler of its type; body holds len bytes and a NUL.
@@ -271,7 +308,7 @@ FTL_HOT static void dispatch(struct ftl_request *req, char *body, size_t len)
         if (strncmp(body, FTL_SERVICE_PREFIX, strlen(FTL_SERVICE_PREFIX)) ==
             0) {
             if (ops->on_service_open != NULL) {
-                ops->on_service_open(req, body + strlen(FTL_SERVICE_PREFIX));
+                service_open(req, body + strlen(FTL_SERVICE_PREFIX));
             } else {
                 // The supervisor connecting a client: a channel of its
                 // own, served like the one the request came on.
@@ -303,11 +340,9 @@ FTL_HOT static void dispatch(struct ftl_request *req, char *body, size_t len)
         }
         break;
     case FTL_MSG_SETATTR:
-        if (ops->on_setattr != NULL) {
-            dispatch_setattr(req, body);
-            return;
-        }
-        break;
+        // Also without on_setattr: the drain request is libftl's.
+        dispatch_setattr(req, body);
+        return;
     }
     ftl_request_fail(req, FTL_ERR_NOT_SUPPORTED);
 }

@@ -36,9 +36,9 @@ unit-src-channel := os/kernel/channel.c os/kernel/heap.c os/kernel/page.c \
 unit-tests += loop server client
 unit-src-loop := sdk/lib/loop.c tests/unit/fake_ipc.c
 unit-src-server := sdk/lib/server.c sdk/lib/client.c sdk/lib/loop.c \
-                   tests/unit/fake_ipc.c
+                   sdk/lib/drain.c tests/unit/fake_ipc.c
 unit-src-client := sdk/lib/client.c sdk/lib/server.c sdk/lib/loop.c \
-                   tests/unit/fake_ipc.c
+                   sdk/lib/drain.c tests/unit/fake_ipc.c
 
 # The in-OS boot manifest parser; it also reads the manifests the spec suite
 # keeps as golden files.
@@ -105,7 +105,8 @@ $(foreach t,http_server http_router http_json http_files,\
     $(eval unit-cflags-$(t) := $(http-unit-cflags)))
 # Its transport over ftl_conn, on the real loop, with ftl/tcp.h faked.
 unit-tests += http_conn
-unit-src-http_conn := $(http-unit-src) sdk/lib/http_conn.c sdk/lib/loop.c
+unit-src-http_conn := $(http-unit-src) sdk/lib/http_conn.c sdk/lib/loop.c \
+                      sdk/lib/drain.c sdk/lib/error.c
 unit-objs-http_conn := $(http-unit-objs)
 unit-deps-http_conn := $(HTTP_DEPS_FETCHED)
 unit-cflags-http_conn := $(http-unit-cflags)

@@ -50,6 +50,9 @@ struct object {
 static struct object objects[FAKE_HANDLES];
 static uint64_t now_ns;
 
+// No start-up information: a test process has no first channel.
+const struct ftl_start_info *ftl_start_info;
+
 void fake_ipc_reset(void)
 {
     for (int h = 0; h < FAKE_HANDLES; h++) {

@@ -12,6 +12,7 @@
 #include <ftl/time.h>
 #include <ftl/tls.h>
 
+#include "drain_internal.h"
 #include "fake_ipc.h"
 
 struct ftl_conn {
@@ -31,27 +32,42 @@ static struct ftl_conn conn;
 static struct {
     uint16_t port;
     bool tls;
+    bool closed;
     ftl_tcp_accept_fn on_accept;
     void *arg;
 } listener;
 
-int ftl_tcp_listen(struct ftl_loop *loop, uint16_t port,
-                   ftl_tcp_accept_fn on_accept, void *arg)
+struct ftl_tcp_listener *ftl_tcp_listener_open(struct ftl_loop *loop,
+                                               uint16_t port,
+                                               ftl_tcp_accept_fn on_accept,
+                                               ftl_tcp_listen_error_fn on_error,
+                                               void *arg)
 {
-    (void)loop;
+    (void)loop, (void)on_error;
     listener.port = port;
     listener.tls = false;
+    listener.closed = false;
     listener.on_accept = on_accept;
     listener.arg = arg;
-    return 0;
+    return (struct ftl_tcp_listener *)&listener;
 }
 
-int ftl_tls_listen(struct ftl_loop *loop, uint16_t port,
-                   ftl_tcp_accept_fn on_accept, void *arg)
+struct ftl_tcp_listener *ftl_tls_listener_open(struct ftl_loop *loop,
+                                               uint16_t port,
+                                               ftl_tcp_accept_fn on_accept,
+                                               ftl_tcp_listen_error_fn on_error,
+                                               void *arg)
 {
-    int err = ftl_tcp_listen(loop, port, on_accept, arg);
+    struct ftl_tcp_listener *l =
+        ftl_tcp_listener_open(loop, port, on_accept, on_error, arg);
     listener.tls = true;
-    return err;
+    return l;
+}
+
+void ftl_tcp_listener_close(struct ftl_tcp_listener *l)
+{
+    ck_assert_ptr_eq(l, &listener);
+    listener.closed = true;
 }
 
 int ftl_conn_read(struct ftl_conn *c, size_t max, ftl_conn_read_fn fn,
@@ -253,6 +269,59 @@ START_TEST(a_read_error_closes_the_connection)
 }
 END_TEST
 
+// Draining (ftl/drain.h), as when the supervisor's request arrives.
+START_TEST(a_drain_closes_the_port_and_answers_with_connection_close)
+{
+    accept_one();
+    deliver("GET /hold HTTP/1.1\r\n\r\n", 22);
+    ck_assert_int_eq(drain_start(), 0);
+    ck_assert(listener.closed);
+    ck_assert(!conn.closed); // the request under way is answered
+    ftl_http_send_text(held, 200, "last");
+    ck_assert_ptr_nonnull(strstr(conn.out, "Connection: close\r\n"));
+    ck_assert_ptr_nonnull(strstr(conn.out, "last"));
+    ck_assert(conn.closed);
+    ck_assert_int_eq(ftl_loop_run(loop), 0); // stopped: nothing is left
+    ck_assert_uint_eq(ftl_clock_ns(), 0);
+}
+END_TEST
+
+START_TEST(a_drain_gives_an_idle_connection_one_second_for_a_request)
+{
+    accept_one();
+    deliver("GET / HTTP/1.1\r\n\r\n", 18);
+    ck_assert_ptr_null(strstr(conn.out, "Connection: close"));
+    fake_clock_advance(5 * FTL_S);
+    ck_assert_int_eq(drain_start(), 0);
+    ck_assert(!conn.closed);
+    ck_assert_int_eq(ftl_loop_run(loop), 0);
+    ck_assert(conn.closed);
+    ck_assert_uint_eq(ftl_clock_ns(), 6 * FTL_S); // not the 60 s idle limit
+}
+END_TEST
+
+START_TEST(a_request_in_the_drain_second_is_answered_then_closed)
+{
+    accept_one();
+    ck_assert_int_eq(drain_start(), 0);
+    deliver("GET / HTTP/1.1\r\n\r\n", 18);
+    ck_assert_ptr_nonnull(strstr(conn.out, "HTTP/1.1 200 OK\r\n"));
+    ck_assert_ptr_nonnull(strstr(conn.out, "Connection: close\r\n"));
+    ck_assert(conn.closed);
+}
+END_TEST
+
+START_TEST(without_a_listener_there_is_no_drain_hook)
+{
+    ck_assert_int_eq(drain_start(), FTL_ERR_NOT_SUPPORTED);
+    ck_assert_int_eq(ftl_http_listen(app, 8080), 0);
+    ftl_http_app_destroy(app); // takes its hook back
+    ck_assert(listener.closed);
+    app = ftl_http_app_create(loop);
+    ck_assert_int_eq(drain_start(), FTL_ERR_NOT_SUPPORTED);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
     Suite *s = suite_create("http_conn");
@@ -267,6 +336,10 @@ Suite *unit_suite(void)
     tcase_add_test(t, the_next_request_waits_for_the_answers_to_be_sent);
     tcase_add_test(t, a_client_that_does_not_read_its_answers_is_dropped);
     tcase_add_test(t, a_read_error_closes_the_connection);
+    tcase_add_test(t, a_drain_closes_the_port_and_answers_with_connection_close);
+    tcase_add_test(t, a_drain_gives_an_idle_connection_one_second_for_a_request);
+    tcase_add_test(t, a_request_in_the_drain_second_is_answered_then_closed);
+    tcase_add_test(t, without_a_listener_there_is_no_drain_hook);
     suite_add_tcase(s, t);
     return s;
 }

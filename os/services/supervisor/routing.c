@@ -125,7 +125,7 @@ static void on_service_open(struct ftl_request *req, const char *name)
         ftl_request_fail(req, FTL_ERR_NOT_FOUND);
         return;
     }
-    service_connect(to, req);
+    service_connect(to, req, from->spec->name);
 }
 
 // The handle that grants `device`, made now.

@@ -89,11 +89,15 @@ static void on_connected(const struct ftl_result *result, void *arg)
     }
 }
 
-// Asks running service s for a new channel for the caller of req.
-static void forward_open(struct service *s, struct ftl_request *req)
+// Asks running service s for a new channel for the caller of req, named
+// `from` ("" for none).
+static void forward_open(struct service *s, struct ftl_request *req,
+                         const char *from)
 {
-    char path[sizeof(FTL_SERVICE_PREFIX) + FTL_MANIFEST_NAME_MAX];
-    snprintf(path, sizeof(path), "%s%s", FTL_SERVICE_PREFIX, s->spec->name);
+    char path[sizeof(FTL_SERVICE_PREFIX) + sizeof(FTL_SERVICE_OPENER) +
+              2 * FTL_MANIFEST_NAME_MAX];
+    snprintf(path, sizeof(path), "%s%s%s%s", FTL_SERVICE_PREFIX,
+             s->spec->name, *from != '\0' ? FTL_SERVICE_OPENER : "", from);
     int err = ftl_client_open(s->calls, path, on_connected, req);
     if (err < 0) {
         ftl_request_fail(req, err);
@@ -109,16 +113,18 @@ static void flush_waiting(struct service *s, int error)
         if (error < 0) {
             ftl_request_fail(w->req, error);
         } else {
-            forward_open(s, w->req);
+            forward_open(s, w->req, w->from);
         }
         free(w);
     }
 }
 
-void service_connect(struct service *s, struct ftl_request *req)
+void service_connect(struct service *s, struct ftl_request *req,
+                     const char *from)
 {
+    from = from != NULL ? from : "";
     if (s->state == SERVICE_RUNNING) {
-        forward_open(s, req);
+        forward_open(s, req, from);
         return;
     }
     if (s->state == SERVICE_COMPLETED || s->state == SERVICE_FAILED) {
@@ -132,6 +138,7 @@ void service_connect(struct service *s, struct ftl_request *req)
     }
     // Last in, first out would answer later callers first: append.
     w->req = req;
+    snprintf(w->from, sizeof(w->from), "%s", from);
     w->next = NULL;
     struct waiting_open **tail = &s->waiting;
     while (*tail != NULL) {

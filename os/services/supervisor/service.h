@@ -40,6 +40,7 @@ enum service_stop {
 // An OPEN of a service that is not running yet, answered once it runs.
 struct waiting_open {
     struct ftl_request *req;
+    char from[FTL_MANIFEST_NAME_MAX + 1]; // the asking service, or ""
     struct waiting_open *next;
 };
 
@@ -111,5 +112,7 @@ void service_cancel_restart(struct service *s);
 const char *service_state_name(enum service_state state);
 
 // Answers an OPEN of s (a channel to it) now if it runs, later when it
-// comes up, or with an error if it will not come back.
-void service_connect(struct service *s, struct ftl_request *req);
+// comes up, or with an error if it will not come back. from: the asking
+// service's name (s learns it: ftl_service_opener), or NULL.
+void service_connect(struct service *s, struct ftl_request *req,
+                     const char *from);

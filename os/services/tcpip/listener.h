@@ -13,9 +13,13 @@
 
 struct listener;
 
-// OPEN tcp-listen:PORT: completes req with the listener's channel, or
-// FTL_ERR_BUSY (port in use), FTL_ERR_INVALID_ARG, FTL_ERR_NO_MEMORY.
-void listener_open(struct ftl_request *req, const char *port);
+// OPEN tcp-listen:PORT for service owner ("" when not known): completes
+// req with the listener's channel, or FTL_ERR_BUSY (the port is in use,
+// by another service or by one not known), FTL_ERR_INVALID_ARG,
+// FTL_ERR_NO_MEMORY. A new instance of the service that holds the port
+// joins it and takes its new connections (listener.c).
+void listener_open(struct ftl_request *req, const char *port,
+                   const char *owner);
 
 // OPEN accept on the listener.
 void listener_accept(struct ftl_request *req, struct listener *listener);

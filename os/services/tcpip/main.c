@@ -19,6 +19,7 @@
 // lwIP's timers run from one loop timer; everything else happens in
 // callbacks of the loop, so lwIP is only ever entered from one thread.
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,7 +50,6 @@
 
 static struct ftl_loop *loop;
 static struct socket control = {SOCKET_CONTROL};
-static struct socket service = {SOCKET_SERVICE};
 
 // lwIP's clock (sys.h): milliseconds, wrapping.
 u32_t sys_now(void)
@@ -78,12 +78,13 @@ static void on_resolved(int error, const ip_addr_t *address, void *arg)
     ftl_request_reply(req, 0, text, strlen(text));
 }
 
-// OPEN of sockets, on control and service channels alike; false if path
-// names no socket.
-static bool open_socket(struct ftl_request *req, const char *path)
+// OPEN of sockets, on control and service channels alike (owner: the
+// app's name, "" on the control channel); false if path names no socket.
+static bool open_socket(struct ftl_request *req, const char *path,
+                        const char *owner)
 {
     if (strncmp(path, "tcp-listen:", 11) == 0) {
-        listener_open(req, path + 11);
+        listener_open(req, path + 11, owner);
     } else if (strncmp(path, "tcp:", 4) == 0) {
         connection_connect(req, path + 4);
     } else if (strncmp(path, "udp:", 4) == 0) {
@@ -102,7 +103,10 @@ static void on_open(struct ftl_request *req, const char *path)
     switch (socket->kind) {
     case SOCKET_CONTROL:
     case SOCKET_SERVICE:
-        if (!open_socket(req, path)) {
+        if (!open_socket(req, path,
+                         socket->kind == SOCKET_SERVICE
+                             ? ((struct service_socket *)socket)->owner
+                             : "")) {
             ftl_request_fail(req, FTL_ERR_NOT_FOUND);
         }
         return;
@@ -181,7 +185,16 @@ static void on_setattr(struct ftl_request *req, const char *name,
 static void on_service_open(struct ftl_request *req, const char *name)
 {
     (void)name;
-    ftl_request_reply_channel(req, &service);
+    struct service_socket *s = calloc(1, sizeof(*s));
+    if (s == NULL) {
+        ftl_request_fail(req, FTL_ERR_NO_MEMORY);
+        return;
+    }
+    s->socket.kind = SOCKET_SERVICE;
+    const char *owner = ftl_service_opener();
+    snprintf(s->owner, sizeof(s->owner), "%s", owner != NULL ? owner : "");
+    // If the reply fails, on_close frees it.
+    ftl_request_reply_channel(req, s);
 }
 
 static void on_link(const struct ftl_result *result, void *arg)
@@ -223,6 +236,8 @@ static void on_close(struct ftl_server *server, void *context)
         listener_close((struct listener *)socket);
     } else if (socket->kind == SOCKET_UDP) {
         udp_socket_close((struct udp_socket *)socket);
+    } else if (socket->kind == SOCKET_SERVICE) {
+        free(socket);
     }
 }
 

@@ -17,6 +17,13 @@ struct socket {
     enum socket_kind kind;
 };
 
+// An app's service channel: the socket and the app's name, as the
+// supervisor said it ("" if it did not), which its listeners carry.
+struct service_socket {
+    struct socket socket;
+    char owner[32];
+};
+
 // Largest READ reply and WRITE taken at once on a stream: bounds what one
 // request makes tcpip copy or hold.
 #define SOCKET_IO_MAX (32u * 1024)

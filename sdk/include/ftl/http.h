@@ -139,8 +139,13 @@ void ftl_http_get_stats(const struct ftl_http_app *app,
                         struct ftl_http_stats *stats);
 
 // Serves the app on port over TCP or TLS (as ftl_tcp_listen and
-// ftl_tls_listen: a failure to listen stops the loop). Returns 0 or
-// FTL_ERR_NO_MEMORY.
+// ftl_tls_listen: a failure to listen stops the loop). Returns 0,
+// FTL_ERR_NO_MEMORY, or FTL_ERR_LIMIT past 4 ports.
+//
+// An app that listens drains when its supervisor asks (ftl/drain.h: a new
+// version replaces it): it stops listening, every answer from then on
+// closes its connection ("Connection: close"), connections idle for 1 s
+// are closed, and once none is left the loop stops with status 0.
 int ftl_http_listen(struct ftl_http_app *app, uint16_t port);
 int ftl_http_listen_tls(struct ftl_http_app *app, uint16_t port);
 

@@ -35,6 +35,11 @@ enum ftl_msg_type {
 // turn sends OPEN "service/NAME" to the provider, whose answer is the new
 // channel; the server helper gives that answer by itself.
 #define FTL_SERVICE_PREFIX "service/"
+// The supervisor's forwarded OPEN names the service it opens for:
+// "service/NAME?from=CLIENT". The provider learns it through
+// ftl_service_opener() (server.h); from anyone but its supervisor the
+// suffix is ignored.
+#define FTL_SERVICE_OPENER "?from="
 
 
 static inline int ftl_msg_is_reply(uint32_t type)

@@ -80,6 +80,13 @@ struct ftl_server_ops {
     void (*on_service_open)(struct ftl_request *req, const char *name);
 };
 
+// While on_service_open runs: the name of the service the channel is
+// opened for, as the supervisor said it (message.h FTL_SERVICE_OPENER), or
+// NULL when the OPEN did not come on the first channel, the supervisor's.
+// Providers use it to keep one client's things from another's (tcpip lets
+// only a new instance of the same service share a listening port).
+const char *ftl_service_opener(void);
+
 // A server on loop with the handlers of ops (kept by pointer: it must
 // outlive the server) and user data for the handlers. NULL when out of
 // memory.

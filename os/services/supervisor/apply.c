@@ -2,6 +2,14 @@
 // callbacks: a stop waits for the service's exit (apply_takes_exit), a
 // start for its first second (SETTLE_NS) to pass without an exit.
 //
+// A running service without devices is replaced without a gap: its new
+// instance starts in a slot of its own beside the old one, which goes on
+// serving (lookups find the new one from then on, and tcpip hands the new
+// one the port's new connections); once the new one has settled, the old
+// one is asked to drain (ftl/drain.h) and the step ends when it has. If
+// the new one fails, the old one simply stays. A service with devices is
+// stopped before its new version starts: a device has one driver.
+//
 // Manifests: a service's spec points into the text of the manifest it came
 // from, so applied manifests, and the one they replace, are kept for the
 // supervisor's life (about 24 KiB and the text, per apply).
@@ -12,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ftl/drain.h>
 #include <ftl/error.h>
 #include <ftl/log.h>
 #include <ftl/message.h>
@@ -47,6 +56,9 @@ struct apply {
     const void *old_image;
     size_t old_image_len;
     struct ftl_loop_timer settle;
+    // A replace without a gap: the old instance, until it has gone.
+    struct service *retiring;
+    struct ftl_loop_timer drain_deadline;
 };
 
 static struct apply *current;
@@ -180,7 +192,13 @@ static void rollback(struct apply *a, struct service *s, const char *why)
     s->settling = false;
     const struct plan_step *step = &a->plan.steps[a->step];
     say(a, "rollback %s: %s", step->name, why);
-    if (step->action == PLAN_START) {
+    if (a->retiring != NULL) {
+        // The old instance never stopped: it is the service again.
+        service_remove(s);
+        a->retiring->stopping = STOP_NONE;
+        a->retiring = NULL;
+        say(a, "%s: the old instance goes on", step->name);
+    } else if (step->action == PLAN_START) {
         service_remove(s);
     } else {
         s->spec = a->old_spec;
@@ -194,6 +212,46 @@ static void rollback(struct apply *a, struct service *s, const char *why)
     next_step(a);
 }
 
+static void on_drain_overdue(struct ftl_loop *loop,
+                             struct ftl_loop_timer *timer, void *arg)
+{
+    (void)loop, (void)timer;
+    struct apply *a = arg;
+    say(a, "old %s: not gone %d s after the drain request: stopping it",
+        a->retiring->spec->name, (int)(FTL_DRAIN_MAX_NS / FTL_S));
+    ftl_process_kill(a->retiring->process); // apply_takes_exit goes on
+}
+
+// The old instance's answer to the drain request: one that cannot drain
+// (no hook, or too old a libftl) is stopped now.
+static void on_drain_answer(const struct ftl_result *result, void *arg)
+{
+    struct service *old = arg;
+    struct apply *a = current;
+    if (a == NULL || a->retiring != old || old->state != SERVICE_RUNNING) {
+        return; // gone meanwhile
+    }
+    if (result->error < 0) {
+        say(a, "old %s does not drain (%s): stopping it", old->spec->name,
+            ftl_error_str(result->error));
+        ftl_process_kill(old->process);
+    }
+}
+
+// The new instance has settled: the old one finishes what it has.
+static void drain_old(struct apply *a)
+{
+    struct service *old = a->retiring;
+    say(a, "drain old %s", old->spec->name);
+    ftl_loop_timer_start(supervisor.loop, &a->drain_deadline,
+                         FTL_DRAIN_MAX_NS, 0, on_drain_overdue, a);
+    if (old->calls == NULL ||
+        ftl_client_setattr(old->calls, FTL_DRAIN_ATTR, "1", on_drain_answer,
+                           old) < 0) {
+        ftl_process_kill(old->process);
+    }
+}
+
 static void on_settled(struct ftl_loop *loop, struct ftl_loop_timer *timer,
                        void *arg)
 {
@@ -201,6 +259,10 @@ static void on_settled(struct ftl_loop *loop, struct ftl_loop_timer *timer,
     struct apply *a = arg;
     a->s->settling = false;
     say(a, "ready %s", a->s->spec->name);
+    if (a->retiring != NULL) {
+        drain_old(a); // the step ends when it has gone
+        return;
+    }
     next_step(a);
 }
 
@@ -241,6 +303,32 @@ static struct service *free_slot(void)
     return s;
 }
 
+// Whether old can run beside its new version spec while it drains.
+static bool can_overlap(const struct service *old,
+                        const struct ftl_manifest_service *spec)
+{
+    return old->state == SERVICE_RUNNING && old->spec->device_count == 0 &&
+           spec->device_count == 0;
+}
+
+// Starts spec in slot n beside old (see the top of this file).
+static void start_beside(struct apply *a, struct service *old,
+                         struct service *n,
+                         const struct ftl_manifest_service *spec)
+{
+    memset(n, 0, sizeof(*n));
+    n->spec = old->spec; // take_image keeps a program that did not change
+    n->image = old->image;
+    n->image_len = old->image_len;
+    n->state = SERVICE_PENDING;
+    n->process = FTL_HANDLE_INVALID;
+    n->channel = FTL_HANDLE_INVALID;
+    old->stopping = STOP_RETIRE;
+    a->retiring = old;
+    a->s = n;
+    start_new(a, n, spec);
+}
+
 static void run_step(struct apply *a)
 {
     if (a->step == a->plan.count) {
@@ -269,6 +357,13 @@ static void run_step(struct apply *a)
     a->old_spec = s->spec;
     a->old_image = s->image;
     a->old_image_len = s->image_len;
+    if (step->action == PLAN_REPLACE && can_overlap(s, spec)) {
+        struct service *n = free_slot();
+        if (n != NULL) {
+            start_beside(a, s, n, spec);
+            return;
+        }
+    }
     if (s->state == SERVICE_RUNNING) {
         s->stopping = step->action == PLAN_STOP ? STOP_REMOVE : STOP_REPLACE;
         ftl_process_kill(s->process); // apply_takes_exit goes on
@@ -286,6 +381,16 @@ static void run_step(struct apply *a)
 bool apply_takes_exit(struct service *s)
 {
     struct apply *a = current;
+    if (a != NULL && s == a->retiring) {
+        ftl_loop_timer_cancel(supervisor.loop, &a->drain_deadline);
+        a->retiring = NULL;
+        service_remove(s);
+        say(a, "old %s gone (status %d)", s->spec->name, s->last_status);
+        if (!a->s->settling) {
+            next_step(a); // it was the step's last part
+        }
+        return true;
+    }
     if (a == NULL || a->s != s) {
         return false;
     }
@@ -305,7 +410,11 @@ bool apply_takes_exit(struct service *s)
         s->settling = false;
         ftl_loop_timer_cancel(supervisor.loop, &a->settle);
         say(a, "completed %s", s->spec->name);
-        next_step(a);
+        if (a->retiring != NULL) {
+            drain_old(a);
+        } else {
+            next_step(a);
+        }
         return false;
     }
     if (s->settling) {

@@ -39,11 +39,18 @@ const char *service_state_name(enum service_state state)
     return "?";
 }
 
+// Whether s is one that lookups find: in the system, and not an old
+// instance on its way out.
+static bool service_current(const struct service *s)
+{
+    return s->state != SERVICE_REMOVED && s->stopping != STOP_RETIRE;
+}
+
 struct service *service_named(const char *name)
 {
     for (unsigned i = 0; i < supervisor.count; i++) {
         struct service *s = &supervisor.services[i];
-        if (s->state != SERVICE_REMOVED && strcmp(s->spec->name, name) == 0) {
+        if (service_current(s) && strcmp(s->spec->name, name) == 0) {
             return s;
         }
     }
@@ -57,8 +64,7 @@ struct service *service_provider(const char *name)
     struct service *s = service_named(name);
     for (unsigned i = 0; s == NULL && i < supervisor.count; i++) {
         struct service *t = &supervisor.services[i];
-        for (unsigned p = 0; t->state != SERVICE_REMOVED &&
-                             p < t->spec->provides_count;
+        for (unsigned p = 0; service_current(t) && p < t->spec->provides_count;
              p++) {
             if (strcmp(t->spec->provides[p], name) == 0) {
                 s = t;

@@ -35,6 +35,7 @@ enum service_stop {
     STOP_NONE,
     STOP_REMOVE,  // removed from the system
     STOP_REPLACE, // a new version starts once it is gone
+    STOP_RETIRE,  // a new version runs beside it; it drains, then goes
 };
 
 // An OPEN of a service that is not running yet, answered once it runs.
@@ -90,7 +91,7 @@ void service_start_failed(struct service *s, int error);
 void service_exited(struct service *s);
 
 // The service with this name or, failing that, the one providing it; NULL
-// if none. Removed services are not found.
+// if none. Removed services, and old instances that drain, are not found.
 struct service *service_provider(const char *name);
 
 // The service with exactly this name, or NULL.

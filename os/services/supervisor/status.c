@@ -52,7 +52,10 @@ size_t status_table(char *buf, size_t size)
         format_memory(s, memory, sizeof(memory));
         len += (size_t)snprintf(
             buf + len, size - len, "%-16s %-16s %8u %-9s %9s %s\n",
-            s->spec->name, service_state_name(s->state), s->restarts,
+            s->spec->name,
+            s->stopping == STOP_RETIRE ? "Draining"
+                                       : service_state_name(s->state),
+            s->restarts,
             s->spec->isolation == FTL_ISOLATION_KERNEL ? "kernel" : "user",
             uptime, memory);
     }

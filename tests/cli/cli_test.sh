@@ -396,8 +396,25 @@ expect logs_show_the_apps_access_log 0 "GET /hello/control 200"
 # version that exits at once is rolled back, all without a reboot.
 cp "$TMP/web/services/web/main.c" "$TMP/web-main.c.saved"
 sed -i 's/"hello", ftl_http_param/"hi", ftl_http_param/' "$TMP/web/services/web/main.c"
+# Under a light load from wrk, from before the apply until after it: the
+# old instance drains while the new one takes the port, so no request
+# fails (wrk prints "Socket errors" and "Non-2xx" lines only if some did).
+wrk -t1 -c4 -d120s --timeout 5s -s "$ROOT/tests/cli/light_load.lua" \
+    http://127.0.0.1:8080/hello/load >"$TMP/wrk.txt" 2>&1 &
+wrk_pid=$!
+sleep 1
 ftl_in "$TMP/web" apply
 expect apply_replaces_a_changed_service 0 "replace web"
+sleep 1
+kill -INT "$wrk_pid"
+wait "$wrk_pid"
+grep -Eq "^ +[1-9][0-9]* requests in" "$TMP/wrk.txt" &&
+    ! grep -Eq "Socket errors|Non-2xx" "$TMP/wrk.txt"
+result no_request_fails_while_the_server_is_replaced \
+    "$([[ $? -ne 0 ]] && tr '\n' ' ' <"$TMP/wrk.txt")"
+grep -q "drain old web" <<<"$ERR$OUT"
+result the_old_server_drains_after_the_new_one_is_ready \
+    "$([[ $? -ne 0 ]] && tail -5 <<<"$ERR$OUT")"
 code="$(http_get http://127.0.0.1:8080/hello/apply)"
 [[ "$code" == 200 ]] && [[ "$(cat "$TMP/body")" == '{"hi":"apply"}' ]]
 result the_applied_version_answers \

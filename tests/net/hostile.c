@@ -146,17 +146,57 @@ static int threads(void)
 }
 
 // Opens service/NAME through the supervisor channel.
-static ftl_handle_t open_service(ftl_handle_t sink, const char *path)
+// OPEN path on channel: the new channel, or the error it was answered.
+static long open_on(ftl_handle_t sink, ftl_handle_t channel, const char *path)
 {
     struct ftl_msg req = {
         .type = FTL_MSG_OPEN, .id = 1, .body_len = (uint32_t)strlen(path)};
     struct ftl_msg reply;
-    ftl_sink_add(sink, ftl_start_info->channel, 0);
-    long n =
-        ipc_call(sink, ftl_start_info->channel, &req, path, &reply, NULL, 0);
-    ftl_sink_remove(sink, ftl_start_info->channel);
-    return n >= 0 && reply.type == FTL_MSG_OPEN_REPLY ? reply.handle
-                                                      : FTL_ERR_NOT_FOUND;
+    ftl_sink_add(sink, channel, 0);
+    long n = ipc_call(sink, channel, &req, path, &reply, NULL, 0);
+    ftl_sink_remove(sink, channel);
+    if (n < 0) {
+        return n;
+    }
+    if (reply.type == FTL_MSG_OPEN_REPLY) {
+        return reply.handle;
+    }
+    return reply.type == FTL_MSG_ERROR_REPLY ? (long)(int64_t)reply.arg0
+                                             : FTL_ERR_BAD_FORMAT;
+}
+
+static ftl_handle_t open_service(ftl_handle_t sink, const char *path)
+{
+    long handle = open_on(sink, ftl_start_info->channel, path);
+    return handle >= 0 ? (ftl_handle_t)handle : FTL_ERR_NOT_FOUND;
+}
+
+static const char *listen_outcome(long handle)
+{
+    return handle >= 0 ? "listening" : ftl_error_str((int)handle);
+}
+
+// http_server's port 80: tcpip lets only a new instance of the service
+// that holds a port join it, and learns who asks from the supervisor.
+// Claiming to be http_server, to the supervisor or to tcpip straight,
+// must not make this program that instance.
+static int port_steal(void)
+{
+    ftl_handle_t sink = ftl_sink_create();
+    long tcpip = open_on(sink, ftl_start_info->channel,
+                         "service/tcpip?from=http_server");
+    if (tcpip < 0) {
+        printf("port-steal: no tcpip: %s\n", ftl_error_str((int)tcpip));
+        return 1;
+    }
+    long claimed = open_on(sink, tcpip, "tcp-listen:80");
+    long forged = open_on(sink, tcpip, "service/tcpip?from=http_server");
+    long straight = forged >= 0 ? open_on(sink, forged, "tcp-listen:80")
+                                : forged;
+    printf("port-steal: claimed to the supervisor: %s, to tcpip: %s\n",
+           listen_outcome(claimed), listen_outcome(straight));
+    stay();
+    return 0;
 }
 
 // Sends requests as fast as it can for `ns` and never reads a reply.
@@ -227,6 +267,7 @@ static const struct attack attacks[] = {
     {"flood", flood},
     {"spin", spin},
     {"kernel-null", kernel_null},
+    {"port-steal", port_steal},
 };
 
 int main(int argc, char **argv)

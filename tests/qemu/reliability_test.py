@@ -175,6 +175,9 @@ TESTS = [
            rb"^\[hostile_spin\] spin: spinning for good", gets=10),
     attack("kernel_mode_spinner_is_preempted",
            rb"^\[hostile_spin_kernel\] spin: spinning for good", gets=10),
+    attack("another_services_port_cannot_be_joined_by_claiming_its_name",
+           rb"^\[hostile_port_steal\] port-steal: claimed to the supervisor: "
+           rb"busy, to tcpip: busy\r?$"),
     hostile_services_are_gone_and_the_rest_serves,
 ]
 

@@ -8,6 +8,8 @@
 
 #include <ftl/channel.h>
 #include <ftl/client.h>
+#include <ftl/drain.h>
+#include <ftl/start.h>
 #include <ftl/error.h>
 #include <ftl/process.h>
 #include <ftl/server.h>
@@ -43,6 +45,8 @@ static void done(const struct ftl_result *result, void *arg)
     }
 }
 
+static ftl_handle_t client_end; // the channel the client calls on
+
 static void setup(void)
 {
     fake_ipc_reset();
@@ -50,6 +54,7 @@ static void setup(void)
     ftl_handle_t ends[2];
     ftl_channel_create(ends);
     service = ends[1];
+    client_end = ends[0];
     client = ftl_client_create(loop, ends[0]);
     ck_assert_ptr_nonnull(client);
 }
@@ -177,6 +182,42 @@ START_TEST(a_request_to_a_client_gets_an_error_reply)
     loop_run_pending(loop);
     ck_assert_int_eq(o.calls, 1);
     ck_assert_int_eq(o.error, 0);
+}
+END_TEST
+
+// The first channel is often only called on (an HTTP app's): the
+// supervisor's drain request reaches the program's hooks through it.
+static int drains;
+
+static void count_drain(void *arg)
+{
+    (void)arg;
+    drains++;
+}
+
+START_TEST(the_drain_request_on_the_first_channel_runs_the_hooks)
+{
+    static struct ftl_start_info first;
+    first.channel = client_end;
+    ftl_start_info = &first;
+    drains = 0;
+    ck_assert_int_eq(ftl_on_drain(count_drain, NULL), 0);
+    static const char body[] = FTL_DRAIN_ATTR "=1";
+    struct ftl_msg req = {.type = FTL_MSG_SETATTR, .id = 5,
+                          .body_len = sizeof(body) - 1},
+                   reply;
+    ck_assert_int_eq(ftl_channel_send(service, &req, body), 0);
+    loop_run_pending(loop);
+    ck_assert_int_eq(ftl_channel_recv(service, &reply, NULL, 0), 0);
+    ck_assert_int_eq(reply.type, FTL_MSG_SETATTR_REPLY);
+    ck_assert_uint_eq(reply.id, 5);
+    ck_assert_int_eq(drains, 1);
+    ftl_start_info = NULL; // elsewhere the same request is refused
+    ck_assert_int_eq(ftl_channel_send(service, &req, body), 0);
+    loop_run_pending(loop);
+    ck_assert_int_eq(ftl_channel_recv(service, &reply, NULL, 0), 0);
+    ck_assert_int_eq(reply.type, FTL_MSG_ERROR_REPLY);
+    ck_assert_int_eq(drains, 1);
 }
 END_TEST
 
@@ -345,6 +386,7 @@ Suite *unit_suite(void)
     tcase_add_test(t, the_services_death_fails_every_call_in_flight);
     tcase_add_test(t, destroying_the_client_from_a_failing_callback_is_safe);
     tcase_add_test(t, the_call_after_the_last_slot_is_refused);
+    tcase_add_test(t, the_drain_request_on_the_first_channel_runs_the_hooks);
     tcase_add_test(t, large_reads_and_writes_lend_the_buffer);
     tcase_add_test(t, small_reads_come_inline_into_the_buffer);
     tcase_add_test(t, a_client_opens_and_calls_through_a_server_helper);

@@ -6,9 +6,11 @@
 
 #include <ftl/channel.h>
 #include <ftl/client.h>
+#include <ftl/drain.h>
 #include <ftl/error.h>
 #include <ftl/process.h>
 #include <ftl/server.h>
+#include <ftl/start.h>
 
 #include "fake_ipc.h"
 #include "loop_util.h"
@@ -332,6 +334,112 @@ START_TEST(a_reply_body_over_the_limit_fails_the_request)
 }
 END_TEST
 
+// The supervisor's requests on the first channel (ftl_start_info's): the
+// drain request (ftl/drain.h) and the opener it names in OPEN service/.
+static struct ftl_start_info first;
+static int drains;
+
+static void count_drain(void *arg)
+{
+    ck_assert_ptr_eq(arg, &drains);
+    drains++;
+}
+
+static void make_served_the_first_channel(void)
+{
+    first.channel = served;
+    ftl_start_info = &first;
+}
+
+static long send_drain(struct ftl_msg *reply)
+{
+    static const char body[] = FTL_DRAIN_ATTR "=1";
+    struct ftl_msg req = {.type = FTL_MSG_SETATTR, .id = 7,
+                          .body_len = sizeof(body) - 1};
+    return call(caller, &req, body, reply, NULL, 0);
+}
+
+START_TEST(the_supervisors_drain_request_runs_the_hooks_once)
+{
+    make_served_the_first_channel();
+    drains = 0;
+    ck_assert_int_eq(ftl_on_drain(count_drain, &drains), 0);
+    struct ftl_msg reply;
+    ck_assert_int_eq(send_drain(&reply), 0);
+    ck_assert_uint_eq(reply.type, FTL_MSG_SETATTR_REPLY);
+    ck_assert_int_eq(drains, 1);
+    ck_assert_str_eq(seen.name, ""); // not the app's on_setattr
+    ck_assert_int_eq(send_drain(&reply), 0);
+    ck_assert_int_eq(drains, 1); // a second request changes nothing
+}
+END_TEST
+
+START_TEST(a_drain_request_without_hooks_is_refused)
+{
+    make_served_the_first_channel();
+    struct ftl_msg reply;
+    ck_assert_int_eq(send_drain(&reply), 0);
+    ck_assert_uint_eq(reply.type, FTL_MSG_ERROR_REPLY);
+    ck_assert_int_eq((int64_t)reply.arg0, FTL_ERR_NOT_SUPPORTED);
+}
+END_TEST
+
+START_TEST(a_drain_request_on_another_channel_is_the_apps_attribute)
+{
+    drains = 0;
+    ck_assert_int_eq(ftl_on_drain(count_drain, &drains), 0);
+    struct ftl_msg reply;
+    ck_assert_int_eq(send_drain(&reply), 0); // no first channel here
+    ck_assert_int_eq(drains, 0);
+    ck_assert_str_eq(seen.name, FTL_DRAIN_ATTR);
+}
+END_TEST
+
+static char opener_seen[64];
+static const char *name_seen;
+
+static void record_opener(struct ftl_request *req, const char *name)
+{
+    const char *opener = ftl_service_opener();
+    strcpy(opener_seen, opener != NULL ? opener : "(none)");
+    name_seen = name;
+    ftl_request_fail(req, FTL_ERR_NOT_FOUND);
+}
+
+static const struct ftl_server_ops opener_ops = {
+    .on_service_open = record_opener,
+};
+
+static void open_service(ftl_handle_t channel, const char *path)
+{
+    struct ftl_msg req = {.type = FTL_MSG_OPEN, .id = 9,
+                          .body_len = (uint32_t)strlen(path)},
+                   reply;
+    ck_assert_int_eq(call(channel, &req, path, &reply, NULL, 0), 0);
+    ck_assert_uint_eq(reply.type, FTL_MSG_ERROR_REPLY);
+}
+
+START_TEST(the_opener_is_believed_only_from_the_first_channel)
+{
+    struct ftl_server *other = ftl_server_create(loop, &opener_ops, NULL);
+    ftl_handle_t ends[2];
+    ftl_channel_create(ends);
+    ck_assert_int_eq(ftl_server_serve(other, ends[1], NULL), 0);
+    first.channel = ends[1];
+    ftl_start_info = &first;
+    open_service(ends[0], "service/tcpip?from=web");
+    ck_assert_str_eq(opener_seen, "web");
+    ck_assert_str_eq(name_seen, "tcpip");
+    first.channel = FTL_HANDLE_INVALID; // now a peer's channel, not ours
+    open_service(ends[0], "service/tcpip?from=web");
+    ck_assert_str_eq(opener_seen, "(none)");
+    ck_assert_str_eq(name_seen, "tcpip"); // the claim is cut off all the same
+    ftl_handle_close(ends[0]);
+    loop_run_pending(loop);
+    ck_assert_int_eq(ftl_server_destroy(other), 0);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
     Suite *s = suite_create("server");
@@ -347,6 +455,10 @@ Suite *unit_suite(void)
     tcase_add_test(t, a_reply_body_over_the_limit_fails_the_request);
     tcase_add_test(t, open_of_a_service_path_gives_a_served_channel);
     tcase_add_test(t, a_served_channel_carries_calls_both_ways);
+    tcase_add_test(t, the_supervisors_drain_request_runs_the_hooks_once);
+    tcase_add_test(t, a_drain_request_without_hooks_is_refused);
+    tcase_add_test(t, a_drain_request_on_another_channel_is_the_apps_attribute);
+    tcase_add_test(t, the_opener_is_believed_only_from_the_first_channel);
     suite_add_tcase(s, t);
     return s;
 }

@@ -10,9 +10,11 @@
 // the new one fails, the old one simply stays. A service with devices is
 // stopped before its new version starts: a device has one driver.
 //
-// Manifests: a service's spec points into the text of the manifest it came
-// from, so applied manifests, and the one they replace, are kept for the
-// supervisor's life (about 24 KiB and the text, per apply).
+// Manifests: a service's spec points into the manifest it came from (and
+// its strings into that manifest's text), so an applied manifest is kept
+// while it is the running one or a service in the system runs a spec of
+// it; after each apply the others are freed (about 24 KiB and the text
+// each). The boot manifest is the supervisor's own, never freed.
 #include "apply.h"
 
 #include <stdarg.h>
@@ -40,9 +42,19 @@ struct bundle_file {
     size_t len;
 };
 
+// An applied manifest and its text, while something uses it.
+struct kept_manifest {
+    struct kept_manifest *next;
+    struct ftl_manifest *manifest;
+    char *text;
+};
+
+static struct kept_manifest *kept;
+
 struct apply {
     struct ftl_request *req;
-    struct ftl_manifest *manifest; // the applied one (kept)
+    struct ftl_manifest *manifest; // the applied one
+    char *manifest_text;
     struct plan plan;
     unsigned step;
     struct bundle_file files[BUNDLE_FILES_MAX];
@@ -135,6 +147,46 @@ static bool image_changed(const struct ftl_manifest_service *spec, void *arg)
 
 static void run_step(struct apply *a);
 
+static bool manifest_in_use(const struct ftl_manifest *m)
+{
+    if (m == supervisor.manifest) {
+        return true;
+    }
+    for (unsigned i = 0; i < supervisor.count; i++) {
+        const struct service *s = &supervisor.services[i];
+        if (s->state != SERVICE_REMOVED && s->spec >= &m->services[0] &&
+            s->spec < &m->services[m->service_count]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// Keeps a's manifest, then frees the kept ones nothing uses any more.
+static void keep_manifest(struct apply *a)
+{
+    struct kept_manifest *k = malloc(sizeof(*k));
+    if (k == NULL) {
+        // Freeing it could leave specs pointing nowhere: leaked instead.
+        FTL_LOG_WARN("out of memory: an applied manifest is kept for good");
+    } else {
+        *k = (struct kept_manifest){
+            .next = kept, .manifest = a->manifest, .text = a->manifest_text};
+        kept = k;
+    }
+    for (struct kept_manifest **p = &kept; *p != NULL;) {
+        struct kept_manifest *m = *p;
+        if (manifest_in_use(m->manifest)) {
+            p = &m->next;
+            continue;
+        }
+        *p = m->next;
+        free(m->manifest);
+        free(m->text);
+        free(m);
+    }
+}
+
 static void finish(struct apply *a)
 {
     for (unsigned i = 0; i < a->file_count; i++) {
@@ -143,6 +195,7 @@ static void finish(struct apply *a)
     if (a->rollbacks == 0 && a->manifest != NULL) {
         supervisor.manifest = a->manifest;
     }
+    keep_manifest(a);
     say(a, "%s", a->rollbacks == 0 ? "applied" : "applied with rollbacks");
     ftl_request_reply(a->req, a->rollbacks, a->report, a->report_len);
     current = NULL;
@@ -489,7 +542,8 @@ static int read_bundle(struct apply *a, const void *data, size_t len,
         free(text); // the parse failed: nothing points into it
         return err;
     }
-    return 0; // text is the manifest's now, kept with it
+    a->manifest_text = text; // kept with the manifest
+    return 0;
 }
 
 void apply_bundle(struct ftl_request *req, const void *data, size_t len)

@@ -1,6 +1,6 @@
 // GET /status, built from the app's counters and the supervisor's status
 // table (a header line, then a line per service: NAME STATE RESTARTS
-// STARTED EXIT MEMORY ...). A request waits for the supervisor's reply
+// ISOLATION UPTIME MEMORY VERSION). A request waits for the supervisor's reply
 // with its response held; the library keeps both alive meanwhile, even
 // if the client leaves.
 #include "status.h"
@@ -30,10 +30,12 @@ struct status_call {
 // "-/LIMITKiB" for a service that is not running (memory_kib null).
 static cJSON *service_json(const char *line)
 {
-    char name[64], state[32], memory[48] = "";
+    char name[64], state[32], memory[48] = "", version[16] = "";
     unsigned restarts;
-    if (sscanf(line, "%63[A-Za-z0-9_.-] %31[A-Za-z0-9_-] %u %*s %*s %47s",
-               name, state, &restarts, memory) < 3) {
+    if (sscanf(line,
+               "%63[A-Za-z0-9_.-] %31[A-Za-z0-9_-] %u %*s %*s %47s "
+               "%15[0-9a-f]",
+               name, state, &restarts, memory, version) < 3) {
         return NULL;
     }
     unsigned long in_use = 0, limit = 0;
@@ -51,6 +53,11 @@ static cJSON *service_json(const char *line)
         cJSON_AddNullToObject(s, "memory_kib");
     }
     cJSON_AddNumberToObject(s, "memory_limit_kib", (double)limit);
+    if (version[0] != '\0') {
+        cJSON_AddStringToObject(s, "version", version);
+    } else {
+        cJSON_AddNullToObject(s, "version");
+    }
     return s;
 }
 

@@ -2,11 +2,16 @@
 # which reads the specs (as the compiled boot.manifest) and starts the rest.
 # ftl apply's bundles are tar archives, read with the kernel's reader
 # (os/kernel/tar.c, fuzzed), compiled here as a user program.
+# A service's version (`ftl status`) is its program's SHA-256, with
+# mbedtls's (os/lib/mbedtls/build.mk).
 $(BUILD)/programs/os/services/supervisor/apply.o: PROGRAM_CFLAGS += -Ios/kernel
 $(BUILD)/programs/os/kernel/tar.o: PROGRAM_CFLAGS += -Ios/kernel
+$(BUILD)/programs/os/services/supervisor/%.o: PROGRAM_CFLAGS += $(MBEDTLS_INCLUDES)
+$(BUILD)/programs/os/services/supervisor/%.o: | $(MBEDTLS_FETCHED)
 $(eval $(call program,supervisor,$(addprefix os/services/supervisor/, \
     main.c service.c routing.c status.c files.c refusal.c logs.c plan.c \
-    apply.c) os/kernel/tar.c))
+    apply.c) os/kernel/tar.c, $(MBEDTLS_LIB)))
+$(BUILD)/programs/supervisor.elf: FTL_LDFLAGS += $(MBEDTLS_LDFLAGS)
 INITFS_PROGRAMS += $(BUILD)/programs/supervisor.elf
 
 # The network services (docs/concepts/networking.md), programs like any

@@ -9,6 +9,7 @@ another image's key is refused and changes nothing; garbage between frames
 is skipped; and the HTTP port on the network does not take control
 frames."""
 
+import hashlib
 import io
 import json
 import os
@@ -157,6 +158,12 @@ def status_lists_the_services_as_json():
           0 < http["memory_kib"] <= http["memory_limit_kib"],
           "http_server: %r" % http)
     check(status["system"]["uptime_ms"] > 0, "system: %r" % status["system"])
+    # A version is what `sha256sum` says of the program in the image.
+    with tarfile.open(INITRD) as image:
+        program = image.extractfile("./http_server.elf").read()
+    check(http["version"] == hashlib.sha256(program).hexdigest()[:12],
+          "http_server's version %r is not its program's SHA-256" %
+          http["version"])
     print("bench: control.status_ms %.1f ms" % elapsed_ms)
 
 

@@ -1,6 +1,6 @@
-// The status table to JSON. Names, states and isolation modes are plain
-// words (the table's sscanf patterns admit nothing else), so they need no
-// escaping.
+// The status table to JSON. Names, states, isolation modes and versions
+// (hex digits) are plain words (the table's sscanf patterns admit nothing
+// else), so they need no escaping.
 #include "status_json.h"
 
 #include <stdbool.h>
@@ -31,15 +31,24 @@ size_t status_json(const char *table, uint64_t uptime_ms, char *out,
     const char *line = strchr(table, '\n'); // after the header
     while (line != NULL && *++line != '\0') {
         char name[64], state[32], isolation[16], uptime[24], memory[48];
+        char version[16] = "-";
         unsigned restarts;
-        if (sscanf(line, "%63[A-Za-z0-9_.-] %31[A-Za-z0-9_-] %u %15[a-z] %23s %47s",
-                   name, state, &restarts, isolation, uptime, memory) == 6) {
+        if (sscanf(line,
+                   "%63[A-Za-z0-9_.-] %31[A-Za-z0-9_-] %u %15[a-z] %23s %47s "
+                   "%15[0-9a-f-]",
+                   name, state, &restarts, isolation, uptime, memory,
+                   version) >= 6) {
             unsigned long in_use = 0, limit = 0;
             bool running = sscanf(memory, "%luKiB/%luKiB", &in_use, &limit) == 2;
             if (!running) {
                 sscanf(memory, "-/%luKiB", &limit);
             }
             char in_use_text[24] = "null", uptime_text[24] = "null";
+            char version_text[24] = "null";
+            if (strcmp(version, "-") != 0) {
+                snprintf(version_text, sizeof(version_text), "\"%s\"",
+                         version);
+            }
             if (running) {
                 snprintf(in_use_text, sizeof(in_use_text), "%lu", in_use);
             }
@@ -51,9 +60,9 @@ size_t status_json(const char *table, uint64_t uptime_ms, char *out,
                          "%s{\"name\":\"%s\",\"state\":\"%s\",\"restarts\":%u,"
                          "\"isolation\":\"%s\",\"uptime_ms\":%s,"
                          "\"memory_kib\":%s,\"memory_limit_kib\":%lu,"
-                         "\"version\":null}",
+                         "\"version\":%s}",
                          first ? "" : ",", name, state, restarts, isolation,
-                         uptime_text, in_use_text, limit);
+                         uptime_text, in_use_text, limit, version_text);
             if (n < 0 || (size_t)n >= max - used) {
                 return 0;
             }

@@ -103,28 +103,6 @@ static struct bundle_file *bundle_find(struct apply *a, const char *name)
     return NULL;
 }
 
-// The bytes s runs now: its applied program, or its initfs file read
-// whole (NULL when that cannot be read). *owned says whether to free them.
-static const void *current_image(const struct service *s, size_t *len,
-                                 bool *owned)
-{
-    *owned = false;
-    if (s->image != NULL) {
-        *len = s->image_len;
-        return s->image;
-    }
-    long size = ftl_initfs_read(s->spec->binary, 0, NULL, 0);
-    void *data = size > 0 ? malloc((size_t)size) : NULL;
-    if (data == NULL ||
-        ftl_initfs_read(s->spec->binary, 0, data, (size_t)size) != size) {
-        free(data);
-        return NULL;
-    }
-    *owned = true;
-    *len = (size_t)size;
-    return data;
-}
-
 // A program file in the bundle for spec that differs from what its
 // service runs.
 static bool image_changed(const struct ftl_manifest_service *spec, void *arg)
@@ -137,7 +115,7 @@ static bool image_changed(const struct ftl_manifest_service *spec, void *arg)
     }
     size_t len;
     bool owned;
-    const void *now = current_image(s, &len, &owned);
+    const void *now = service_program(s, &len, &owned);
     bool changed = now == NULL || len != f->len || memcmp(now, f->data, len);
     if (owned) {
         free((void *)now);

@@ -13,6 +13,8 @@
 #include <ftl/process.h>
 #include <ftl/time.h>
 
+#include "mbedtls/sha256.h"
+
 // How long a service that closed its channel to us gets to exit by itself.
 #define EXIT_GRACE_NS (100 * FTL_MS)
 
@@ -162,8 +164,49 @@ static void spawn_argv(const struct ftl_manifest_service *spec,
     }
 }
 
+const void *service_program(const struct service *s, size_t *len,
+                            bool *owned)
+{
+    *owned = false;
+    if (s->image != NULL) {
+        *len = s->image_len;
+        return s->image;
+    }
+    long size = ftl_initfs_read(s->spec->binary, 0, NULL, 0);
+    void *data = size > 0 ? malloc((size_t)size) : NULL;
+    if (data == NULL ||
+        ftl_initfs_read(s->spec->binary, 0, data, (size_t)size) != size) {
+        free(data);
+        return NULL;
+    }
+    *owned = true;
+    *len = (size_t)size;
+    return data;
+}
+
+// s->version from its program ("-" if it cannot be read: the start then
+// fails anyway).
+static void set_version(struct service *s)
+{
+    size_t len;
+    bool owned;
+    const void *program = service_program(s, &len, &owned);
+    uint8_t digest[32];
+    if (program == NULL || mbedtls_sha256(program, len, digest, 0) != 0) {
+        snprintf(s->version, sizeof(s->version), "-");
+    } else {
+        for (unsigned i = 0; i < SERVICE_VERSION_LEN / 2; i++) {
+            snprintf(s->version + 2 * i, 3, "%02x", digest[i]);
+        }
+    }
+    if (owned) {
+        free((void *)program);
+    }
+}
+
 int service_start(struct service *s)
 {
+    set_version(s);
     const struct ftl_manifest_service *spec = s->spec;
     ftl_handle_t ends[2];
     int err = ftl_channel_create(ends);

@@ -19,6 +19,8 @@
 #define STABLE_RUN_NS (10 * FTL_S)
 #define QUICK_FAILURES_FOR_LOOP 3
 
+#define SERVICE_VERSION_LEN 12
+
 enum service_state {
     SERVICE_PENDING,    // not started yet
     SERVICE_RUNNING,
@@ -64,6 +66,9 @@ struct service {
     size_t image_len;
     enum service_stop stopping;
     bool settling; // started by an apply, its first second not over
+    // What it runs: the first 12 hex digits of its program's SHA-256
+    // (`sha256sum` of the file in the image), set at each start.
+    char version[SERVICE_VERSION_LEN + 1];
 };
 
 // Everything the supervisor knows: the manifest and a service per entry.
@@ -77,6 +82,11 @@ struct supervisor {
 };
 
 extern struct supervisor supervisor;
+
+// The bytes s runs: its applied program, or its initfs file read whole
+// (NULL when that cannot be read). *owned says whether to free them.
+const void *service_program(const struct service *s, size_t *len,
+                            bool *owned);
 
 // Spawns s with its spec and a channel to us. Returns 0 or an error (the
 // service is then treated as having failed at once).

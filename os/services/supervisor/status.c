@@ -39,9 +39,10 @@ static void format_memory(const struct service *s, char *out, size_t size)
 
 size_t status_table(char *buf, size_t size)
 {
-    size_t len = (size_t)snprintf(buf, size, "%-16s %-16s %8s %-9s %9s %s\n",
+    size_t len = (size_t)snprintf(buf, size,
+                                  "%-16s %-16s %8s %-9s %9s %-17s %s\n",
                                   "NAME", "STATE", "RESTARTS", "ISOLATION",
-                                  "UPTIME", "MEMORY");
+                                  "UPTIME", "MEMORY", "VERSION");
     for (unsigned i = 0; i < supervisor.count && len < size; i++) {
         const struct service *s = &supervisor.services[i];
         if (s->state == SERVICE_REMOVED) {
@@ -51,13 +52,13 @@ size_t status_table(char *buf, size_t size)
         format_uptime(s, uptime, sizeof(uptime));
         format_memory(s, memory, sizeof(memory));
         len += (size_t)snprintf(
-            buf + len, size - len, "%-16s %-16s %8u %-9s %9s %s\n",
+            buf + len, size - len, "%-16s %-16s %8u %-9s %9s %-17s %s\n",
             s->spec->name,
             s->stopping == STOP_RETIRE ? "Draining"
                                        : service_state_name(s->state),
             s->restarts,
             s->spec->isolation == FTL_ISOLATION_KERNEL ? "kernel" : "user",
-            uptime, memory);
+            uptime, memory, s->version[0] != '\0' ? s->version : "-");
     }
     return len < size ? len : size - 1;
 }

@@ -112,7 +112,7 @@ for f in ftl.yaml README.md .gitignore services/demo/main.c \
     [[ -e "$TMP/demo/$f" ]] || result "new_creates_$f" "missing"
 done
 ftl_in "$TMP/demo" build
-expect build_makes_initfs_and_iso 0 "built demo: 1 services; image [0-9]+ KiB"
+expect build_makes_initfs_and_iso 0 "built demo: 4 services; image [0-9]+ KiB"
 expect build_says_it_made_the_control_key 0 "KEY .*demo/build/control.key"
 key_file="$TMP/demo/build/control.key"
 [[ "$(cat "$key_file")" =~ ^[0-9a-f]{64}$ && "$(wc -c <"$key_file")" == 65 &&
@@ -298,7 +298,7 @@ result logs_follow_falls_back_to_logs_from_the_cursor \
 fake_stop
 
 ftl_in "$TMP/demo" run --detach
-expect run_detach_waits_for_ready 0 "system ready: 1 services running"
+expect run_detach_waits_for_ready 0 "system ready: 4 services running"
 ftl_in "$TMP/demo" run --detach
 expect run_twice_is_refused 4 "already running"
 grep -q "\[demo\] ready" "$TMP/demo/build/run/console.log"
@@ -307,11 +307,14 @@ args="$(tr '\0' ' ' </proc/"$(cat "$TMP/demo/build/run/qemu.pid")"/cmdline)"
 [[ "$args" == *"-serial file:$TMP/demo/build/run/console.log -kernel "*" -chardev socket,id=control,path=$TMP/demo/build/run/control.sock,server=on,wait=off -serial chardev:control "* &&
    -S "$TMP/demo/build/run/control.sock" ]]
 result run_gives_qemu_com2_as_the_control_socket "$([[ $? -ne 0 ]] && echo "$args")"
-# QEMU takes the connection; the demo system has no control service yet
-# (issue 21), so nothing answers.
+# A new project has the control channel (the templates list virtio_rng,
+# random and control): ftl status and ftl logs work out of the box.
 ftl_in "$TMP/demo" status
-expect status_of_a_system_without_control_service 1 \
-    "no answer from the running system's control service"
+expect status_of_a_new_project_reaches_its_control_service 0 "control +Running"
+grep -Eq "^demo +Running" <<<"$OUT"
+result status_of_a_new_project_lists_its_service "$([[ $? -ne 0 ]] && echo "$OUT")"
+ftl_in "$TMP/demo" logs demo
+expect logs_of_a_new_project 0 "ready"
 qemu_pid="$(cat "$TMP/demo/build/run/qemu.pid")"
 ftl_in "$TMP/demo" stop
 expect stop_stops 0 "stopped \(QEMU pid $qemu_pid\)"
@@ -324,19 +327,30 @@ ftl_in "$TMP/demo" test
 expect test_runs_the_template_test 0 "test: 2 passed, 0 failed"
 
 # --- port forwarding: 127.0.0.1 only, from ftl.yaml and --port -----------
+# (The system without its control channel this time: ftl status says so.)
 sed -i 's/ports: \[\]/ports: ["18480:80"]/' "$TMP/demo/ftl.yaml"
+sed -i 's/services: \[virtio_rng, random, control, demo\]/services: [demo]/' \
+    "$TMP/demo/ftl.yaml"
 ftl_in "$TMP/demo" run --detach --port 18481:81/udp
 expect run_reports_forwarded_ports 0 "127.0.0.1:18481 -> guest 81/udp, 127.0.0.1:18480 -> guest 80/tcp"
 args="$(tr '\0' ' ' </proc/"$(cat "$TMP/demo/build/run/qemu.pid")"/cmdline)"
 [[ "$args" == *"hostfwd=udp:127.0.0.1:18481-:81"* &&
    "$args" == *"hostfwd=tcp:127.0.0.1:18480-:80"* ]]
 result ports_forwarded_from_localhost_only "$([[ $? -ne 0 ]] && echo "$args")"
+# QEMU takes the connection, but nothing in the guest answers.
+ftl_in "$TMP/demo" status
+expect status_of_a_system_without_control_service 1 \
+    "no answer from the running system's control service"
+expect status_without_control_service_hints_the_services 1 \
+    "add virtio_rng, random and control to spec.services"
 ftl_in "$TMP/demo" stop
+sed -i 's/services: \[demo\]/services: [virtio_rng, random, control, demo]/' \
+    "$TMP/demo/ftl.yaml"
 
 # --- driver template: the spec's device is in the machine -----------------
 ftl_in "$TMP" new drv --template driver
 expect new_driver_template 0 "created drv from the driver template"
-boots driver_template_finds_its_device drv "system ready: 1 services" \
+boots driver_template_finds_its_device drv "system ready: 4 services" \
     "\[drv\] found 1234:11e8" "\[drv\] BAR 0: .* reads 0x010000ed"
 
 # --- networking templates: the HTTP page and the echo reach the host -------
@@ -355,7 +369,7 @@ http_get() {
 ftl_in "$TMP" new web --template http
 expect new_http_template 0 "created web from the http template"
 ftl_in "$TMP/web" build
-expect http_template_builds 0 "built web: 3 services"
+expect http_template_builds 0 "built web: 6 services"
 ftl_in "$TMP/web" run --detach
 expect http_template_runs 0 "127.0.0.1:8080 -> guest 80/tcp"
 code="$(http_get http://127.0.0.1:8080/)"
@@ -373,8 +387,6 @@ ftl_in "$TMP/web" stop
 
 # --- the control channel end to end: ftl status and ftl logs reach the
 # real control service (os/services/control) over COM2 ---------------------
-sed -i 's/services: \[virtio_net, tcpip, web\]/services: [virtio_net, tcpip, virtio_rng, random, control, web]/' \
-    "$TMP/web/ftl.yaml"
 ftl_in "$TMP/web" run --detach
 expect control_system_runs 0 "system ready: 6 services running"
 http_get http://127.0.0.1:8080/hello/control >/dev/null
@@ -429,8 +441,6 @@ ftl_in "$TMP/web" status
 expect status_with_another_key_is_refused 1 "built with another key"
 cp "$TMP/control.key.saved" "$TMP/web/build/control.key"
 ftl_in "$TMP/web" stop
-sed -i 's/services: \[virtio_net, tcpip, virtio_rng, random, control, web\]/services: [virtio_net, tcpip, web]/' \
-    "$TMP/web/ftl.yaml"
 
 # --- ftl run --gdb: gdb attaches with the symbols where the code runs -----
 # gdb_session DIR GDB-ARGS...: with the project's system running, runs gdb
@@ -484,7 +494,7 @@ else
     # kernel put it (its process table) when gdb attaches after the boot.
     sed -i 's/isolation: user/isolation: kernel/' "$TMP/dbg/services/dbg/service.yaml"
     ftl_in "$TMP/dbg" run --detach --gdb
-    expect run_gdb_boots_a_kernel_mode_service 0 "system ready: 3 services"
+    expect run_gdb_boots_a_kernel_mode_service 0 "system ready: 6 services"
     gdb_session "$TMP/dbg" -ex 'break hello' -ex continue -ex 'bt 2' \
         -ex 'info symbol $pc'
     why=""
@@ -613,7 +623,7 @@ expect generate_resource_twice_refused 4 "api already registers a resource notes
 ftl_in "$TMP/api" generate resource Notes
 expect generate_resource_bad_name 2 "NAME \"Notes\" is not a valid resource name"
 ftl_in "$TMP/api" build
-expect generated_http_code_builds 0 "built api: 3 services"
+expect generated_http_code_builds 0 "built api: 6 services"
 ! grep -q "warning:" <<<"$ERR$OUT"
 result generated_http_code_has_no_warnings "$([[ $? -ne 0 ]] && grep "warning:" <<<"$ERR$OUT" | head -3)"
 ftl_in "$TMP/api" test
@@ -683,8 +693,8 @@ expect generate_driver 0 "create .*services/driver_1234_11e8/service.yaml"
 ftl_in "$TMP/gen" generate test store_test --service store
 expect generate_test 0 "create .*tests/store_test/main.c"
 ftl_in "$TMP/gen" build
-expect generated_code_builds 0 "built gen: 4 services"
-boots generated_code_runs gen "system ready: 4 services running" \
+expect generated_code_builds 0 "built gen: 7 services"
+boots generated_code_runs gen "system ready: 7 services running" \
     "\[gen\] store answered READ with 18 bytes" \
     "\[store\] kv answered READ with an error" \
     "\[driver_1234_11e8\] found 1234:11e8"

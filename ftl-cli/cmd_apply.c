@@ -115,6 +115,15 @@ int cmd_apply(int argc, char **argv)
                                 .timeout_s = APPLY_STEP_TIMEOUT_S};
     err = control_call(&ctl, &q, &reply);
     control_close(&ctl);
+    if (err != 0 && t.gce.instance != NULL) {
+        // The bundle is one frame, and the guest drops a frame not whole
+        // 5 s after its first byte: over a serial port slower than the
+        // bundle's size in 5 s, the apply cannot go in.
+        out_info("over GCE's serial port the %zu KiB bundle has 5 s to "
+                 "reach the guest; if the port is slower, deploy instead "
+                 "(`ftl deploy gce`)",
+                 len / 1024);
+    }
     if (err != 0) {
         return err;
     }

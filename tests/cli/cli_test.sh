@@ -776,6 +776,8 @@ calls_are() {
 rm -f "$GCLOUD_LOG"
 PATH="$FAKE_PATH" ftl_in "$TMP/web" deploy gce --project p1 --bucket b1
 expect deploy_gce_first_prints_the_url 0 "http://203.0.113.7/"
+expect deploy_gce_says_how_to_ask_the_instance 0 \
+    "services: ftl status --gce web --zone us-central1-a --project p1"
 calls_are deploy_gce_first_deploy_calls "gcloud auth list --filter=status:ACTIVE --format=value(account)
 gcloud storage cp $tarball gs://b1/web.tar.gz
 gcloud compute images describe web --project=p1
@@ -911,6 +913,10 @@ expect apply_gce_applies 0 "applied in"
 expect apply_gce_prints_the_steps 0 "APPLY +replace demo"
 [[ "$(cat "$CTL_RECORD" 2>/dev/null)" == "1 apply $(stat -c %s "$TMP/web/build/initfs.tar")" ]]
 result apply_gce_sends_the_whole_initfs "$([[ $? -ne 0 ]] && echo "requests: $(cat "$CTL_RECORD" 2>&1)")"
+fake_start --key "$web_key" --refuse
+PATH="$FAKE_PATH" ftl_in "$TMP/web" apply --gce web
+expect apply_gce_failure_tells_the_frame_limit 1 "KiB bundle has 5 s to reach the guest"
+fake_start --key "$web_key"
 GCLOUD_SERIAL_ERROR="The resource 'projects/p2/zones/asia-east1-a/instances/gone' was not found" \
     PATH="$FAKE_PATH" ftl_in "$TMP/web" status --gce gone
 expect status_gce_shows_gclouds_message 1 "instances/gone' was not found"

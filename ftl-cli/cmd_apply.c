@@ -5,8 +5,11 @@
 // program bytes changed, starts the new ones, and rolls back any that
 // fails to start or exits within its first second (docs/concepts/specs.md).
 // Each step is printed; the exit status is 0 only if everything went in.
+// With --gce the system is a GCE instance's, until it reboots from the
+// image it was deployed with.
 #include "commands.h"
 #include "control.h"
+#include "control_options.h"
 #include "exitcode.h"
 #include "files.h"
 #include "image.h"
@@ -23,15 +26,15 @@
 #define APPLY_STEP_TIMEOUT_S 30 // a step's reply, reset by every step
 
 static const char usage[] =
-    "usage: ftl apply [--socket PATH] [--key PATH]\n\n"
+    "usage: ftl apply [--socket PATH | --gce NAME [--zone Z] [--project P]]\n"
+    "                 [--key PATH]\n\n"
     "Builds the project and applies it to the running system (`ftl run`,\n"
-    "`ftl dev`) without a reboot: services left out of ftl.yaml stop,\n"
-    "changed ones (spec or program) are replaced one at a time, new ones\n"
-    "start. A service that fails to start, or exits within its first\n"
-    "second, is rolled back to its previous version; the exit status is\n"
-    "then 1.\n\n"
-    "  --socket PATH  the channel (default: build/run/control.sock)\n"
-    "  --key PATH     the key (default: build/control.key)\n"
+    "`ftl dev`, or with --gce the instance NAME, until it reboots from its\n"
+    "disk) without a reboot: services left out of ftl.yaml stop, changed\n"
+    "ones (spec or program) are replaced one at a time, new ones start. A\n"
+    "service that fails to start, or exits within its first second, is\n"
+    "rolled back to its previous version; the exit status is then 1.\n\n"
+    CONTROL_OPTIONS_USAGE
     "  -h, --help     this help\n";
 
 static void on_step(void *arg, const char *line, size_t len)
@@ -51,18 +54,15 @@ static double seconds_since(const struct timespec *start)
 int cmd_apply(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"socket", required_argument, NULL, 's'},
-        {"key", required_argument, NULL, 'k'},
+        CONTROL_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     struct control_target t = {0};
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        if (c == 's') {
-            t.socket = optarg;
-        } else if (c == 'k') {
-            t.key = optarg;
+        if (control_option_take(&t, c, optarg)) {
+            continue;
         } else if (c == 'h') {
             fputs(usage, stdout);
             return EXIT_OK;
@@ -74,10 +74,14 @@ int cmd_apply(int argc, char **argv)
         return out_usage_error(usage, "unexpected argument \"%s\"",
                                argv[optind]);
     }
+    int err = control_options_check(&t, usage);
+    if (err != 0) {
+        return err;
+    }
     struct timespec started;
     clock_gettime(CLOCK_MONOTONIC, &started);
     struct project p;
-    int err = project_find(&p);
+    err = project_find(&p);
     if (err != 0) {
         return err;
     }
@@ -111,6 +115,15 @@ int cmd_apply(int argc, char **argv)
                                 .timeout_s = APPLY_STEP_TIMEOUT_S};
     err = control_call(&ctl, &q, &reply);
     control_close(&ctl);
+    if (err != 0 && t.gce.instance != NULL) {
+        // The bundle is one frame, and the guest drops a frame not whole
+        // 5 s after its first byte: over a serial port slower than the
+        // bundle's size in 5 s, the apply cannot go in.
+        out_info("over GCE's serial port the %zu KiB bundle has 5 s to "
+                 "reach the guest; if the port is slower, deploy instead "
+                 "(`ftl deploy gce`)",
+                 len / 1024);
+    }
     if (err != 0) {
         return err;
     }

@@ -209,6 +209,10 @@ static int address_print(const struct deploy *d)
                d->url_port);
     }
     out_info("serial console: ftl logs gce %s --zone %s", d->name, d->zone);
+    // The control channel rides serial port 2, which serial-port-enable
+    // above opened to the relay.
+    out_info("services: ftl status --gce %s --zone %s --project %s", d->name,
+             d->zone, d->project);
     return 0;
 }
 

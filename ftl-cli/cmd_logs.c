@@ -1,17 +1,18 @@
 // ftl logs: a service's log lines from the running system, through the
-// control channel (logs_local.c), or, as `ftl logs gce NAME`, the serial
-// console of a GCE instance, through `gcloud compute instances
-// get-serial-port-output`. There --follow polls: each call ends by
-// telling, on stderr, the --start=NEXT of the output that follows, as
-// gcloud documents, and the next call asks from there.
+// control channel (logs_local.c) of `ftl run` or of a GCE instance
+// (--gce), or, as `ftl logs gce NAME`, the serial console of a GCE
+// instance (port 1: what the kernel and services print, even when the
+// system never got to answer on its control channel), through `gcloud
+// compute instances get-serial-port-output`. There --follow polls: each
+// call ends by telling, on stderr, the --start=NEXT of the output that
+// follows, as gcloud documents, and the next call asks from there.
 #include "commands.h"
+#include "control_options.h"
 #include "exitcode.h"
 #include "files.h"
 #include "logs_local.h"
 #include "output.h"
 #include "proc.h"
-#include "project.h"
-#include "spec.h"
 #include "text.h"
 
 #include <getopt.h>
@@ -23,20 +24,23 @@
 #define FOLLOW_INTERVAL_S 2
 
 static const char usage[] =
-    "usage: ftl logs [SERVICE] [--follow] [--socket PATH] [--key PATH]\n"
+    "usage: ftl logs [SERVICE] [--follow] [--socket PATH | --gce NAME\n"
+    "                [--zone Z] [--project P]] [--key PATH]\n"
     "       ftl logs gce NAME [--zone Z] [--project P] [--follow]\n\n"
     "ftl logs [SERVICE] prints the log lines the project's running system\n"
-    "(`ftl run`, `ftl dev`) keeps for SERVICE (or `kernel`), through the\n"
-    "control channel; without SERVICE, those of every service, each line\n"
-    "after [NAME]. `ftl logs gce` alone is the service named gce.\n\n"
+    "(`ftl run`, `ftl dev`, or with --gce the GCE instance NAME) keeps for\n"
+    "SERVICE (or `kernel`), through the control channel; without SERVICE,\n"
+    "those of every service, each line after [NAME]. `ftl logs gce` alone\n"
+    "is the service named gce.\n\n"
     "  --follow       keep printing new lines until Ctrl-C (without\n"
     "                 SERVICE: every service asked again each second)\n"
-    "  --socket PATH  the channel (default: build/run/control.sock)\n"
-    "  --key PATH     the key (default: build/control.key)\n\n"
-    "ftl logs gce NAME prints the serial console of the GCE instance NAME\n"
-    "(what `ftl deploy gce` created) with `gcloud compute instances\n"
-    "get-serial-port-output`. In a project, zone and project default to\n"
-    "ftl.yaml's spec.deploy.gce; else gcloud's own defaults apply.\n\n"
+    CONTROL_OPTIONS_USAGE "\n"
+    "ftl logs gce NAME prints the serial console (port 1) of the GCE\n"
+    "instance NAME (what `ftl deploy gce` created) with `gcloud compute\n"
+    "instances get-serial-port-output`: the boot, and what the system\n"
+    "prints, also when its control channel does not answer. In a project,\n"
+    "zone and project default to ftl.yaml's spec.deploy.gce; else gcloud's\n"
+    "own defaults apply.\n\n"
     "  --zone Z       the instance's zone\n"
     "  --project P    the Google Cloud project\n"
     "  --follow       keep printing new output (every 2 s) until Ctrl-C\n"
@@ -45,22 +49,7 @@ static const char usage[] =
 struct logs {
     const char *name, *zone, *project;
     bool follow;
-    struct control_target target; // the local form's --socket and --key
 };
-
-// Zone and project from ftl.yaml where the command line left them out,
-// when run in a project (quietly nothing otherwise).
-static void logs_settle(struct logs *l)
-{
-    static struct settings s;
-    struct project p;
-    if ((l->zone != NULL && l->project != NULL) || !path_exists("ftl.yaml") ||
-        project_find(&p) != 0 || spec_settings(&p, p.ftl_yaml, &s) != 0) {
-        return;
-    }
-    l->zone = l->zone ? l->zone : s.gce_zone;
-    l->project = l->project ? l->project : s.gce_project;
-}
 
 // The NEXT of "--start=NEXT" in gcloud's stderr, or -1.
 static long long next_start(const char *err_text)
@@ -113,30 +102,46 @@ static int logs_gce(const struct logs *l)
     }
 }
 
+// `ftl logs gce NAME`: the serial console, through gcloud; t holds the
+// options given, of which only --zone and --project fit.
+static int logs_console(const char *name, bool follow,
+                        const struct control_target *t)
+{
+    if (t->socket != NULL || t->key != NULL || t->gce.instance != NULL) {
+        return out_usage_error(usage, "--socket, --key and --gce are not for "
+                                      "`gce NAME`, the serial console");
+    }
+    if (!proc_in_path("gcloud")) {
+        return out_error(EXIT_ENV,
+                         "install the Google Cloud CLI: "
+                         "https://cloud.google.com/sdk/docs/install",
+                         "gcloud is not in PATH");
+    }
+    struct control_gce g = {.instance = name,
+                            .zone = t->gce.zone,
+                            .project = t->gce.project};
+    control_gce_settle(&g);
+    struct logs l = {
+        .name = name, .zone = g.zone, .project = g.project, .follow = follow};
+    return logs_gce(&l);
+}
+
 int cmd_logs(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"zone", required_argument, NULL, 'z'},
-        {"project", required_argument, NULL, 'p'},
         {"follow", no_argument, NULL, 'f'},
-        {"socket", required_argument, NULL, 's'},
-        {"key", required_argument, NULL, 'k'},
+        CONTROL_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    struct logs l = {0};
+    struct control_target t = {0};
+    bool follow = false;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        if (c == 'z') {
-            l.zone = optarg;
-        } else if (c == 'p') {
-            l.project = optarg;
-        } else if (c == 'f') {
-            l.follow = true;
-        } else if (c == 's') {
-            l.target.socket = optarg;
-        } else if (c == 'k') {
-            l.target.key = optarg;
+        if (c == 'f') {
+            follow = true;
+        } else if (control_option_take(&t, c, optarg)) {
+            continue;
         } else if (c == 'h') {
             fputs(usage, stdout);
             return EXIT_OK;
@@ -145,31 +150,20 @@ int cmd_logs(int argc, char **argv)
         }
     }
     int args = argc - optind;
-    bool gce = args == 2 && strcmp(argv[optind], "gce") == 0;
-    if (args > 2 || (args == 2 && !gce)) {
+    bool console = args == 2 && strcmp(argv[optind], "gce") == 0;
+    if (args > 2 || (args == 2 && !console)) {
         return out_usage_error(usage, "expected [SERVICE] or `gce NAME`");
     }
-    if (!gce && (l.zone != NULL || l.project != NULL)) {
-        return out_usage_error(usage,
-                               "--zone and --project are for `gce NAME`");
+    if (console) {
+        return logs_console(argv[optind + 1], follow, &t);
     }
-    if (gce && (l.target.socket != NULL || l.target.key != NULL)) {
-        return out_usage_error(usage, "--socket and --key are not for `gce`");
+    int err = control_options_check(&t, usage);
+    if (err != 0) {
+        return err;
     }
-    if (!gce && args == 1 && !name_is_valid(argv[optind])) {
+    if (args == 1 && !name_is_valid(argv[optind])) {
         return out_usage_error(usage, "\"%s\" is not a service name",
                                argv[optind]);
     }
-    if (!gce) {
-        return logs_local(args == 1 ? argv[optind] : NULL, l.follow, &l.target);
-    }
-    l.name = argv[optind + 1];
-    if (!proc_in_path("gcloud")) {
-        return out_error(EXIT_ENV,
-                         "install the Google Cloud CLI: "
-                         "https://cloud.google.com/sdk/docs/install",
-                         "gcloud is not in PATH");
-    }
-    logs_settle(&l);
-    return logs_gce(&l);
+    return logs_local(args == 1 ? argv[optind] : NULL, follow, &t);
 }

@@ -1,8 +1,10 @@
 // ftl status: asks the running system's supervisor, through the control
-// channel (control.h), for its services and prints them as a table, or
-// the supervisor's JSON as it came (--json) for scripts.
+// channel (control.h) of `ftl run` or of a GCE instance (--gce), for its
+// services and prints them as a table, or the supervisor's JSON as it came
+// (--json) for scripts.
 #include "commands.h"
 #include "control.h"
+#include "control_options.h"
 #include "exitcode.h"
 #include "output.h"
 #include "project.h"
@@ -17,14 +19,13 @@
 #define STATUS_COLUMNS 7
 
 static const char usage[] =
-    "usage: ftl status [--json] [--socket PATH] [--key PATH]\n\n"
-    "Asks the project's running system (`ftl run`, `ftl dev`) for its\n"
-    "services through the control channel, authenticated with the image's\n"
-    "key, and prints NAME STATE RESTARTS UPTIME MEMORY/LIMIT ISOLATION\n"
-    "VERSION for each.\n\n"
-    "  --json         the supervisor's answer as JSON, unchanged\n"
-    "  --socket PATH  the channel (default: build/run/control.sock)\n"
-    "  --key PATH     the key (default: build/control.key)\n"
+    "usage: ftl status [--json] [--socket PATH | --gce NAME [--zone Z]\n"
+    "                  [--project P]] [--key PATH]\n\n"
+    "Asks the project's running system (`ftl run`, `ftl dev`), or the GCE\n"
+    "instance NAME (`ftl deploy gce`), for its services through the control\n"
+    "channel, authenticated with the image's key, and prints NAME STATE\n"
+    "RESTARTS UPTIME MEMORY/LIMIT ISOLATION VERSION for each.\n\n"
+    "  --json         the supervisor's answer as JSON, unchanged\n" CONTROL_OPTIONS_USAGE
     "  -h, --help     this help\n";
 
 // "45s", "4m05s", "2h03m", "3d04h".
@@ -136,8 +137,7 @@ int cmd_status(int argc, char **argv)
 {
     static const struct option options[] = {
         {"json", no_argument, NULL, 'j'},
-        {"socket", required_argument, NULL, 's'},
-        {"key", required_argument, NULL, 'k'},
+        CONTROL_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     struct control_target t = {0};
@@ -147,10 +147,8 @@ int cmd_status(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         if (c == 'j') {
             json = true;
-        } else if (c == 's') {
-            t.socket = optarg;
-        } else if (c == 'k') {
-            t.key = optarg;
+        } else if (control_option_take(&t, c, optarg)) {
+            continue;
         } else if (c == 'h') {
             fputs(usage, stdout);
             return EXIT_OK;
@@ -162,7 +160,10 @@ int cmd_status(int argc, char **argv)
         return out_usage_error(usage, "unexpected argument \"%s\"",
                                argv[optind]);
     }
-    int err = control_target_find(&t);
+    int err = control_options_check(&t, usage);
+    if (err == 0) {
+        err = control_target_find(&t);
+    }
     static struct control ctl;
     struct control_reply reply;
     struct control_request q = {.command = "status",

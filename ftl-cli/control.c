@@ -1,14 +1,15 @@
 // The control channel's host end (control.h). Frames are read from a
-// small buffer over the socket, skipping bytes up to the next "FTL1" as the
-// protocol asks; every wait has a deadline on the monotonic clock. The MAC
+// small buffer over the transport's socket (control_transport.h), skipping
+// bytes up to the next "FTL1" as the protocol asks; every wait has a
+// deadline on the monotonic clock. The MAC
 // is OpenSSL's one-shot HMAC over the frame's authenticated bytes, copied
 // into one buffer (payloads are small, apply's archives aside).
 #include "control.h"
 
+#include "control_transport.h"
 #include "exitcode.h"
 #include "files.h"
 #include "output.h"
-#include "project.h"
 #include "text.h"
 
 #include <errno.h>
@@ -23,7 +24,6 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,26 +45,8 @@ enum read_error {
     READ_CLOSED = -2,
     READ_FAILED = -3, // errno says why
     READ_TOO_LARGE = -4,
+    READ_CUT = -5, // the deadline came inside a frame, which is lost
 };
-
-int control_target_find(struct control_target *t)
-{
-    struct project p;
-    if (t->socket != NULL && t->key != NULL) {
-        return 0;
-    }
-    int err = project_find(&p);
-    if (err != 0) {
-        return err;
-    }
-    if (t->socket == NULL) {
-        t->socket = path_join(p.build, "run/control.sock");
-    }
-    if (t->key == NULL) {
-        t->key = path_join(p.build, "control.key");
-    }
-    return 0;
-}
 
 static int hex_digit(char c)
 {
@@ -240,11 +222,15 @@ static int frame_send(struct control *c, uint8_t type, uint32_t seq,
     if (with_mac) {
         mac_compute(c->key, c->nonce, type, seq, payload, len, mac);
     }
-    if (send_all(c->fd, header, sizeof(header)) < 0 ||
-        (len > 0 && send_all(c->fd, payload, len) < 0) ||
-        send_all(c->fd, mac, sizeof(mac)) < 0) {
+    if (send_all(c->tr.fd, header, sizeof(header)) < 0 ||
+        (len > 0 && send_all(c->tr.fd, payload, len) < 0) ||
+        send_all(c->tr.fd, mac, sizeof(mac)) < 0) {
+        if (c->tr.relay_pid != 0) {
+            return control_transport_closed(&c->tr, "end of a write");
+        }
         return out_error(EXIT_FAILED, "the system may have stopped",
-                         "cannot write to %s: %s", c->socket, strerror(errno));
+                         "cannot write to %s: %s", c->tr.where,
+                         strerror(errno));
     }
     return 0;
 }
@@ -262,7 +248,7 @@ static int in_fill(struct control *c, int64_t deadline)
             }
             wait = (int)left;
         }
-        struct pollfd p = {.fd = c->fd, .events = POLLIN};
+        struct pollfd p = {.fd = c->tr.fd, .events = POLLIN};
         int ready = poll(&p, 1, wait);
         if (ready < 0 && errno == EINTR) {
             continue;
@@ -273,15 +259,17 @@ static int in_fill(struct control *c, int64_t deadline)
         if (ready == 0) {
             continue; // the deadline check above ends the wait
         }
-        ssize_t n = read(c->fd, c->in, sizeof(c->in));
+        ssize_t n = read(c->tr.fd, c->in, sizeof(c->in));
         if (n < 0 && errno == EINTR) {
             continue;
         }
+        // A peer that closes with our bytes unread resets the connection
+        // (gcloud that exits at once): that is a close too.
+        if (n == 0 || (n < 0 && errno == ECONNRESET)) {
+            return READ_CLOSED;
+        }
         if (n < 0) {
             return READ_FAILED;
-        }
-        if (n == 0) {
-            return READ_CLOSED;
         }
         c->in_off = 0;
         c->in_len = (size_t)n;
@@ -332,8 +320,8 @@ static int frame_read(struct control *c, struct frame *f, int64_t deadline)
 {
     uint8_t header[HEADER_BYTES - 4];
     int err = magic_skip(c, deadline);
-    if (err == 0) {
-        err = take(c, header, sizeof(header), deadline);
+    if (err == 0 && (err = take(c, header, sizeof(header), deadline)) < 0) {
+        err = err == READ_TIMED_OUT ? READ_CUT : err;
     }
     if (err < 0) {
         return err;
@@ -354,34 +342,33 @@ static int frame_read(struct control *c, struct frame *f, int64_t deadline)
     }
     if (err < 0) {
         free(f->payload);
-        return err;
+        return err == READ_TIMED_OUT ? READ_CUT : err;
     }
     f->payload[f->len] = '\0';
     return 0;
 }
 
 // The message for a read_error while waiting for `what`.
-static int read_failure(const struct control *c, int err, const char *what,
+static int read_failure(struct control *c, int err, const char *what,
                         unsigned timeout_s)
 {
     switch (err) {
     case READ_TIMED_OUT:
+    case READ_CUT:
         return out_error(EXIT_FAILED,
                          "a slow system (TCG) may need more time; only one "
                          "command at a time can use the channel",
                          "no %s from the running system within %u s", what,
                          timeout_s);
     case READ_CLOSED:
-        return out_error(EXIT_FAILED, "the system may have stopped",
-                         "the control channel closed while waiting for the %s",
-                         what);
+        return control_transport_closed(&c->tr, what);
     case READ_TOO_LARGE:
         return out_error(EXIT_FAILED, NULL,
                          "the system sent a frame over 16 MiB while waiting "
                          "for the %s",
                          what);
     default:
-        return out_error(EXIT_FAILED, NULL, "cannot read %s: %s", c->socket,
+        return out_error(EXIT_FAILED, NULL, "cannot read %s: %s", c->tr.where,
                          strerror(errno));
     }
 }
@@ -393,86 +380,140 @@ static int refused(const struct frame *f)
                      (char *)f->payload);
 }
 
-static int socket_connect(struct control *c, const char *path)
+// What the hello has seen: the last C frame (its nonce, and whether its
+// MAC holds under our key), and the times that bound the wait.
+struct hello {
+    bool seen; // a C frame came
+    bool valid;
+    uint8_t nonce[CONTROL_NONCE_BYTES];
+    int64_t deadline; // of the whole hello
+    int64_t resend;   // when to send H (again); 0: never
+    int64_t settled;  // once a C came: when it is taken
+};
+
+static int hello_timed_out(const struct control *c)
 {
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    if (strlen(path) >= sizeof(addr.sun_path)) {
-        return out_error(EXIT_FAILED, "move the project to a shorter path",
-                         "the control socket's path is over %zu bytes: %s",
-                         sizeof(addr.sun_path) - 1, path);
+    if (c->tr.relay_pid == 0) {
+        return out_error(EXIT_FAILED,
+                         "the system needs the `control` service: add "
+                         "virtio_rng, random and control to spec.services "
+                         "in ftl.yaml; only one command at a time can use "
+                         "the channel",
+                         "no answer from the running system's control "
+                         "service within %u s",
+                         c->tr.hello_timeout_s);
     }
-    strcpy(addr.sun_path, path);
-    c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (c->fd < 0) {
-        return out_error(EXIT_FAILED, NULL, "socket: %s", strerror(errno));
+    return out_error(EXIT_FAILED,
+                     "the instance may still be booting (`ftl logs gce NAME` "
+                     "shows its console); its system needs the `control` "
+                     "service (virtio_rng, random and control in "
+                     "spec.services); one command at a time",
+                     "no answer from the control service on the %s within "
+                     "%u s",
+                     c->tr.where, c->tr.hello_timeout_s);
+}
+
+static int hello_wrong_key(const struct control *c)
+{
+    return out_error(EXIT_FAILED,
+                     c->tr.relay_pid == 0
+                         ? "stop it and start it again (`ftl stop`, `ftl "
+                           "run`) to boot this build's image"
+                         : "deploy this build's image (`ftl deploy gce`), or "
+                           "give the key the instance's image was built "
+                           "with (--key)",
+                     "the running system was built with another key (its "
+                     "challenge does not match %s)",
+                     c->key_path);
+}
+
+// When the next read of the hello gives up waiting.
+static int64_t hello_until(const struct hello *h)
+{
+    if (h->seen) {
+        return h->settled;
     }
-    if (connect(c->fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-        int why = errno;
-        close(c->fd);
-        c->fd = -1;
-        if (why == ENOENT || why == ECONNREFUSED) {
-            return out_error(EXIT_FAILED, "start one with `ftl run`",
-                             "no running system (nothing listens on %s)", path);
-        }
-        return out_error(EXIT_FAILED, NULL, "cannot connect to %s: %s", path,
-                         strerror(why));
+    return h->resend != 0 && h->resend < h->deadline ? h->resend : h->deadline;
+}
+
+// Takes one frame of the hello; 0, or an exit code (refused).
+static int hello_take(struct control *c, struct hello *h, struct frame *f)
+{
+    int err = 0;
+    if (f->type == 'X') {
+        err = refused(f);
+    } else if (f->type == 'C' && f->len == CONTROL_NONCE_BYTES) {
+        h->seen = true;
+        h->valid = mac_is_valid(c, f, f->payload);
+        memcpy(h->nonce, f->payload, CONTROL_NONCE_BYTES);
+        h->settled = now_ms() + c->tr.hello_settle_ms;
     }
-    return 0;
+    free(f->payload);
+    return err;
 }
 
 // Sends H and waits for the C frame, whose MAC (with its own nonce) says
 // whether the system holds our key. Frames before it (the end of an
-// earlier session) are skipped.
+// earlier session) are skipped. Over the relay, H goes again every
+// hello_resend_s until a C comes, and the C taken is the last one before
+// hello_settle_ms of quiet: each H makes the guest start a new session,
+// so only the answer to the last H that reached it holds.
 static int session_open(struct control *c)
 {
-    int err = frame_send(c, 'H', 0, NULL, 0, false);
-    int64_t deadline = deadline_after(CONTROL_HELLO_TIMEOUT_S);
-    while (err == 0) {
+    struct hello h = {.deadline =
+                          now_ms() + (int64_t)c->tr.hello_timeout_s * 1000,
+                      .resend = now_ms()};
+    for (;;) {
+        if (!h.seen && h.resend != 0 && now_ms() >= h.resend) {
+            int err = frame_send(c, 'H', 0, NULL, 0, false);
+            if (err != 0) {
+                return err;
+            }
+            h.resend = c->tr.hello_resend_s == 0
+                           ? 0
+                           : now_ms() + (int64_t)c->tr.hello_resend_s * 1000;
+        }
         struct frame f;
-        int r = frame_read(c, &f, deadline);
-        if (r == READ_TIMED_OUT) {
-            return out_error(EXIT_FAILED,
-                             "the system needs the `control` service: add "
-                             "virtio_rng, random and control to spec.services "
-                             "in ftl.yaml; only one command at a time can use "
-                             "the channel",
-                             "no answer from the running system's control "
-                             "service within %u s",
-                             CONTROL_HELLO_TIMEOUT_S);
+        int r = frame_read(c, &f, hello_until(&h));
+        if (r == READ_CUT && h.seen) {
+            // A frame, a C perhaps, was cut by the end of the quiet spell:
+            // which nonce holds is unknown, so say hello again.
+            h.seen = false;
+            h.resend = now_ms();
+        } else if (r == READ_TIMED_OUT || r == READ_CUT) {
+            if (h.seen) {
+                break;
+            }
+            if (now_ms() >= h.deadline) {
+                return hello_timed_out(c);
+            }
+        } else if (r < 0) {
+            return read_failure(c, r, "challenge", c->tr.hello_timeout_s);
+        } else {
+            int err = hello_take(c, &h, &f);
+            if (err != 0) {
+                return err;
+            }
+            if (h.seen && c->tr.hello_settle_ms == 0) {
+                break;
+            }
         }
-        if (r < 0) {
-            return read_failure(c, r, "challenge", CONTROL_HELLO_TIMEOUT_S);
-        }
-        if (f.type == 'X') {
-            err = refused(&f);
-        } else if (f.type == 'C' && f.len == CONTROL_NONCE_BYTES) {
-            bool valid = mac_is_valid(c, &f, f.payload);
-            memcpy(c->nonce, f.payload, CONTROL_NONCE_BYTES);
-            free(f.payload);
-            return valid ? 0
-                         : out_error(EXIT_FAILED,
-                                     "stop it and start it again (`ftl stop`, "
-                                     "`ftl run`) to boot this build's image",
-                                     "the running system was built with "
-                                     "another key (its challenge does not "
-                                     "match %s)",
-                                     c->key_path);
-        }
-        free(f.payload);
     }
-    return err;
+    memcpy(c->nonce, h.nonce, CONTROL_NONCE_BYTES);
+    return h.valid ? 0 : hello_wrong_key(c);
 }
 
 int control_open(struct control *c, const struct control_target *t)
 {
-    *c = (struct control){.fd = -1, .socket = t->socket, .key_path = t->key};
+    *c = (struct control){.tr = {.fd = -1, .relay_log_fd = -1},
+                          .key_path = t->key};
     if (control_key_read(t->key, c->key) < 0) {
         return out_error(
             EXIT_FAILED, errno == ENOENT ? "`ftl build` makes it" : NULL,
             "cannot read the control key %s: %s", t->key,
             errno == EINVAL ? "not 64 hex digits" : strerror(errno));
     }
-    int err = socket_connect(c, t->socket);
+    int err = control_transport_open(&c->tr, t);
     if (err == 0) {
         err = session_open(c);
     }
@@ -484,10 +525,7 @@ int control_open(struct control *c, const struct control_target *t)
 
 void control_close(struct control *c)
 {
-    if (c->fd >= 0) {
-        close(c->fd);
-    }
-    c->fd = -1;
+    control_transport_close(&c->tr);
     OPENSSL_cleanse(c->key, sizeof(c->key));
 }
 

@@ -6,6 +6,7 @@
 // service at a time can be followed that way).
 #include "logs_local.h"
 
+#include "control_options.h"
 #include "exitcode.h"
 #include "output.h"
 #include "text.h"

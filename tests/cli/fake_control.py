@@ -5,7 +5,9 @@ Listens on a Unix socket as QEMU's COM2 socket would and speaks the guest's
 side of docs/reference/control-protocol.md with a given key: answers H with
 a C frame (a fresh nonce, MAC'ed), checks every Q frame's MAC and seq
 (refusing with X as the guest does), and answers `status`, `logs NAME
-CURSOR` and `logs-follow NAME CURSOR` with canned services and log lines.
+CURSOR` and `logs-follow NAME CURSOR` with canned services and log lines,
+and `apply` with a replace and `applied` when its bundle is a tar archive
+holding boot.manifest (refused otherwise).
 It serves one connection after another until killed.
 
 Misbehaviour on demand, to check that the client notices:
@@ -18,17 +20,20 @@ Misbehaviour on demand, to check that the client notices:
                 unknown command`), a status without image or versions and
                 with a stopped service's uptime and memory null
 
---record FILE appends one line per request accepted: "SEQ COMMAND".
+--record FILE appends one line per request accepted: "SEQ COMMAND" (for
+apply "SEQ apply BYTES", the bundle's size).
 """
 
 import argparse
 import hashlib
 import hmac
+import io
 import json
 import os
 import socket
 import struct
 import sys
+import tarfile
 import time
 
 MAGIC = b"FTL1"
@@ -169,12 +174,32 @@ class Session:
             if pending is not None:
                 self.send("R", pending, b"ok\n")
                 pending = None
-            command = payload.split(b"\n", 1)[0].decode()
+            command, _, tail = payload.partition(b"\n")
+            command = command.decode()
             if self.opts.record:
                 with open(self.opts.record, "a") as f:
-                    f.write("%d %s\n" % (seq, command))
+                    f.write("%d %s%s\n" % (seq, command, " %d" % len(tail)
+                                           if command == "apply" else ""))
             self.noise(False)
+            if command == "apply":
+                self.apply(seq, tail)
+                continue
             pending = self.answer(seq, command.split())
+
+    def apply(self, seq, bundle):
+        """Answers an apply: the steps, then the reply, as the guest does."""
+        try:
+            with tarfile.open(fileobj=io.BytesIO(bundle)) as tar:
+                names = [m.name.lstrip("./") for m in tar.getmembers()]
+        except tarfile.TarError:
+            names = []
+        if "boot.manifest" not in names:
+            self.send("P", seq, b"the bundle was refused: no boot.manifest")
+            self.send("R", seq, b"error\nthe bundle was refused")
+            return
+        self.send("P", seq, b"replace demo")
+        self.send("P", seq, b"applied")
+        self.send("R", seq, b"ok\napplied")
 
     def answer(self, seq, words):
         """Answers a request; the seq of a follow left running, or None."""

@@ -30,6 +30,14 @@ result() {
     fi
 }
 
+# skip NAME WHY: prints "skip NAME: WHY" and counts it in $skipped (empty
+# until then): a test that cannot run on this machine, said so.
+skipped=""
+skip() {
+    echo "skip $1: $2"
+    skipped=$((${skipped:-0} + 1))
+}
+
 # capture DIR COMMAND ARGS...: runs COMMAND in DIR; sets RC (its exit
 # status), OUT (its standard output) and ERR (its standard error).
 RC=0 OUT="" ERR=""

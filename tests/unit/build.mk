@@ -70,7 +70,8 @@ unit-tests += control
 # ftl never frees its strings (ftl-cli/text.h): no leak checks, as for
 # the tests' ftl (tests/cli/sanitizer_options.c).
 unit-src-control := ftl-cli/control.c ftl-cli/files.c ftl-cli/text.c \
-                    ftl-cli/output.c ftl-cli/project.c \
+                    ftl-cli/output.c ftl-cli/control_transport.c \
+                    ftl-cli/proc.c \
                     tests/cli/sanitizer_options.c
 unit-cflags-control := -D_GNU_SOURCE -Iftl-cli
 unit-drop-cflags-control := -Ios/kernel

@@ -178,7 +178,7 @@ START_TEST(another_key_fails_the_challenge)
                                .key = in_dir("control.key")};
     struct control c;
     ck_assert_int_eq(control_open(&c, &t), 1);
-    ck_assert_int_eq(c.fd, -1);
+    ck_assert_int_eq(c.tr.fd, -1);
     ck_assert_int_eq(guest_status(guest), 0);
 }
 END_TEST

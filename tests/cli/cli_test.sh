@@ -450,7 +450,30 @@ code="$(http_get http://127.0.0.1:8080/hello/back)"
 result the_previous_version_serves_after_the_rollback \
     "$([[ $? -ne 0 ]] && echo "status $code: $(head -c 200 "$TMP/body" 2>/dev/null)")"
 cp "$TMP/web-main.c.saved" "$TMP/web/services/web/main.c"
+# A bad spec stops the apply on the host, naming its file, line and field;
+# the running system is not touched.
+sed -i 's/isolation: user$/isolation: usr/' "$TMP/web/services/web/service.yaml"
+ftl_in "$TMP/web" apply
+expect apply_of_a_bad_spec_names_the_field 3 \
+    "services/web/service.yaml:7:[0-9]+: spec.isolation"
+code="$(http_get http://127.0.0.1:8080/hello/still)"
+[[ "$code" == 200 ]] && [[ "$(cat "$TMP/body")" == '{"hi":"still"}' ]]
+result a_bad_spec_changes_nothing \
+    "$([[ $? -ne 0 ]] && echo "status $code: $(head -c 200 "$TMP/body" 2>/dev/null)")"
+sed -i 's/isolation: usr$/isolation: user/' "$TMP/web/services/web/service.yaml"
+# A service left out of ftl.yaml is stopped; the one whose program changed
+# back is replaced, and `ftl status` shows the version it runs: the
+# SHA-256 of its program in the build.
 sed -i 's/, web, kv\]/, web]/' "$TMP/web/ftl.yaml"
+ftl_in "$TMP/web" apply
+expect apply_stops_a_removed_service 0 "stop kv"
+ftl_in "$TMP/web" status
+! grep -Eq "^kv " <<<"$OUT"
+result the_removed_service_is_gone "$([[ $? -ne 0 ]] && echo "$OUT")"
+web_version="$(tar xOf "$TMP/web/build/initfs.tar" ./web.elf | sha256sum | cut -c1-12)"
+grep -Eq "^web +Running .* $web_version *\$" <<<"$OUT"
+result status_shows_the_version_of_the_applied_program \
+    "$([[ $? -ne 0 ]] && echo "no $web_version in: $OUT")"
 cp "$TMP/web/build/control.key" "$TMP/control.key.saved"
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$TMP/web/build/control.key"
 echo >>"$TMP/web/build/control.key"

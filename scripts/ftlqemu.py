@@ -101,14 +101,23 @@ def net_args(forwards=(), legacy=False, mac=None):
     return ["-netdev", netdev, "-device", device]
 
 
-def control_args(path):
-    """COM2 as a listening Unix socket at path: the control channel's host
-    end (docs/reference/control-protocol.md), the second -serial after the
-    console's. wait=off: QEMU boots without a client and takes one when it
-    comes. The guest's key is build/control.key (packed as control.key)."""
+def control_args(path, kind="uart"):
+    """The control channel's host end (docs/reference/control-protocol.md)
+    as a listening Unix socket at path. kind "vcon": port 0 of a
+    virtio-serial device with one port (a virtio console, no MULTIPORT),
+    the fast path `ftl run` uses; kind "uart": COM2, the second -serial
+    after the console's, as on Google Compute Engine. wait=off: QEMU boots
+    without a client and takes one when it comes. The guest's key is
+    build/control.key (packed as control.key)."""
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    return ["-chardev", "socket,id=control,path=%s,server=on,wait=off" %
-            path.replace(",", ",,"), "-serial", "chardev:control"]
+    chardev = ["-chardev", "socket,id=control,path=%s,server=on,wait=off" %
+               path.replace(",", ",,")]
+    if kind == "uart":
+        return chardev + ["-serial", "chardev:control"]
+    if kind != "vcon":
+        raise ValueError("control channel kind %r: vcon or uart" % kind)
+    return chardev + ["-device", "virtio-serial-pci,max_ports=1",
+                      "-device", "virtconsole,chardev=control"]
 
 
 def choose_accel(kernel=None):

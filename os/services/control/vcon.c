@@ -252,6 +252,9 @@ int vcon_open(ftl_handle_t device, const struct channel_ops **out)
         return v.interrupt;
     }
     t->ops->set_status(t, t->ops->status(t) | VIRTIO_STATUS_DRIVER_OK);
+    FTL_LOG_INFO("virtio console: %s transport, %u receive and %u transmit "
+                 "buffers",
+                 t->ops->name, v.receiveq.size, v.transmitq.size);
     *out = &vcon_ops;
     return 0;
 }

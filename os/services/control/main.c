@@ -119,7 +119,8 @@ static void on_vcon(const struct ftl_result *result, void *arg)
 {
     unsigned index = (unsigned)(uintptr_t)arg;
     int err = result->error;
-    if (err == FTL_ERR_NOT_FOUND) {
+    // NOT_ALLOWED: a spec that lists COM2 only, as before the console.
+    if (err == FTL_ERR_NOT_FOUND || err == FTL_ERR_NOT_ALLOWED) {
         if (index == DEVICE_VCON) {
             ask_vcon(DEVICE_VCON_MODERN);
         } else {

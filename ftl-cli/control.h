@@ -1,6 +1,6 @@
 // The host end of the control channel (docs/reference/control-protocol.md):
 // a session with a running system over the Unix socket that QEMU makes of
-// its COM2, and requests on it, every frame under HMAC-SHA256 with the
+// its virtio console (or COM2), and requests on it, every frame under HMAC-SHA256 with the
 // image's key (build/control.key). `ftl status`, `ftl logs` and, later,
 // `ftl apply` are built on it.
 //

@@ -1,8 +1,8 @@
 // The host end of the control channel (docs/reference/control-protocol.md):
 // a session with a running system over the Unix socket that QEMU makes of
-// its virtio console (or COM2), and requests on it, every frame under HMAC-SHA256 with the
-// image's key (build/control.key). `ftl status`, `ftl logs` and, later,
-// `ftl apply` are built on it.
+// its virtio console (or COM2), and requests on it, every frame under
+// HMAC-SHA256 with the image's key (build/control.key). `ftl status`,
+// `ftl logs` and `ftl apply` are built on it.
 //
 // Functions returning int give 0, or an exit code (exitcode.h) after the
 // error was printed in one line with a hint: no running system, another

@@ -86,8 +86,8 @@ static void com2_granted(void)
 static void on_com2_ports(const struct ftl_result *result, void *arg)
 {
     (void)arg;
-    int err = result->error < 0 ? result->error
-                                : ftl_ioport_enable(result->handle);
+    int err =
+        result->error < 0 ? result->error : ftl_ioport_enable(result->handle);
     if (err < 0) {
         fail("no UART ports (device/0)", err);
         return;
@@ -147,8 +147,8 @@ static void ask_vcon(unsigned index)
 {
     char path[16];
     snprintf(path, sizeof(path), "device/%u", index);
-    int err = ftl_client_open(c.supervisor, path, on_vcon,
-                              (void *)(uintptr_t)index);
+    int err =
+        ftl_client_open(c.supervisor, path, on_vcon, (void *)(uintptr_t)index);
     if (err < 0) {
         fail("cannot ask for the virtio console", err);
     }

@@ -69,8 +69,7 @@ static void on_poll(struct ftl_loop *loop, struct ftl_loop_timer *timer,
     drain();
 }
 
-static int uart_channel_start(struct ftl_loop *loop,
-                              channel_receive_fn receive)
+static int uart_channel_start(struct ftl_loop *loop, channel_receive_fn receive)
 {
     u.loop = loop;
     u.receive = receive;
@@ -79,8 +78,7 @@ static int uart_channel_start(struct ftl_loop *loop,
     if (err < 0) {
         return err;
     }
-    ftl_loop_timer_start(loop, &u.poll_timer, POLL_NS, POLL_NS, on_poll,
-                         NULL);
+    ftl_loop_timer_start(loop, &u.poll_timer, POLL_NS, POLL_NS, on_poll, NULL);
     return 0;
 }
 

@@ -69,8 +69,8 @@ static void collect_received(void)
     bool reposted = false;
     while (virtqueue_pop(&v.receiveq, &id, &written)) {
         // Never believe more than the buffer holds.
-        uint32_t n = written < VIRTQUEUE_BUFFER_SIZE ? written
-                                                     : VIRTQUEUE_BUFFER_SIZE;
+        uint32_t n =
+            written < VIRTQUEUE_BUFFER_SIZE ? written : VIRTQUEUE_BUFFER_SIZE;
         if (n > 0 && v.receive != NULL) {
             v.receive(virtqueue_buffer(&v.receiveq, id), n);
         }
@@ -106,8 +106,8 @@ static unsigned fill_transmit_buffers(void)
         size_t left = v.backlog_len - v.backlog_sent;
         uint32_t len = left < VIRTQUEUE_BUFFER_SIZE ? (uint32_t)left
                                                     : VIRTQUEUE_BUFFER_SIZE;
-        memcpy(virtqueue_buffer(&v.transmitq, id),
-               v.backlog + v.backlog_sent, len);
+        memcpy(virtqueue_buffer(&v.transmitq, id), v.backlog + v.backlog_sent,
+               len);
         virtqueue_push(&v.transmitq, id, len, false);
         v.backlog_sent += len;
         n++;

@@ -34,6 +34,7 @@ static struct {
     struct virtqueue receiveq, transmitq;
     ftl_handle_t device, interrupt;
     channel_receive_fn receive;
+    bool sending[VIRTQUEUE_SIZE_MAX]; // per transmit descriptor: the device's
     uint8_t *backlog; // bytes to send, backlog_sent of them in transmitq
     size_t backlog_len, backlog_sent, backlog_cap;
 } v;
@@ -89,6 +90,10 @@ static unsigned reclaim_sent(void)
     uint32_t written;
     unsigned n = 0;
     while (virtqueue_pop(&v.transmitq, &id, &written)) {
+        if (!v.sending[id]) {
+            continue; // not a buffer we gave: a confused device
+        }
+        v.sending[id] = false;
         virtqueue_free(&v.transmitq, id);
         n++;
     }
@@ -108,6 +113,7 @@ static unsigned fill_transmit_buffers(void)
                                                     : VIRTQUEUE_BUFFER_SIZE;
         memcpy(virtqueue_buffer(&v.transmitq, id), v.backlog + v.backlog_sent,
                len);
+        v.sending[id] = true;
         virtqueue_push(&v.transmitq, id, len, false);
         v.backlog_sent += len;
         n++;

@@ -6,7 +6,9 @@
 // takes them as soon as it is notified, so a reply usually leaves before
 // send returns, and what does not fit goes on at the next interrupt. No
 // call waits for the device: one that stops answering costs the channel,
-// never the service.
+// never the service. QEMU itself drops what its socket does not take at
+// once (a console's output is never throttled there), so the host must
+// read each reply as it comes; docs/reference/control-protocol.md.
 #include "vcon.h"
 
 #include <stdbool.h>

@@ -7,7 +7,8 @@
 #   make            build everything (dependencies, kernel, initfs, ISO, tests)
 #   make run        boot FTL in QEMU with the serial console on this terminal:
 #                   the base system, its HTTP server on http://127.0.0.1:8080/,
-#                   its control channel on build/run/control.sock
+#                   its control channel (a virtio console) on
+#                   build/run/control.sock
 #   make run-net    boot the network system (os/net.yaml) with http_server
 #                   on http://127.0.0.1:8080/ (SYSTEM=, PORT=, HOST_PORT=)
 #   make test       run every test suite; ends with "N passed, N failed"

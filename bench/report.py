@@ -286,6 +286,8 @@ SOURCES = [
     (r"^http\.|^boot\.first_200_ms$", "net_bench.py user"),
     (r"^mem\.", "net_bench.py mem"),
     (r"^cli\.", "cli_bench.py"),
+    (r"^control\.uart\.", "control_bench.py --transport uart"),
+    (r"^control\.", "control_bench.py --transport vcon"),
 ]
 
 
@@ -535,6 +537,7 @@ bench/net_bench.py tap`.
 | `net_bench.py mem` | `mem.min_mib` | the smallest `-m` (MiB) with which each guest still serves its page on user networking: bisection over 1..128 in the first run, then whether that size serves and one MiB less does not |
 | `net_bench.py json` | `boot.json.first_200_ms`, `http.json_rps`, `http.json_p50_ms`, `http.json_p99_ms`, `http.json.*` | `ftl new jsonbench --template http` and `ftl build` with the SDK of the tree (`build/sdk-root`) under `build/bench/json/`; checks that `GET /hello/bench` answers `{{"hello":"bench"}}` as `application/json`, then per run boots the project's image on user networking and runs the same wrk against that URL at 16, 256 and 1000 connections (FTL only) |
 | `cli_bench.py` | `cli.new_build_s`, `cli.rebuild_boot_s` | the SDK tarball of `dist/` unpacked in a temporary folder: `ftl new` plus the first `ftl build`, then an edit and `ftl run --detach` to `system ready`, N times each |
+| `control_bench.py --transport vcon`, `--transport uart` | `control.vcon.*`, `control.uart.*`, `control.apply_bytes` | boots `build/systems/control.tar` with the control channel on a virtio console, then on COM2, and times N requests with a 590 KiB tail (`in_ms`, `in_mib_s`: the transport alone) and N applies of a bundle of that size made of the running image's own files (`apply_ms`) |
 
 Raw wrk output of every run: `build/bench/net/PATH-GUEST-cN-runR.txt`;
 each step's output: `build/bench/steps/`; console logs of guests that

@@ -45,6 +45,8 @@ steps=(
     "net_bench.py mem"
     "net_bench.py json"
     "cli_bench.py"
+    "control_bench.py --transport vcon"
+    "control_bench.py --transport uart"
 )
 full=1
 if [[ $# -gt 0 ]]; then

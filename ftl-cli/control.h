@@ -1,10 +1,10 @@
 // The host end of the control channel (docs/reference/control-protocol.md):
 // a session with a running system, and requests on it, every frame under
 // HMAC-SHA256 with the image's key (build/control.key). The bytes travel
-// over the Unix socket that QEMU makes of its COM2 (`ftl run`), or through
-// Google's serial console relay to a GCE instance's serial port 2
-// (control_transport.h). `ftl status`, `ftl logs` and `ftl apply` are
-// built on it.
+// over the Unix socket that QEMU makes of its virtio console or COM2
+// (`ftl run`), or through Google's serial console relay to a GCE
+// instance's serial port 2 (control_transport.h). `ftl status`, `ftl logs`
+// and `ftl apply` are built on it.
 //
 // Functions returning int give 0, or an exit code (exitcode.h) after the
 // error was printed in one line with a hint: no running system, another

@@ -208,10 +208,13 @@ static int device_args(char **argv, int n, const struct ftl_manifest *m,
     return n;
 }
 
-// Adds COM2 as a listening Unix socket, the control channel's host end
-// (docs/reference/control-protocol.md): the second -serial, after the
-// console's. wait=off: QEMU boots without a client, and takes one when it
-// comes. A path too long for a socket is left out, with a warning.
+// Adds the control channel's host end (docs/reference/control-protocol.md)
+// as a listening Unix socket: port 0 of a virtio console with one port
+// (no MULTIPORT), a hundred times faster than a UART for `ftl apply`; or,
+// with FTL_CONTROL=uart, COM2 (the second -serial, after the console's),
+// the transport Google Compute Engine gives, to try that path locally.
+// wait=off: QEMU boots without a client, and takes one when it comes. A
+// path too long for a socket is left out, with a warning.
 static int control_args(char **argv, int n, const char *path)
 {
     struct sockaddr_un addr;
@@ -235,8 +238,16 @@ static int control_args(char **argv, int n, const char *path)
     argv[n++] = "-chardev";
     argv[n++] =
         str_printf("socket,id=control,path=%s,server=on,wait=off", escaped);
-    argv[n++] = "-serial";
-    argv[n++] = "chardev:control";
+    const char *kind = getenv("FTL_CONTROL");
+    if (kind != NULL && strcmp(kind, "uart") == 0) {
+        argv[n++] = "-serial";
+        argv[n++] = "chardev:control";
+        return n;
+    }
+    argv[n++] = "-device";
+    argv[n++] = "virtio-serial-pci,max_ports=1";
+    argv[n++] = "-device";
+    argv[n++] = "virtconsole,chardev=control";
     return n;
 }
 

@@ -23,7 +23,7 @@ struct qemu_config {
     unsigned port_count;
     struct port ports[QEMU_PORTS_MAX];
     const char *serial;       // QEMU -serial value: "mon:stdio", "file:PATH"
-    const char *control;      // COM2's Unix socket (control channel), or NULL
+    const char *control;      // the control channel's Unix socket, or NULL
     const char *pidfile;      // NULL: none
     bool daemonize;
     unsigned gdb_port; // QEMU's gdb stub on 127.0.0.1:gdb_port (0: none)

@@ -101,14 +101,23 @@ def net_args(forwards=(), legacy=False, mac=None):
     return ["-netdev", netdev, "-device", device]
 
 
-def control_args(path):
-    """COM2 as a listening Unix socket at path: the control channel's host
-    end (docs/reference/control-protocol.md), the second -serial after the
-    console's. wait=off: QEMU boots without a client and takes one when it
-    comes. The guest's key is build/control.key (packed as control.key)."""
+def control_args(path, kind="vcon"):
+    """The control channel's host end (docs/reference/control-protocol.md)
+    as a listening Unix socket at path. kind "vcon": port 0 of a
+    virtio-serial device with one port (a virtio console, no MULTIPORT),
+    the fast path `ftl run` uses; kind "uart": COM2, the second -serial
+    after the console's, as on Google Compute Engine. wait=off: QEMU boots
+    without a client and takes one when it comes. The guest's key is
+    build/control.key (packed as control.key)."""
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    return ["-chardev", "socket,id=control,path=%s,server=on,wait=off" %
-            path.replace(",", ",,"), "-serial", "chardev:control"]
+    chardev = ["-chardev", "socket,id=control,path=%s,server=on,wait=off" %
+               path.replace(",", ",,")]
+    if kind == "uart":
+        return chardev + ["-serial", "chardev:control"]
+    if kind != "vcon":
+        raise ValueError("control channel kind %r: vcon or uart" % kind)
+    return chardev + ["-device", "virtio-serial-pci,max_ports=1",
+                      "-device", "virtconsole,chardev=control"]
 
 
 def choose_accel(kernel=None):
@@ -185,15 +194,17 @@ class Guest:
 
     Use as a context manager: QEMU is always killed on exit, and if the block
     raised, the console log is kept in build/test-logs/NAME.log.
-    control_socket: a path for the control channel (COM2), or None.
+    control_socket: a path for the control channel, or None; control_kind
+    its transport (control_args: "vcon", or "uart" for COM2).
     """
 
     def __init__(self, name, boot, accel=None, memory="128M", extra=(),
-                 control_socket=None):
+                 control_socket=None, control_kind="vcon"):
         self.name = name
         self.accel = accel or choose_accel(boot.get("kernel"))
         self.args = (base_args(self.accel, memory) + ["-serial", "stdio"] +
-                     (control_args(control_socket) if control_socket else [])
+                     (control_args(control_socket, control_kind)
+                      if control_socket else [])
                      + boot_args(**boot) + list(extra))
         self.output = bytearray()
         self.lock = threading.Condition()
@@ -283,7 +294,7 @@ def run_interactive(options):
             boot_args(kernel=options.kernel, initrd=options.initrd,
                       append=options.append, iso=options.iso) + ENTROPY)
     if options.control_socket:
-        args += control_args(options.control_socket)
+        args += control_args(options.control_socket, options.control_kind)
     forwards = [tuple(int(p) for p in f.split(":")) for f in options.forward]
     if forwards:
         args += net_args(forwards)
@@ -314,9 +325,13 @@ def main():
                      help="add a virtio-net device on user networking and "
                      "forward 127.0.0.1:HOST to the guest's TCP port GUEST")
     run.add_argument("--control-socket", metavar="PATH",
-                     help="COM2 as a listening Unix socket at PATH: the "
-                     "control channel (ftl status --socket PATH --key "
+                     help="the control channel as a listening Unix socket "
+                     "at PATH (ftl status --socket PATH --key "
                      "build/control.key)")
+    run.add_argument("--control-kind", choices=("vcon", "uart"),
+                     default="vcon",
+                     help="its transport: a virtio console (default) or "
+                     "COM2, as on Google Compute Engine")
     accel = sub.add_parser("accel", help="print the accelerator to use")
     accel.add_argument("--kernel")
     options = parser.parse_args()

@@ -139,7 +139,7 @@ result build_again_keeps_the_key "$([[ $? -ne 0 ]] && echo "a new key")"
 result no_colour_without_a_terminal "$([[ $? -ne 0 ]] && echo escape codes)"
 
 # --- the control channel: ftl status and ftl logs against a fake guest -----
-# tests/cli/fake_control.py listens where `ftl run` puts QEMU's COM2 socket
+# tests/cli/fake_control.py listens where `ftl run` puts QEMU's control socket
 # and plays the guest's end of docs/reference/control-protocol.md with a
 # key, checking the MAC and seq of every request (it refuses bad ones as
 # the guest does), answering with canned services and log lines, or
@@ -304,9 +304,9 @@ expect run_twice_is_refused 4 "already running"
 grep -q "\[demo\] ready" "$TMP/demo/build/run/console.log"
 result the_service_runs "$([[ $? -ne 0 ]] && echo "no [demo] ready")"
 args="$(tr '\0' ' ' </proc/"$(cat "$TMP/demo/build/run/qemu.pid")"/cmdline)"
-[[ "$args" == *"-serial file:$TMP/demo/build/run/console.log -kernel "*" -chardev socket,id=control,path=$TMP/demo/build/run/control.sock,server=on,wait=off -serial chardev:control "* &&
+[[ "$args" == *"-serial file:$TMP/demo/build/run/console.log -kernel "*" -chardev socket,id=control,path=$TMP/demo/build/run/control.sock,server=on,wait=off -device virtio-serial-pci,max_ports=1 -device virtconsole,chardev=control "* &&
    -S "$TMP/demo/build/run/control.sock" ]]
-result run_gives_qemu_com2_as_the_control_socket "$([[ $? -ne 0 ]] && echo "$args")"
+result run_gives_qemu_a_virtio_console_as_the_control_socket "$([[ $? -ne 0 ]] && echo "$args")"
 # A new project has the control channel (the templates list virtio_rng,
 # random and control): ftl status and ftl logs work out of the box.
 ftl_in "$TMP/demo" status
@@ -386,7 +386,7 @@ result http_template_routes_unknown_paths_to_404 "$([[ $? -ne 0 ]] && echo "stat
 ftl_in "$TMP/web" stop
 
 # --- the control channel end to end: ftl status and ftl logs reach the
-# real control service (os/services/control) over COM2 ---------------------
+# real control service (os/services/control) over the virtio console -------
 ftl_in "$TMP/web" run --detach
 expect control_system_runs 0 "system ready: 6 services running"
 http_get http://127.0.0.1:8080/hello/control >/dev/null

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A fake guest end of the control channel, for tests/cli/cli_test.sh.
 
-Listens on a Unix socket as QEMU's COM2 socket would and speaks the guest's
+Listens on a Unix socket as QEMU's control socket would and speaks the guest's
 side of docs/reference/control-protocol.md with a given key: answers H with
 a C frame (a fresh nonce, MAC'ed), checks every Q frame's MAC and seq
 (refusing with X as the guest does), and answers `status`, `logs NAME

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """The control channel (docs/reference/control-protocol.md) end to end:
-tests/net/control.yaml boots with the control service on COM2, which QEMU
-connects to a Unix socket of this test, and tests/qemu/controlclient.py
-speaks the protocol with the key packed into that image
-(build/control.key). Status comes back as JSON; a frame
+tests/net/control.yaml boots with the control service on a virtio
+console, which QEMU connects to a Unix socket of this test, and
+tests/qemu/controlclient.py speaks the protocol with the key packed into
+that image (build/control.key). Status comes back as JSON; a frame
 with a wrong MAC, a replayed sequence number, an old session's nonce or
 another image's key is refused and changes nothing; garbage between frames
-is skipped; and the HTTP port on the network does not take control
-frames."""
+is skipped; frames of megabytes come through whole; and the HTTP port on
+the network does not take control frames. The same service on COM2 (Google
+Compute Engine's transport) and on modern-only and legacy-only virtio
+consoles boots once each; with no channel device it ends quietly."""
 
 import hashlib
 import io
@@ -20,7 +22,7 @@ import tempfile
 import time
 
 from testlib import check, free_port, run_suite
-from ftlqemu import BUILD, Guest, net_args
+from ftlqemu import BUILD, Guest, control_args, net_args
 from controlclient import BadMac, Control, Refused, frame
 
 KERNEL = os.path.join(BUILD, "ftl-kernel.elf")
@@ -31,23 +33,31 @@ READY_TIMEOUT_S = 60
 boot = None
 
 
+READY = {"vcon": rb"\[control\] info: control channel on virtio-console",
+         "uart": rb"\[control\] info: control channel on COM2"}
+
+
 class ControlBoot:
-    def __init__(self):
+    """The control system with its channel on kind (control_args), the
+    virtio-serial-pci device given device_options (",disable-legacy=on")."""
+
+    def __init__(self, kind="vcon", device_options="", name="control"):
+        self.kind = kind
         self.dir = tempfile.mkdtemp(prefix="ftl-control-")
         self.socket = os.path.join(self.dir, "control.sock")
         self.port = free_port()
         self.key = bytes.fromhex(open(KEY_FILE).read().strip())
+        channel = [a.replace("virtio-serial-pci,", "virtio-serial-pci%s," %
+                             device_options)
+                   for a in control_args(self.socket, kind)]
         self.guest = Guest(
-            "control", dict(kernel=KERNEL, initrd=INITRD),
-            extra=["-chardev", "socket,id=control,path=%s,server=on,wait=off"
-                   % self.socket, "-serial", "chardev:control"] +
-            net_args([(self.port, 80)]))
+            name, dict(kernel=KERNEL, initrd=INITRD),
+            extra=channel + net_args([(self.port, 80)]))
 
     def __enter__(self):
         self.guest.__enter__()
         try:
-            self.guest.wait_for(rb"\[control\] info: control channel on COM2",
-                                READY_TIMEOUT_S)
+            self.guest.wait_for(READY[self.kind], READY_TIMEOUT_S)
             self.guest.wait_for(rb"\[tcpip\] info: listening on port 80",
                                 READY_TIMEOUT_S)
         except Exception:
@@ -69,6 +79,19 @@ def booted(test):
         global boot
         if boot is None:
             boot = ControlBoot().__enter__()
+        test()
+    run.__name__ = test.__name__
+    return run
+
+
+def alone(test):
+    """A test that boots its own guest: the shared one is stopped first,
+    so that one guest runs at a time (the booted tests come before)."""
+    def run():
+        global boot
+        if boot is not None:
+            shared, boot = boot, None
+            shared.__exit__(None, None, None)
         test()
     run.__name__ = test.__name__
     return run
@@ -283,19 +306,79 @@ def the_network_does_not_take_control_frames():
           "the HTTP port answered %r" % got[:60])
 
 
-def without_a_second_serial_port_it_ends_quietly():
-    # No -serial for COM2: every port of it reads 0xff. The service must
-    # see that no UART is there and end (Completed), not read 0xff bytes
-    # forever.
+@alone
+def without_a_channel_device_it_ends_quietly():
+    # No virtio console and no -serial for COM2 (every port of it reads
+    # 0xff). The service must see that neither is there and end
+    # (Completed), not read 0xff bytes forever.
     with Guest("control_absent", dict(kernel=KERNEL, initrd=INITRD),
                extra=net_args([(free_port(), 80)])) as guest:
-        guest.wait_for(rb"\[control\] info: no COM2: no control channel",
-                       READY_TIMEOUT_S)
+        guest.wait_for(rb"\[control\] info: no virtio console and no COM2: "
+                       rb"no control channel", READY_TIMEOUT_S)
         guest.wait_for(rb"\[tcpip\] info: listening on port 80",
                        READY_TIMEOUT_S)
         guest.wait_for(rb"control exited with status 0", READY_TIMEOUT_S)
         time.sleep(1)
         check("restarting control" not in guest.console(), "control restarted")
+
+
+@booted
+def a_large_frame_comes_through_whole():
+    # 4 MiB of bytes that repeat nowhere: one lost, doubled or reordered
+    # buffer and the MAC fails ("bad mac"), not the command.
+    tail = os.urandom(4 << 20)
+    c = boot.session()
+    try:
+        started = time.monotonic()
+        ok, body, _ = c.request("no-such-command", tail=tail)
+        elapsed_ms = (time.monotonic() - started) * 1000
+        check(not ok and body == b"unknown command", "got %r %r" % (ok, body))
+        ok, body, _ = c.request("logs kernel 0")
+        check(ok and b"[kernel]" in body, "logs after it: %r" % body[:200])
+    finally:
+        c.close()
+    print("bench: control.vcon.4mib_in_ms %.1f ms" % elapsed_ms)
+
+
+@alone
+def com2_serves_as_on_google_compute_engine():
+    # GCE's transport: the same service on COM2 when no virtio console is
+    # there; a status, a log reply of many FIFOs' worth and an apply.
+    with ControlBoot("uart", name="control_com2") as com2:
+        c = com2.session()
+        try:
+            ok, body, _ = c.request("status")
+            check(ok and b'"control"' in body, "status: %r" % body[:200])
+            ok, body, _ = c.request("logs kernel 0")
+            check(ok and b"[kernel]" in body, "logs: %r" % body[:200])
+            ok, body, steps = c.request("apply",
+                                        tail=bundle(RUNNING_MANIFEST))
+            check(ok, "apply: %r %r" % (body, steps))
+        finally:
+            c.close()
+
+
+@alone
+def other_virtio_console_models_serve_too():
+    # The modern-only device (1af4:1043, device/3 of the spec) and the
+    # legacy-only one (1af4:1003 without virtio 1.0 capabilities).
+    for options, transport in ((",disable-legacy=on", "modern"),
+                               (",disable-modern=on", "legacy")):
+        with ControlBoot("vcon", options, name="control_vcon" +
+                         options.replace(",", "_").replace("=", "_")) as b:
+            check("virtio console: %s transport" % transport in
+                  b.guest.console(), "%s: not the %s transport" %
+                  (options, transport))
+            c = b.session()
+            try:
+                ok, body, _ = c.request("status")
+                check(ok and b'"control"' in body,
+                      "%s: status: %r" % (options, body[:200]))
+                ok, body, _ = c.request("x", tail=os.urandom(1 << 20))
+                check(not ok and body == b"unknown command",
+                      "%s: a 1 MiB frame: %r" % (options, body))
+            finally:
+                c.close()
 
 
 @booted
@@ -391,7 +474,10 @@ TESTS = [status_lists_the_services_as_json,
          a_program_that_cannot_start_is_rolled_back,
          a_version_that_exits_at_once_is_rolled_back,
          a_bad_bundle_changes_nothing,
-         without_a_second_serial_port_it_ends_quietly]
+         a_large_frame_comes_through_whole,
+         without_a_channel_device_it_ends_quietly,
+         com2_serves_as_on_google_compute_engine,
+         other_virtio_console_models_serve_too]
 
 if __name__ == "__main__":
     try:

@@ -5,6 +5,8 @@
 // program bytes changed, starts the new ones, and rolls back any that
 // fails to start or exits within its first second (docs/concepts/specs.md).
 // Each step is printed; the exit status is 0 only if everything went in.
+// Only the files the running system lacks are sent (apply_bundle.h).
+#include "apply_bundle.h"
 #include "commands.h"
 #include "control.h"
 #include "exitcode.h"
@@ -20,25 +22,19 @@
 #include <string.h>
 #include <time.h>
 
-#define APPLY_STEP_TIMEOUT_S 30 // a step's reply, reset by every step
-
 static const char usage[] =
-    "usage: ftl apply [--socket PATH] [--key PATH]\n\n"
+    "usage: ftl apply [--full] [--socket PATH] [--key PATH]\n\n"
     "Builds the project and applies it to the running system (`ftl run`,\n"
     "`ftl dev`) without a reboot: services left out of ftl.yaml stop,\n"
     "changed ones (spec or program) are replaced one at a time, new ones\n"
     "start. A service that fails to start, or exits within its first\n"
     "second, is rolled back to its previous version; the exit status is\n"
-    "then 1.\n\n"
+    "then 1. Only boot.manifest and the files whose bytes differ from what\n"
+    "the running system has are sent (build/run/running.list records it).\n\n"
+    "  --full         send every file of the initfs\n"
     "  --socket PATH  the channel (default: build/run/control.sock)\n"
     "  --key PATH     the key (default: build/control.key)\n"
     "  -h, --help     this help\n";
-
-static void on_step(void *arg, const char *line, size_t len)
-{
-    (void)arg;
-    out_step("APPLY", "%.*s", (int)len, line);
-}
 
 static double seconds_since(const struct timespec *start)
 {
@@ -53,16 +49,20 @@ int cmd_apply(int argc, char **argv)
     static const struct option options[] = {
         {"socket", required_argument, NULL, 's'},
         {"key", required_argument, NULL, 'k'},
+        {"full", no_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    struct control_target t = {0};
+    struct apply_options a = {0};
+    struct control_target *t = &a.target;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         if (c == 's') {
-            t.socket = optarg;
+            t->socket = optarg;
         } else if (c == 'k') {
-            t.key = optarg;
+            t->key = optarg;
+        } else if (c == 'f') {
+            a.full = true;
         } else if (c == 'h') {
             fputs(usage, stdout);
             return EXIT_OK;
@@ -86,41 +86,12 @@ int cmd_apply(int argc, char **argv)
     if ((err = image_build(&p, &o, &img)) != 0) {
         return err;
     }
-    size_t len;
-    char *bundle = file_read_len(img.initfs, &len);
-    if (bundle == NULL) {
-        return out_error(EXIT_FAILED, NULL, "cannot read %s", img.initfs);
-    }
-    if (len > CONTROL_PAYLOAD_MAX - 16) {
-        return out_error(EXIT_FAILED, "leave services out or make them smaller",
-                         "%s is %zu bytes, over the channel's 16 MiB",
-                         img.initfs, len);
-    }
-    if ((err = control_target_find(&t)) != 0) {
+    struct apply_outcome out;
+    if ((err = apply_image(&p, &img, &a, &out)) != 0) {
         return err;
     }
-    static struct control ctl;
-    if ((err = control_open(&ctl, &t)) != 0) {
-        return err;
-    }
-    struct control_reply reply;
-    struct control_request q = {.command = "apply",
-                                .tail = bundle,
-                                .tail_len = len,
-                                .on_progress = on_step,
-                                .timeout_s = APPLY_STEP_TIMEOUT_S};
-    err = control_call(&ctl, &q, &reply);
-    control_close(&ctl);
-    if (err != 0) {
-        return err;
-    }
-    if (!reply.ok) {
-        return out_error(EXIT_FAILED,
-                         "the running system keeps the previous versions; "
-                         "`ftl logs NAME` says why",
-                         "apply failed: %s", reply.body);
-    }
-    out_info("applied in %.2f s (%zu KiB sent)", seconds_since(&started),
-             len / 1024);
+    out_info("applied in %.0f ms (%zu KiB sent, %u of %u files)",
+             seconds_since(&started) * 1e3, out.bytes_sent / 1024,
+             out.files_sent, out.files);
     return EXIT_OK;
 }

@@ -49,13 +49,15 @@ static const char usage[] =
 static const char *const unwatched[] = {"build", ".git", NULL};
 
 // The QEMU running now. Ctrl-C reaches it with us (same process group), but
-// a SIGTERM to ftl alone must not leave it behind.
+// a SIGTERM to ftl alone must not leave it behind; and it is waited for, so
+// that it is gone (not a zombie of whoever inherits it) once ftl dev is.
 static volatile pid_t qemu_pid;
 
 static void on_signal(int sig)
 {
     if (qemu_pid > 0) {
         kill(qemu_pid, SIGTERM);
+        waitpid(qemu_pid, NULL, 0);
     }
     _exit(128 + sig);
 }

@@ -1,5 +1,5 @@
 // ftl dev: the edit-build-run loop. Builds, boots with the console on
-// this terminal, and on any change to the project's files (polled ten
+// this terminal, and on any change to the project's files (polled twenty
 // times a second: portable, and cheap for a project's few hundred files)
 // rebuilds. When only services changed (their programs, specs, the list of
 // services) and the system has a control service, the new build is applied
@@ -31,8 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define POLL_US 100000
-#define SETTLE_US 50000 // after a change: let an editor finish writing
+#define POLL_US 50000
+#define SETTLE_US 25000 // after a change: let an editor finish writing
 #define CONTROL_SERVICE "control"
 #define MANIFEST_NAME "boot.manifest"
 

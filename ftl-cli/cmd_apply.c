@@ -1,11 +1,11 @@
-// ftl apply: builds the project and sends its image's initfs (the new
-// boot.manifest and every program file) to the running system through the
-// control channel (control.h). The supervisor reconciles: stops the
-// services the new manifest leaves out, replaces those whose spec or
-// program bytes changed, starts the new ones, and rolls back any that
-// fails to start or exits within its first second (docs/concepts/specs.md).
+// ftl apply: builds the project and sends its image's new boot.manifest
+// and the initfs files the running system lacks (apply_bundle.h; all of
+// them with --full) to it through the control channel (control.h). The
+// supervisor reconciles: stops the services the new manifest leaves out,
+// replaces those whose spec or program bytes changed, starts the new ones,
+// and rolls back any that fails to start or exits within its first second
+// (docs/concepts/specs.md).
 // Each step is printed; the exit status is 0 only if everything went in.
-// Only the files the running system lacks are sent (apply_bundle.h).
 #include "apply_bundle.h"
 #include "commands.h"
 #include "control.h"

@@ -76,6 +76,14 @@ unit-cflags-control := -D_GNU_SOURCE -Iftl-cli
 unit-drop-cflags-control := -Ios/kernel
 unit-libs-control := -lcrypto
 
+# ftl apply's reading of an initfs archive (delta bundles).
+unit-tests += initfs_tar
+unit-src-initfs_tar := ftl-cli/initfs_tar.c ftl-cli/files.c ftl-cli/text.c \
+                       ftl-cli/output.c tests/cli/sanitizer_options.c
+unit-cflags-initfs_tar := -D_GNU_SOURCE -Iftl-cli
+unit-drop-cflags-initfs_tar := -Ios/kernel
+unit-libs-initfs_tar := -lcrypto
+
 # Networking: DHCP classless static routes (tcpip), frame links (against
 # the fake IPC layer).
 unit-tests += classless link

@@ -1,11 +1,6 @@
 // Delta bundles and their sending (apply_bundle.h). A file of the new
-// initfs is left out when the running system has its bytes where the
-// supervisor would look for them: for a program, every service of the new
-// manifest that runs it either runs those bytes now (a service the record
-// lists with the same program file) or, new or renamed, would start from
-// the boot initfs's copy, which must then be those bytes; any other file
-// (the supervisor's own, the key, TLS files) is compared with the boot
-// initfs's. boot.manifest always goes: it is what the supervisor plans from.
+// initfs is left out when the record says the running system has its
+// bytes where the supervisor would look for them (record_has_file).
 #include "apply_bundle.h"
 
 #include "exitcode.h"
@@ -22,51 +17,7 @@
 #include <time.h>
 
 #define APPLY_STEP_TIMEOUT_S 30 // a step's reply, reset by every step
-#define MANIFEST_NAME "boot.manifest"
-#define TAR_END_BYTES 1024 // two zero blocks
-
-// The bytes the running system would use for program f in service sv;
-// NULL when unknown.
-static const char *program_running(const struct record *r,
-                                   const struct ftl_manifest_service *sv,
-                                   const struct initfs_file *f)
-{
-    const struct record_service *v = record_service_find(r, sv->name);
-    if (v != NULL && strcmp(v->binary, f->name) == 0) {
-        return v->hash;
-    }
-    const struct record_file *boot = record_file_find(r, f->name);
-    return boot != NULL ? boot->hash : NULL;
-}
-
-// Whether f goes in the bundle for manifest m, given what the running
-// system has (r; NULL: unknown).
-static bool file_is_needed(const struct initfs_file *f,
-                           const struct ftl_manifest *m,
-                           const struct record *r)
-{
-    if (r == NULL || strcmp(f->name, MANIFEST_NAME) == 0) {
-        return true;
-    }
-    bool program = false;
-    for (unsigned i = 0; i < m->service_count; i++) {
-        if (strcmp(m->services[i].binary, f->name) != 0) {
-            continue;
-        }
-        program = true;
-        const char *has = r->services_known
-                              ? program_running(r, &m->services[i], f)
-                              : NULL;
-        if (has == NULL || strcmp(has, f->hash) != 0) {
-            return true;
-        }
-    }
-    if (program) {
-        return false;
-    }
-    const struct record_file *boot = record_file_find(r, f->name);
-    return boot == NULL || strcmp(boot->hash, f->hash) != 0;
-}
+#define TAR_END_BYTES 1024      // two zero blocks
 
 // The chosen members of t copied as they are, then the archive's end; the
 // names sent, space-separated, in *names.
@@ -85,8 +36,7 @@ static char *bundle_pack(const struct initfs_tar *t, const bool *chosen,
     *names = str_printf("%s", "");
     for (unsigned i = 0; i < t->count; i++) {
         if (chosen[i]) {
-            memcpy(bundle + at, t->data + t->files[i].offset,
-                   t->files[i].span);
+            memcpy(bundle + at, t->data + t->files[i].offset, t->files[i].span);
             at += t->files[i].span;
             *names = str_printf("%s%s%s", *names, **names ? " " : "",
                                 t->files[i].name);
@@ -123,8 +73,7 @@ static const char *full_reason(const struct apply_options *o, bool own,
     if (!recorded) {
         return "no record of what the running system has";
     }
-    return r->services_known ? NULL
-                             : "the last apply did not fully go in";
+    return r->services_known ? NULL : "the last apply did not fully go in";
 }
 
 // Sends the bundle; fills out and returns 0 or an exit code.
@@ -187,8 +136,8 @@ int apply_image(const struct project *p, const struct image *img,
     bool recorded = own && record_load(&s, &r);
     const char *why_full = full_reason(o, own, recorded, &r);
     for (unsigned i = 0; i < t.count; i++) {
-        chosen[i] = file_is_needed(&t.files[i], &img->manifest,
-                                   why_full == NULL ? &r : NULL);
+        chosen[i] = why_full != NULL ||
+                    !record_has_file(&r, &img->manifest, &t.files[i]);
         out->files_sent += chosen[i];
         out->bytes += t.files[i].size;
     }
@@ -197,11 +146,10 @@ int apply_image(const struct project *p, const struct image *img,
     size_t len;
     char *bundle = bundle_pack(&t, chosen, &len, &names);
     out->bytes_sent = len;
-    out_step("SEND", "%s: %zu KiB of %zu (%s)", names, len / 1024,
-             t.len / 1024,
-             why_full != NULL ? why_full
-                              : str_printf("%u files unchanged",
-                                           t.count - out->files_sent));
+    out_step("SEND", "%s: %zu KiB of %zu (%s)", names, len / 1024, t.len / 1024,
+             why_full != NULL
+                 ? why_full
+                 : str_printf("%u files unchanged", t.count - out->files_sent));
     if (len > CONTROL_PAYLOAD_MAX - 16) {
         free(bundle);
         return out_error(EXIT_FAILED, "leave services out or make them smaller",

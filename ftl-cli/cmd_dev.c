@@ -130,8 +130,7 @@ static const char *reboot_reason(const struct session *s,
     if (!record_load(s, &r)) {
         return "no record of what the running system has";
     }
-    if (record_service_find(&r, CONTROL_SERVICE) == NULL &&
-        r.services_known) {
+    if (record_service_find(&r, CONTROL_SERVICE) == NULL && r.services_known) {
         return "the running system has no control service";
     }
     char settings[INITFS_TAR_HASH_HEX];

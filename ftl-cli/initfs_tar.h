@@ -10,7 +10,7 @@
 
 #define INITFS_TAR_FILES_MAX 64
 #define INITFS_TAR_NAME_MAX 260 // a ustar prefix, a slash, a name, a NUL
-#define INITFS_TAR_HASH_HEX 65 // SHA-256 in hex, and a NUL
+#define INITFS_TAR_HASH_HEX 65  // SHA-256 in hex, and a NUL
 
 struct initfs_file {
     char name[INITFS_TAR_NAME_MAX]; // without the leading "./"

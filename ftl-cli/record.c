@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #define RECORD_NAME "running.list"
+#define MANIFEST_NAME "boot.manifest"
 
 static char *record_path(const struct session *s)
 {
@@ -223,4 +224,43 @@ const struct record_service *record_service_find(const struct record *r,
         }
     }
     return NULL;
+}
+
+// The hash of the bytes the running system would run for program f in
+// service sv (see record_has_file); NULL when unknown.
+static const char *program_running(const struct record *r,
+                                   const struct ftl_manifest_service *sv,
+                                   const struct initfs_file *f)
+{
+    const struct record_service *v = record_service_find(r, sv->name);
+    if (v != NULL && strcmp(v->binary, f->name) == 0) {
+        return v->hash;
+    }
+    const struct record_file *boot = record_file_find(r, f->name);
+    return boot != NULL ? boot->hash : NULL;
+}
+
+bool record_has_file(const struct record *r, const struct ftl_manifest *m,
+                     const struct initfs_file *f)
+{
+    if (strcmp(f->name, MANIFEST_NAME) == 0) {
+        return false;
+    }
+    bool program = false;
+    for (unsigned i = 0; i < m->service_count; i++) {
+        if (strcmp(m->services[i].binary, f->name) != 0) {
+            continue;
+        }
+        program = true;
+        const char *has =
+            r->services_known ? program_running(r, &m->services[i], f) : NULL;
+        if (has == NULL || strcmp(has, f->hash) != 0) {
+            return false;
+        }
+    }
+    if (program) {
+        return true;
+    }
+    const struct record_file *boot = record_file_find(r, f->name);
+    return boot != NULL && strcmp(boot->hash, f->hash) == 0;
 }

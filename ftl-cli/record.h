@@ -41,7 +41,7 @@ struct record {
     char settings[INITFS_TAR_HASH_HEX];
     bool services_known; // the services' entries are true
     unsigned file_count, service_count;
-    struct record_file files[INITFS_TAR_FILES_MAX];        // the boot initfs
+    struct record_file files[INITFS_TAR_FILES_MAX]; // the boot initfs
     struct record_service services[FTL_MANIFEST_SERVICES_MAX];
 };
 
@@ -69,6 +69,18 @@ void record_forget_services(const struct session *s, struct record *r);
 // service of m runs its program as t has it.
 void record_applied(const struct session *s, struct record *r,
                     const struct ftl_manifest *m, const struct initfs_tar *t);
+
+// Whether the running system r describes has file f of a new initfs for
+// manifest m where the supervisor would look for it, so that a bundle may
+// leave it out (os/services/supervisor/apply.c takes a program left out as
+// unchanged). For a program: every service of m that runs it either runs
+// those bytes now (r lists it with the same program file) or, new or with
+// another program before, would start from the boot initfs's copy, which
+// must then be those bytes; never while r's services are unknown. Any
+// other file: the boot initfs has those bytes. boot.manifest: never (the
+// supervisor plans from the one sent).
+bool record_has_file(const struct record *r, const struct ftl_manifest *m,
+                     const struct initfs_file *f);
 
 // The file and service entries of r named name, or NULL.
 const struct record_file *record_file_find(const struct record *r,

@@ -13,7 +13,7 @@
 #include "initfs_tar.h"
 #include "text.h"
 
-#define HELLO_SHA256                                                          \
+#define HELLO_SHA256                                                           \
     "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"
 
 // A staging folder with boot.manifest ("hello\n"), a 600-byte a.elf and
@@ -25,10 +25,9 @@ static char *archive_make(void)
     char *stage = path_join(dir, "stage");
     char program[600];
     memset(program, 0x7f, sizeof(program));
-    ck_assert_int_eq(file_create(path_join(stage, "boot.manifest"),
-                                 "hello\n"), 0);
-    ck_assert_int_eq(file_create(path_join(stage, "tls/cert.pem"), "pem\n"),
+    ck_assert_int_eq(file_create(path_join(stage, "boot.manifest"), "hello\n"),
                      0);
+    ck_assert_int_eq(file_create(path_join(stage, "tls/cert.pem"), "pem\n"), 0);
     FILE *f = fopen(path_join(stage, "a.elf"), "w");
     ck_assert_ptr_nonnull(f);
     fwrite(program, 1, sizeof(program), f);

@@ -1,12 +1,14 @@
-// ftl apply: builds the project and sends its image's initfs (the new
-// boot.manifest and every program file) to the running system through the
-// control channel (control.h). The supervisor reconciles: stops the
-// services the new manifest leaves out, replaces those whose spec or
-// program bytes changed, starts the new ones, and rolls back any that
-// fails to start or exits within its first second (docs/concepts/specs.md).
+// ftl apply: builds the project and sends its image's new boot.manifest
+// and the initfs files the running system lacks (apply_bundle.h; all of
+// them with --full) to it through the control channel (control.h). The
+// supervisor reconciles: stops the services the new manifest leaves out,
+// replaces those whose spec or program bytes changed, starts the new ones,
+// and rolls back any that fails to start or exits within its first second
+// (docs/concepts/specs.md).
 // Each step is printed; the exit status is 0 only if everything went in.
 // With --gce the system is a GCE instance's, until it reboots from the
 // image it was deployed with.
+#include "apply_bundle.h"
 #include "commands.h"
 #include "control.h"
 #include "control_options.h"
@@ -23,25 +25,21 @@
 #include <string.h>
 #include <time.h>
 
-#define APPLY_STEP_TIMEOUT_S 30 // a step's reply, reset by every step
-
 static const char usage[] =
-    "usage: ftl apply [--socket PATH | --gce NAME [--zone Z] [--project P]]\n"
+    "usage: ftl apply [--full]\n"
+    "                 [--socket PATH | --gce NAME [--zone Z] [--project P]]\n"
     "                 [--key PATH]\n\n"
     "Builds the project and applies it to the running system (`ftl run`,\n"
     "`ftl dev`, or with --gce the instance NAME, until it reboots from its\n"
     "disk) without a reboot: services left out of ftl.yaml stop, changed\n"
     "ones (spec or program) are replaced one at a time, new ones start. A\n"
     "service that fails to start, or exits within its first second, is\n"
-    "rolled back to its previous version; the exit status is then 1.\n\n"
+    "rolled back to its previous version; the exit status is then 1. Only\n"
+    "boot.manifest and the files whose bytes differ from what the running\n"
+    "system has are sent (build/run/running.list records it).\n\n"
+    "  --full         send every file of the initfs\n"
     CONTROL_OPTIONS_USAGE
     "  -h, --help     this help\n";
-
-static void on_step(void *arg, const char *line, size_t len)
-{
-    (void)arg;
-    out_step("APPLY", "%.*s", (int)len, line);
-}
 
 static double seconds_since(const struct timespec *start)
 {
@@ -55,14 +53,18 @@ int cmd_apply(int argc, char **argv)
 {
     static const struct option options[] = {
         CONTROL_OPTIONS,
+        {"full", no_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    struct control_target t = {0};
+    struct apply_options a = {0};
+    struct control_target *t = &a.target;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        if (control_option_take(&t, c, optarg)) {
+        if (control_option_take(t, c, optarg)) {
             continue;
+        } else if (c == 'f') {
+            a.full = true;
         } else if (c == 'h') {
             fputs(usage, stdout);
             return EXIT_OK;
@@ -74,7 +76,7 @@ int cmd_apply(int argc, char **argv)
         return out_usage_error(usage, "unexpected argument \"%s\"",
                                argv[optind]);
     }
-    int err = control_options_check(&t, usage);
+    int err = control_options_check(t, usage);
     if (err != 0) {
         return err;
     }
@@ -90,50 +92,12 @@ int cmd_apply(int argc, char **argv)
     if ((err = image_build(&p, &o, &img)) != 0) {
         return err;
     }
-    size_t len;
-    char *bundle = file_read_len(img.initfs, &len);
-    if (bundle == NULL) {
-        return out_error(EXIT_FAILED, NULL, "cannot read %s", img.initfs);
-    }
-    if (len > CONTROL_PAYLOAD_MAX - 16) {
-        return out_error(EXIT_FAILED, "leave services out or make them smaller",
-                         "%s is %zu bytes, over the channel's 16 MiB",
-                         img.initfs, len);
-    }
-    if ((err = control_target_find(&t)) != 0) {
+    struct apply_outcome out;
+    if ((err = apply_image(&p, &img, &a, &out)) != 0) {
         return err;
     }
-    static struct control ctl;
-    if ((err = control_open(&ctl, &t)) != 0) {
-        return err;
-    }
-    struct control_reply reply;
-    struct control_request q = {.command = "apply",
-                                .tail = bundle,
-                                .tail_len = len,
-                                .on_progress = on_step,
-                                .timeout_s = APPLY_STEP_TIMEOUT_S};
-    err = control_call(&ctl, &q, &reply);
-    control_close(&ctl);
-    if (err != 0 && t.gce.instance != NULL) {
-        // The bundle is one frame, and the guest drops a frame not whole
-        // 5 s after its first byte: over a serial port slower than the
-        // bundle's size in 5 s, the apply cannot go in.
-        out_info("over GCE's serial port the %zu KiB bundle has 5 s to "
-                 "reach the guest; if the port is slower, deploy instead "
-                 "(`ftl deploy gce`)",
-                 len / 1024);
-    }
-    if (err != 0) {
-        return err;
-    }
-    if (!reply.ok) {
-        return out_error(EXIT_FAILED,
-                         "the running system keeps the previous versions; "
-                         "`ftl logs NAME` says why",
-                         "apply failed: %s", reply.body);
-    }
-    out_info("applied in %.2f s (%zu KiB sent)", seconds_since(&started),
-             len / 1024);
+    out_info("applied in %.0f ms (%zu KiB sent, %u of %u files)",
+             seconds_since(&started) * 1e3, out.bytes_sent / 1024,
+             out.files_sent, out.files);
     return EXIT_OK;
 }

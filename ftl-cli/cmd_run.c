@@ -8,6 +8,7 @@
 #include "output.h"
 #include "proc.h"
 #include "project.h"
+#include "record.h"
 #include "runcfg.h"
 #include "session.h"
 #include "text.h"
@@ -92,6 +93,7 @@ static int run_foreground(struct qemu_config *c, const struct session *s)
     }
     out_info("Serial console below. Quit: Ctrl-A then X (or `ftl stop` from "
              "another terminal).");
+    record_boot(s, getpid(), c); // QEMU takes this process over, pid and all
     proc_exec(qemu_argv(c));
     return out_error(EXIT_ENV, "install QEMU (run `ftl doctor`)",
                      "cannot run qemu-system-x86_64: %s", strerror(errno));
@@ -112,6 +114,7 @@ static int run_detached(struct qemu_config *c, const struct session *s,
         return out_error(status == 127 ? EXIT_ENV : EXIT_FAILED,
                          str_printf("see %s", opt.log), "QEMU did not start");
     }
+    record_boot(s, pid, c);
     if (c->gdb_wait) {
         out_ok("QEMU started (pid %d), stopped before the first instruction",
                (int)pid);

@@ -20,8 +20,10 @@ FTL="$TMP/sdk/bin/ftl"
 # shellcheck source=tests/host/harness.sh
 source "$ROOT/tests/host/harness.sh"
 fake_pid=""
+dev_pid=""
 cleanup() {
     [[ -n "$fake_pid" ]] && kill "$fake_pid" 2>/dev/null
+    [[ -n "$dev_pid" ]] && kill "$dev_pid" 2>/dev/null && wait "$dev_pid"
     # Stop any system a failed test left running (ftl stop only ever ends
     # the QEMU of that project's pid file).
     for p in "$TMP"/*/; do
@@ -404,6 +406,13 @@ result status_json_describes_each_service \
     "$([[ $? -ne 0 ]] && echo "status $RC: $(head -c 300 <<<"$OUT$ERR")")"
 ftl_in "$TMP/web" logs web
 expect logs_show_the_apps_access_log 0 "GET /hello/control 200"
+# The record of what runs, for delta applies: the booting QEMU's, every
+# service's program known.
+record="$TMP/web/build/run/running.list"
+grep -q "^boot $(cat "$TMP/web/build/run/qemu.pid") " "$record" &&
+    grep -q "^services known$" "$record" &&
+    grep -Eq "^service web web.elf [0-9a-f]{64}$" "$record"
+result run_records_what_the_system_runs "$([[ $? -ne 0 ]] && cat "$record")"
 # ftl apply: a changed program is replaced, a new service starts, a
 # version that exits at once is rolled back, all without a reboot.
 cp "$TMP/web/services/web/main.c" "$TMP/web-main.c.saved"
@@ -427,6 +436,8 @@ result no_request_fails_while_the_server_is_replaced \
 grep -q "drain old web" <<<"$ERR$OUT"
 result the_old_server_drains_after_the_new_one_is_ready \
     "$([[ $? -ne 0 ]] && tail -5 <<<"$ERR$OUT")"
+expect apply_sends_only_the_manifest_and_the_changed_program 0 \
+    "SEND +boot\.manifest web\.elf: [0-9]+ KiB of [0-9]+ \(7 files unchanged\)"
 code="$(http_get http://127.0.0.1:8080/hello/apply)"
 [[ "$code" == 200 ]] && [[ "$(cat "$TMP/body")" == '{"hi":"apply"}' ]]
 result the_applied_version_answers \
@@ -435,6 +446,8 @@ sed -i 's/services: \[virtio_net, tcpip, virtio_rng, random, control, web\]/serv
     "$TMP/web/ftl.yaml"
 ftl_in "$TMP/web" apply
 expect apply_starts_a_new_service 0 "start kv"
+expect apply_sends_a_new_services_program 0 \
+    "SEND +boot\.manifest kv\.elf: .*\(8 files unchanged\)"
 ftl_in "$TMP/web" status
 expect the_new_service_runs 0 "kv +Running"
 python3 - "$TMP/web/services/web/main.c" <<'PY'
@@ -465,8 +478,11 @@ sed -i 's/isolation: usr$/isolation: user/' "$TMP/web/services/web/service.yaml"
 # back is replaced, and `ftl status` shows the version it runs: the
 # SHA-256 of its program in the build.
 sed -i 's/, web, kv\]/, web]/' "$TMP/web/ftl.yaml"
+# After a rollback what runs is not known for sure: everything goes, once.
 ftl_in "$TMP/web" apply
-expect apply_stops_a_removed_service 0 "stop kv"
+expect apply_after_a_rollback_sends_everything 0 \
+    "SEND +boot\.manifest .*web\.elf: .*\(the last apply did not fully go in\)"
+expect apply_stops_a_service_left_out 0 "stop kv"
 ftl_in "$TMP/web" status
 ! grep -Eq "^kv " <<<"$OUT"
 result the_removed_service_is_gone "$([[ $? -ne 0 ]] && echo "$OUT")"
@@ -474,6 +490,23 @@ web_version="$(tar xOf "$TMP/web/build/initfs.tar" ./web.elf | sha256sum | cut -
 grep -Eq "^web +Running .* $web_version *\$" <<<"$OUT"
 result status_shows_the_version_of_the_applied_program \
     "$([[ $? -ne 0 ]] && echo "no $web_version in: $OUT")"
+ftl_in "$TMP/web" apply
+expect apply_of_nothing_new_sends_the_manifest_alone 0 \
+    "SEND +boot\.manifest: [0-9]+ KiB of [0-9]+ \(8 files unchanged\)"
+expect apply_of_nothing_new_changes_nothing 0 "nothing to change"
+ftl_in "$TMP/web" apply --full
+expect apply_full_sends_everything 0 \
+    "SEND +boot\.manifest control\.elf .* web\.elf: .*\(--full\)"
+# A record of another boot (another QEMU's pid), or none: everything goes.
+sed -i 's/^boot [0-9]* /boot 1 /' "$record"
+ftl_in "$TMP/web" apply
+expect apply_with_another_boots_record_sends_everything 0 \
+    "SEND +boot\.manifest .*web\.elf: .*\(no record of what the running system has\)"
+[[ ! -e "$record" ]]
+result a_stale_record_is_removed "$([[ $? -ne 0 ]] && cat "$record")"
+ftl_in "$TMP/web" apply
+expect apply_without_a_record_sends_everything 0 \
+    "SEND +boot\.manifest .*web\.elf: .*\(no record of what the running system has\)"
 cp "$TMP/web/build/control.key" "$TMP/control.key.saved"
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$TMP/web/build/control.key"
 echo >>"$TMP/web/build/control.key"
@@ -481,6 +514,55 @@ ftl_in "$TMP/web" status
 expect status_with_another_key_is_refused 1 "built with another key"
 cp "$TMP/control.key.saved" "$TMP/web/build/control.key"
 ftl_in "$TMP/web" stop
+
+# --- ftl dev: a service change is applied, a boot setting reboots ---------
+# dev_wait PATTERN: ftl dev's output shows PATTERN within 60 s.
+dev_wait() {
+    for _ in $(seq 300); do
+        grep -Eq -- "$1" "$TMP/dev.log" && return 0
+        sleep 0.2
+    done
+    return 1
+}
+(cd "$TMP/web" && exec env -u FTL_SDK "$FTL" dev </dev/null >"$TMP/dev.log" 2>&1) &
+dev_pid=$!
+code="$(http_get http://127.0.0.1:8080/hello/dev)"
+[[ "$code" == 200 ]] && [[ "$(cat "$TMP/body")" == '{"hello":"dev"}' ]]
+result dev_boots_the_system "$([[ $? -ne 0 ]] && echo "status $code: $(tail -5 "$TMP/dev.log")")"
+sed -i 's/"hello", ftl_http_param/"edited", ftl_http_param/' "$TMP/web/services/web/main.c"
+why=""
+dev_wait "ftl dev: applied in [0-9]+ ms \(build [0-9]+ ms, apply [0-9]+ ms" ||
+    why="no applied line: $(grep -v '^\[' "$TMP/dev.log" | tail -5)"
+code="$(http_get http://127.0.0.1:8080/hello/dev)"
+[[ -z "$why" && ( "$code" != 200 || "$(cat "$TMP/body")" != '{"edited":"dev"}' ) ]] &&
+    why="status $code: $(head -c 200 "$TMP/body")"
+[[ -z "$why" && "$(grep -c "FTL: booting" "$TMP/dev.log")" != 1 ]] &&
+    why="it rebooted: $(grep -v '^\[' "$TMP/dev.log" | tail -5)"
+grep -Eq "APPLY +replace web" "$TMP/dev.log" || why="${why:-no replace step}"
+result dev_applies_a_service_change_without_a_reboot "$why"
+sed -i 's/memory: 128MiB/memory: 160MiB/' "$TMP/web/ftl.yaml"
+why=""
+dev_wait "ftl dev: rebooting: the boot settings changed" ||
+    why="no reboot line: $(grep -v '^\[' "$TMP/dev.log" | tail -5)"
+for _ in $(seq 300); do
+    [[ "$(grep -c "FTL: booting" "$TMP/dev.log")" -ge 2 ]] && break
+    sleep 0.2
+done
+[[ -z "$why" && "$(grep -c "FTL: booting" "$TMP/dev.log")" != 2 ]] &&
+    why="booted $(grep -c "FTL: booting" "$TMP/dev.log") times"
+code="$(http_get http://127.0.0.1:8080/hello/again)"
+[[ -z "$why" && ( "$code" != 200 || "$(cat "$TMP/body")" != '{"edited":"again"}' ) ]] &&
+    why="status $code after the reboot"
+result dev_reboots_on_a_boot_setting_change "$why"
+qemu_pid="$(cat "$TMP/web/build/run/qemu.pid" 2>/dev/null)"
+kill "$dev_pid"
+wait "$dev_pid"
+dev_pid=""
+sleep 0.5
+[[ -n "$qemu_pid" ]] && ! kill -0 "$qemu_pid" 2>/dev/null
+result dev_ends_its_qemu "$([[ $? -ne 0 ]] && echo "QEMU ${qemu_pid:-?} still runs")"
+sed -i 's/memory: 160MiB/memory: 128MiB/' "$TMP/web/ftl.yaml"
+cp "$TMP/web-main.c.saved" "$TMP/web/services/web/main.c"
 
 # --- ftl run --gdb: gdb attaches with the symbols where the code runs -----
 # gdb_session DIR GDB-ARGS...: with the project's system running, runs gdb

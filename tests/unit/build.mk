@@ -77,6 +77,23 @@ unit-cflags-control := -D_GNU_SOURCE -Iftl-cli
 unit-drop-cflags-control := -Ios/kernel
 unit-libs-control := -lcrypto
 
+# ftl apply's reading of an initfs archive (delta bundles).
+unit-tests += initfs_tar
+unit-src-initfs_tar := ftl-cli/initfs_tar.c ftl-cli/files.c ftl-cli/text.c \
+                       ftl-cli/output.c tests/cli/sanitizer_options.c
+unit-cflags-initfs_tar := -D_GNU_SOURCE -Iftl-cli
+unit-drop-cflags-initfs_tar := -Ios/kernel
+unit-libs-initfs_tar := -lcrypto
+# What a delta bundle leaves out, by the record of the running system.
+unit-tests += record
+unit-src-record := ftl-cli/record.c ftl-cli/initfs_tar.c ftl-cli/session.c \
+                   ftl-cli/qemu.c ftl-cli/files.c ftl-cli/text.c \
+                   ftl-cli/output.c ftl-cli/proc.c ftl-cli/sdk.c \
+                   tests/cli/sanitizer_options.c
+unit-cflags-record := -D_GNU_SOURCE -Iftl-cli
+unit-drop-cflags-record := -Ios/kernel
+unit-libs-record := -lcrypto
+
 # Networking: DHCP classless static routes (tcpip), frame links (against
 # the fake IPC layer).
 unit-tests += classless link

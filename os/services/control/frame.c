@@ -163,9 +163,10 @@ static void take_frames(struct frame_reader *r, frame_fn fn, void *arg)
 int frame_reader_feed(struct frame_reader *r, const uint8_t *data, size_t len,
                       uint64_t now_ns, frame_fn fn, void *arg)
 {
-    if (r->len > 0 && now_ns - r->started_ns > FRAME_STALE_NS) {
+    if (r->len > 0 && now_ns - r->last_ns > FRAME_STALE_NS) {
         r->len = 0; // a frame that stopped coming
     }
+    r->last_ns = now_ns;
     while (len > 0) {
         if (r->skip > 0) {
             size_t n = r->skip < len ? (size_t)r->skip : len;
@@ -173,9 +174,6 @@ int frame_reader_feed(struct frame_reader *r, const uint8_t *data, size_t len,
             data += n;
             len -= n;
             continue;
-        }
-        if (r->len == 0) {
-            r->started_ns = now_ns;
         }
         // A bounded piece at a time: the buffer grows to a frame's size,
         // not to whatever a burst brings.

@@ -13,7 +13,10 @@
 #define FRAME_NONCE 16
 #define FRAME_KEY 32
 #define FRAME_PAYLOAD_MAX (16u << 20)
-#define FRAME_STALE_NS (5ull * 1000 * 1000 * 1000) // a frame's time to come
+// A partial frame that no byte has added to for this long is dropped: a
+// host that stopped half way. Quiet time rather than a frame's whole time,
+// so that a slow line (GCE's serial port) can carry a large frame.
+#define FRAME_STALE_NS (5ull * 1000 * 1000 * 1000)
 
 struct frame {
     char type;
@@ -31,11 +34,11 @@ struct frame_reader {
     uint8_t *buf; // bytes of a frame not complete yet, from its magic on
     size_t len, cap;
     uint64_t skip;       // bytes of a refused frame still to come
-    uint64_t started_ns; // when buf's first byte came
+    uint64_t last_ns;    // when buf's last bytes came
 };
 
 // Takes len bytes that came at now_ns. Bytes before a magic are skipped;
-// a partial frame older than FRAME_STALE_NS is dropped. Returns 0, or
+// a partial frame that got no byte for FRAME_STALE_NS is dropped. Returns 0, or
 // FTL_ERR_NO_MEMORY (the partial frame is dropped).
 int frame_reader_feed(struct frame_reader *r, const uint8_t *data, size_t len,
                       uint64_t now_ns, frame_fn fn, void *arg);

@@ -33,7 +33,8 @@
 #include "tar.h"
 
 #define SETTLE_NS (1 * FTL_S)
-#define BUNDLE_FILES_MAX (FTL_MANIFEST_SERVICES_MAX + 1)
+// Programs and the files services are granted (keys, certificates).
+#define BUNDLE_FILES_MAX (2 * FTL_MANIFEST_SERVICES_MAX + 16)
 #define MANIFEST_NAME "boot.manifest"
 
 struct bundle_file {
@@ -170,9 +171,9 @@ static void finish(struct apply *a)
     for (unsigned i = 0; i < a->file_count; i++) {
         free(a->files[i].data); // those adopted were set to NULL
     }
-    if (a->rollbacks == 0 && a->manifest != NULL) {
-        supervisor.manifest = a->manifest;
-    }
+    // Also after rollbacks: the next plan starts from what each service
+    // runs (running_view), not from this manifest's specs.
+    supervisor.manifest = a->manifest;
     keep_manifest(a);
     say(a, "%s", a->rollbacks == 0 ? "applied" : "applied with rollbacks");
     ftl_request_reply(a->req, a->rollbacks, a->report, a->report_len);
@@ -524,6 +525,39 @@ static int read_bundle(struct apply *a, const void *data, size_t len,
     return 0;
 }
 
+static bool view_lists(const struct ftl_manifest *view, const char *name)
+{
+    for (unsigned i = 0; i < view->service_count; i++) {
+        if (strcmp(view->services[i].name, name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// What runs now, as a manifest to plan from: each service's own spec (an
+// apply with rollbacks leaves some at their old version, and a start
+// rolled back leaves none), in the last manifest's order, then the rest.
+static void running_view(struct ftl_manifest *view)
+{
+    view->service_count = 0;
+    const struct ftl_manifest *m = supervisor.manifest;
+    for (unsigned i = 0; i < m->service_count; i++) {
+        struct service *s = service_named(m->services[i].name);
+        if (s != NULL) {
+            view->services[view->service_count++] = *s->spec;
+        }
+    }
+    for (unsigned i = 0; i < supervisor.count; i++) {
+        struct service *s = &supervisor.services[i];
+        if (s->state != SERVICE_REMOVED && s->stopping != STOP_RETIRE &&
+            !view_lists(view, s->spec->name) &&
+            view->service_count < FTL_MANIFEST_SERVICES_MAX) {
+            view->services[view->service_count++] = *s->spec;
+        }
+    }
+}
+
 void apply_bundle(struct ftl_request *req, const void *data, size_t len)
 {
     if (current != NULL) {
@@ -543,7 +577,9 @@ void apply_bundle(struct ftl_request *req, const void *data, size_t len)
         fail(a, err, why);
         return;
     }
-    plan_make(supervisor.manifest, a->manifest, image_changed, a, &a->plan);
+    static struct ftl_manifest running; // about 24 KiB: not on the stack
+    running_view(&running);
+    plan_make(&running, a->manifest, image_changed, a, &a->plan);
     if (a->plan.count == 0) {
         say(a, "nothing to change");
     }

@@ -62,11 +62,15 @@ static double ms_since(const struct timespec *start)
 }
 
 // Why the whole initfs goes (NULL: a delta).
-static const char *full_reason(const struct apply_options *o, bool own,
+static const char *full_reason(const struct apply_options *o,
+                               const struct control_target *t, bool own,
                                bool recorded, const struct record *r)
 {
     if (o->full) {
         return "--full";
+    }
+    if (t->gce.instance != NULL) {
+        return "a GCE instance: no record of what it runs";
     }
     if (!own) {
         return "another system's channel: no record of it";
@@ -150,7 +154,7 @@ int apply_image(const struct project *p, const struct image *img,
     bool own = target.socket != NULL &&
                strcmp(target.socket, path_join(s.dir, "control.sock")) == 0;
     bool recorded = own && record_load(&s, &r);
-    const char *why_full = full_reason(o, own, recorded, &r);
+    const char *why_full = full_reason(o, &target, own, recorded, &r);
     for (unsigned i = 0; i < t.count; i++) {
         chosen[i] = why_full != NULL ||
                     !record_has_file(&r, &img->manifest, &t.files[i]);

@@ -115,12 +115,21 @@ def bundle(manifest, files=()):
     return out.getvalue()
 
 
+last_apply_times = {}
+
+
 def apply(data):
+    """(ok, body, steps); last_apply_times maps each step to the seconds
+    before the reply that it came (progress as it happens)."""
     c = boot.session()
     try:
-        return c.request("apply", tail=data)
+        ok, body, steps = c.request("apply", tail=data)
     finally:
         c.close()
+    last_apply_times.clear()
+    for step, at in zip(steps, c.progress_times):
+        last_apply_times.setdefault(step, c.reply_time - at)
+    return ok, body, steps
 
 
 def services():
@@ -407,6 +416,11 @@ def apply_replaces_a_service_whose_program_changed():
                                    [("http_server.elf", elf)]))
     check(ok and steps[:2] == ["replace http_server", "ready http_server"],
           "replace: %r %r" % (body, steps))
+    # The steps come as they happen: "replace" a settle second (at least)
+    # before the reply, not with it.
+    early = last_apply_times.get("replace http_server", 0)
+    check(early >= 0.8, "replace came %.2f s before the reply" % early)
+    print("  replace came %.2f s before the reply" % early)
     check(services()["http_server"]["state"] == "Running", "not running")
     check(wait_http(), "no HTTP from the new http_server")
     # The same bytes again: nothing to change.

@@ -103,6 +103,9 @@ class Control:
         payload = command.encode() + b"\n" + tail
         self.send_raw(frame(key or self.key, self.nonce, "Q", seq, payload))
         progress = []
+        # When each P frame and the R frame came (monotonic seconds), for
+        # tests of progress that comes as it happens.
+        self.progress_times = []
         while True:
             kind, got_seq, body, mac = self.read_frame()
             if kind == "X":
@@ -113,7 +116,9 @@ class Control:
             assert got_seq == seq, "reply to %d, not %d" % (got_seq, seq)
             if kind == "P":
                 progress.append(body.decode())
+                self.progress_times.append(time.monotonic())
                 continue
+            self.reply_time = time.monotonic()
             assert kind == "R", "unexpected frame %r" % kind
             word, _, rest = body.partition(b"\n")
             return word == b"ok", rest, progress

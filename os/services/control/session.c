@@ -14,6 +14,7 @@
 #include <ftl/message.h>
 #include <ftl/time.h>
 
+#include "apply_relay.h"
 #include "status_json.h"
 
 #define COMMAND_MAX 128
@@ -76,6 +77,16 @@ static void reply(uint32_t seq, bool ok, const char *body, size_t len)
 static void reply_text(uint32_t seq, bool ok, const char *text)
 {
     reply(seq, ok, text, strlen(text));
+}
+
+void session_progress(uint32_t seq, const char *line, size_t len)
+{
+    send_frame('P', seq, line, (uint32_t)len, true);
+}
+
+void session_reply(uint32_t seq, bool ok, const char *text)
+{
+    reply_text(seq, ok, text);
 }
 
 static void on_nonce(const struct ftl_result *result, void *arg)
@@ -215,59 +226,6 @@ static void logs(uint32_t seq, const char *name, unsigned long long cursor)
     logs_next(call);
 }
 
-// An `apply`: the bundle after the command line goes to the supervisor
-// as one WRITE (apply.h there), whose reply lists the steps: each becomes
-// a P frame, then the R says whether all went in.
-// The bundle under way: the frame's bytes go when on_frame returns, and
-// the WRITE needs them until its reply.
-static uint8_t *bundle_copy;
-
-static void on_applied(const struct ftl_result *result, void *arg)
-{
-    uint32_t seq = (uint32_t)(uintptr_t)arg;
-    free(bundle_copy); // up to 16 MiB, not kept past its reply
-    bundle_copy = NULL;
-    if (result->error < 0) {
-        reply_text(seq, false, ftl_error_str(result->error));
-        return;
-    }
-    const char *body = result->body;
-    for (size_t at = 0; at < result->body_len;) {
-        const char *nl = memchr(body + at, '\n', result->body_len - at);
-        size_t end = nl != NULL ? (size_t)(nl - body) : result->body_len;
-        send_frame('P', seq, body + at, (uint32_t)(end - at), true);
-        at = end + 1;
-    }
-    int64_t value = (int64_t)result->value;
-    if (value < 0) {
-        reply_text(seq, false, "the bundle was refused");
-    } else if (value > 0) {
-        char text[64];
-        snprintf(text, sizeof(text), "%lld service(s) rolled back",
-                 (long long)value);
-        reply_text(seq, false, text);
-    } else {
-        reply_text(seq, true, "applied");
-    }
-}
-
-static void apply(uint32_t seq, const uint8_t *bundle, size_t len)
-{
-    bundle_copy = malloc(len > 0 ? len : 1);
-    if (bundle_copy == NULL) {
-        reply_text(seq, false, "out of memory");
-        return;
-    }
-    memcpy(bundle_copy, bundle, len);
-    int err = ftl_client_write(s.supervisor, 0, bundle_copy, len, on_applied,
-                               (void *)(uintptr_t)seq);
-    if (err < 0) {
-        free(bundle_copy);
-        bundle_copy = NULL;
-        reply_text(seq, false, ftl_error_str(err));
-    }
-}
-
 // Runs an authenticated command line.
 static void run(uint32_t seq, const char *line, size_t len)
 {
@@ -321,7 +279,8 @@ static void on_request(const struct frame *f)
     if (line == 5 && memcmp(f->payload, "apply", 5) == 0) {
         size_t tail = nl != NULL ? line + 1 : f->len;
         s.busy_seq = f->seq;
-        apply(f->seq, f->payload + tail, f->len - tail);
+        apply_relay(s.loop, s.supervisor, f->seq, f->payload + tail,
+                    f->len - tail);
         return;
     }
     run(f->seq, (const char *)f->payload, line);

@@ -3,6 +3,7 @@
 // supervisor, the answers out as frames.
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,3 +23,8 @@ int session_init(struct ftl_loop *loop, struct ftl_client *supervisor,
 
 // Bytes from the host.
 void session_input(const uint8_t *data, size_t len);
+
+// For the commands relayed in files of their own (apply_relay.h): a P
+// frame (one line of progress) and the R frame that ends request seq.
+void session_progress(uint32_t seq, const char *line, size_t len);
+void session_reply(uint32_t seq, bool ok, const char *text);

@@ -525,6 +525,24 @@ static int read_bundle(struct apply *a, const void *data, size_t len,
     return 0;
 }
 
+long apply_progress(size_t offset, char *out, size_t max, size_t *total)
+{
+    struct apply *a = current;
+    if (a == NULL) {
+        return FTL_ERR_NOT_FOUND;
+    }
+    *total = a->report_len;
+    if (offset >= a->report_len) {
+        return 0;
+    }
+    size_t n = a->report_len - offset < max ? a->report_len - offset : max;
+    while (n > 0 && a->report[offset + n - 1] != '\n') {
+        n--; // whole lines only (say() ends each with one)
+    }
+    memcpy(out, a->report + offset, n);
+    return (long)n;
+}
+
 static bool view_lists(const struct ftl_manifest *view, const char *name)
 {
     for (unsigned i = 0; i < view->service_count; i++) {

@@ -20,6 +20,12 @@
 // One apply at a time: another meanwhile gets FTL_ERR_BUSY.
 void apply_bundle(struct ftl_request *req, const void *data, size_t len);
 
+// GETATTR apply/progress/OFFSET: the lines of the apply under way from
+// byte OFFSET of its report on (at most max bytes, whole lines, into out);
+// *total is the report's length so far. FTL_ERR_NOT_FOUND when no apply
+// runs. The control service streams them as they come.
+long apply_progress(size_t offset, char *out, size_t max, size_t *total);
+
 // The exit of s, if an apply stopped it or waits for it to settle: the
 // apply goes on and true is returned; false leaves s to its restart policy.
 bool apply_takes_exit(struct service *s);

@@ -215,6 +215,31 @@ static void get_logs(struct ftl_request *req, const char *name)
     logs_getattr(req, name);
 }
 
+#define APPLY_PROGRESS "apply/progress/"
+
+// An apply's steps so far, for who may apply (control).
+static void get_apply_progress(struct ftl_request *req, const char *offset)
+{
+    if (!may_administer(req)) {
+        ftl_request_fail(req, FTL_ERR_NOT_ALLOWED);
+        return;
+    }
+    char *end;
+    unsigned long long from = strtoull(offset, &end, 10);
+    if (*offset == '\0' || *end != '\0') {
+        ftl_request_fail(req, FTL_ERR_INVALID_ARG);
+        return;
+    }
+    char lines[FTL_MSG_BODY_MAX];
+    size_t total = 0;
+    long n = apply_progress((size_t)from, lines, sizeof(lines), &total);
+    if (n < 0) {
+        ftl_request_fail(req, (int)n);
+    } else {
+        ftl_request_reply(req, total, lines, (size_t)n);
+    }
+}
+
 static void on_getattr(struct ftl_request *req, const char *name)
 {
     void *context = ftl_request_context(req);
@@ -224,6 +249,10 @@ static void on_getattr(struct ftl_request *req, const char *name)
     }
     if (logs_is_attribute(name)) {
         get_logs(req, name);
+        return;
+    }
+    if (strncmp(name, APPLY_PROGRESS, strlen(APPLY_PROGRESS)) == 0) {
+        get_apply_progress(req, name + strlen(APPLY_PROGRESS));
         return;
     }
     if (strcmp(name, "status") != 0) {

@@ -93,6 +93,10 @@ static void on_applied(const struct ftl_result *result, void *arg)
     if (r.sent < result->body_len) {
         send_lines(result->body + r.sent, result->body_len - r.sent);
     }
+    if (r.sent < result->body_len) {
+        // A last line without its newline: a refusal's reason.
+        session_progress(seq, result->body + r.sent, result->body_len - r.sent);
+    }
     int64_t value = (int64_t)result->value;
     if (value < 0) {
         session_reply(seq, false, "the bundle was refused");

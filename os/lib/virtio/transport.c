@@ -37,3 +37,21 @@ int virtio_queue_setup(struct virtio_transport *t, struct virtqueue *vq,
     }
     return t->ops->queue_enable(t, vq);
 }
+
+int virtio_negotiate_no_features(struct virtio_transport *t)
+{
+    bool modern = t->common != NULL;
+    uint64_t offered = t->ops->features(t);
+    if (modern && !(offered & VIRTIO_F_VERSION_1)) {
+        return FTL_ERR_NOT_SUPPORTED;
+    }
+    t->ops->set_features(t, modern ? VIRTIO_F_VERSION_1 : 0);
+    if (modern) {
+        t->ops->set_status(t, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
+                                  VIRTIO_STATUS_FEATURES_OK);
+        if (!(t->ops->status(t) & VIRTIO_STATUS_FEATURES_OK)) {
+            return FTL_ERR_IO;
+        }
+    }
+    return 0;
+}

@@ -69,6 +69,13 @@ struct virtio_transport {
 // transport), those of ftl_pci_info and the mapping calls.
 int virtio_transport_open(struct virtio_transport *t, ftl_handle_t device);
 
+// Feature negotiation for a device whose own feature bits the driver
+// does not want (virtio-rng has none, the console's are not needed):
+// only VERSION_1, which the modern transport requires, then FEATURES_OK
+// on the modern transport. Errors: FTL_ERR_NOT_SUPPORTED (a modern device
+// without VERSION_1), FTL_ERR_IO (the device refused FEATURES_OK).
+int virtio_negotiate_no_features(struct virtio_transport *t);
+
 // Creates queue `index` with as many descriptors as the device allows, at
 // most size_max (a power of two up to VIRTQUEUE_SIZE_MAX), on DMA memory of
 // device, and gives it to the device. Errors: FTL_ERR_NOT_SUPPORTED (no

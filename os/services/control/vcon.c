@@ -210,26 +210,6 @@ static const struct channel_ops vcon_ops = {
     .send = vcon_send,
 };
 
-// No feature of the console's own (5.3.3): not SIZE (no terminal), not
-// MULTIPORT (port 0 on the first two queues is all we use), not
-// EMERG_WRITE. Only VERSION_1, which the modern transport requires.
-static int negotiate(struct virtio_transport *t)
-{
-    bool modern = t->common != NULL;
-    uint64_t offered = t->ops->features(t);
-    if (modern && !(offered & VIRTIO_F_VERSION_1)) {
-        return FTL_ERR_NOT_SUPPORTED;
-    }
-    t->ops->set_features(t, modern ? VIRTIO_F_VERSION_1 : 0);
-    if (modern) {
-        t->ops->set_status(t, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
-                                  VIRTIO_STATUS_FEATURES_OK);
-        if (!(t->ops->status(t) & VIRTIO_STATUS_FEATURES_OK)) {
-            return FTL_ERR_IO;
-        }
-    }
-    return 0;
-}
 
 // Bring-up in the order of section 3.1.1. QEMU marks port 0 open for the
 // guest at DRIVER_OK when MULTIPORT is off: no port message is needed.
@@ -245,7 +225,7 @@ int vcon_open(ftl_handle_t device, const struct channel_ops **out)
     t->ops->set_status(t, 0); // reset
     t->ops->set_status(t, VIRTIO_STATUS_ACKNOWLEDGE);
     t->ops->set_status(t, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
-    if ((err = negotiate(t)) < 0 ||
+    if ((err = virtio_negotiate_no_features(t)) < 0 ||
         (err = virtio_queue_setup(t, &v.receiveq, device, QUEUE_RECEIVE,
                                   VIRTQUEUE_SIZE_MAX)) < 0 ||
         (err = virtio_queue_setup(t, &v.transmitq, device, QUEUE_TRANSMIT,

@@ -28,25 +28,6 @@ const char *rngdev_transport_name(const struct rngdev *dev)
     return dev->transport.ops->name;
 }
 
-// virtio-rng has no feature bits of its own (5.4.3): only VERSION_1, which
-// the modern transport requires.
-static int negotiate(struct virtio_transport *t)
-{
-    bool modern = t->common != NULL;
-    uint64_t offered = t->ops->features(t);
-    if (modern && !(offered & VIRTIO_F_VERSION_1)) {
-        return FTL_ERR_NOT_SUPPORTED;
-    }
-    t->ops->set_features(t, modern ? VIRTIO_F_VERSION_1 : 0);
-    if (modern) {
-        t->ops->set_status(t, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
-                                  VIRTIO_STATUS_FEATURES_OK);
-        if (!(t->ops->status(t) & VIRTIO_STATUS_FEATURES_OK)) {
-            return FTL_ERR_IO;
-        }
-    }
-    return 0;
-}
 
 int rngdev_open(struct rngdev *dev, struct ftl_loop *loop, ftl_handle_t device)
 {
@@ -60,7 +41,7 @@ int rngdev_open(struct rngdev *dev, struct ftl_loop *loop, ftl_handle_t device)
     t->ops->set_status(t, 0); // reset
     t->ops->set_status(t, VIRTIO_STATUS_ACKNOWLEDGE);
     t->ops->set_status(t, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
-    if ((err = negotiate(t)) < 0 ||
+    if ((err = virtio_negotiate_no_features(t)) < 0 ||
         (err = virtio_queue_setup(t, &dev->queue, device, QUEUE_REQUEST,
                                   RNGDEV_QUEUE_MAX)) < 0 ||
         (err = ftl_pci_set_bus_master(device, 1)) < 0) {

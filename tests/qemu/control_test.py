@@ -46,13 +46,15 @@ class ControlBoot:
         self.dir = tempfile.mkdtemp(prefix="ftl-control-")
         self.socket = os.path.join(self.dir, "control.sock")
         self.port = free_port()
+        self.udp_port = free_port()
         self.key = bytes.fromhex(open(KEY_FILE).read().strip())
         channel = [a.replace("virtio-serial-pci,", "virtio-serial-pci%s," %
                              device_options)
                    for a in control_args(self.socket, kind)]
         self.guest = Guest(
             name, dict(kernel=KERNEL, initrd=INITRD),
-            extra=channel + net_args([(self.port, 80)]))
+            extra=channel + net_args([(self.port, 80),
+                                      (self.udp_port, 7, "udp")]))
 
     def __enter__(self):
         self.guest.__enter__()
@@ -429,6 +431,35 @@ def apply_replaces_a_service_whose_program_changed():
     check(ok and steps[0] == "nothing to change", "again: %r" % steps)
 
 
+def udp_echoes(port, tries=20):
+    """Whether a datagram to the forwarded port comes back (UDP: the first
+    may beat the socket, so a few tries)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(1)
+        for _ in range(tries):
+            s.sendto(b"echo?", ("127.0.0.1", port))
+            try:
+                if s.recvfrom(64)[0] == b"echo?":
+                    return True
+            except socket.timeout:
+                continue
+    return False
+
+
+@booted
+def a_udp_services_port_goes_to_its_new_version():
+    check(udp_echoes(boot.udp_port), "no echo before the apply")
+    elf = open(os.path.join(BUILD, "apps", "udp_echo", "udp_echo.elf"),
+               "rb").read()
+    ok, body, steps = apply(bundle(RUNNING_MANIFEST, [("udp_echo.elf", elf)]))
+    check(ok and "ready udp_echo" in steps and
+          any(s.startswith("old udp_echo gone") for s in steps),
+          "replace: %r %r" % (body, steps))
+    check("udp port 7: a new instance of udp_echo takes it" in
+          boot.guest.console(), "no takeover line")
+    check(udp_echoes(boot.udp_port), "no echo from the new version")
+
+
 @booted
 def a_program_that_cannot_start_is_rolled_back():
     ok, body, steps = apply(bundle(RUNNING_MANIFEST,
@@ -485,6 +516,7 @@ TESTS = [status_lists_the_services_as_json,
          the_network_does_not_take_control_frames,
          apply_removes_and_adds_services_then_goes_back,
          apply_replaces_a_service_whose_program_changed,
+         a_udp_services_port_goes_to_its_new_version,
          a_program_that_cannot_start_is_rolled_back,
          a_version_that_exits_at_once_is_rolled_back,
          a_bad_bundle_changes_nothing,

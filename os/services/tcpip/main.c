@@ -88,9 +88,9 @@ static bool open_socket(struct ftl_request *req, const char *path,
     } else if (strncmp(path, "tcp:", 4) == 0) {
         connection_connect(req, path + 4);
     } else if (strncmp(path, "udp:", 4) == 0) {
-        udp_socket_open(req, path + 4, false);
+        udp_socket_open(req, path + 4, false, owner);
     } else if (strncmp(path, "udp-bind:", 9) == 0) {
-        udp_socket_open(req, path + 9, true);
+        udp_socket_open(req, path + 9, true, owner);
     } else {
         return false;
     }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <ftl/error.h>
+#include <ftl/log.h>
 
 #include "lwip/udp.h"
 
@@ -22,8 +23,9 @@ struct datagram {
 
 struct udp_socket {
     struct socket socket;
-    struct udp_pcb *pcb;
-    bool bound;      // replies go to the last sender
+    struct udp_pcb *pcb; // NULL once a new instance took the port
+    char owner[32];      // the service that opened it, "" if not known
+    bool bound;          // replies go to the last sender
     ip_addr_t peer;  // where WRITE sends
     u16_t peer_port; // 0: nobody yet (bound, nothing read)
     struct datagram queue[UDP_SOCKET_QUEUE_MAX]; // a ring
@@ -95,7 +97,9 @@ static struct udp_socket *socket_create(void)
 
 static void socket_free(struct udp_socket *s)
 {
-    udp_remove(s->pcb);
+    if (s->pcb != NULL) {
+        udp_remove(s->pcb);
+    }
     while (s->count > 0) {
         pbuf_free(s->queue[s->head].p);
         s->head = (s->head + 1) % UDP_SOCKET_QUEUE_MAX;
@@ -126,7 +130,33 @@ static void on_resolved(int error, const ip_addr_t *address, void *arg)
     free(c);
 }
 
-void udp_socket_open(struct ftl_request *req, const char *spec, bool bound)
+// The bound socket of ours on port, or NULL.
+static struct udp_socket *bound_on(u16_t port)
+{
+    for (struct udp_pcb *pcb = udp_pcbs; pcb != NULL; pcb = pcb->next) {
+        if (pcb->local_port == port && pcb->recv == on_recv) {
+            struct udp_socket *s = pcb->recv_arg;
+            return s->bound ? s : NULL;
+        }
+    }
+    return NULL;
+}
+
+// A new instance of the service that holds s's port takes it: s keeps
+// what it had queued, and nothing more comes to it.
+static void take_over(struct udp_socket *s, u16_t port)
+{
+    FTL_LOG_INFO("udp port %u: a new instance of %s takes it", port,
+                 s->owner);
+    udp_remove(s->pcb);
+    s->pcb = NULL;
+    if (s->count == 0) {
+        udp_socket_hangup(s); // a READ waiting would wait for good
+    }
+}
+
+void udp_socket_open(struct ftl_request *req, const char *spec, bool bound,
+                     const char *owner)
 {
     if (bound) {
         long port = resolve_port(spec);
@@ -134,6 +164,12 @@ void udp_socket_open(struct ftl_request *req, const char *spec, bool bound)
         if (s == NULL) {
             ftl_request_fail(req, port < 0 ? (int)port : FTL_ERR_NO_MEMORY);
             return;
+        }
+        snprintf(s->owner, sizeof(s->owner), "%s", owner);
+        struct udp_socket *holder = bound_on((u16_t)port);
+        if (holder != NULL && *owner != '\0' &&
+            strcmp(holder->owner, owner) == 0) {
+            take_over(holder, (u16_t)port);
         }
         if (udp_bind(s->pcb, IP_ANY_TYPE, (u16_t)port) != ERR_OK) {
             socket_free(s);
@@ -166,6 +202,10 @@ void udp_socket_read(struct ftl_request *req, struct udp_socket *s, size_t len)
         ftl_request_fail(req, FTL_ERR_BUSY);
         return;
     }
+    if (s->pcb == NULL && s->count == 0) {
+        ftl_request_fail(req, FTL_ERR_PEER_CLOSED); // the port went on
+        return;
+    }
     s->read = req;
     s->read_len = len;
     finish_read(s);
@@ -176,6 +216,10 @@ void udp_socket_write(struct ftl_request *req, struct udp_socket *s,
 {
     if (len > UDP_SOCKET_DATAGRAM_MAX) {
         ftl_request_fail(req, FTL_ERR_TOO_LARGE);
+        return;
+    }
+    if (s->pcb == NULL) {
+        ftl_request_fail(req, FTL_ERR_PEER_CLOSED);
         return;
     }
     if (s->peer_port == 0) {

@@ -8,7 +8,10 @@
 //                before any was read
 //   GETATTR peer -> "a.b.c.d:port" of that destination
 // Datagrams nobody reads wait up to UDP_SOCKET_QUEUE_MAX, then the oldest
-// are dropped (UDP's own answer to a slow reader).
+// are dropped (UDP's own answer to a slow reader). A new instance of the
+// service that holds a bound port takes it over (as with TCP listeners,
+// listener.h): the old socket reads what it had queued, then
+// FTL_ERR_PEER_CLOSED, and can no longer send.
 #pragma once
 
 #include <stdbool.h>
@@ -22,8 +25,11 @@
 struct udp_socket;
 
 // OPEN udp:HOST:PORT (bound false: spec is "HOST:PORT") or udp-bind:PORT
-// (bound true: spec is "PORT"); completes req with the socket's channel.
-void udp_socket_open(struct ftl_request *req, const char *spec, bool bound);
+// (bound true: spec is "PORT") for service owner ("" when not known);
+// completes req with the socket's channel, or FTL_ERR_BUSY for a port
+// another service (or one not known) holds.
+void udp_socket_open(struct ftl_request *req, const char *spec, bool bound,
+                     const char *owner);
 
 void udp_socket_read(struct ftl_request *req, struct udp_socket *s, size_t len);
 void udp_socket_write(struct ftl_request *req, struct udp_socket *s,

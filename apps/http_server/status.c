@@ -1,6 +1,5 @@
 // GET /status, built from the app's counters and the supervisor's status
-// table (a header line, then a line per service: NAME STATE RESTARTS
-// ISOLATION UPTIME MEMORY VERSION). A request waits for the supervisor's reply
+// table (ftl/status.h). A request waits for the supervisor's reply
 // with its response held; the library keeps both alive meanwhile, even
 // if the client leaves.
 #include "status.h"
@@ -12,6 +11,7 @@
 
 #include <cJSON.h>
 #include <ftl/error.h>
+#include <ftl/status.h>
 #include <ftl/time.h>
 
 struct status_route {
@@ -25,36 +25,27 @@ struct status_call {
     struct ftl_http_response *res;
 };
 
-// One line of the supervisor's table as an object, or NULL for the header
-// line or one that is not a service. MEMORY is "USEDKiB/LIMITKiB", or
-// "-/LIMITKiB" for a service that is not running (memory_kib null).
+// One line of the supervisor's table (ftl/status.h) as an object, or
+// NULL for the header line or one that is not a service.
 static cJSON *service_json(const char *line)
 {
-    char name[64], state[32], memory[48] = "", version[16] = "";
-    unsigned restarts;
-    if (sscanf(line,
-               "%63[A-Za-z0-9_.-] %31[A-Za-z0-9_-] %u %*s %*s %47s "
-               "%15[0-9a-f]",
-               name, state, &restarts, memory, version) < 3) {
+    struct ftl_service_status st;
+    if (!ftl_status_parse_line(line, &st)) {
         return NULL;
     }
-    unsigned long in_use = 0, limit = 0;
-    bool running = sscanf(memory, "%luKiB/%luKiB", &in_use, &limit) == 2;
-    if (!running) {
-        sscanf(memory, "-/%luKiB", &limit);
-    }
     cJSON *s = cJSON_CreateObject();
-    cJSON_AddStringToObject(s, "name", name);
-    cJSON_AddStringToObject(s, "state", state);
-    cJSON_AddNumberToObject(s, "restarts", restarts);
-    if (running) {
-        cJSON_AddNumberToObject(s, "memory_kib", (double)in_use);
+    cJSON_AddStringToObject(s, "name", st.name);
+    cJSON_AddStringToObject(s, "state", st.state);
+    cJSON_AddNumberToObject(s, "restarts", st.restarts);
+    if (st.memory_kib >= 0) {
+        cJSON_AddNumberToObject(s, "memory_kib", (double)st.memory_kib);
     } else {
         cJSON_AddNullToObject(s, "memory_kib");
     }
-    cJSON_AddNumberToObject(s, "memory_limit_kib", (double)limit);
-    if (version[0] != '\0') {
-        cJSON_AddStringToObject(s, "version", version);
+    cJSON_AddNumberToObject(s, "memory_limit_kib",
+                            (double)st.memory_limit_kib);
+    if (st.version[0] != '\0') {
+        cJSON_AddStringToObject(s, "version", st.version);
     } else {
         cJSON_AddNullToObject(s, "version");
     }

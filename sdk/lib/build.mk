@@ -2,7 +2,7 @@
 # event loop with its server and client helpers; every program links it.
 libftl-objs-y += start.o syscall.o ipc.o error.o clock.o log.o \
                  loop.o server.o client.o device.o \
-                 manifest.o link.o tcp.o drain.o
+                 manifest.o link.o tcp.o drain.o status.o
 # The HTTP server (ftl/http.h): the protocol of a connection, its
 # transport over ftl_conn, requests, responses, routing and JSON.
 libftl-objs-y += http_server.o http_conn.o http_request.o http_response.o \

@@ -163,6 +163,12 @@ $(BUILD)/host/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c $(HOST_FLAGS_STAMP) \
 	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) $(MBEDTLS_INCLUDES) -w \
 	    -ffunction-sections -fdata-sections -c $< -o $@
 
+# The supervisor's status table read back (sdk/lib/status.c) and the
+# control service's JSON of it.
+unit-tests += status
+unit-src-status := sdk/lib/status.c os/services/control/status_json.c
+unit-cflags-status := -Ios/services/control
+
 # The reconcile plan of ftl apply (os/services/supervisor/plan.c) on
 # manifests parsed by the real parser.
 unit-tests += plan

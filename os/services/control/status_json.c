@@ -1,68 +1,49 @@
-// The status table to JSON. Names, states, isolation modes and versions
-// (hex digits) are plain words (the table's sscanf patterns admit nothing
-// else), so they need no escaping.
+// The status table to JSON, a service at a time (ftl/status.h parses the
+// lines; their words need no escaping).
 #include "status_json.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-// "12.3s" to milliseconds; -1 for "-" (not running).
-static long long uptime_ms_of(const char *text)
+#include <ftl/status.h>
+
+// "null" for a negative number (not running), else the number.
+static const char *number_or_null(long long value, char *text, size_t size)
 {
-    unsigned long s, tenths;
-    if (sscanf(text, "%lu.%lus", &s, &tenths) != 2) {
-        return -1;
+    if (value < 0) {
+        return "null";
     }
-    return (long long)s * 1000 + (long long)tenths * 100;
+    snprintf(text, size, "%lld", value);
+    return text;
 }
 
 size_t status_json(const char *table, uint64_t uptime_ms, char *out,
                    size_t max)
 {
-    size_t used = 0;
     int n = snprintf(out, max, "{\"system\":{\"uptime_ms\":%llu},\"services\":[",
                      (unsigned long long)uptime_ms);
     if (n < 0 || (size_t)n >= max) {
         return 0;
     }
-    used = (size_t)n;
+    size_t used = (size_t)n;
     bool first = true;
-    const char *line = strchr(table, '\n'); // after the header
-    while (line != NULL && *++line != '\0') {
-        char name[64], state[32], isolation[16], uptime[24], memory[48];
-        char version[16] = "-";
-        unsigned restarts;
-        if (sscanf(line,
-                   "%63[A-Za-z0-9_.-] %31[A-Za-z0-9_-] %u %15[a-z] %23s %47s "
-                   "%15[0-9a-f-]",
-                   name, state, &restarts, isolation, uptime, memory,
-                   version) >= 6) {
-            unsigned long in_use = 0, limit = 0;
-            bool running = sscanf(memory, "%luKiB/%luKiB", &in_use, &limit) == 2;
-            if (!running) {
-                sscanf(memory, "-/%luKiB", &limit);
-            }
-            char in_use_text[24] = "null", uptime_text[24] = "null";
-            char version_text[24] = "null";
-            if (strcmp(version, "-") != 0) {
-                snprintf(version_text, sizeof(version_text), "\"%s\"",
-                         version);
-            }
-            if (running) {
-                snprintf(in_use_text, sizeof(in_use_text), "%lu", in_use);
-            }
-            long long up = uptime_ms_of(uptime);
-            if (up >= 0) {
-                snprintf(uptime_text, sizeof(uptime_text), "%lld", up);
-            }
+    for (const char *line = table; line != NULL && *line != '\0';) {
+        struct ftl_service_status s;
+        if (ftl_status_parse_line(line, &s)) {
+            char uptime[24], memory[24], version[FTL_STATUS_WORD_MAX + 2];
+            snprintf(version, sizeof(version), "\"%s\"", s.version);
             n = snprintf(out + used, max - used,
                          "%s{\"name\":\"%s\",\"state\":\"%s\",\"restarts\":%u,"
                          "\"isolation\":\"%s\",\"uptime_ms\":%s,"
-                         "\"memory_kib\":%s,\"memory_limit_kib\":%lu,"
+                         "\"memory_kib\":%s,\"memory_limit_kib\":%llu,"
                          "\"version\":%s}",
-                         first ? "" : ",", name, state, restarts, isolation,
-                         uptime_text, in_use_text, limit, version_text);
+                         first ? "" : ",", s.name, s.state, s.restarts,
+                         s.isolation,
+                         number_or_null(s.uptime_ms, uptime, sizeof(uptime)),
+                         number_or_null(s.memory_kib, memory, sizeof(memory)),
+                         s.memory_limit_kib,
+                         s.version[0] != '\0' ? version : "null");
             if (n < 0 || (size_t)n >= max - used) {
                 return 0;
             }
@@ -70,6 +51,7 @@ size_t status_json(const char *table, uint64_t uptime_ms, char *out,
             first = false;
         }
         line = strchr(line, '\n');
+        line = line != NULL ? line + 1 : NULL;
     }
     n = snprintf(out + used, max - used, "]}");
     if (n < 0 || (size_t)n >= max - used) {

@@ -137,9 +137,9 @@ static void gce_group_read(struct ydoc *d, yaml_node_t **v, struct settings *s)
 
 static void gce_read(struct ydoc *d, yaml_node_t *node, struct settings *s)
 {
-    static const char *const keys[] = {"project",  "zone",     "machineType",
-                                       "image",    "region",   "replicas",
-                                       "loadBalancer", "healthPath"};
+    static const char *const keys[] = {
+        "project", "zone",     "machineType",  "image",
+        "region",  "replicas", "loadBalancer", "healthPath"};
     const char **values[] = {&s->gce_project, &s->gce_zone,
                              &s->gce_machine_type, &s->gce_image,
                              &s->gce_region};
@@ -245,7 +245,8 @@ void settings_print(FILE *f, const struct settings *s)
         fprintf(f, "deploy.gce.zone %s\n", s->gce_zone);
         fprintf(f, "deploy.gce.machineType %s\n", s->gce_machine_type);
         fprintf(f, "deploy.gce.image %s\n", s->gce_image ? s->gce_image : "");
-        fprintf(f, "deploy.gce.region %s\n", s->gce_region ? s->gce_region : "");
+        fprintf(f, "deploy.gce.region %s\n",
+                s->gce_region ? s->gce_region : "");
         fprintf(f, "deploy.gce.replicas %u\n", s->gce_replicas);
         fprintf(f, "deploy.gce.loadBalancer %s\n", s->gce_load_balancer);
         fprintf(f, "deploy.gce.healthPath %s\n", s->gce_health_path);

@@ -1136,6 +1136,17 @@ sed -i 's/^spec:/spec:\n  deploy:\n    gce: {project: p2, zone: asia-east1-a}/' 
     "$TMP/web/ftl.yaml"
 PATH="$FAKE_PATH" ftl_in "$TMP/web" deploy gce --bucket b1 --dry-run
 expect deploy_gce_reads_ftl_yaml 0 "instances create web --project=p2 --zone=asia-east1-a --machine-type=e2-micro"
+sed -i 's/zone: asia-east1-a}/zone: asia-east1-a, replicas: 2, healthPath: \/status}/' \
+    "$TMP/web/ftl.yaml"
+PATH="$FAKE_PATH" ftl_in "$TMP/web" deploy gce --bucket b1 --dry-run
+expect deploy_gce_reads_replicas_from_ftl_yaml 0 "instance-groups managed create web-group --project=p2 --zone=asia-east1-a --template=$version --size=2"
+expect deploy_gce_reads_the_health_path_from_ftl_yaml 0 "health-checks create http web-health .* --request-path=/status"
+PATH="$FAKE_PATH" ftl_in "$TMP/web" deploy gce --delete --dry-run
+expect deploy_gce_delete_dry_run_prints_every_delete 0 "forwarding-rules delete web-http --project=p2 --global --quiet"
+[[ "$OUT" == *"instance-groups managed delete web-group --project=p2 --zone=asia-east1-a --quiet"* &&
+   "$OUT" == *"firewall-rules delete web-ports --project=p2 --quiet"* ]]
+result deploy_gce_delete_dry_run_deletes_group_and_rule "$([[ $? -ne 0 ]] && echo "$OUT")"
+sed -i 's/, replicas: 2, healthPath: \/status}/}/' "$TMP/web/ftl.yaml"
 PATH="$FAKE_PATH" ftl_in "$TMP/web" deploy gce --project p1 --bucket b1 \
     --name Bad_Name --dry-run
 expect deploy_gce_checks_the_name 2 "\"Bad_Name\" is not a GCE name"

@@ -399,22 +399,65 @@ static int balancer_ensure(const struct group *g)
     return g->http ? http_frontend_ensure(g) : tcp_frontend_ensure(g);
 }
 
-// After a rolling update: the version no instance uses any more.
-static int version_delete(const struct group *g, const char *old)
+// One resource to delete: gcloud's KIND words and its scope flag.
+struct doomed {
+    const char *kind; // "compute KIND" as gcloud names it
+    char *name;
+    const char *scope;
+};
+
+static int doomed_delete(const struct deploy *d, const struct doomed *x)
 {
-    const struct deploy *d = g->d;
-    char *template[] = {"gcloud",  "compute",   "instance-templates",
-                        "delete",  (char *)old, g->project,
-                        "--quiet", NULL};
-    char *image[] = {"gcloud",    "compute",  "images",  "delete",
-                     (char *)old, g->project, "--quiet", NULL};
-    char *upload[] = {"gcloud", "storage", "rm",
-                      str_printf("gs://%s/%s.tar.gz", d->bucket, old), NULL};
-    int err = gcloud_do(d, template);
-    if (err == 0) {
-        err = gcloud_do(d, image);
+    if (x->name == NULL || !gcloud_exists(d, x->kind, x->name, x->scope)) {
+        return 0;
     }
-    return err != 0 ? err : gcloud_do(d, upload);
+    char *argv[10];
+    int n = 0;
+    argv[n++] = "gcloud";
+    argv[n++] = "compute";
+    if (strcmp(x->kind, GROUP_KIND) == 0) {
+        argv[n++] = "instance-groups";
+        argv[n++] = "managed";
+    } else {
+        argv[n++] = (char *)x->kind;
+    }
+    argv[n++] = "delete";
+    argv[n++] = x->name;
+    argv[n++] = str_printf("--project=%s", d->project);
+    if (x->scope != NULL) {
+        argv[n++] = (char *)x->scope;
+    }
+    argv[n++] = "--quiet";
+    argv[n] = NULL;
+    return gcloud_do(d, argv);
+}
+
+// Removes the upload gs://BUCKET/IMAGE.tar.gz when it is there.
+static int upload_delete(const struct deploy *d, const char *image)
+{
+    char *object = str_printf("gs://%s/%s.tar.gz", d->bucket, image);
+    char *describe[] = {"gcloud",   "storage", "objects",
+                        "describe", object,    NULL};
+    char *out = NULL;
+    struct proc_options opt = {.capture = &out, .err_log = "/dev/null"};
+    if (!d->dry_run && proc_run(describe, &opt) != 0) {
+        return 0;
+    }
+    char *rm[] = {"gcloud", "storage", "rm", object, NULL};
+    return gcloud_do(d, rm);
+}
+
+// After a rolling update: the version no instance uses any more, each
+// part if it is there (a failed deploy may have left it half made).
+static int version_delete(const struct group *g, char *old)
+{
+    const struct doomed template = {"instance-templates", old, NULL};
+    const struct doomed image = {"images", old, NULL};
+    int err = doomed_delete(g->d, &template);
+    if (err == 0) {
+        err = doomed_delete(g->d, &image);
+    }
+    return err != 0 ? err : upload_delete(g->d, old);
 }
 
 static int address_print(const struct group *g)
@@ -476,54 +519,6 @@ int gce_group_deploy(const struct deploy *d)
         err = version_delete(&g, old);
     }
     return err != 0 ? err : address_print(&g);
-}
-
-// One resource to delete: gcloud's KIND words and its scope flag.
-struct doomed {
-    const char *kind; // "compute KIND" as gcloud names it
-    char *name;
-    const char *scope;
-};
-
-static int doomed_delete(const struct deploy *d, const struct doomed *x)
-{
-    if (x->name == NULL || !gcloud_exists(d, x->kind, x->name, x->scope)) {
-        return 0;
-    }
-    char *argv[10];
-    int n = 0;
-    argv[n++] = "gcloud";
-    argv[n++] = "compute";
-    if (strcmp(x->kind, GROUP_KIND) == 0) {
-        argv[n++] = "instance-groups";
-        argv[n++] = "managed";
-    } else {
-        argv[n++] = (char *)x->kind;
-    }
-    argv[n++] = "delete";
-    argv[n++] = x->name;
-    argv[n++] = str_printf("--project=%s", d->project);
-    if (x->scope != NULL) {
-        argv[n++] = (char *)x->scope;
-    }
-    argv[n++] = "--quiet";
-    argv[n] = NULL;
-    return gcloud_do(d, argv);
-}
-
-// Removes the upload gs://BUCKET/IMAGE.tar.gz when it is there.
-static int upload_delete(const struct deploy *d, const char *image)
-{
-    char *object = str_printf("gs://%s/%s.tar.gz", d->bucket, image);
-    char *describe[] = {"gcloud",   "storage", "objects",
-                        "describe", object,    NULL};
-    char *out = NULL;
-    struct proc_options opt = {.capture = &out, .err_log = "/dev/null"};
-    if (!d->dry_run && proc_run(describe, &opt) != 0) {
-        return 0;
-    }
-    char *rm[] = {"gcloud", "storage", "rm", object, NULL};
-    return gcloud_do(d, rm);
 }
 
 int gce_group_delete(const struct deploy *d)

@@ -992,7 +992,7 @@ gcloud compute forwarding-rules describe web-http --project=p1 --global --format
 # A re-deploy of another image: a rolling update to the new template,
 # never below the group's size; the old version goes once it is stable.
 rm -f "$GCLOUD_LOG"
-GCLOUD_EXISTS="firewall-rules health-checks instance-groups $all_lb" \
+GCLOUD_EXISTS="firewall-rules health-checks instance-groups $all_lb instance-templates:web-0ld images:web-0ld objects:web-0ld" \
 GCLOUD_TEMPLATE=web-0ld0ld00 PATH="$FAKE_PATH" \
     ftl_in "$TMP/web" deploy gce --project p1 --bucket b1 --replicas 2 \
     --health-path /status
@@ -1015,8 +1015,11 @@ gcloud compute backend-services describe web-backend --project=p1 --global
 gcloud compute url-maps describe web-lb --project=p1 --global
 gcloud compute target-http-proxies describe web-proxy --project=p1 --global
 gcloud compute forwarding-rules describe web-http --project=p1 --global
+gcloud compute instance-templates describe web-0ld0ld00 --project=p1
 gcloud compute instance-templates delete web-0ld0ld00 --project=p1 --quiet
+gcloud compute images describe web-0ld0ld00 --project=p1
 gcloud compute images delete web-0ld0ld00 --project=p1 --quiet
+gcloud storage objects describe gs://b1/web-0ld0ld00.tar.gz
 gcloud storage rm gs://b1/web-0ld0ld00.tar.gz
 gcloud compute forwarding-rules describe web-http --project=p1 --global --format=value(IPAddress)"
 

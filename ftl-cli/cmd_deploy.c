@@ -5,10 +5,15 @@
 // guest ports of ftl.yaml's run.ports, then the external IP. Whether an
 // image, instance or rule exists is what `gcloud ... describe` exits with.
 // --dry-run prints every command that would change something and runs
-// nothing at all, as for a first deploy.
+// nothing at all, as for a first deploy. With --replicas (or
+// deploy.gce.replicas) gce_group.c deploys a managed instance group behind
+// a load balancer instead, and --delete removes what either made; this
+// file reads the options and ftl.yaml and builds the image for both.
 #include "commands.h"
+#include "deploy.h"
 #include "exitcode.h"
 #include "gce.h"
+#include "gce_group.h"
 #include "output.h"
 #include "proc.h"
 #include "project.h"
@@ -17,14 +22,21 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ZONE_DEFAULT "us-central1-a"
 #define MACHINE_TYPE_DEFAULT "e2-micro"
+#define DEPLOY_COUNT_MAX 1000 // replicas, requests per second
 
 static const char usage[] =
     "usage: ftl deploy gce --project P --zone Z --bucket B [--name N]\n"
-    "                      [--machine-type TYPE] [--dry-run]\n\n"
+    "                      [--machine-type TYPE] [--dry-run]\n"
+    "                      [--replicas N [--region R] [--health-path PATH]\n"
+    "                       [--load-balancer http|tcp] [--autoscale-cpu U |\n"
+    "                       --autoscale-rps RPS [--max-replicas M]]]\n"
+    "       ftl deploy gce --delete --project P [--zone Z | --region R]\n"
+    "                      [--bucket B] [--name N] [--dry-run]\n\n"
     "Builds the GCE image (ftl build --target gce) and deploys it with\n"
     "gcloud: uploads it to gs://B/N.tar.gz, creates the image (replacing\n"
     "one of that name), creates the instance N with its serial port on\n"
@@ -32,6 +44,12 @@ static const char usage[] =
     "ports of ftl.yaml's spec.run.ports (rule N-ports, instances tagged N),\n"
     "and prints the external IP and URL. Needs the Google Cloud CLI, signed\n"
     "in (`gcloud auth login`). Options win over ftl.yaml's spec.deploy.gce.\n\n"
+    "With --replicas (or deploy.gce.replicas) the system runs on a managed\n"
+    "instance group N-group of that many instances from the template\n"
+    "N-VERSION, behind a load balancer whose address is printed. Deploying\n"
+    "another image again is a rolling update (a new instance healthy before\n"
+    "an old one goes); --replicas alone resizes. --delete removes what\n"
+    "either deploy made. docs/deploy/gce.md has the details.\n\n"
     "  --project P          the Google Cloud project (or deploy.gce.project)\n"
     "  --zone Z             the zone (deploy.gce.zone, else " ZONE_DEFAULT ")\n"
     "  --bucket B           the Cloud Storage bucket for the upload\n"
@@ -40,84 +58,28 @@ static const char usage[] =
     "  --machine-type TYPE  (deploy.gce.machineType, else " MACHINE_TYPE_DEFAULT
     ",\n"
     "                       which GCE's free tier covers)\n"
+    "  --replicas N         a group of N instances (deploy.gce.replicas)\n"
+    "  --region R           a regional group over R's zones (deploy.gce.\n"
+    "                       region; else a zonal group in the zone)\n"
+    "  --health-path PATH   what the HTTP health check gets (deploy.gce.\n"
+    "                       healthPath, else /)\n"
+    "  --load-balancer K    http: the global HTTP load balancer on port 80\n"
+    "                       (default); tcp: a regional network load\n"
+    "                       balancer on the port (deploy.gce.loadBalancer)\n"
+    "  --autoscale-cpu U    autoscale from N to M on CPU use U (0.1 to 1)\n"
+    "  --autoscale-rps RPS  autoscale on requests per second per instance\n"
+    "                       (http load balancer only)\n"
+    "  --max-replicas M     the autoscaler's ceiling (default: twice N)\n"
+    "  --delete             delete the group, load balancer, instance,\n"
+    "                       images, firewall rule and uploads of N\n"
     "  --dry-run            print the gcloud commands instead of running them\n"
     "  -h, --help           this help\n";
-
-struct deploy {
-    const char *project, *zone, *bucket, *name, *image, *machine_type;
-    bool dry_run;
-    char *allow; // "tcp:80,udp:53", or NULL when no ports
-    unsigned url_port;
-};
-
-// Runs a gcloud command that changes something, or prints it (dry run).
-static int gcloud_do(const struct deploy *d, char **argv)
-{
-    if (d->dry_run) {
-        printf("%s\n", proc_describe(argv));
-        return 0;
-    }
-    out_step("GCLOUD", "%s", proc_describe(argv + 1));
-    int status = proc_run(argv, NULL);
-    if (status != 0) {
-        return out_error(EXIT_FAILED, "gcloud's message is above",
-                         "`%s` failed (status %d)", proc_describe(argv),
-                         status);
-    }
-    return 0;
-}
-
-// Whether `gcloud compute KIND describe NAME ...` succeeds; never in a dry
-// run, which assumes a first deploy.
-static bool gcloud_exists(const struct deploy *d, const char *kind,
-                          const char *name, bool zonal)
-{
-    if (d->dry_run) {
-        return false;
-    }
-    char *out = NULL;
-    char *argv[] = {"gcloud",
-                    "compute",
-                    (char *)kind,
-                    "describe",
-                    (char *)name,
-                    str_printf("--project=%s", d->project),
-                    zonal ? str_printf("--zone=%s", d->zone) : NULL,
-                    NULL};
-    struct proc_options opt = {.capture = &out, .err_log = "/dev/null"};
-    return proc_run(argv, &opt) == 0;
-}
-
-// gcloud in PATH and an account signed in; 0 or an exit code.
-static int gcloud_check(void)
-{
-    if (!proc_in_path("gcloud")) {
-        return out_error(EXIT_ENV,
-                         "install the Google Cloud CLI: "
-                         "https://cloud.google.com/sdk/docs/install",
-                         "gcloud is not in PATH");
-    }
-    char *accounts = NULL;
-    char *argv[] = {"gcloud",
-                    "auth",
-                    "list",
-                    "--filter=status:ACTIVE",
-                    "--format=value(account)",
-                    NULL};
-    struct proc_options opt = {.capture = &accounts, .err_log = "/dev/null"};
-    if (proc_run(argv, &opt) != 0 ||
-        strspn(accounts, " \n") == strlen(accounts)) {
-        return out_error(EXIT_CLOUD_AUTH, "run `gcloud auth login`",
-                         "gcloud has no credentials");
-    }
-    return 0;
-}
 
 static int image_replace(const struct deploy *d, const char *source)
 {
     char *project = str_printf("--project=%s", d->project);
     int err = 0;
-    if (gcloud_exists(d, "images", d->image, false)) {
+    if (gcloud_exists(d, "images", d->image, NULL)) {
         char *del[] = {"gcloud",         "compute", "images",  "delete",
                        (char *)d->image, project,   "--quiet", NULL};
         err = gcloud_do(d, del);
@@ -138,7 +100,7 @@ static int instance_recreate(const struct deploy *d)
     char *project = str_printf("--project=%s", d->project);
     char *zone = str_printf("--zone=%s", d->zone);
     int err = 0;
-    if (gcloud_exists(d, "instances", d->name, true)) {
+    if (gcloud_exists(d, "instances", d->name, zone)) {
         char *del[] = {"gcloud", "compute",       "instances",
                        "delete", (char *)d->name, project,
                        zone,     "--quiet",       NULL};
@@ -157,27 +119,6 @@ static int instance_recreate(const struct deploy *d)
                       str_printf("--tags=%s", d->name),
                       NULL};
     return err != 0 ? err : gcloud_do(d, create);
-}
-
-static int firewall_open(const struct deploy *d)
-{
-    if (d->allow == NULL) {
-        out_info("no spec.run.ports in ftl.yaml: no firewall rule");
-        return 0;
-    }
-    char *rule = str_printf("%s-ports", d->name);
-    bool exists = gcloud_exists(d, "firewall-rules", rule, false);
-    char *argv[] = {"gcloud",
-                    "compute",
-                    "firewall-rules",
-                    exists ? "update" : "create",
-                    rule,
-                    str_printf("--project=%s", d->project),
-                    str_printf("--allow=%s", d->allow),
-                    str_printf("--target-tags=%s", d->name),
-                    "--source-ranges=0.0.0.0/0",
-                    NULL};
-    return gcloud_do(d, argv);
 }
 
 static int address_print(const struct deploy *d)
@@ -237,6 +178,44 @@ static void ports_allow(struct deploy *d, const struct settings *s)
     d->allow = list;
 }
 
+// The group's settings from ftl.yaml and the defaults, then checked
+// against each other; 0 or an exit code.
+static int group_settle(struct deploy *d, const struct settings *s)
+{
+    d->replicas = d->replicas_given ? d->replicas : s->gce_replicas;
+    d->region = d->region ? d->region : s->gce_region;
+    d->health_path = d->health_path       ? d->health_path
+                     : s->gce_health_path ? s->gce_health_path
+                                          : "/";
+    d->load_balancer = d->load_balancer       ? d->load_balancer
+                       : s->gce_load_balancer ? s->gce_load_balancer
+                                              : "http";
+    bool autoscaled = d->autoscale_cpu != NULL || d->autoscale_rps != 0;
+    if (autoscaled && d->replicas == 0) {
+        d->replicas = 1;
+    }
+    d->max_replicas = d->max_replicas ? d->max_replicas : 2 * d->replicas;
+    if (strcmp(d->load_balancer, "http") != 0 &&
+        strcmp(d->load_balancer, "tcp") != 0) {
+        return out_usage_error(usage, "--load-balancer takes http or tcp");
+    }
+    if (d->health_path[0] != '/') {
+        return out_usage_error(usage, "--health-path takes a path from /");
+    }
+    if (d->autoscale_cpu != NULL && d->autoscale_rps != 0) {
+        return out_usage_error(usage, "autoscale on CPU or on requests, "
+                                      "not both");
+    }
+    if (d->autoscale_rps != 0 && strcmp(d->load_balancer, "http") != 0) {
+        return out_usage_error(usage, "--autoscale-rps counts the HTTP load "
+                                      "balancer's requests: not with tcp");
+    }
+    if (autoscaled && d->max_replicas < d->replicas) {
+        return out_usage_error(usage, "--max-replicas is below --replicas");
+    }
+    return 0;
+}
+
 // Fills the unset fields of d from ftl.yaml and the defaults; 0 or an
 // exit code.
 static int deploy_settle(struct deploy *d, const struct settings *s)
@@ -250,21 +229,25 @@ static int deploy_settle(struct deploy *d, const struct settings *s)
     d->name = named ? d->name : gce_name(s->system);
     d->image =
         named ? d->name : gce_name(s->gce_image ? s->gce_image : s->system);
-    if (d->project == NULL || d->bucket == NULL) {
+    if (d->project == NULL || (d->bucket == NULL && !d->delete)) {
         return out_usage_error(usage, "%s",
                                d->project == NULL
                                    ? "which project? --project P, or "
                                      "spec.deploy.gce.project in ftl.yaml"
                                    : "which bucket? --bucket B");
     }
-    if (!gce_name_is_valid(d->name) || !gce_name_is_valid(d->image)) {
-        return out_usage_error(usage,
-                               "\"%s\" is not a GCE name (lowercase "
-                               "letters, digits, '-'; at most 63)",
-                               gce_name_is_valid(d->name) ? d->image : d->name);
+    // A group's names add up to 9 characters to N: -VERSION (8 hex).
+    bool too_long = strlen(d->name) > 63 - 9;
+    if (!gce_name_is_valid(d->name) || !gce_name_is_valid(d->image) ||
+        too_long) {
+        return out_usage_error(
+            usage,
+            "\"%s\" is not a GCE name (lowercase "
+            "letters, digits, '-'; at most 54)",
+            gce_name_is_valid(d->name) && !too_long ? d->image : d->name);
     }
     ports_allow(d, s);
-    return 0;
+    return group_settle(d, s);
 }
 
 static int deploy_gce(struct deploy *d)
@@ -284,20 +267,80 @@ static int deploy_gce(struct deploy *d)
     if (err == 0 && !d->dry_run) {
         err = gcloud_check();
     }
+    if (err == 0 && d->delete) {
+        return gce_group_delete(d);
+    }
     if (err == 0) {
         err = image_build(&p, &o, &img);
     }
     if (err == 0) {
         err = gce_image_build(&img, &g);
     }
+    d->tarball = g.tarball;
+    if (err == 0 && d->replicas > 0) {
+        return gce_group_deploy(d);
+    }
     char *object = str_printf("gs://%s/%s.tar.gz", d->bucket, d->name);
     char *upload[] = {"gcloud", "storage", "cp", g.tarball, object, NULL};
     if (err != 0 || (err = gcloud_do(d, upload)) != 0 ||
         (err = image_replace(d, object)) != 0 ||
-        (err = instance_recreate(d)) != 0 || (err = firewall_open(d)) != 0) {
+        (err = instance_recreate(d)) != 0 ||
+        (err = gce_firewall_open(d)) != 0) {
         return err;
     }
     return address_print(d);
+}
+
+// A whole number from 1 to DEPLOY_COUNT_MAX into *out; false if s is not.
+static bool count_parse(const char *s, unsigned *out)
+{
+    char *end;
+    unsigned long n = strtoul(s, &end, 10);
+    if (s[0] < '0' || s[0] > '9' || *end != '\0' || n < 1 ||
+        n > DEPLOY_COUNT_MAX) {
+        return false;
+    }
+    *out = (unsigned)n;
+    return true;
+}
+
+// A CPU utilization from 0.1 to 1, as gcloud takes it.
+static bool utilization_is_valid(const char *s)
+{
+    char *end;
+    double u = strtod(s, &end);
+    return s[0] >= '0' && s[0] <= '9' && *end == '\0' && u >= 0.1 && u <= 1;
+}
+
+// The group's options; false if c is not one or its value is bad (the
+// message printed then, *err set).
+static bool group_option_take(struct deploy *d, int c, const char *arg,
+                              int *err)
+{
+    static const char *const bad[] = {
+        ['r'] = "--replicas takes a number from 1",
+        ['s'] = "--autoscale-rps takes a number from 1",
+        ['x'] = "--max-replicas takes a number from 1"};
+    unsigned *counts[] = {['r'] = &d->replicas,
+                          ['s'] = &d->autoscale_rps,
+                          ['x'] = &d->max_replicas};
+    if (c == 'r' || c == 's' || c == 'x') {
+        if (!count_parse(arg, counts[c])) {
+            *err = out_usage_error(usage, "%s", bad[c]);
+        }
+        d->replicas_given |= c == 'r';
+    } else if (c == 'c') {
+        d->autoscale_cpu = arg;
+        if (!utilization_is_valid(arg)) {
+            *err = out_usage_error(usage, "--autoscale-cpu takes a "
+                                          "utilization from 0.1 to 1");
+        }
+    } else if (c == 'D') {
+        d->delete = true;
+    } else {
+        return false;
+    }
+    return true;
 }
 
 int cmd_deploy(int argc, char **argv)
@@ -308,16 +351,23 @@ int cmd_deploy(int argc, char **argv)
         {"bucket", required_argument, NULL, 'b'},
         {"name", required_argument, NULL, 'n'},
         {"machine-type", required_argument, NULL, 'm'},
+        {"region", required_argument, NULL, 'g'},
+        {"health-path", required_argument, NULL, 'H'},
+        {"load-balancer", required_argument, NULL, 'l'},
+        {"replicas", required_argument, NULL, 'r'},
+        {"autoscale-cpu", required_argument, NULL, 'c'},
+        {"autoscale-rps", required_argument, NULL, 's'},
+        {"max-replicas", required_argument, NULL, 'x'},
+        {"delete", no_argument, NULL, 'D'},
         {"dry-run", no_argument, NULL, 'd'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     struct deploy d = {0};
-    const char **fields[] = {['p'] = &d.project,
-                             ['z'] = &d.zone,
-                             ['b'] = &d.bucket,
-                             ['n'] = &d.name,
-                             ['m'] = &d.machine_type};
-    int c;
+    const char **fields[] = {
+        ['p'] = &d.project,     ['z'] = &d.zone,         ['b'] = &d.bucket,
+        ['n'] = &d.name,        ['m'] = &d.machine_type, ['g'] = &d.region,
+        ['H'] = &d.health_path, ['l'] = &d.load_balancer};
+    int c, err = 0;
     if (argc > 1 && strcmp(argv[1], "gce") == 0) {
         argc--, argv++;
     } else if (argc < 2 ||
@@ -332,6 +382,10 @@ int cmd_deploy(int argc, char **argv)
             return EXIT_OK;
         } else if (c == 'd') {
             d.dry_run = true;
+        } else if (group_option_take(&d, c, optarg, &err)) {
+            if (err != 0) {
+                return err;
+            }
         } else if (c != '?' && c != ':' &&
                    c < (int)(sizeof(fields) / sizeof(fields[0])) &&
                    fields[c] != NULL) {

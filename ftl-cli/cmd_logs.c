@@ -10,6 +10,7 @@
 #include "control_options.h"
 #include "exitcode.h"
 #include "files.h"
+#include "gce_group.h"
 #include "logs_local.h"
 #include "output.h"
 #include "proc.h"
@@ -26,7 +27,8 @@
 static const char usage[] =
     "usage: ftl logs [SERVICE] [--follow] [--socket PATH | --gce NAME\n"
     "                [--zone Z] [--project P]] [--key PATH]\n"
-    "       ftl logs gce NAME [--zone Z] [--project P] [--follow]\n\n"
+    "       ftl logs gce NAME [--zone Z] [--project P] [--follow]\n"
+    "       ftl logs gce NAME --group [--zone Z | --region R] [--project P]\n\n"
     "ftl logs [SERVICE] prints the log lines the project's running system\n"
     "(`ftl run`, `ftl dev`, or with --gce the GCE instance NAME) keeps for\n"
     "SERVICE (or `kernel`), through the control channel; without SERVICE,\n"
@@ -44,6 +46,9 @@ static const char usage[] =
     "  --zone Z       the instance's zone\n"
     "  --project P    the Google Cloud project\n"
     "  --follow       keep printing new output (every 2 s) until Ctrl-C\n"
+    "  --group        the console of every instance of the group NAME-group\n"
+    "                 (`ftl deploy gce --replicas`), one after the other\n"
+    "  --region R     the group's region, for a regional group\n"
     "  -h, --help     this help\n";
 
 struct logs {
@@ -102,10 +107,56 @@ static int logs_gce(const struct logs *l)
     }
 }
 
+// Each instance of the group NAME-group, from the URLs gcloud lists
+// (.../zones/ZONE/instances/INSTANCE: a regional group's are in several
+// zones): its console after a `== INSTANCE (ZONE)` line.
+static int logs_gce_group(const struct logs *l, const char *region)
+{
+    char *urls = NULL;
+    char *argv[] = {"gcloud",
+                    "compute",
+                    "instance-groups",
+                    "managed",
+                    "list-instances",
+                    str_printf("%s%s", l->name, GCE_GROUP_SUFFIX),
+                    region ? str_printf("--region=%s", region)
+                           : str_printf("--zone=%s", l->zone ? l->zone : ""),
+                    "--uri",
+                    l->project ? str_printf("--project=%s", l->project) : NULL,
+                    NULL};
+    struct proc_options opt = {.capture = &urls};
+    if (proc_run(argv, &opt) != 0) {
+        return out_error(EXIT_FAILED, "gcloud's message is above",
+                         "cannot list the instances of %s%s", l->name,
+                         GCE_GROUP_SUFFIX);
+    }
+    int err = EXIT_OK, count = 0;
+    for (char *url = strtok(urls, "\n"); url != NULL && err == EXIT_OK;
+         url = strtok(NULL, "\n")) {
+        char *zone = strstr(url, "/zones/");
+        char *instance = strrchr(url, '/');
+        if (zone == NULL || instance == NULL) {
+            continue;
+        }
+        zone += strlen("/zones/");
+        zone[strcspn(zone, "/")] = '\0';
+        struct logs one = {
+            .name = instance + 1, .zone = zone, .project = l->project};
+        printf("== %s (%s)\n", one.name, zone);
+        fflush(stdout);
+        err = logs_gce(&one);
+        count++;
+    }
+    if (err == EXIT_OK && count == 0) {
+        out_warn("%s%s has no instances", l->name, GCE_GROUP_SUFFIX);
+    }
+    return err;
+}
+
 // `ftl logs gce NAME`: the serial console, through gcloud; t holds the
 // options given, of which only --zone and --project fit.
-static int logs_console(const char *name, bool follow,
-                        const struct control_target *t)
+static int logs_console(const char *name, bool follow, bool group,
+                        const char *region, const struct control_target *t)
 {
     if (t->socket != NULL || t->key != NULL || t->gce.instance != NULL) {
         return out_usage_error(usage, "--socket, --key and --gce are not for "
@@ -123,23 +174,34 @@ static int logs_console(const char *name, bool follow,
     control_gce_settle(&g);
     struct logs l = {
         .name = name, .zone = g.zone, .project = g.project, .follow = follow};
-    return logs_gce(&l);
+    if (group && follow) {
+        return out_usage_error(usage, "--follow follows one instance: "
+                                      "`ftl logs gce INSTANCE --follow`");
+    }
+    return group || region ? logs_gce_group(&l, region) : logs_gce(&l);
 }
 
 int cmd_logs(int argc, char **argv)
 {
     static const struct option options[] = {
         {"follow", no_argument, NULL, 'f'},
+        {"group", no_argument, NULL, 'g'},
+        {"region", required_argument, NULL, 'r'},
         CONTROL_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     struct control_target t = {0};
-    bool follow = false;
+    bool follow = false, group = false;
+    const char *region = NULL;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         if (c == 'f') {
             follow = true;
+        } else if (c == 'g') {
+            group = true;
+        } else if (c == 'r') {
+            region = optarg;
         } else if (control_option_take(&t, c, optarg)) {
             continue;
         } else if (c == 'h') {
@@ -155,7 +217,11 @@ int cmd_logs(int argc, char **argv)
         return out_usage_error(usage, "expected [SERVICE] or `gce NAME`");
     }
     if (console) {
-        return logs_console(argv[optind + 1], follow, &t);
+        return logs_console(argv[optind + 1], follow, group, region, &t);
+    }
+    if (group || region != NULL) {
+        return out_usage_error(usage, "--group and --region are for "
+                                      "`ftl logs gce NAME`");
     }
     int err = control_options_check(&t, usage);
     if (err != 0) {

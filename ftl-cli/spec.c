@@ -82,6 +82,14 @@ static void settings_line(char *line, struct settings *s)
         s->gce_machine_type = value;
     } else if (strcmp(line, "deploy.gce.image") == 0) {
         s->gce_image = value[0] != '\0' ? value : NULL;
+    } else if (strcmp(line, "deploy.gce.region") == 0) {
+        s->gce_region = value[0] != '\0' ? value : NULL;
+    } else if (strcmp(line, "deploy.gce.replicas") == 0) {
+        s->gce_replicas = strtoul(value, NULL, 10);
+    } else if (strcmp(line, "deploy.gce.loadBalancer") == 0) {
+        s->gce_load_balancer = value;
+    } else if (strcmp(line, "deploy.gce.healthPath") == 0) {
+        s->gce_health_path = value;
     } else if (strcmp(line, "tls.certificate") == 0) {
         s->tls_certificate = value;
     } else if (strcmp(line, "tls.key") == 0) {

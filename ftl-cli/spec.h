@@ -27,6 +27,10 @@ struct settings {
     struct port ports[SETTINGS_PORTS_MAX];
     // spec.deploy.gce; NULL when ftl.yaml has no deploy.gce
     const char *gce_project, *gce_zone, *gce_machine_type, *gce_image;
+    // spec.deploy.gce's group fields: replicas 0 when not given; region,
+    // loadBalancer and healthPath NULL when not given
+    const char *gce_region, *gce_load_balancer, *gce_health_path;
+    unsigned gce_replicas;
     // spec.tls, relative to the project root; NULL when not given
     const char *tls_certificate, *tls_key, *tls_ca;
 };

@@ -26,6 +26,8 @@ PACKAGES=(
     # network tests and benchmarks: HTTP client and load generator, DHCP
     # server and crafted frames in a test's own namespace, ip and tap
     curl wrk dnsmasq-base python3-scapy iproute2 iputils-ping
+    # the load balancer in front of the local imitation of a GCE group
+    haproxy
     # the plots of the benchmark report (make bench: docs/benchmarks.md)
     gnuplot-nox
     # TLS: development certificates (scripts/dev-tls.sh), and the tests'

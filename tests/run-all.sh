@@ -33,6 +33,7 @@ else
     suites+=("python3 tests/qemu/net_test.py")
     suites+=("python3 tests/qemu/http_api_test.py")
     suites+=("python3 tests/qemu/netns_test.py")
+    suites+=("python3 tests/qemu/gce_group_test.py")
     suites+=("python3 tests/qemu/tls_test.py")
     suites+=("python3 tests/qemu/control_test.py")
     suites+=("python3 tests/qemu/http_client_test.py")

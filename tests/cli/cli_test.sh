@@ -850,19 +850,42 @@ EOF
 result gce_image_is_an_oldgnu_tar_of_one_whole_gib_disk "$why"
 
 # A fake gcloud first in PATH records every call in $GCLOUD_LOG; describe
-# succeeds for the kinds named in $GCLOUD_EXISTS; auth list shows an
-# account unless $GCLOUD_NO_AUTH is set. Nothing real is contacted.
+# succeeds for the kinds named in $GCLOUD_EXISTS (KIND, or KIND:TEXT for
+# the calls with TEXT in them: "images:web-0ld"); a managed instance
+# group runs the template $GCLOUD_TEMPLATE; auth list shows an account
+# unless $GCLOUD_NO_AUTH is set. Nothing real is contacted.
 mkdir -p "$TMP/fakebin"
 cat >"$TMP/fakebin/gcloud" <<'EOF'
 #!/usr/bin/env bash
 echo "gcloud $*" >>"$GCLOUD_LOG"
+# exists KIND CALL: whether $GCLOUD_EXISTS says KIND exists for CALL.
+exists() {
+    local e
+    for e in ${GCLOUD_EXISTS:-}; do
+        [[ "${e%%:*}" == "$1" ]] || continue
+        [[ "$e" != *:* || "$2" == *"${e#*:}"* ]] && return 0
+    done
+    return 1
+}
 # Every command line, quoted for the shell, for the real gcloud's check.
 printf '%q ' gcloud "$@" >>"$GCLOUD_ARGV_LOG" && echo >>"$GCLOUD_ARGV_LOG"
 case "$1 $2 $3" in
 "auth list "*) [[ -z "${GCLOUD_NO_AUTH:-}" ]] && echo dev@example.com ;;
+"compute instance-groups managed")
+    case "$4" in
+    describe)
+        exists instance-groups "$*" || exit 1
+        [[ "$*" == *instanceTemplate* ]] && echo "${GCLOUD_TEMPLATE:-}" ;;
+    list-instances)
+        z="https://www.googleapis.com/compute/v1/projects/p1/zones"
+        echo "$z/us-central1-a/instances/web-abcd"
+        echo "$z/us-central1-b/instances/web-efgh" ;;
+    esac ;;
 "compute "*" describe")
     [[ "$*" == *natIP* ]] && echo 203.0.113.7 && exit 0
-    [[ " ${GCLOUD_EXISTS:-} " == *" $2 "* ]]; exit $? ;;
+    [[ "$*" == *IPAddress* ]] && echo 198.51.100.4 && exit 0
+    exists "$2" "$*"; exit $? ;;
+"storage objects describe") exists objects "$*"; exit $? ;;
 "compute instances get-serial-port-output")
     echo "[supervisor] system ready: 3 services running"
     echo "Specify --start=42 in the next get-serial-port-output invocation" >&2 ;;
@@ -934,10 +957,199 @@ expect deploy_gce_dry_run_prints_the_commands 0 \
 [[ ! -e "$GCLOUD_LOG" && "$OUT" == *"gcloud storage cp $tarball gs://b1/web.tar.gz"* ]]
 result deploy_gce_dry_run_runs_nothing \
     "$([[ $? -ne 0 ]] && cat "$GCLOUD_LOG" 2>/dev/null)"
+# --- replicas: a managed instance group behind a load balancer -----------
+version="web-$(sha256sum "$tarball" | cut -c1-8)"
+all_lb="backend-services:--global url-maps target-http-proxies forwarding-rules:web-http"
+rm -f "$GCLOUD_LOG"
+PATH="$FAKE_PATH" ftl_in "$TMP/web" deploy gce --project p1 --bucket b1 \
+    --replicas 2
+expect deploy_gce_group_prints_the_balancer 0 "http://198.51.100.4/"
+calls_are deploy_gce_group_first_deploy_calls "gcloud auth list --filter=status:ACTIVE --format=value(account)
+gcloud compute images describe $version --project=p1
+gcloud storage cp $tarball gs://b1/$version.tar.gz
+gcloud compute images create $version --project=p1 --source-uri=gs://b1/$version.tar.gz
+gcloud compute instance-templates describe $version --project=p1
+gcloud compute instance-templates create $version --project=p1 --machine-type=e2-micro --image=$version --metadata=serial-port-enable=TRUE --tags=web
+gcloud compute firewall-rules describe web-ports --project=p1
+gcloud compute firewall-rules create web-ports --project=p1 --allow=tcp:80 --target-tags=web --source-ranges=0.0.0.0/0
+gcloud compute health-checks describe web-health --project=p1 --global
+gcloud compute health-checks create http web-health --project=p1 --global --port=80 --check-interval=5s --timeout=5s --healthy-threshold=2 --unhealthy-threshold=2 --request-path=/
+gcloud compute instance-groups managed describe web-group --project=p1 --zone=us-central1-a --format=value(instanceTemplate.basename())
+gcloud compute instance-groups managed create web-group --project=p1 --zone=us-central1-a --template=$version --size=2 --base-instance-name=web --health-check=web-health --initial-delay=120
+gcloud compute instance-groups managed set-named-ports web-group --project=p1 --zone=us-central1-a --named-ports=http:80
+gcloud compute instance-groups managed wait-until web-group --project=p1 --zone=us-central1-a --stable --timeout=1200
+gcloud compute backend-services describe web-backend --project=p1 --global
+gcloud compute backend-services create web-backend --project=p1 --global --protocol=HTTP --load-balancing-scheme=EXTERNAL --health-checks=web-health --port-name=http
+gcloud compute backend-services add-backend web-backend --project=p1 --global --instance-group=web-group --instance-group-zone=us-central1-a --balancing-mode=UTILIZATION
+gcloud compute url-maps describe web-lb --project=p1 --global
+gcloud compute url-maps create web-lb --project=p1 --global --default-service=web-backend
+gcloud compute target-http-proxies describe web-proxy --project=p1 --global
+gcloud compute target-http-proxies create web-proxy --project=p1 --global --url-map=web-lb
+gcloud compute forwarding-rules describe web-http --project=p1 --global
+gcloud compute forwarding-rules create web-http --project=p1 --global --load-balancing-scheme=EXTERNAL --target-http-proxy=web-proxy --ports=80
+gcloud compute forwarding-rules describe web-http --project=p1 --global --format=value(IPAddress)"
+
+# A re-deploy of another image: a rolling update to the new template,
+# never below the group's size; the old version goes once it is stable.
+rm -f "$GCLOUD_LOG"
+GCLOUD_EXISTS="firewall-rules health-checks instance-groups $all_lb instance-templates:web-0ld images:web-0ld objects:web-0ld" \
+GCLOUD_TEMPLATE=web-0ld0ld00 PATH="$FAKE_PATH" \
+    ftl_in "$TMP/web" deploy gce --project p1 --bucket b1 --replicas 2 \
+    --health-path /status
+expect deploy_gce_group_redeploy_succeeds 0 "deployed web: 2 replicas of $version"
+calls_are deploy_gce_group_redeploy_is_a_rolling_update "gcloud auth list --filter=status:ACTIVE --format=value(account)
+gcloud compute images describe $version --project=p1
+gcloud storage cp $tarball gs://b1/$version.tar.gz
+gcloud compute images create $version --project=p1 --source-uri=gs://b1/$version.tar.gz
+gcloud compute instance-templates describe $version --project=p1
+gcloud compute instance-templates create $version --project=p1 --machine-type=e2-micro --image=$version --metadata=serial-port-enable=TRUE --tags=web
+gcloud compute firewall-rules describe web-ports --project=p1
+gcloud compute firewall-rules update web-ports --project=p1 --allow=tcp:80 --target-tags=web --source-ranges=0.0.0.0/0
+gcloud compute health-checks describe web-health --project=p1 --global
+gcloud compute health-checks update http web-health --project=p1 --global --port=80 --check-interval=5s --timeout=5s --healthy-threshold=2 --unhealthy-threshold=2 --request-path=/status
+gcloud compute instance-groups managed describe web-group --project=p1 --zone=us-central1-a --format=value(instanceTemplate.basename())
+gcloud compute instance-groups managed rolling-action start-update web-group --project=p1 --zone=us-central1-a --version=template=$version --max-unavailable=0 --max-surge=1
+gcloud compute instance-groups managed resize web-group --project=p1 --zone=us-central1-a --size=2
+gcloud compute instance-groups managed wait-until web-group --project=p1 --zone=us-central1-a --stable --timeout=1200
+gcloud compute backend-services describe web-backend --project=p1 --global
+gcloud compute url-maps describe web-lb --project=p1 --global
+gcloud compute target-http-proxies describe web-proxy --project=p1 --global
+gcloud compute forwarding-rules describe web-http --project=p1 --global
+gcloud compute instance-templates describe web-0ld0ld00 --project=p1
+gcloud compute instance-templates delete web-0ld0ld00 --project=p1 --quiet
+gcloud compute images describe web-0ld0ld00 --project=p1
+gcloud compute images delete web-0ld0ld00 --project=p1 --quiet
+gcloud storage objects describe gs://b1/web-0ld0ld00.tar.gz
+gcloud storage rm gs://b1/web-0ld0ld00.tar.gz
+gcloud compute forwarding-rules describe web-http --project=p1 --global --format=value(IPAddress)"
+
+# The same image with another size: a resize, nothing uploaded.
+rm -f "$GCLOUD_LOG"
+GCLOUD_EXISTS="images instance-templates firewall-rules health-checks instance-groups $all_lb" \
+GCLOUD_TEMPLATE="$version" PATH="$FAKE_PATH" \
+    ftl_in "$TMP/web" deploy gce --project p1 --bucket b1 --replicas 4
+expect deploy_gce_group_resize_succeeds 0 "deployed web: 4 replicas"
+calls_are deploy_gce_group_resize_calls "gcloud auth list --filter=status:ACTIVE --format=value(account)
+gcloud compute images describe $version --project=p1
+gcloud compute instance-templates describe $version --project=p1
+gcloud compute firewall-rules describe web-ports --project=p1
+gcloud compute firewall-rules update web-ports --project=p1 --allow=tcp:80 --target-tags=web --source-ranges=0.0.0.0/0
+gcloud compute health-checks describe web-health --project=p1 --global
+gcloud compute health-checks update http web-health --project=p1 --global --port=80 --check-interval=5s --timeout=5s --healthy-threshold=2 --unhealthy-threshold=2 --request-path=/
+gcloud compute instance-groups managed describe web-group --project=p1 --zone=us-central1-a --format=value(instanceTemplate.basename())
+gcloud compute instance-groups managed resize web-group --project=p1 --zone=us-central1-a --size=4
+gcloud compute instance-groups managed wait-until web-group --project=p1 --zone=us-central1-a --stable --timeout=1200
+gcloud compute backend-services describe web-backend --project=p1 --global
+gcloud compute url-maps describe web-lb --project=p1 --global
+gcloud compute target-http-proxies describe web-proxy --project=p1 --global
+gcloud compute forwarding-rules describe web-http --project=p1 --global
+gcloud compute forwarding-rules describe web-http --project=p1 --global --format=value(IPAddress)"
+
+# --delete: users before what they use, whichever kind of balancer.
+rm -f "$GCLOUD_LOG"
+GCLOUD_EXISTS="instance-groups health-checks:--global instance-templates images:$version firewall-rules objects:$version $all_lb" \
+GCLOUD_TEMPLATE="$version" PATH="$FAKE_PATH" \
+    ftl_in "$TMP/web" deploy gce --project p1 --bucket b1 --delete
+expect deploy_gce_group_delete_succeeds 0 "deleted what \`ftl deploy gce\` made for web"
+calls_are deploy_gce_group_delete_calls "gcloud auth list --filter=status:ACTIVE --format=value(account)
+gcloud compute instance-groups managed describe web-group --project=p1 --zone=us-central1-a --format=value(instanceTemplate.basename())
+gcloud compute forwarding-rules describe web-http --project=p1 --global
+gcloud compute forwarding-rules delete web-http --project=p1 --global --quiet
+gcloud compute forwarding-rules describe web-tcp --project=p1 --region=us-central1
+gcloud compute target-http-proxies describe web-proxy --project=p1 --global
+gcloud compute target-http-proxies delete web-proxy --project=p1 --global --quiet
+gcloud compute url-maps describe web-lb --project=p1 --global
+gcloud compute url-maps delete web-lb --project=p1 --global --quiet
+gcloud compute backend-services describe web-backend --project=p1 --global
+gcloud compute backend-services delete web-backend --project=p1 --global --quiet
+gcloud compute backend-services describe web-backend --project=p1 --region=us-central1
+gcloud compute instance-groups managed describe web-group --project=p1 --zone=us-central1-a
+gcloud compute instance-groups managed delete web-group --project=p1 --zone=us-central1-a --quiet
+gcloud compute health-checks describe web-health --project=p1 --global
+gcloud compute health-checks delete web-health --project=p1 --global --quiet
+gcloud compute health-checks describe web-health --project=p1 --region=us-central1
+gcloud compute instance-templates describe $version --project=p1
+gcloud compute instance-templates delete $version --project=p1 --quiet
+gcloud compute images describe $version --project=p1
+gcloud compute images delete $version --project=p1 --quiet
+gcloud compute instances describe web --project=p1 --zone=us-central1-a
+gcloud compute images describe web --project=p1
+gcloud compute firewall-rules describe web-ports --project=p1
+gcloud compute firewall-rules delete web-ports --project=p1 --quiet
+gcloud storage objects describe gs://b1/web.tar.gz
+gcloud storage objects describe gs://b1/$version.tar.gz
+gcloud storage rm gs://b1/$version.tar.gz"
+# ... and what the one-instance deploy made.
+rm -f "$GCLOUD_LOG"
+GCLOUD_EXISTS="instances images firewall-rules objects" PATH="$FAKE_PATH" \
+    ftl_in "$TMP/web" deploy gce --project p1 --bucket b1 --delete
+calls_are deploy_gce_delete_of_one_instance_calls "gcloud auth list --filter=status:ACTIVE --format=value(account)
+gcloud compute instance-groups managed describe web-group --project=p1 --zone=us-central1-a --format=value(instanceTemplate.basename())
+gcloud compute forwarding-rules describe web-http --project=p1 --global
+gcloud compute forwarding-rules describe web-tcp --project=p1 --region=us-central1
+gcloud compute target-http-proxies describe web-proxy --project=p1 --global
+gcloud compute url-maps describe web-lb --project=p1 --global
+gcloud compute backend-services describe web-backend --project=p1 --global
+gcloud compute backend-services describe web-backend --project=p1 --region=us-central1
+gcloud compute instance-groups managed describe web-group --project=p1 --zone=us-central1-a
+gcloud compute health-checks describe web-health --project=p1 --global
+gcloud compute health-checks describe web-health --project=p1 --region=us-central1
+gcloud compute instances describe web --project=p1 --zone=us-central1-a
+gcloud compute instances delete web --project=p1 --zone=us-central1-a --quiet
+gcloud compute images describe web --project=p1
+gcloud compute images delete web --project=p1 --quiet
+gcloud compute firewall-rules describe web-ports --project=p1
+gcloud compute firewall-rules delete web-ports --project=p1 --quiet
+gcloud storage objects describe gs://b1/web.tar.gz
+gcloud storage rm gs://b1/web.tar.gz"
+
+# The other shapes, for the real gcloud's check below: a regional group
+# behind a network load balancer autoscaled on CPU, and one autoscaled on
+# requests per second.
+rm -f "$GCLOUD_LOG"
+PATH="$FAKE_PATH" ftl_in "$TMP/web" deploy gce --project p1 --bucket b1 \
+    --replicas 3 --region us-east1 --load-balancer tcp --autoscale-cpu 0.6 \
+    --max-replicas 6
+expect deploy_gce_group_tcp_prints_the_address 0 "198.51.100.4:80 \(tcp\)"
+grep -q -- "--health-check=projects/p1/regions/us-east1/healthChecks/web-health" "$GCLOUD_LOG" &&
+    grep -q "set-autoscaling web-group --project=p1 --region=us-east1 --min-num-replicas=3 --max-num-replicas=6 --target-cpu-utilization=0.6" "$GCLOUD_LOG" &&
+    grep -q "forwarding-rules create web-tcp --project=p1 --region=us-east1 --load-balancing-scheme=EXTERNAL --ip-protocol=TCP --backend-service=web-backend --ports=80" "$GCLOUD_LOG"
+result deploy_gce_group_regional_tcp_autoscaled "$([[ $? -ne 0 ]] && cat "$GCLOUD_LOG")"
+rm -f "$GCLOUD_LOG"
+PATH="$FAKE_PATH" ftl_in "$TMP/web" deploy gce --project p1 --bucket b1 \
+    --autoscale-rps 100
+grep -q "add-backend web-backend .* --balancing-mode=RATE --max-rate-per-instance=100" "$GCLOUD_LOG" &&
+    grep -q "set-autoscaling .* --min-num-replicas=1 --max-num-replicas=2 --target-load-balancing-utilization=0.8" "$GCLOUD_LOG"
+result deploy_gce_group_autoscaled_on_requests "$([[ $? -ne 0 ]] && cat "$GCLOUD_LOG")"
+PATH="$FAKE_PATH" ftl_in "$TMP/web" deploy gce --project p1 --bucket b1 \
+    --replicas 0
+expect deploy_gce_checks_replicas 2 "--replicas takes a number from 1"
+PATH="$FAKE_PATH" ftl_in "$TMP/web" deploy gce --project p1 --bucket b1 \
+    --autoscale-rps 10 --load-balancer tcp
+expect deploy_gce_rps_needs_http 2 "not with tcp"
+rm -f "$GCLOUD_LOG"
+PATH="$FAKE_PATH" ftl_in "$TMP/web" logs gce web --group --zone us-central1-a \
+    --project p1
+expect logs_gce_group_heads_each_instance 0 "== web-efgh \(us-central1-b\)"
+calls_are logs_gce_group_reads_every_instance "gcloud compute instance-groups managed list-instances web-group --zone=us-central1-a --uri --project=p1
+gcloud compute instances get-serial-port-output web-abcd --zone=us-central1-a --project=p1
+gcloud compute instances get-serial-port-output web-efgh --zone=us-central1-b --project=p1"
+
 sed -i 's/^spec:/spec:\n  deploy:\n    gce: {project: p2, zone: asia-east1-a}/' \
     "$TMP/web/ftl.yaml"
 PATH="$FAKE_PATH" ftl_in "$TMP/web" deploy gce --bucket b1 --dry-run
 expect deploy_gce_reads_ftl_yaml 0 "instances create web --project=p2 --zone=asia-east1-a --machine-type=e2-micro"
+sed -i 's/zone: asia-east1-a}/zone: asia-east1-a, replicas: 2, healthPath: \/status}/' \
+    "$TMP/web/ftl.yaml"
+PATH="$FAKE_PATH" ftl_in "$TMP/web" deploy gce --bucket b1 --dry-run
+expect deploy_gce_reads_replicas_from_ftl_yaml 0 "instance-groups managed create web-group --project=p2 --zone=asia-east1-a --template=$version --size=2"
+expect deploy_gce_reads_the_health_path_from_ftl_yaml 0 "health-checks create http web-health .* --request-path=/status"
+PATH="$FAKE_PATH" ftl_in "$TMP/web" deploy gce --delete --dry-run
+expect deploy_gce_delete_dry_run_prints_every_delete 0 "forwarding-rules delete web-http --project=p2 --global --quiet"
+[[ "$OUT" == *"instance-groups managed delete web-group --project=p2 --zone=asia-east1-a --quiet"* &&
+   "$OUT" == *"firewall-rules delete web-ports --project=p2 --quiet"* ]]
+result deploy_gce_delete_dry_run_deletes_group_and_rule "$([[ $? -ne 0 ]] && echo "$OUT")"
+sed -i 's/, replicas: 2, healthPath: \/status}/}/' "$TMP/web/ftl.yaml"
 PATH="$FAKE_PATH" ftl_in "$TMP/web" deploy gce --project p1 --bucket b1 \
     --name Bad_Name --dry-run
 expect deploy_gce_checks_the_name 2 "\"Bad_Name\" is not a GCE name"

@@ -106,21 +106,52 @@ static void run_read(struct ydoc *d, yaml_node_t *node, struct settings *s)
     }
 }
 
+// replicas, loadBalancer and healthPath: how `ftl deploy gce` scales out
+// (a managed instance group behind a load balancer, docs/deploy/gce.md).
+static void gce_group_read(struct ydoc *d, yaml_node_t **v, struct settings *s)
+{
+    static const char *const balancers[] = {"http", "tcp"};
+    uint64_t replicas;
+    int balancer;
+    if (v[0] != NULL && yuint(d, v[0], "spec.deploy.gce.replicas",
+                              SETTINGS_GCE_REPLICAS_MAX, &replicas)) {
+        if (replicas == 0) {
+            diag_error(ydoc_loc(d, v[0], "spec.deploy.gce.replicas"),
+                       "expected 1 or more replicas, got 0");
+        }
+        s->gce_replicas = (unsigned)replicas;
+    }
+    if (v[1] != NULL && yenum(d, v[1], "spec.deploy.gce.loadBalancer",
+                              balancers, 2, &balancer)) {
+        s->gce_load_balancer = balancers[balancer];
+    }
+    const char *path =
+        v[2] ? ytext(d, v[2], "spec.deploy.gce.healthPath", 255) : NULL;
+    if (path != NULL && (path[0] != '/' || strchr(path, ' '))) {
+        diag_error(ydoc_loc(d, v[2], "spec.deploy.gce.healthPath"),
+                   "expected a path from /, got %s", ydoc_quote(path));
+    } else if (path != NULL) {
+        s->gce_health_path = path;
+    }
+}
+
 static void gce_read(struct ydoc *d, yaml_node_t *node, struct settings *s)
 {
-    static const char *const keys[] = {"project", "zone", "machineType",
-                                       "image"};
+    static const char *const keys[] = {
+        "project", "zone",     "machineType",  "image",
+        "region",  "replicas", "loadBalancer", "healthPath"};
     const char **values[] = {&s->gce_project, &s->gce_zone,
-                             &s->gce_machine_type, &s->gce_image};
-    yaml_node_t *v[4];
+                             &s->gce_machine_type, &s->gce_image,
+                             &s->gce_region};
+    yaml_node_t *v[8];
     s->gce = true;
-    if (!ymap_fields(d, node, "spec.deploy.gce", keys, 4, v)) {
+    if (!ymap_fields(d, node, "spec.deploy.gce", keys, 8, v)) {
         return;
     }
     if (v[0] == NULL) {
         ymap_missing(d, node, "spec.deploy.gce.project");
     }
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         const char *field = field_key("spec.deploy.gce", keys[i]);
         const char *text = v[i] ? ytext(d, v[i], field, 255) : NULL;
         if (text != NULL && (text[0] == '\0' || strchr(text, ' '))) {
@@ -130,6 +161,7 @@ static void gce_read(struct ydoc *d, yaml_node_t *node, struct settings *s)
             *values[i] = text;
         }
     }
+    gce_group_read(d, v + 5, s);
 }
 
 static void deploy_read(struct ydoc *d, yaml_node_t *node, struct settings *s)
@@ -151,6 +183,8 @@ void settings_read(struct ydoc *d, yaml_node_t *kernel, yaml_node_t *run,
         .gce_zone = SETTINGS_GCE_ZONE_DEFAULT,
         .gce_machine_type = SETTINGS_GCE_MACHINE_TYPE_DEFAULT,
         .gce_image = system_name,
+        .gce_load_balancer = "http",
+        .gce_health_path = "/",
     };
     if (kernel != NULL) {
         kernel_read(d, kernel, out);
@@ -211,6 +245,11 @@ void settings_print(FILE *f, const struct settings *s)
         fprintf(f, "deploy.gce.zone %s\n", s->gce_zone);
         fprintf(f, "deploy.gce.machineType %s\n", s->gce_machine_type);
         fprintf(f, "deploy.gce.image %s\n", s->gce_image ? s->gce_image : "");
+        fprintf(f, "deploy.gce.region %s\n",
+                s->gce_region ? s->gce_region : "");
+        fprintf(f, "deploy.gce.replicas %u\n", s->gce_replicas);
+        fprintf(f, "deploy.gce.loadBalancer %s\n", s->gce_load_balancer);
+        fprintf(f, "deploy.gce.healthPath %s\n", s->gce_health_path);
     }
     const char *tls[] = {s->tls_certificate, s->tls_key, s->tls_ca};
     const char *names[] = {"certificate", "key", "ca"};

@@ -14,6 +14,7 @@
 #define SETTINGS_RUN_MEMORY_DEFAULT (128ull << 20)
 #define SETTINGS_GCE_ZONE_DEFAULT "us-central1-a"
 #define SETTINGS_GCE_MACHINE_TYPE_DEFAULT "e2-micro"
+#define SETTINGS_GCE_REPLICAS_MAX 1000
 
 struct port_forward {
     const char *protocol; // "tcp" or "udp"
@@ -27,6 +28,12 @@ struct settings {
     struct port_forward ports[SETTINGS_PORTS_MAX];
     bool gce; // deploy.gce given
     const char *gce_project, *gce_zone, *gce_machine_type, *gce_image;
+    // The group: 0 replicas when not given (one instance, no group); a
+    // region for a regional group (NULL: zonal); "http" or "tcp"; the
+    // health check's path.
+    const char *gce_region;
+    unsigned gce_replicas;
+    const char *gce_load_balancer, *gce_health_path;
     // spec.tls: the tls service's files (paths joined to ftl.yaml's
     // folder), NULL when not given (docs/guides/tls.md)
     const char *tls_certificate, *tls_key, *tls_ca;

@@ -45,6 +45,7 @@ int handle_table_init(struct handle_table *t, unsigned max)
     t->capacity = capacity;
     t->used = 0;
     t->max = max;
+    t->free_from = 0;
     return 0;
 }
 
@@ -62,6 +63,7 @@ void handle_table_destroy(struct handle_table *t)
     heap_free(t->entries);
     t->entries = NULL;
     t->capacity = 0;
+    t->free_from = 0;
 }
 
 // Doubles the array, up to max. The new slots are zeroed by heap_alloc.
@@ -93,7 +95,7 @@ static int table_free_slot(struct handle_table *t)
         }
         return (int)t->used; // the first new slot
     }
-    unsigned slot = 0;
+    unsigned slot = t->free_from;
     while (t->entries[slot].object != NULL) {
         slot++;
     }
@@ -113,6 +115,7 @@ handle_t handle_add(struct handle_table *t, struct object *o, uint32_t rights)
     e->object = o;
     e->rights = rights;
     t->used++;
+    t->free_from = (unsigned)slot + 1; // the lowest free was this one
     object_get(o);
     return handle_make((unsigned)slot, e->generation);
 }
@@ -164,6 +167,10 @@ int handle_remove(struct handle_table *t, handle_t h, struct object **out,
     e->rights = 0;
     e->generation = generation_next(e->generation);
     t->used--;
+    unsigned slot = (unsigned)(e - t->entries);
+    if (slot < t->free_from) {
+        t->free_from = slot;
+    }
     return 0;
 }
 

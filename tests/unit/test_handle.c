@@ -271,6 +271,29 @@ START_TEST(largest_table_holds_every_slot)
 }
 END_TEST
 
+// A closed slot is the next one used, the lowest first, whatever the
+// search's starting point (handle.h, free_from) had moved past.
+START_TEST(the_lowest_free_slot_is_used_first)
+{
+    struct handle_table t;
+    ck_assert_int_eq(handle_table_init(&t, 64), 0);
+    struct object *o = test_object_create(OBJECT_INTERRUPT);
+    handle_t h[10];
+    for (unsigned i = 0; i < 10; i++) {
+        h[i] = handle_add(&t, o, 0);
+        ck_assert_uint_eq(h[i] & (HANDLE_SLOTS_MAX - 1), i);
+    }
+    ck_assert_int_eq(handle_close(&t, h[7]), 0);
+    ck_assert_int_eq(handle_close(&t, h[3]), 0);
+    ck_assert_uint_eq(handle_add(&t, o, 0) & (HANDLE_SLOTS_MAX - 1), 3);
+    ck_assert_uint_eq(handle_add(&t, o, 0) & (HANDLE_SLOTS_MAX - 1), 7);
+    ck_assert_uint_eq(handle_add(&t, o, 0) & (HANDLE_SLOTS_MAX - 1), 10);
+    object_put(o);
+    handle_table_destroy(&t);
+    assert_no_leaks();
+}
+END_TEST
+
 START_TEST(bad_table_sizes_are_refused)
 {
     struct handle_table t;
@@ -510,6 +533,7 @@ Suite *unit_suite(void)
     tcase_add_test(t, limit_gives_limit_error_then_works_after_a_close);
     tcase_add_test(t, growth_keeps_existing_handles_valid);
     tcase_add_test(t, largest_table_holds_every_slot);
+    tcase_add_test(t, the_lowest_free_slot_is_used_first);
     tcase_add_test(t, bad_table_sizes_are_refused);
     tcase_add_test(t, destroy_drops_every_reference);
     tcase_add_test(t, remove_hands_the_reference_to_the_caller);

@@ -20,6 +20,9 @@
 #   SERVICE_NAME  program name (default: the folder's name)
 #   SERVICE_SRCS  C sources (default: every *.c of the folder)
 #   SERVICE_OUT   output directory (default: build)
+#   SERVICE_ISOLATION  wasm builds a WebAssembly service (wasm.mk beside
+#                 this file); the default is what service.yaml's
+#                 `isolation:` says. user and kernel build the same file.
 #   CFLAGS        extra compiler flags
 #   V=1           show full commands
 #
@@ -42,6 +45,9 @@ SERVICE_SRCS ?= $(wildcard *.c)
 SERVICE_OUT ?= build
 SERVICE_ELF := $(SERVICE_OUT)/$(SERVICE_NAME).elf
 SERVICE_OBJS := $(SERVICE_SRCS:%.c=$(SERVICE_OUT)/%.o)
+SERVICE_ISOLATION ?= $(shell sed -n \
+    's/^[[:space:]]*isolation:[[:space:]]*\([a-z]*\).*/\1/p' service.yaml \
+    2>/dev/null | head -1)
 
 include $(FTL_MK)verbosity.mk
 
@@ -104,8 +110,12 @@ $(SERVICE_OUT)/%.o: %.c | ftl-sdk
 # the link runs when something did.
 $(FTL_LIBFTL): ftl-sdk ;
 
+ifeq ($(SERVICE_ISOLATION),wasm)
+include $(FTL_MK)wasm.mk
+else
 $(SERVICE_ELF): $(SERVICE_OBJS) service.yaml $(FTL_LIBFTL)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(FTL_LDFLAGS) -o $@ $(SERVICE_OBJS) $(FTL_LIBS)
 
 -include $(SERVICE_OBJS:.o=.d)
+endif

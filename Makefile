@@ -342,6 +342,7 @@ $(TEST_INITFS): $(BUILD)/initfs/boot.manifest $(PROGRAMS) $(PACK_STAMP) \
 
 include tests/supervisor/build.mk
 include tests/net/build.mk
+include tests/wasm/build.mk
 
 # The image Google Compute Engine imports: disk.raw (the hybrid ISO as a
 # disk, grown to 1 GiB, sparse) in an oldgnu tar.gz (docs/deploy/gce.md).

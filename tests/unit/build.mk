@@ -168,3 +168,10 @@ $(BUILD)/host/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c $(HOST_FLAGS_STAMP) \
 unit-tests += plan
 unit-src-plan := os/services/supervisor/plan.c sdk/lib/manifest.c
 unit-cflags-plan := -Ios/services/supervisor
+
+# The WebAssembly runtime's checks of what a module passes to ftl.syscall
+# (sdk/lib/wasm/import.c) and its linear memory (memory.c), on fake FTL
+# calls; wasm-rt.h is Debian's wabt's.
+unit-tests += wasm_import
+unit-src-wasm_import := sdk/lib/wasm/import.c sdk/lib/wasm/memory.c
+unit-cflags-wasm_import := -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0

@@ -57,6 +57,19 @@ def wasm_pong_answers_a_kernel_mode_ping():
     print("  %s" % match.group(0).decode().strip())
 
 
+def printf_and_arguments_work_in_a_module():
+    b = wasm_boot()
+    match = b.guest.wait_for(
+        rb"^\[hello\] Hello from FTL! I am hello, running in (\w+) mode "
+        rb"with (\d+) arguments\.\r?$", 30)
+    check(match.group(1) == b"wasm" and match.group(2) == b"3",
+          match.group(0).decode())
+    b.guest.wait_for(rb"^\[hello\]   argv\[1\] = two words\r?\n"
+                     rb"\[hello\]   argv\[2\] = !\r?$", 10)
+    b.guest.wait_for(rb"^\[supervisor\] info: hello exited with status 0", 10)
+    print("  %s" % match.group(0).decode().strip())
+
+
 def trap(service, what):
     return (rb"^\[%s\] error: wasm trap: %s\r?$" %
             (service.encode(), what.encode()))
@@ -128,6 +141,7 @@ TESTS = [
     wasm_pong_starts_in_wasm_mode,
     wasm_pong_answers_a_user_mode_ping,
     wasm_pong_answers_a_kernel_mode_ping,
+    printf_and_arguments_work_in_a_module,
     attack("out_of_bounds_store_traps", "hostile_wasm_oob",
            trap("hostile_wasm_oob", "out of bounds memory access")),
     attack("unreachable_traps", "hostile_wasm_unreachable",

@@ -7,9 +7,9 @@
 #
 # The name is the folder's name; the sources are the folder's *.c files;
 # the program lands in build/NAME.elf beside them. `make clean` removes
-# build/. The folder must have a service.yaml: until the spec compiler
-# (issue 6) exists it is only required here, not read; the initfs and the
-# supervisor will take isolation, environment and permissions from it.
+# build/. The folder must have a service.yaml; the build reads only its
+# `isolation:` (wasm builds another kind of program, wasm.mk beside this
+# file), the spec compiler and the supervisor the rest.
 #
 # A public/ folder in the service folder is packed into the program: its
 # files (names of letters, digits, '.', '_', '-'; hidden ones left out)

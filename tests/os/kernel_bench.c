@@ -214,8 +214,8 @@ int main(int argc, char **argv)
     bench_ipc("user_kernel", FTL_ISOLATION_USER, FTL_ISOLATION_KERNEL, NULL);
     bench_ipc("copy", FTL_ISOLATION_USER, FTL_ISOLATION_USER, "copy");
     bench_calls(&loop_bench);
-    for (size_t i = 0; i < sizeof(loop_wasm_benches) / sizeof(loop_wasm_benches[0]);
-         i++) {
+    for (size_t i = 0;
+         i < sizeof(loop_wasm_benches) / sizeof(loop_wasm_benches[0]); i++) {
         bench_calls(&loop_wasm_benches[i]);
     }
     const char *child_argv[] = {"kernel_bench.elf", "syscall", NULL};

@@ -153,11 +153,8 @@ void ftl_process_exit(int status)
 
 static const char *const args[] = {"hostile_wasm.elf", "oob", NULL};
 static const char *const env[] = {"PINGS=3", NULL};
-static const struct ftl_start_info start = {.name = "pong",
-                                            .channel = 3,
-                                            .argc = 2,
-                                            .argv = args,
-                                            .envp = env};
+static const struct ftl_start_info start = {
+    .name = "pong", .channel = 3, .argc = 2, .argv = args, .envp = env};
 const struct ftl_start_info *ftl_start_info = &start;
 
 // A module's memory of two wasm pages.
@@ -260,8 +257,10 @@ END_TEST
 
 START_TEST(a_sent_message_is_copied_and_its_loan_translated)
 {
-    struct ftl_msg msg = {.type = FTL_MSG_WRITE, .body_len = 10,
-                          .loan_base = 4096, .loan_len = 512};
+    struct ftl_msg msg = {.type = FTL_MSG_WRITE,
+                          .body_len = 10,
+                          .loan_base = 4096,
+                          .loan_len = 512};
     memcpy(mem.data + 64, &msg, sizeof(msg));
     ck_assert_int_eq(call(FTL_SYS_CHANNEL_SEND, 3, 64, 1024, 0, 0), 0);
     ck_assert_ptr_eq(last_pointer, mem.data + 1024);

@@ -45,6 +45,6 @@ enum ftl_wasm_syscall_number {
 #ifdef __wasm__
 // The one import of a wasm module (its guest side, sdk/lib/wasm/guest).
 __attribute__((import_module("ftl"), import_name("syscall"))) int64_t
-ftl_wasm_syscall(int32_t number, int64_t a1, int64_t a2, int64_t a3,
-                 int64_t a4, int64_t a5);
+ftl_wasm_syscall(int32_t number, int64_t a1, int64_t a2, int64_t a3, int64_t a4,
+                 int64_t a5);
 #endif

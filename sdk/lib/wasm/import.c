@@ -16,8 +16,6 @@
 #include <ftl/sink.h>
 #include <ftl/start.h>
 #include <ftl/syscall.h>
-#include <ftl/thread.h>
-#include <ftl/time.h>
 #include <ftl/wasm.h>
 
 #include "instance.h"
@@ -30,8 +28,7 @@ struct call {
 
 // The native address of a buffer of len bytes at the module's offset, NULL
 // if it does not fit; len 0 is no buffer (NULL) wherever it points.
-static int span(const struct call *c, uint64_t offset, uint64_t len,
-                void **out)
+static int span(const struct call *c, uint64_t offset, uint64_t len, void **out)
 {
     *out = NULL;
     if (len == 0) {
@@ -170,8 +167,8 @@ static uint64_t strings_count(const char *const *strings)
 // kernel as they are.
 static int64_t sys_plain(int32_t number, const struct call *c)
 {
-    return ftl_syscall(number, (long)c->a[0], (long)c->a[1], (long)c->a[2],
-                       0, 0);
+    return ftl_syscall(number, (long)c->a[0], (long)c->a[1], (long)c->a[2], 0,
+                       0);
 }
 
 uint64_t Z_ftlZ_syscall(struct Z_ftl_instance_t *self, uint32_t number,

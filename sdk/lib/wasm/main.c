@@ -2,9 +2,6 @@
 // whose main instantiates the module (compiled to C by wasm2c and linked
 // in) and runs its _start. The module's system calls come back through
 // import.c; its traps end the process through rt.c.
-#include <ftl/log.h>
-#include <ftl/process.h>
-
 #include "instance.h"
 
 int main(void)

@@ -62,8 +62,7 @@ void wasm_rt_allocate_memory(wasm_rt_memory_t *mem, uint32_t initial_pages,
     if (area < 0) {
         wasm_rt_trap(WASM_RT_TRAP_OOB);
     }
-    uint8_t *base =
-        ftl_vmarea_map(area, FTL_PROT_READ | FTL_PROT_WRITE, NULL);
+    uint8_t *base = ftl_vmarea_map(area, FTL_PROT_READ | FTL_PROT_WRITE, NULL);
     if (base == NULL || ftl_vmarea_commit(area, bytes) < 0) {
         wasm_rt_trap(WASM_RT_TRAP_OOB);
     }

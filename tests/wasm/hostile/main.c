@@ -105,11 +105,11 @@ static int bad_buffers(void)
     int64_t end = 0x7ffff000; // past any memory a module has
     int64_t write = ftl_wasm_syscall(FTL_SYS_CONSOLE_WRITE, end, 64, 0, 0, 0);
     int64_t wrap = ftl_wasm_syscall(FTL_SYS_CONSOLE_WRITE, 16, -8, 0, 0, 0);
-    struct ftl_msg msg = {.type = FTL_MSG_WRITE, .loan_base = (uint64_t)end,
-                          .loan_len = 4096};
-    int64_t loan = ftl_wasm_syscall(FTL_SYS_CHANNEL_SEND,
-                                    ftl_start_info->channel,
-                                    (int64_t)(uintptr_t)&msg, 0, 0, 0);
+    struct ftl_msg msg = {
+        .type = FTL_MSG_WRITE, .loan_base = (uint64_t)end, .loan_len = 4096};
+    int64_t loan =
+        ftl_wasm_syscall(FTL_SYS_CHANNEL_SEND, ftl_start_info->channel,
+                         (int64_t)(uintptr_t)&msg, 0, 0, 0);
     int64_t recv = ftl_wasm_syscall(FTL_SYS_CHANNEL_RECV,
                                     ftl_start_info->channel, end, 0, 0, 0);
     int64_t spawn = ftl_wasm_syscall(FTL_SYS_PROCESS_SPAWN, 0, 0, 0, 0, 0);

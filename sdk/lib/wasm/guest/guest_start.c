@@ -34,11 +34,10 @@ static int strings_fill(int32_t number, char **strings)
     int n = 0;
     for (; n < FTL_WASM_START_STRINGS_MAX; n++) {
         char *s = malloc(FTL_WASM_START_STRING_MAX + 1);
-        int64_t len = s == NULL ? -1
-                                : ftl_wasm_syscall(number, n,
-                                                   (int64_t)(uintptr_t)s,
-                                                   FTL_WASM_START_STRING_MAX,
-                                                   0, 0);
+        int64_t len = s == NULL
+                          ? -1
+                          : ftl_wasm_syscall(number, n, (int64_t)(uintptr_t)s,
+                                             FTL_WASM_START_STRING_MAX, 0, 0);
         if (len < 0) {
             free(s);
             break;
@@ -64,16 +63,16 @@ char *getenv(const char *key)
 
 static void info_fill(void)
 {
-    int64_t len = ftl_wasm_syscall(FTL_WASM_SYS_START_NAME,
-                                   (int64_t)(uintptr_t)name, FTL_NAME_MAX, 0,
-                                   0, 0);
+    int64_t len =
+        ftl_wasm_syscall(FTL_WASM_SYS_START_NAME, (int64_t)(uintptr_t)name,
+                         FTL_NAME_MAX, 0, 0, 0);
     name[len >= 0 && len <= FTL_NAME_MAX ? len : 0] = '\0';
     info.version = FTL_START_INFO_VERSION;
     info.isolation = FTL_ISOLATION_WASM;
     info.name = name;
     info.page_size = 65536; // a wasm page
-    info.channel = (ftl_handle_t)ftl_wasm_syscall(FTL_WASM_SYS_START_CHANNEL,
-                                                  0, 0, 0, 0, 0);
+    info.channel = (ftl_handle_t)ftl_wasm_syscall(FTL_WASM_SYS_START_CHANNEL, 0,
+                                                  0, 0, 0, 0);
     info.argc = strings_fill(FTL_WASM_SYS_START_ARG, args);
     info.argv = (const char *const *)args;
     strings_fill(FTL_WASM_SYS_START_ENV, env);

@@ -16,7 +16,7 @@ $(foreach a,$(apps),$(eval $(call app_rule,$(a))))
 
 # The same sources built as WebAssembly services (isolation: wasm,
 # docs/guides/wasm.md): NAME_wasm.elf beside NAME.elf.
-wasm_apps := pong hello
+wasm_apps := pong hello tcp_echo kv
 
 define wasm_app_rule
 $(BUILD)/apps/$(1)_wasm/$(1)_wasm.elf: $(LIBFTL) $(WASM_SDK_LIBS) FORCE

@@ -9,10 +9,14 @@ per attack (tests/wasm/hostile), a second and a half apart from 3 s after
 boot. Each trap must end only its own process with a `wasm trap:` line
 naming it (the supervisor restarting it when its policy says so), the
 spinner must be preempted, buffers outside linear memory must be refused,
-and HTTP and the pings must go on after every attack."""
+and HTTP and the pings must go on after every attack.
+
+Then a second boot (tests/net/echo_wasm.yaml): tcp_echo as a WebAssembly
+service echoes 256 KiB."""
 
 import json
 import re
+import socket
 import sys
 import time
 
@@ -137,6 +141,36 @@ def everything_else_serves_at_the_end():
     print("  the user-mode ping got %d answers" % pongs())
 
 
+def tcp_echo_as_wasm_returns_every_byte():
+    """Its own boot (tests/net/echo_wasm.yaml), after the first one: 256 KiB
+    through a wasm tcp_echo, every read and write a loan of its linear
+    memory."""
+    global boot
+    if boot is not None:
+        boot.__exit__(None, None, None)
+        boot = None
+    with Boot("wasm_echo", system="echo_wasm", guest_port=7) as echo:
+        echo.guest.wait_for(rb"^\[supervisor\] info: started tcp_echo "
+                            rb"\(wasm mode\)", 10)
+        data = bytes(range(256)) * 1024  # more than a TCP window
+        with socket.create_connection(("127.0.0.1", echo.port),
+                                      timeout=20) as s:
+            s.sendall(b"hello\n")
+            check(s.recv(100) == b"hello\n", "short echo")
+            s.sendall(data)
+            got = b""
+            while len(got) < len(data):
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                got += chunk
+            check(got == data, "%d of %d bytes came back intact" %
+                  (len(got), len(data)))
+            s.shutdown(socket.SHUT_WR)
+            check(s.recv(10) == b"", "FIN answered with FIN")
+        check("wasm trap" not in echo.guest.console(), "tcp_echo trapped")
+
+
 TESTS = [
     wasm_pong_starts_in_wasm_mode,
     wasm_pong_answers_a_user_mode_ping,
@@ -162,6 +196,7 @@ TESTS = [
            rb"^\[hostile_wasm_spin\] info: spin: spinning for good",
            killed=False, gets=10),
     everything_else_serves_at_the_end,
+    tcp_echo_as_wasm_returns_every_byte,
 ]
 
 if __name__ == "__main__":

@@ -1,12 +1,12 @@
 # WebAssembly services (isolation: wasm; docs/guides/wasm.md, sdk/mk/wasm.mk):
 # - libftl for the module, in wasm32: the event loop, server and client
-#   helpers of sdk/lib as they are, with the system call wrappers and the
-#   start-up of sdk/lib/wasm/guest;
+#   helpers and TCP sockets of sdk/lib as they are, with the system call
+#   wrappers and the start-up of sdk/lib/wasm/guest;
 # - the runtime, natively: what wasm2c's code calls (rt.c, memory.c), the
 #   module's import (import.c) and the program's main (main.c);
 # - wasm-rt.h from Debian's wabt, alone in a directory of its own, so that
 #   the generated code finds it without /usr/include's other headers.
-wasm-guest-objs-y := loop.o server.o client.o drain.o error.o log.o \
+wasm-guest-objs-y := loop.o server.o client.o drain.o error.o log.o tcp.o link.o \
                      wasm/guest/guest_start.o wasm/guest/guest_syscall.o \
                      wasm/guest/guest_wasi.o
 wasm-rt-objs-y := rt.o memory.o import.o main.o

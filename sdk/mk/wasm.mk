@@ -19,6 +19,13 @@ FTL_WASM_RT ?= $(FTL_BUILD)/sdk/wasm/libftl-wasm-rt.a
 FTL_WASM_RT_INCLUDE ?= $(FTL_BUILD)/sdk/wasm/include
 FTL_WASM_RT_SRC ?= $(FTL_SDK)/sdk/lib/wasm
 
+# An installed SDK (make sdk) does not carry the wasm32 libftl and the
+# runtime yet: say so rather than fail on a missing file.
+ifeq ($(FTL_SDK_UP_TO_DATE)$(wildcard $(FTL_WASM_LIBFTL)),1)
+$(error $(CURDIR): isolation: wasm builds only in the FTL source tree for \
+    now (docs/guides/wasm.md, what remains))
+endif
+
 # The module's own code: wasm32, freestanding from WASI (its one import is
 # ftl.syscall, ftl/wasm.h).
 FTL_WASM_CFLAGS := -std=c11 -O2 -D_DEFAULT_SOURCE -I$(FTL_INCLUDE) \

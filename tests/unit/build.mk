@@ -175,3 +175,7 @@ unit-cflags-plan := -Ios/services/supervisor
 unit-tests += wasm_import
 unit-src-wasm_import := sdk/lib/wasm/import.c sdk/lib/wasm/memory.c
 unit-cflags-wasm_import := -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0
+# Its function types, traps and tables (rt.c), on a fake ftl_log and exit.
+unit-tests += wasm_rt
+unit-src-wasm_rt := sdk/lib/wasm/rt.c
+unit-cflags-wasm_rt := -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0

@@ -108,9 +108,12 @@ uint32_t wasm_rt_register_func_type(uint32_t params, uint32_t results, ...)
             return i + 1;
         }
     }
+    if (func_type_count == WASM_FUNC_TYPES_MAX) {
+        wasm_rt_trap(WASM_RT_TRAP_EXHAUSTION);
+    }
     struct func_type *t = &func_types[func_type_count];
     t->types = malloc(n * sizeof(*types) + 1);
-    if (func_type_count == WASM_FUNC_TYPES_MAX || t->types == NULL) {
+    if (t->types == NULL) {
         wasm_rt_trap(WASM_RT_TRAP_EXHAUSTION);
     }
     memcpy(t->types, types, n * sizeof(*types));

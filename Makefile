@@ -210,6 +210,8 @@ $(LIBFTL): $(LIBFTL_OBJS)
 	$(call say,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+include sdk/lib/wasm/build.mk
+
 $(BUILD)/programs/%.o: %.c | $(PICOLIBC_LIBC)
 	$(call say,CC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(PROGRAM_CFLAGS) -c $< -o $@
@@ -340,6 +342,7 @@ $(TEST_INITFS): $(BUILD)/initfs/boot.manifest $(PROGRAMS) $(PACK_STAMP) \
 
 include tests/supervisor/build.mk
 include tests/net/build.mk
+include tests/wasm/build.mk
 
 # The image Google Compute Engine imports: disk.raw (the hybrid ISO as a
 # disk, grown to 1 GiB, sparse) in an oldgnu tar.gz (docs/deploy/gce.md).
@@ -423,7 +426,7 @@ $(foreach t,$(fuzz-targets),$(eval $(call fuzz_rule,$(t))))
 # Public targets, after setup
 
 .PHONY: do-all do-run do-test do-soak do-bench do-sdk do-sdk-libs do-docs
-do-sdk-libs: do-deps $(LIBFTL)
+do-sdk-libs: do-deps $(LIBFTL) $(WASM_SDK_LIBS)
 
 do-sdk: do-deps $(SDK_TARBALL) $(SDK_DBG_TARBALL) $(SDK_ROOT_DEBUG)
 	@echo "SDK: $(SDK_TARBALL) ($(SDK_ROOT)/bin/ftl works in place)"

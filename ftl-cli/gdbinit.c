@@ -73,7 +73,7 @@ static char *programs_text(const struct image *img, const char **user)
     for (unsigned i = 0; i < img->manifest.service_count; i++) {
         const struct ftl_manifest_service *s = &img->manifest.services[i];
         char *path = unstripped(img->programs[i]);
-        bool user = s->isolation != FTL_MANIFEST_ISOLATION_KERNEL;
+        bool user = s->isolation == FTL_MANIFEST_ISOLATION_USER;
         if (path == NULL) {
             text = str_printf("%s# %s: no symbols (the SDK's copy is "
                               "stripped; unpack its -dbg tarball)\n",

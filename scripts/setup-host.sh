@@ -12,6 +12,10 @@ PACKAGES=(
     gcc make binutils pkg-config meson ninja-build libyaml-dev
     # host unit tests; the fuzz targets (libFuzzer, in clang's runtime)
     check clang-14 libclang-rt-14-dev
+    # WebAssembly services (docs/guides/wasm.md): C to wasm32 (clang-14 above,
+    # wasm-ld, llvm-ar), wasi-libc and the compiler runtime for wasm32, and
+    # wabt's wasm2c with its wasm-rt.h
+    lld-14 llvm-14 wasi-libc libclang-rt-14-dev-wasm32 wabt
     # the SDK API reference (make docs)
     doxygen
     # dependency sources from the Debian archive

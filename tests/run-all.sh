@@ -38,6 +38,7 @@ else
     suites+=("python3 tests/qemu/control_test.py")
     suites+=("python3 tests/qemu/http_client_test.py")
     suites+=("python3 tests/qemu/reliability_test.py")
+    suites+=("python3 tests/qemu/wasm_test.py")
     suites+=("python3 tests/qemu/ipc_fuzz_test.py")
     suites+=("python3 tests/qemu/faults_test.py")
     suites+=("tests/cli/cli_test.sh")

@@ -7,6 +7,7 @@
 #include <ftl/manifest.h>
 
 #include <ftl/error.h>
+#include <ftl/syscall.h>
 
 #include <string.h>
 
@@ -153,6 +154,8 @@ static int service_line(struct reader *r, const char *key, char *value)
             svc->isolation = FTL_MANIFEST_ISOLATION_USER;
         } else if (strcmp(value, "kernel") == 0) {
             svc->isolation = FTL_MANIFEST_ISOLATION_KERNEL;
+        } else if (strcmp(value, "wasm") == 0) {
+            svc->isolation = FTL_MANIFEST_ISOLATION_WASM;
         } else {
             return fail(r, FTL_ERR_BAD_FORMAT, "unknown isolation");
         }
@@ -364,4 +367,23 @@ bool ftl_manifest_file_path_ok(const char *path)
             return false;
         }
     }
+}
+
+const char *ftl_manifest_isolation_name(uint32_t isolation)
+{
+    switch (isolation) {
+    case FTL_MANIFEST_ISOLATION_USER:
+        return "user";
+    case FTL_MANIFEST_ISOLATION_KERNEL:
+        return "kernel";
+    case FTL_MANIFEST_ISOLATION_WASM:
+        return "wasm";
+    }
+    return "?";
+}
+
+uint32_t ftl_manifest_spawn_isolation(uint32_t isolation)
+{
+    return isolation == FTL_MANIFEST_ISOLATION_USER ? FTL_ISOLATION_USER
+                                                    : FTL_ISOLATION_KERNEL;
 }

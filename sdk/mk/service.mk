@@ -7,9 +7,9 @@
 #
 # The name is the folder's name; the sources are the folder's *.c files;
 # the program lands in build/NAME.elf beside them. `make clean` removes
-# build/. The folder must have a service.yaml: until the spec compiler
-# (issue 6) exists it is only required here, not read; the initfs and the
-# supervisor will take isolation, environment and permissions from it.
+# build/. The folder must have a service.yaml; the build reads only its
+# `isolation:` (wasm builds another kind of program, wasm.mk beside this
+# file), the spec compiler and the supervisor the rest.
 #
 # A public/ folder in the service folder is packed into the program: its
 # files (names of letters, digits, '.', '_', '-'; hidden ones left out)
@@ -20,6 +20,9 @@
 #   SERVICE_NAME  program name (default: the folder's name)
 #   SERVICE_SRCS  C sources (default: every *.c of the folder)
 #   SERVICE_OUT   output directory (default: build)
+#   SERVICE_ISOLATION  wasm builds a WebAssembly service (wasm.mk beside
+#                 this file); the default is what service.yaml's
+#                 `isolation:` says. user and kernel build the same file.
 #   CFLAGS        extra compiler flags
 #   V=1           show full commands
 #
@@ -42,6 +45,9 @@ SERVICE_SRCS ?= $(wildcard *.c)
 SERVICE_OUT ?= build
 SERVICE_ELF := $(SERVICE_OUT)/$(SERVICE_NAME).elf
 SERVICE_OBJS := $(SERVICE_SRCS:%.c=$(SERVICE_OUT)/%.o)
+SERVICE_ISOLATION ?= $(shell sed -n \
+    's/^[[:space:]]*isolation:[[:space:]]*\([a-z]*\).*/\1/p' service.yaml \
+    2>/dev/null | head -1)
 
 include $(FTL_MK)verbosity.mk
 
@@ -104,8 +110,12 @@ $(SERVICE_OUT)/%.o: %.c | ftl-sdk
 # the link runs when something did.
 $(FTL_LIBFTL): ftl-sdk ;
 
+ifeq ($(SERVICE_ISOLATION),wasm)
+include $(FTL_MK)wasm.mk
+else
 $(SERVICE_ELF): $(SERVICE_OBJS) service.yaml $(FTL_LIBFTL)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(FTL_LDFLAGS) -o $@ $(SERVICE_OBJS) $(FTL_LIBS)
 
 -include $(SERVICE_OBJS:.o=.d)
+endif

@@ -7,7 +7,7 @@ NET_SYSTEMS := net:os/net.yaml http:tests/net/http.yaml \
                echo:tests/net/echo.yaml static:tests/net/static.yaml \
                udp:tests/net/udp.yaml kernel:tests/net/kernel.yaml \
                many:tests/net/many.yaml limit:tests/net/limit.yaml \
-               https:tests/net/https.yaml
+               https:tests/net/https.yaml echo_wasm:tests/net/echo_wasm.yaml
 
 # $(call net_system,NAME,YAML): $(BUILD)/systems/NAME.tar
 define net_system

@@ -135,6 +135,21 @@ static const struct call_bench loop_bench = {
     "loop_client.elf",  "pong.elf",         "user_user",
     FTL_ISOLATION_USER, FTL_ISOLATION_USER, NULL};
 
+// The same round trip with pong as a WebAssembly service (issue 20:
+// pong_wasm.elf, apps/pong built with isolation: wasm, is a kernel-mode
+// process) beside native pong in kernel mode, from a user-mode and a
+// kernel-mode client: what the sandbox's checks cost.
+static const struct call_bench loop_wasm_benches[] = {
+    {"loop_client.elf", "pong.elf", "user_kernel", FTL_ISOLATION_USER,
+     FTL_ISOLATION_KERNEL, NULL},
+    {"loop_client.elf", "pong_wasm.elf", "user_wasm", FTL_ISOLATION_USER,
+     FTL_ISOLATION_KERNEL, NULL},
+    {"loop_client.elf", "pong.elf", "kernel_kernel", FTL_ISOLATION_KERNEL,
+     FTL_ISOLATION_KERNEL, NULL},
+    {"loop_client.elf", "pong_wasm.elf", "kernel_wasm", FTL_ISOLATION_KERNEL,
+     FTL_ISOLATION_KERNEL, NULL},
+};
+
 // "ipc:NAME:ROUNDS" runs only the IPC round trip NAME (user_user,
 // kernel_kernel, user_kernel, or loop for loop_bench), ROUNDS times:
 // scripts/qemu-counts.sh counts QEMU's work per round trip from two such
@@ -199,6 +214,10 @@ int main(int argc, char **argv)
     bench_ipc("user_kernel", FTL_ISOLATION_USER, FTL_ISOLATION_KERNEL, NULL);
     bench_ipc("copy", FTL_ISOLATION_USER, FTL_ISOLATION_USER, "copy");
     bench_calls(&loop_bench);
+    for (size_t i = 0;
+         i < sizeof(loop_wasm_benches) / sizeof(loop_wasm_benches[0]); i++) {
+        bench_calls(&loop_wasm_benches[i]);
+    }
     const char *child_argv[] = {"kernel_bench.elf", "syscall", NULL};
     ftl_handle_t child =
         ftl_process_spawn("kernel_bench.elf", FTL_ISOLATION_KERNEL, child_argv);

@@ -25,6 +25,24 @@
 #define TIMEOUT_NS (10 * FTL_S)
 
 static uint32_t service_mode = FTL_ISOLATION_USER;
+// Services as WebAssembly (argv[1] "wasm", issue 20): pong and kv are
+// started from their wasm builds (apps/build.mk's wasm_apps), as kernel-mode
+// processes, and only the tests of those two run.
+static bool services_wasm;
+
+static const char *service_path(const char *path)
+{
+    if (!services_wasm) {
+        return path;
+    }
+    if (strcmp(path, "pong.elf") == 0) {
+        return "pong_wasm.elf";
+    }
+    if (strcmp(path, "kv.elf") == 0) {
+        return "kv_wasm.elf";
+    }
+    return path;
+}
 
 // Calls made from a test: each completion is recorded, and the loop runs
 // until `expected` have completed or a watchdog timer says the test hung.
@@ -89,7 +107,7 @@ struct session {
 static bool session_start(struct session *session, const char *path)
 {
     ftl_handle_t channel =
-        spawn_connected(path, service_mode, &session->process);
+        spawn_connected(service_path(path), service_mode, &session->process);
     session->loop = ftl_loop_create();
     session->service = channel == FTL_HANDLE_INVALID
                            ? NULL
@@ -113,9 +131,9 @@ static bool ping_gets_every_pong(void)
 {
     ftl_handle_t ends[2];
     ftl_channel_create(ends);
-    const char *pong_argv[] = {"pong.elf", NULL};
+    const char *pong_argv[] = {service_path("pong.elf"), NULL};
     const char *ping_argv[] = {"ping.elf", "5", NULL};
-    struct ftl_spawn pong = {.path = "pong.elf",
+    struct ftl_spawn pong = {.path = pong_argv[0],
                              .isolation = service_mode,
                              .argc = 1,
                              .argv = pong_argv,
@@ -458,15 +476,36 @@ static const struct test tests[] = {
     TEST(time_functions_follow_the_monotonic_clock),
 };
 
+// The tests whose servers (pong, kv) have wasm builds.
+static char *wasm_tests[] = {
+    "ping_gets_every_pong",
+    "many_calls_in_flight_are_matched_by_id",
+    "types_without_a_handler_get_an_error",
+    "kv_keeps_a_value_per_key",
+    "kv_refuses_what_it_does_not_know",
+    "kv_values_larger_than_a_page_round_trip",
+};
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "kernel") == 0) {
         service_mode = FTL_ISOLATION_KERNEL;
     }
+    if (argc > 1 && strcmp(argv[1], "wasm") == 0) {
+        service_mode = FTL_ISOLATION_KERNEL;
+        services_wasm = true;
+    }
     printf("tests in %s mode, services in %s mode\n",
            ftl_start_info->isolation == FTL_ISOLATION_KERNEL ? "kernel"
                                                              : "user",
-           service_mode == FTL_ISOLATION_KERNEL ? "kernel" : "user");
+           services_wasm                          ? "wasm"
+           : service_mode == FTL_ISOLATION_KERNEL ? "kernel"
+                                                  : "user");
+    if (services_wasm) {
+        return suite_run("os.sdk", tests, sizeof(tests) / sizeof(tests[0]),
+                         wasm_tests,
+                         sizeof(wasm_tests) / sizeof(wasm_tests[0]));
+    }
     return suite_run("os.sdk", tests, sizeof(tests) / sizeof(tests[0]), NULL,
                      0);
 }

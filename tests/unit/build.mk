@@ -174,3 +174,14 @@ unit-cflags-status := -Ios/services/control
 unit-tests += plan
 unit-src-plan := os/services/supervisor/plan.c sdk/lib/manifest.c
 unit-cflags-plan := -Ios/services/supervisor
+
+# The WebAssembly runtime's checks of what a module passes to ftl.syscall
+# (sdk/lib/wasm/import.c) and its linear memory (memory.c), on fake FTL
+# calls; wasm-rt.h is Debian's wabt's.
+unit-tests += wasm_import
+unit-src-wasm_import := sdk/lib/wasm/import.c sdk/lib/wasm/memory.c
+unit-cflags-wasm_import := -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0
+# Its function types, traps and tables (rt.c), on a fake ftl_log and exit.
+unit-tests += wasm_rt
+unit-src-wasm_rt := sdk/lib/wasm/rt.c
+unit-cflags-wasm_rt := -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0

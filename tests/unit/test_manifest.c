@@ -7,6 +7,7 @@
 
 #include <ftl/error.h>
 #include <ftl/manifest.h>
+#include <ftl/syscall.h>
 
 static struct ftl_manifest m;
 static char buf[8192];
@@ -305,6 +306,27 @@ START_TEST(edge_values_survive_compilation)
 }
 END_TEST
 
+START_TEST(a_wasm_service_is_spawned_in_kernel_mode)
+{
+    ck_assert_int_eq(parse("ftl-manifest 1\nservices 1\nservice pong\n"
+                           "binary pong_wasm.elf\nisolation wasm\n"
+                           "restart Always\nmemory 4194304\nend\n"),
+                     0);
+    uint32_t isolation = m.services[0].isolation;
+    ck_assert_uint_eq(isolation, FTL_MANIFEST_ISOLATION_WASM);
+    ck_assert_str_eq(ftl_manifest_isolation_name(isolation), "wasm");
+    ck_assert_uint_eq(ftl_manifest_spawn_isolation(isolation),
+                      FTL_ISOLATION_KERNEL);
+    ck_assert_uint_eq(
+        ftl_manifest_spawn_isolation(FTL_MANIFEST_ISOLATION_USER),
+        FTL_ISOLATION_USER);
+    ck_assert_uint_eq(
+        ftl_manifest_spawn_isolation(FTL_MANIFEST_ISOLATION_KERNEL),
+        FTL_ISOLATION_KERNEL);
+    ck_assert_str_eq(ftl_manifest_isolation_name(7), "?");
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
     Suite *s = suite_create("manifest");
@@ -318,6 +340,7 @@ Suite *unit_suite(void)
     tcase_add_test(t, a_nul_byte_inside_a_line_is_refused);
     tcase_add_test(t, compiled_manifests_parse);
     tcase_add_test(t, edge_values_survive_compilation);
+    tcase_add_test(t, a_wasm_service_is_spawned_in_kernel_mode);
     suite_add_tcase(s, t);
     return s;
 }

@@ -5,6 +5,7 @@
 static const char *const isolation_names[] = {
     [FTL_MANIFEST_ISOLATION_USER] = "user",
     [FTL_MANIFEST_ISOLATION_KERNEL] = "kernel",
+    [FTL_MANIFEST_ISOLATION_WASM] = "wasm",
 };
 
 static const char *const restart_names[] = {

@@ -28,7 +28,10 @@ static const char *const spec_keys[] = {
     "binary",  "isolation", "restartPolicy", "requires", "provides",
     "devices", "files",     "resources",     "env",      "args"};
 
-static const char *const isolations[] = {"user", "kernel"};
+static const char *const isolations[] = {"user", "kernel", "wasm"};
+static const uint32_t isolation_values[] = {FTL_MANIFEST_ISOLATION_USER,
+                                            FTL_MANIFEST_ISOLATION_KERNEL,
+                                            FTL_MANIFEST_ISOLATION_WASM};
 static const char *const restart_policies[] = {"Always", "OnFailure", "Never"};
 
 // The longest value that still fits a manifest line after its key.
@@ -385,10 +388,9 @@ void service_apply(struct ydoc *d, yaml_node_t *spec, const char *field,
         binary_read(d, v[F_BINARY], field_key(field, "binary"), svc);
     }
     if (v[F_ISOLATION] != NULL &&
-        yenum(d, v[F_ISOLATION], field_key(field, "isolation"), isolations, 2,
+        yenum(d, v[F_ISOLATION], field_key(field, "isolation"), isolations, 3,
               &choice)) {
-        svc->isolation = choice == 0 ? FTL_MANIFEST_ISOLATION_USER
-                                     : FTL_MANIFEST_ISOLATION_KERNEL;
+        svc->isolation = isolation_values[choice];
     }
     if (v[F_RESTART] != NULL &&
         yenum(d, v[F_RESTART], field_key(field, "restartPolicy"),

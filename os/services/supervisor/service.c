@@ -217,7 +217,8 @@ int service_start(struct service *s)
     spawn_argv(spec, argv);
     struct ftl_spawn request = {.path = spec->binary,
                                 .name = spec->name,
-                                .isolation = spec->isolation,
+                                .isolation = ftl_manifest_spawn_isolation(
+                                    spec->isolation),
                                 .argc = 1 + spec->argc,
                                 .argv = argv,
                                 .envc = spec->envc,
@@ -246,7 +247,7 @@ int service_start(struct service *s)
     s->state = SERVICE_RUNNING;
     s->started_ns = ftl_clock_ns();
     FTL_LOG_INFO("started %s (%s mode)", spec->name,
-                 spec->isolation == FTL_ISOLATION_KERNEL ? "kernel" : "user");
+                 ftl_manifest_isolation_name(spec->isolation));
     flush_waiting(s, 0);
     return 0;
 }

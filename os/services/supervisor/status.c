@@ -57,7 +57,7 @@ size_t status_table(char *buf, size_t size)
             s->stopping == STOP_RETIRE ? "Draining"
                                        : service_state_name(s->state),
             s->restarts,
-            s->spec->isolation == FTL_ISOLATION_KERNEL ? "kernel" : "user",
+            ftl_manifest_isolation_name(s->spec->isolation),
             uptime, memory, s->version[0] != '\0' ? s->version : "-");
     }
     return len < size ? len : size - 1;

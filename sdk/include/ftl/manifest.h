@@ -30,10 +30,13 @@
 #define FTL_MANIFEST_ENV_MAX 16
 #define FTL_MANIFEST_LINE_MAX 1023 // bytes of one line, without its newline
 
-// Values of isolation match FTL_ISOLATION_* (syscall.h), so they go to
-// ftl_process_spawn as they are.
+// Values of isolation: user and kernel match FTL_ISOLATION_* (syscall.h);
+// a wasm service is a kernel-mode process that runs a WebAssembly module
+// in a sandbox (docs/guides/wasm.md). ftl_manifest_spawn_isolation says
+// what to pass to ftl_process_spawn.
 #define FTL_MANIFEST_ISOLATION_USER 0
 #define FTL_MANIFEST_ISOLATION_KERNEL 1
+#define FTL_MANIFEST_ISOLATION_WASM 2
 
 enum ftl_restart_policy {
     FTL_RESTART_ALWAYS,     // restart whenever it exits
@@ -92,6 +95,14 @@ struct ftl_manifest {
 // unknown key, wrong format version, truncated) or FTL_ERR_TOO_LARGE (over
 // a limit above); on error, m->error_line and m->error say where and why.
 int ftl_manifest_parse(char *text, size_t len, struct ftl_manifest *m);
+
+// The spec's word for an isolation value ("user", "kernel", "wasm"; "?"
+// for anything else).
+const char *ftl_manifest_isolation_name(uint32_t isolation);
+
+// The FTL_ISOLATION_* that a service of this isolation is spawned with:
+// wasm services are kernel-mode processes.
+uint32_t ftl_manifest_spawn_isolation(uint32_t isolation);
 
 // Whether path may be a file grant (spec `files:`): relative, segments of
 // letters, digits, '.', '_' and '-' separated by single '/', none of them

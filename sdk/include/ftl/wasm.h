@@ -1,0 +1,50 @@
+// The interface between a WebAssembly service and the FTL runtime that runs
+// it (isolation: wasm; docs/guides/wasm.md). A wasm module imports exactly
+// one function, `ftl.syscall`, and exports `_start` and its `memory`.
+//
+// `ftl.syscall` has the signature (i32 number, i64 a1, ..., i64 a5) -> i64:
+// the FTL system call numbers and argument orders of syscall.h, with every
+// pointer an offset into the module's linear memory. The runtime checks
+// that each buffer (and each pointer inside a structure, such as a
+// message's loan) lies wholly inside that memory before it touches it, and
+// refuses the calls it does not implement with FTL_ERR_NOT_SUPPORTED. The
+// structures system calls exchange (struct ftl_msg, struct ftl_event) have
+// no pointer-sized fields, so their layout is the same in wasm32.
+//
+// Besides those, a few numbers from FTL_WASM_SYS_BASE up exist only for
+// wasm modules: they give the module what a native program finds in its
+// start-up information (start.h), which holds native pointers.
+#pragma once
+
+#include <stdint.h>
+
+#define FTL_WASM_SYS_BASE 0x1000
+enum ftl_wasm_syscall_number {
+    // () -> the first channel's handle (FTL_HANDLE_INVALID if none)
+    FTL_WASM_SYS_START_CHANNEL = FTL_WASM_SYS_BASE,
+    // (char *buffer, size_t len) -> the process name's length; copies at
+    // most len bytes of it, without a terminating zero
+    FTL_WASM_SYS_START_NAME,
+    // (index, char *buffer, size_t len) -> the length of argv[index] (0 is
+    // the program), or FTL_ERR_NOT_FOUND past the last; copies as NAME does
+    FTL_WASM_SYS_START_ARG,
+    // (index, char *buffer, size_t len) -> the length of the index-th
+    // "KEY=value" of the environment, or FTL_ERR_NOT_FOUND past the last
+    FTL_WASM_SYS_START_ENV,
+};
+
+// Most arguments and environment entries a module receives, and the bytes
+// of each; longer ones are cut.
+#define FTL_WASM_START_STRINGS_MAX 32
+#define FTL_WASM_START_STRING_MAX 255
+
+// The isolation a wasm module sees in ftl_start_info->isolation. The
+// process itself is a kernel-mode one (FTL_ISOLATION_KERNEL to the kernel).
+#define FTL_ISOLATION_WASM 2
+
+#ifdef __wasm__
+// The one import of a wasm module (its guest side, sdk/lib/wasm/guest).
+__attribute__((import_module("ftl"), import_name("syscall"))) int64_t
+ftl_wasm_syscall(int32_t number, int64_t a1, int64_t a2, int64_t a3, int64_t a4,
+                 int64_t a5);
+#endif

@@ -1,0 +1,48 @@
+# WebAssembly services (isolation: wasm; docs/guides/wasm.md, sdk/mk/wasm.mk):
+# - libftl for the module, in wasm32: the event loop, server and client
+#   helpers and TCP sockets of sdk/lib as they are, with the system call
+#   wrappers and the start-up of sdk/lib/wasm/guest;
+# - the runtime, natively: what wasm2c's code calls (rt.c, memory.c), the
+#   module's import (import.c) and the program's main (main.c);
+# - wasm-rt.h from Debian's wabt, alone in a directory of its own, so that
+#   the generated code finds it without /usr/include's other headers.
+wasm-guest-objs-y := loop.o server.o client.o drain.o error.o log.o tcp.o link.o \
+                     wasm/guest/guest_start.o wasm/guest/guest_syscall.o \
+                     wasm/guest/guest_wasi.o
+wasm-rt-objs-y := rt.o memory.o import.o main.o
+
+WASM_LIBFTL := $(BUILD)/sdk/wasm/libftl.a
+WASM_RT := $(BUILD)/sdk/wasm/libftl-wasm-rt.a
+WASM_RT_HEADER := $(BUILD)/sdk/wasm/include/wasm-rt.h
+WASM_GUEST_OBJS := $(addprefix $(BUILD)/sdk/wasm/guest/,$(notdir \
+                     $(wasm-guest-objs-y)))
+WASM_RT_OBJS := $(addprefix $(BUILD)/sdk/wasm/rt/,$(wasm-rt-objs-y))
+WASM_CC := clang-14 --target=wasm32-wasi --sysroot=/usr
+WASM_GUEST_CFLAGS := -std=c11 -O2 -g -D_DEFAULT_SOURCE -Isdk/include \
+                     $(WARNINGS) -MMD -MP
+
+$(WASM_RT_HEADER): /usr/include/wasm-rt.h
+	$(Q)mkdir -p $(@D) && ln -sf $< $@
+
+$(BUILD)/sdk/wasm/guest/%.o: sdk/lib/%.c
+	$(call say,WASMCC,$<)
+	$(Q)mkdir -p $(@D) && $(WASM_CC) $(WASM_GUEST_CFLAGS) -c $< -o $@
+$(BUILD)/sdk/wasm/guest/%.o: sdk/lib/wasm/guest/%.c
+	$(call say,WASMCC,$<)
+	$(Q)mkdir -p $(@D) && $(WASM_CC) $(WASM_GUEST_CFLAGS) -c $< -o $@
+
+$(WASM_LIBFTL): $(WASM_GUEST_OBJS)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && llvm-ar-14 rcs $@ $^
+
+$(BUILD)/sdk/wasm/rt/%.o: sdk/lib/wasm/%.c $(WASM_RT_HEADER) | $(PICOLIBC_LIBC)
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(PROGRAM_CFLAGS) \
+	    -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0 -DWASM_RT_USE_STACK_DEPTH_COUNT=1 \
+	    -I$(dir $(WASM_RT_HEADER)) -c $< -o $@
+
+$(WASM_RT): $(WASM_RT_OBJS)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+WASM_SDK_LIBS := $(WASM_LIBFTL) $(WASM_RT)

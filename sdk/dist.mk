@@ -12,7 +12,13 @@
 #              project may list by name
 #   include/   ftl/*.h, cJSON.h (cJSON is inside libftl.a), and libc/
 #              (picolibc's headers)
-#   lib/       libftl.a, picolibc's libc.a and libm.a
+#   lib/       libftl.a, picolibc's libc.a and libm.a; lib/wasm/ what a
+#              service with `isolation: wasm` links (docs/guides/wasm.md):
+#              the wasm32 libftl.a, the runtime libftl-wasm-rt.a, the
+#              runtime's instance.c and instance.h (compiled against each
+#              module's generated header), and include/wasm-rt.h, copied
+#              from the build host's wabt package, the header the runtime
+#              was compiled with
 #   mk/        the make fragments of sdk/mk, plus layout.mk (installed layout)
 #   templates/ what `ftl new` and `ftl generate` copy
 #   docs/      the documentation
@@ -117,6 +123,7 @@ $(SDK_ROOT)/base/probe-initfs.tar: $(BUILD)/apps/hello/hello.elf $(PACK_STAMP)
 SDK_COPIED := $(KERNEL_ELF) $(BUILD)/programs/supervisor.elf os/boot/grub.cfg \
               scripts/dev-tls.sh scripts/ftl_gdb.py \
               $(LIBFTL) $(PICOLIBC_LIBC) $(wildcard sdk/include/ftl/*.h) \
+              $(WASM_SDK_LIBS) $(WASM_RT_HEADER) $(WASM_RT_INSTANCE_SRC) \
               $(CJSON_SRC)/cJSON.h \
               $(wildcard sdk/mk/*.mk sdk/mk/*.sh) $(shell find templates docs -type f) \
               $(foreach s,$(SDK_SERVICES),$(sdk-elf-$(s)) $(sdk-spec-$(s)))
@@ -125,7 +132,7 @@ $(SDK_ROOT)/.copied: $(SDK_COPIED) sdk/dist.mk $(PACK_STAMP)
 	$(call say,SDK,$(SDK_ROOT))
 	$(Q)rm -rf $(addprefix $(SDK_ROOT)/,include lib mk templates docs \
 	    base/services) && mkdir -p $(SDK_ROOT)/base/services \
-	    $(SDK_ROOT)/include $(SDK_ROOT)/lib $(SDK_ROOT)/mk
+	    $(SDK_ROOT)/include $(SDK_ROOT)/lib/wasm/include $(SDK_ROOT)/mk
 	$(Q)cp $(KERNEL_ELF) $(BUILD)/programs/supervisor.elf os/boot/grub.cfg \
 	    scripts/dev-tls.sh scripts/ftl_gdb.py $(SDK_ROOT)/base/
 	$(Q)$(foreach s,$(SDK_SERVICES),mkdir -p $(SDK_ROOT)/base/services/$(s) \
@@ -137,6 +144,8 @@ $(SDK_ROOT)/.copied: $(SDK_COPIED) sdk/dist.mk $(PACK_STAMP)
 	$(Q)cp -r $(FTL_PICOLIBC)/include $(SDK_ROOT)/include/libc
 	$(Q)cp $(LIBFTL) $(PICOLIBC_LIBC) $(dir $(PICOLIBC_LIBC))libm.a \
 	    $(SDK_ROOT)/lib/
+	$(Q)cp $(WASM_SDK_LIBS) $(WASM_RT_INSTANCE_SRC) $(SDK_ROOT)/lib/wasm/
+	$(Q)cp -L $(WASM_RT_HEADER) $(SDK_ROOT)/lib/wasm/include/
 	$(Q)cp sdk/mk/*.mk sdk/mk/*.sh $(SDK_ROOT)/mk/
 	$(Q)printf '%s\n' \
 	    '# An installed FTL SDK (written by make sdk): everything is prebuilt.' \
@@ -145,6 +154,11 @@ $(SDK_ROOT)/.copied: $(SDK_COPIED) sdk/dist.mk $(PACK_STAMP)
 	    'FTL_PICOLIBC_LIBC := $$(FTL_SDK)/lib/libc.a' \
 	    'FTL_LIBFTL := $$(FTL_SDK)/lib/libftl.a' \
 	    'FTL_CJSON_INCLUDE := $$(FTL_SDK)/include' \
+	    'FTL_WASM_LIBFTL := $$(FTL_SDK)/lib/wasm/libftl.a' \
+	    'FTL_WASM_RT := $$(FTL_SDK)/lib/wasm/libftl-wasm-rt.a' \
+	    'FTL_WASM_RT_SRC := $$(FTL_SDK)/lib/wasm' \
+	    'FTL_WASM_RT_INCLUDE := $$(FTL_SDK)/lib/wasm/include' \
+	    'FTL_WASM2C_VERSION := $(WASM2C_VERSION)' \
 	    'FTL_SDK_UP_TO_DATE := 1' > $(SDK_ROOT)/mk/layout.mk
 	$(Q)cp -r templates docs $(SDK_ROOT)/
 	$(Q)echo $(VERSION) > $(SDK_ROOT)/VERSION

@@ -7,9 +7,14 @@
 #
 # service.mk includes this when the service's spec says `isolation: wasm`
 # (or SERVICE_ISOLATION=wasm is given) and builds $(SERVICE_ELF) with the
-# rules below instead of its native ones. Everything comes from Debian
+# rules below instead of its native ones. The tools come from Debian
 # packages: clang and lld (wasm-ld), wasi-libc, libclang-rt-14-dev-wasm32,
 # wabt (wasm2c and wasm-rt.h).
+#
+# Two layouts, as in flags.mk: in the source tree the wasm32 libftl, the
+# runtime and the wasm-rt.h link are under FTL_BUILD/sdk/wasm/ and
+# instance.c in sdk/lib/wasm/; an installed SDK's layout.mk points at its
+# lib/wasm/, which holds all four (sdk/dist.mk).
 
 FTL_WASM_CC ?= clang-14 --target=wasm32-wasi --sysroot=/usr
 FTL_WASM2C ?= wasm2c
@@ -19,11 +24,24 @@ FTL_WASM_RT ?= $(FTL_BUILD)/sdk/wasm/libftl-wasm-rt.a
 FTL_WASM_RT_INCLUDE ?= $(FTL_BUILD)/sdk/wasm/include
 FTL_WASM_RT_SRC ?= $(FTL_SDK)/sdk/lib/wasm
 
-# An installed SDK (make sdk) does not carry the wasm32 libftl and the
-# runtime yet: say so rather than fail on a missing file.
-ifeq ($(FTL_SDK_UP_TO_DATE)$(wildcard $(FTL_WASM_LIBFTL)),1)
-$(error $(CURDIR): isolation: wasm builds only in the FTL source tree for \
-    now (docs/guides/wasm.md, what remains))
+# Outside the source tree (whose make installs them: scripts/setup-host.sh)
+# the tools may be missing: name the packages rather than fail on the first
+# command that needs one.
+FTL_WASM_TOOLS := $(firstword $(FTL_WASM_CC)) $(FTL_WASM2C) $(FTL_WASM_OBJDUMP)
+ifneq ($(words $(shell for t in $(FTL_WASM_TOOLS); do command -v $$t; \
+                                 done)),3)
+$(error $(CURDIR): isolation: wasm needs $(FTL_WASM_TOOLS): apt install \
+    clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 wabt)
+endif
+# An installed SDK's runtime was compiled with the wasm-rt.h of one wabt
+# version (its layout.mk says which), and the C that wasm2c generates must
+# agree with that header.
+ifdef FTL_WASM2C_VERSION
+FTL_WASM2C_HOST_VERSION := $(shell $(FTL_WASM2C) --version)
+ifneq ($(FTL_WASM2C_HOST_VERSION),$(FTL_WASM2C_VERSION))
+$(error $(CURDIR): isolation: wasm needs wasm2c $(FTL_WASM2C_VERSION), the \
+    wabt this SDK's runtime was built with, not $(FTL_WASM2C_HOST_VERSION))
+endif
 endif
 
 # The module's own code: wasm32, freestanding from WASI (its one import is

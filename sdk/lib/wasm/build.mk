@@ -46,3 +46,12 @@ $(WASM_RT): $(WASM_RT_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 WASM_SDK_LIBS := $(WASM_LIBFTL) $(WASM_RT)
+
+# The runtime's one file compiled per service, against the header wasm2c
+# generates for its module (sdk/mk/wasm.mk): the SDK ships it as source.
+WASM_RT_INSTANCE_SRC := sdk/lib/wasm/instance.c sdk/lib/wasm/instance.h
+# The wabt that wasm-rt.h comes from, recorded in the SDK's layout.mk: the
+# generated code, the header and the prebuilt runtime must agree, so an
+# installed SDK checks that the host's wasm2c is that version. Expanded
+# only when the SDK is assembled.
+WASM2C_VERSION = $(shell wasm2c --version)

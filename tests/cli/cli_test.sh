@@ -355,6 +355,17 @@ expect new_driver_template 0 "created drv from the driver template"
 boots driver_template_finds_its_device drv "system ready: 4 services" \
     "\[drv\] found 1234:11e8" "\[drv\] BAR 0: .* reads 0x010000ed"
 
+# --- isolation: wasm: the service template's C as WebAssembly -------------
+# The same Makefile and main.c; only the spec changes (docs/guides/wasm.md).
+ftl_in "$TMP" new wdemo
+sed -i 's/isolation: user /isolation: wasm /' "$TMP/wdemo/services/wdemo/service.yaml"
+ftl_in "$TMP/wdemo" build
+expect wasm_service_builds 0 "built wdemo: 4 services"
+[[ -f "$TMP/wdemo/build/services/wdemo/wdemo.wasm" ]]
+result wasm_service_is_a_module "$([[ $? -ne 0 ]] && echo "no wdemo.wasm")"
+boots wasm_service_runs wdemo "system ready: 4 services" \
+    "started wdemo \(wasm mode\)" "\[wdemo\] ready"
+
 # --- networking templates: the HTTP page and the echo reach the host -------
 # http_get URL: the status and body of GET URL, retried while DHCP runs.
 http_get() {

@@ -19,7 +19,8 @@ static const char usage[] =
     "whether KVM really runs FTL (a probe boot; otherwise TCG is used), the\n"
     "GRUB tools for ISOs and tar; prints a fix for each problem. Exit status\n"
     "0 when everything needed is there, 5 otherwise. gdb (for ftl run --gdb)\n"
-    "is only noted when missing.\n\n"
+    "and the WebAssembly tools (for isolation: wasm) are only noted when\n"
+    "missing.\n\n"
     "  -h, --help  this help\n";
 
 static unsigned problems;
@@ -127,6 +128,24 @@ static void check_gdb(void)
     }
 }
 
+// Services with `isolation: wasm` need clang, wasm-ld, wasi-libc and wabt
+// on the host (docs/guides/wasm.md); most projects have none, so a missing
+// tool is a note. The build itself names what is missing, and checks the
+// wasm2c version against the SDK's runtime.
+static void check_wasm(void)
+{
+    bool ok = proc_in_path("clang-14") && proc_in_path("wasm-ld-14") &&
+              proc_in_path("wasm2c") && proc_in_path("wasm-objdump") &&
+              path_exists("/usr/lib/wasm32-wasi/libc.a");
+    if (ok) {
+        out_ok("  ok    WebAssembly tools (isolation: wasm)");
+    } else {
+        out_info("  note  no WebAssembly tools: services with isolation: wasm "
+                 "need them (%sclang-14 lld-14 wasi-libc "
+                 "libclang-rt-14-dev-wasm32 wabt)", apt);
+    }
+}
+
 int cmd_doctor(int argc, char **argv)
 {
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
@@ -142,6 +161,7 @@ int cmd_doctor(int argc, char **argv)
     check_qemu();
     check_grub();
     check_gdb();
+    check_wasm();
     if (problems > 0) {
         out_info("%u problem%s: fix %s and run `ftl doctor` again", problems,
                  problems == 1 ? "" : "s", problems == 1 ? "it" : "them");

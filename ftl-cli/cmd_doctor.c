@@ -142,7 +142,8 @@ static void check_wasm(void)
     } else {
         out_info("  note  no WebAssembly tools: services with isolation: wasm "
                  "need them (%sclang-14 lld-14 wasi-libc "
-                 "libclang-rt-14-dev-wasm32 wabt)", apt);
+                 "libclang-rt-14-dev-wasm32 wabt)",
+                 apt);
     }
 }
 

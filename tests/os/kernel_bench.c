@@ -163,12 +163,12 @@ static const struct call_bench loop_wasm_benches[] = {
 static const struct call_bench wasm_benches[] = {
     {"ipc_client_wasm.elf", "echo_server_wasm.elf", "wasm_wasm",
      FTL_ISOLATION_KERNEL, FTL_ISOLATION_KERNEL, NULL},
-    {"ipc_client.elf", "echo_server_wasm.elf", "user_wasm",
-     FTL_ISOLATION_USER, FTL_ISOLATION_KERNEL, NULL},
+    {"ipc_client.elf", "echo_server_wasm.elf", "user_wasm", FTL_ISOLATION_USER,
+     FTL_ISOLATION_KERNEL, NULL},
     {"ipc_client_wasm.elf", "echo_server.elf", "wasm_user",
      FTL_ISOLATION_KERNEL, FTL_ISOLATION_USER, NULL},
-    {"loop_client_wasm.elf", "pong_wasm.elf", "wasm_wasm",
-     FTL_ISOLATION_KERNEL, FTL_ISOLATION_KERNEL, NULL},
+    {"loop_client_wasm.elf", "pong_wasm.elf", "wasm_wasm", FTL_ISOLATION_KERNEL,
+     FTL_ISOLATION_KERNEL, NULL},
 };
 
 // From the spawn of a pong to its answer to a first request (an 8-byte

@@ -45,6 +45,10 @@ RATIOS = [
     ("ipc.call.user_user", "linux.ipc.call.user_user", "<=", 1 / 6),
     ("ipc.call.kernel_kernel", "linux.ipc.call.user_user", "<=", 1 / 30),
     ("loop.call.user_user", "ipc.call.user_user", "<=", 1.2),
+    # issue 20: a wasm-to-wasm round trip within twice kernel-to-kernel and
+    # at most a third of user-to-user
+    ("ipc.call.wasm_wasm", "ipc.call.kernel_kernel", "<=", 2),
+    ("ipc.call.wasm_wasm", "ipc.call.user_user", "<=", 1 / 3),
     ("http.rps", "linux.http.rps", ">=", 2.5),
     ("https.rps", "linux.https.rps", ">=", 1.5),
     ("tls.handshakes_per_s", "linux.tls.handshakes_per_s", "", None),

@@ -4,15 +4,23 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#ifdef __wasm__
+#include <ftl/wasm.h>
+#endif
+
 // The time-stamp counter. Under QEMU's instruction counting (-icount shift=0,
 // as bench/kernel_bench.py's counting boots run) it is QEMU's virtual clock,
 // one tick per guest instruction: the same benchmark then counts
-// instructions.
+// instructions. A wasm module cannot execute rdtsc: the runtime reads it.
 static inline uint64_t bench_cycles(void)
 {
+#ifdef __wasm__
+    return (uint64_t)ftl_wasm_syscall(FTL_WASM_SYS_CYCLES, 0, 0, 0, 0, 0);
+#else
     uint32_t lo, hi;
     __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
     return ((uint64_t)hi << 32) | lo;
+#endif
 }
 
 static inline int bench_compare(const void *a, const void *b)

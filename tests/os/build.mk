@@ -25,3 +25,17 @@ $(eval $(call program,syscall_fuzz,tests/os/syscall_fuzz.c \
                     tests/os/suite.c))
 $(eval $(call program,logs_test,tests/os/logs_test.c tests/os/suite.c))
 $(eval $(call program,log_writer,tests/os/log_writer.c))
+
+# Programs built a second time as wasm modules, NAME_wasm.elf beside
+# NAME.elf in the test initfs (tests/os/wasm/Makefile): the clients and the
+# echo server of kernel_bench.c's round trips with wasm.
+wasm_os_programs := ipc_client loop_client echo_server
+
+define wasm_os_program_rule
+$(BUILD)/tests/os/$(1)_wasm/$(1)_wasm.elf: $(LIBFTL) $(WASM_SDK_LIBS) FORCE
+	$$(Q)$$(MAKE) --no-print-directory -C tests/os/wasm FTL_SDK_UP_TO_DATE=1 \
+	    SERVICE_NAME=$(1)_wasm SERVICE_SRCS=$(1).c \
+	    SERVICE_OUT=$(abspath $(BUILD))/tests/os/$(1)_wasm
+PROGRAMS += $(BUILD)/tests/os/$(1)_wasm/$(1)_wasm.elf
+endef
+$(foreach p,$(wasm_os_programs),$(eval $(call wasm_os_program_rule,$(p))))

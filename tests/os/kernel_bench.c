@@ -3,7 +3,9 @@
 // a kernel-mode child, from kernel mode; thread switch; process create and
 // exit; IPC call round trips between processes in each pairing of modes
 // and 64 KiB copies (measured by ipc_client.c), and the same round trip
-// through the SDK's loop and helpers (loop_client.c). Each figure is the
+// through the SDK's loop and helpers (loop_client.c); the same with
+// WebAssembly clients and servers (issue 20), and how long a pong takes to
+// answer its first request after its spawn in each mode. Each figure is the
 // median of several batches, printed as `bench: NAME VALUE UNIT`. Under
 // QEMU's instruction counting (bench/kernel_bench.py's counting boots) the
 // figures in cycles are guest instructions (bench_util.h).
@@ -19,11 +21,13 @@
 #include <ftl/time.h>
 
 #include "bench_util.h"
+#include "ipc_util.h"
 
 #define BATCHES 11
 #define CALLS_PER_BATCH 10000
 #define SWITCHES_PER_BATCH 2000
 #define SPAWNS 20
+#define STARTUPS 11
 
 static void bench_null_syscall(void)
 {
@@ -150,6 +154,67 @@ static const struct call_bench loop_wasm_benches[] = {
      FTL_ISOLATION_KERNEL, NULL},
 };
 
+// Raw round trips with WebAssembly modules (issue 20): echo_server and
+// ipc_client built as wasm (tests/os/wasm), each a kernel-mode process
+// running its module in the sandbox; and the SDK round trip with both
+// sides wasm. Against ipc.call.kernel_kernel and ipc.call.user_user: the
+// issue asks wasm_wasm within twice the first and at most a third of the
+// second.
+static const struct call_bench wasm_benches[] = {
+    {"ipc_client_wasm.elf", "echo_server_wasm.elf", "wasm_wasm",
+     FTL_ISOLATION_KERNEL, FTL_ISOLATION_KERNEL, NULL},
+    {"ipc_client.elf", "echo_server_wasm.elf", "user_wasm", FTL_ISOLATION_USER,
+     FTL_ISOLATION_KERNEL, NULL},
+    {"ipc_client_wasm.elf", "echo_server.elf", "wasm_user",
+     FTL_ISOLATION_KERNEL, FTL_ISOLATION_USER, NULL},
+    {"loop_client_wasm.elf", "pong_wasm.elf", "wasm_wasm", FTL_ISOLATION_KERNEL,
+     FTL_ISOLATION_KERNEL, NULL},
+};
+
+// From the spawn of a pong to its answer to a first request (an 8-byte
+// WRITE), in microseconds: process creation, loading, and for wasm the
+// instance's set-up (linear memory, data segments, the module's start),
+// before the server helper's loop takes its first message. The median of
+// STARTUPS spawns, printed as `bench: NAME N us`.
+static void bench_startup(const char *name, const char *path,
+                          uint32_t isolation)
+{
+    uint64_t us[STARTUPS];
+    ftl_handle_t sink = ftl_sink_create();
+    for (int i = 0; i < STARTUPS; i++) {
+        ftl_handle_t ends[2];
+        ftl_channel_create(ends);
+        ftl_sink_add(sink, ends[0], 0);
+        const char *argv[] = {path, NULL};
+        struct ftl_spawn spawn = {.path = path,
+                                  .isolation = isolation,
+                                  .argc = 1,
+                                  .argv = argv,
+                                  .channel = ends[1]};
+        struct ftl_msg req = {.type = FTL_MSG_WRITE, .id = 1, .body_len = 8};
+        struct ftl_msg reply;
+        char body[16];
+        uint64_t start = ftl_clock_ns();
+        ftl_handle_t p = ftl_process_spawn_request(&spawn);
+        long n = ipc_call(sink, ends[0], &req, "12345678", &reply, body,
+                          sizeof(body));
+        us[i] = (ftl_clock_ns() - start) / 1000;
+        ftl_sink_remove(sink, ends[0]);
+        ftl_handle_close(ends[0]); // pong exits when its channel closes
+        ftl_process_wait(p, FTL_WAIT_FOREVER);
+        ftl_handle_close(p);
+        if (n < 0) {
+            printf("kernel_bench: %s did not answer: %s\n", path,
+                   ftl_error_str((int)n));
+            ftl_handle_close(sink);
+            return;
+        }
+    }
+    ftl_handle_close(sink);
+    printf("bench: %s %lu us\n", name,
+           (unsigned long)bench_median(us, STARTUPS));
+}
+
 // "ipc:NAME:ROUNDS" runs only the IPC round trip NAME (user_user,
 // kernel_kernel, user_kernel, or loop for loop_bench), ROUNDS times:
 // scripts/qemu-counts.sh counts QEMU's work per round trip from two such
@@ -218,6 +283,13 @@ int main(int argc, char **argv)
          i < sizeof(loop_wasm_benches) / sizeof(loop_wasm_benches[0]); i++) {
         bench_calls(&loop_wasm_benches[i]);
     }
+    for (size_t i = 0; i < sizeof(wasm_benches) / sizeof(wasm_benches[0]);
+         i++) {
+        bench_calls(&wasm_benches[i]);
+    }
+    bench_startup("startup_us.user", "pong.elf", FTL_ISOLATION_USER);
+    bench_startup("startup_us.kernel", "pong.elf", FTL_ISOLATION_KERNEL);
+    bench_startup("wasm.startup_us", "pong_wasm.elf", FTL_ISOLATION_KERNEL);
     const char *child_argv[] = {"kernel_bench.elf", "syscall", NULL};
     ftl_handle_t child =
         ftl_process_spawn("kernel_bench.elf", FTL_ISOLATION_KERNEL, child_argv);

@@ -319,6 +319,15 @@ START_TEST(the_start_up_strings_are_copied_within_bounds)
 }
 END_TEST
 
+START_TEST(the_cycle_counter_advances_without_the_kernel)
+{
+    uint64_t first = (uint64_t)call(FTL_WASM_SYS_CYCLES, 0, 0, 0, 0, 0);
+    uint64_t second = (uint64_t)call(FTL_WASM_SYS_CYCLES, 0, 0, 0, 0, 0);
+    ck_assert_uint_gt(second, first);
+    ck_assert_int_eq(kernel_calls, 0);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
     Suite *s = suite_create("wasm_import");
@@ -331,6 +340,7 @@ Suite *unit_suite(void)
     tcase_add_test(t, a_sent_message_is_copied_and_its_loan_translated);
     tcase_add_test(t, calls_the_runtime_does_not_implement_are_refused);
     tcase_add_test(t, the_start_up_strings_are_copied_within_bounds);
+    tcase_add_test(t, the_cycle_counter_advances_without_the_kernel);
     suite_add_tcase(s, t);
     return s;
 }

@@ -13,7 +13,8 @@
 //
 // Besides those, a few numbers from FTL_WASM_SYS_BASE up exist only for
 // wasm modules: they give the module what a native program finds in its
-// start-up information (start.h), which holds native pointers.
+// start-up information (start.h), which holds native pointers, and one
+// that a native program has as an instruction: the cycle counter.
 #pragma once
 
 #include <stdint.h>
@@ -31,6 +32,11 @@ enum ftl_wasm_syscall_number {
     // (index, char *buffer, size_t len) -> the length of the index-th
     // "KEY=value" of the environment, or FTL_ERR_NOT_FOUND past the last
     FTL_WASM_SYS_START_ENV,
+    // () -> the time-stamp counter, what rdtsc gives a native program (a
+    // module cannot execute it): for benchmarks, which time a round trip
+    // in cycles. Every module has it, as every native program has rdtsc
+    // (docs/guides/wasm.md, "A fine clock").
+    FTL_WASM_SYS_CYCLES,
 };
 
 // Most arguments and environment entries a module receives, and the bytes

@@ -115,7 +115,7 @@ def trapping_service_is_restarted_per_policy():
 
 def everything_else_serves_at_the_end():
     b = wasm_boot()
-    b.guest.wait_for(rb"^\[hostile_wasm_spin\] info: spin: spinning", 60)
+    b.guest.wait_for(rb"^\[hostile_wasm_grow\] info: grow: ", 60)
     console = b.guest.console()
     check("[kernel] panic" not in console and "PANIC" not in console,
           "the kernel panicked")
@@ -135,7 +135,9 @@ def everything_else_serves_at_the_end():
           services["pong"]["restarts"] == 0, "pong: %r" % services["pong"])
     check(services["hostile_wasm_spin"]["state"] == "Running",
           "the spinner: %r" % services["hostile_wasm_spin"])
-    for name in ("oob", "divide", "indirect", "recursion"):
+    check(services["hostile_wasm_grow"]["state"] == "Running",
+          "the grower: %r" % services["hostile_wasm_grow"])
+    for name in ("oob", "oob_load", "divide", "indirect", "recursion"):
         state = services["hostile_wasm_" + name]["state"]
         check(state != "Running", "hostile_wasm_%s is %s" % (name, state))
     print("  the user-mode ping got %d answers" % pongs())
@@ -195,6 +197,11 @@ TESTS = [
     attack("endless_loop_is_preempted", "hostile_wasm_spin",
            rb"^\[hostile_wasm_spin\] info: spin: spinning for good",
            killed=False, gets=10),
+    attack("out_of_bounds_load_traps", "hostile_wasm_oob_load",
+           trap("hostile_wasm_oob_load", "out of bounds memory access")),
+    attack("huge_memory_grow_fails_cleanly", "hostile_wasm_grow",
+           rb"^\[hostile_wasm_grow\] info: grow: refused, going on",
+           killed=False),
     everything_else_serves_at_the_end,
     tcp_echo_as_wasm_returns_every_byte,
 ]

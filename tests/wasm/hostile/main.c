@@ -4,11 +4,12 @@
 // attack argv[1] names. tests/qemu/wasm_test.py checks the outcome on the
 // console and that HTTP and ping/pong go on after each.
 //
-// Traps (oob, unreachable, divide, indirect, recursion) must end only this
-// process with a `wasm trap:` line naming the trap; spin must be preempted
-// (everything else keeps running); bad-buffers must be refused by the
-// runtime with FTL_ERR_BAD_ADDRESS, and an unsupported call with
-// FTL_ERR_NOT_SUPPORTED, the module going on.
+// Traps (oob, oob-load, unreachable, divide, indirect, recursion) must end
+// only this process with a `wasm trap:` line naming the trap; spin must be
+// preempted (everything else keeps running); bad-buffers must be refused
+// by the runtime with FTL_ERR_BAD_ADDRESS, and an unsupported call with
+// FTL_ERR_NOT_SUPPORTED, the module going on; a huge memory.grow must
+// return -1, the module going on.
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -42,6 +43,12 @@ static int oob(void)
     // Past the end of linear memory (a few MiB at most).
     *(volatile uint32_t *)(uintptr_t)0xfffffff0u = 0x6666;
     return 0;
+}
+
+static int oob_load(void)
+{
+    // A load from the same place: checked like a store.
+    return (int)*(volatile uint32_t *)(uintptr_t)0xfffffff0u;
 }
 
 static int unreachable(void)
@@ -98,6 +105,24 @@ static int spin(void)
     }
 }
 
+// memory.grow asking for 4 GiB, then for 32 MiB (within the runtime's
+// reserve but past this service's memory limit, service.yaml): both must
+// fail with -1 and leave the memory as it was (memory.c), the module going
+// on.
+static int grow(void)
+{
+    size_t before = __builtin_wasm_memory_size(0);
+    size_t huge = __builtin_wasm_memory_grow(0, 65536);
+    size_t over = __builtin_wasm_memory_grow(0, 512);
+    size_t after = __builtin_wasm_memory_size(0);
+    FTL_LOG_INFO("grow: 4 GiB -> %ld, 32 MiB -> %ld, pages %zu -> %zu",
+                 (long)huge, (long)over, before, after);
+    bool ok = huge == (size_t)-1 && over == (size_t)-1 && after == before;
+    FTL_LOG_INFO("grow: %s", ok ? "refused, going on" : "NOT refused");
+    stay();
+    return 0;
+}
+
 // Buffers outside linear memory, given straight to the import: each must
 // come back as FTL_ERR_BAD_ADDRESS, not as a trap or a kernel fault.
 static int bad_buffers(void)
@@ -127,12 +152,14 @@ static int bad_buffers(void)
 
 static const struct attack attacks[] = {
     {"oob", oob},
+    {"oob-load", oob_load},
     {"unreachable", unreachable},
     {"divide", divide},
     {"indirect", indirect},
     {"recursion", recursion},
     {"spin", spin},
     {"bad-buffers", bad_buffers},
+    {"grow", grow},
 };
 
 // strtoull would bring wasi-libc's stdio, which needs WASI.

@@ -40,9 +40,16 @@ figures = {}
 
 def fuzz(mode):
     def test():
-        console = run_program("syscall_fuzz", "reliability.fuzz", mode,
-                              arg="%d,%d" % (SEED, CALLS),
+        # wasm: syscall_fuzz (kernel mode) spawns tests/os/wasm_fuzz.c as a
+        # wasm module; a wasm module cannot be the first process.
+        console = run_program("syscall_fuzz", "reliability.fuzz",
+                              "kernel" if mode == "wasm" else mode,
+                              arg="%s%d,%d" % ("wasm," if mode == "wasm"
+                                               else "", SEED, CALLS),
                               report_as="reliability.fuzz.%s" % mode)
+        if mode == "wasm":
+            wasm_figures(console)
+            return
         for name, value in re.findall(
                 r"^\[syscall_fuzz\] bench: syscall_fuzz\.(\w+)\.%s (\d+) "
                 % mode, console, re.M):
@@ -53,6 +60,20 @@ def fuzz(mode):
                         console), "the fuzzer's child did not finish")
     test.__name__ = "syscall_fuzz_in_%s_mode" % mode
     return test
+
+
+def wasm_figures(console):
+    for name, value in re.findall(
+            r"^\[syscall_fuzz\] bench: syscall_fuzz\.(\w+)\.wasm (\d+) ",
+            console, re.M):
+        print("bench: syscall_fuzz.wasm.%s %s %s" % (
+            name, value, "count" if name == "calls" else "calls/s"))
+    for line in console.splitlines():
+        if line.startswith("[wasm_fuzz_wasm] "):
+            print("  " + line)
+    check(re.search(r"seed %d: %d calls in \d+ ms" % (SEED, CALLS),
+                    console), "the wasm fuzzer did not finish")
+    check("panic" not in console.lower(), "the kernel panicked")
 
 
 def fuzz_figures():
@@ -139,6 +160,7 @@ TESTS = [
     fuzz("user"),
     fuzz("kernel"),
     fuzz_figures,
+    fuzz("wasm"),
     attack("user_read_of_kernel_memory_is_killed",
            killed("hostile_read_kernel", "page fault: read")),
     attack("user_write_through_the_direct_map_is_killed",

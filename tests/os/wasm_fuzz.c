@@ -201,7 +201,7 @@ static void fuzz_call(void)
         break;
     case FTL_SYS_CHANNEL_SEND:
     case FTL_SYS_CHANNEL_RECV:
-        b = random_buffer(sizeof(struct ftl_msg));
+        b = fixed_buffer(sizeof(struct ftl_msg));
         if (!b.bad) { // a header in the arena, with a random loan
             b.offset = (uint64_t)(uintptr_t)arena;
             struct ftl_msg *msg = (struct ftl_msg *)arena;

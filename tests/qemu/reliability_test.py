@@ -9,6 +9,11 @@ services.
    handles must be what they were. Its regression tests replay the seeds
    that found kernel bugs. Prints `bench: syscall_fuzz.calls N count` and
    `bench: syscall_fuzz.calls_per_s N calls/s`.
+   In wasm mode, syscall_fuzz (kernel mode) spawns tests/os/wasm_fuzz.c as
+   a wasm module (a module cannot be the first process): random calls
+   through the runtime's import, bad buffers that must come back
+   FTL_ERR_BAD_ADDRESS; prints `bench: syscall_fuzz.wasm.calls` and
+   `calls_per_s` (not counted in the two above).
 2. tests/net/hostile.yaml: virtio_net, tcpip and http_server, and one
    hostile service per attack (tests/net/hostile.c), a second and a half
    apart. Each isolation attack must end its process with the kernel's

@@ -50,8 +50,10 @@ FTL_WASM_CFLAGS := -std=c11 -O2 -D_DEFAULT_SOURCE -I$(FTL_INCLUDE) \
                    -I$(FTL_CJSON_INCLUDE)
 # No crt1 (the guest's _start is libftl's), the shadow stack first in
 # linear memory so that overflowing it leaves the memory (a trap) instead
-# of running over the data, 64 KiB of it.
-FTL_WASM_LDFLAGS := -nostartfiles -Wl,--no-entry -Wl,--stack-first \
+# of running over the data, 64 KiB of it. -u _start: libftl's _start is
+# linked even into a module that uses nothing else of guest_start.c.
+FTL_WASM_LDFLAGS := -nostartfiles -Wl,--no-entry -Wl,-u,_start \
+                    -Wl,--stack-first \
                     -Wl,-z,stack-size=65536
 
 # The generated C, natively: explicit bounds checks on every access (no

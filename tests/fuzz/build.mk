@@ -34,3 +34,8 @@ fuzz-src-http_call := sdk/lib/http_client.c sdk/lib/http_client_request.c \
     tests/unit/fake_ipc.c
 fuzz-cflags-http_call := -Isdk/lib -Itests/unit -I$(HTTP_PARSER_SRC)
 fuzz-objs-http_call := $(BUILD)/fuzz/deps/http_parser.o
+# The wasm runtime's import (ftl.syscall) with random calls in front and a
+# fake kernel behind that aborts on a buffer outside linear memory.
+fuzz-targets += wasm_import
+fuzz-src-wasm_import := sdk/lib/wasm/import.c sdk/lib/wasm/memory.c
+fuzz-cflags-wasm_import := -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0

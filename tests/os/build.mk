@@ -28,8 +28,9 @@ $(eval $(call program,log_writer,tests/os/log_writer.c))
 
 # Programs built a second time as wasm modules, NAME_wasm.elf beside
 # NAME.elf in the test initfs (tests/os/wasm/Makefile): the clients and the
-# echo server of kernel_bench.c's round trips with wasm.
-wasm_os_programs := ipc_client loop_client echo_server
+# echo server of kernel_bench.c's round trips with wasm, and wasm_fuzz, the
+# system call fuzzer of wasm modules (only as wasm; syscall_fuzz.c spawns it).
+wasm_os_programs := ipc_client loop_client echo_server wasm_fuzz
 
 define wasm_os_program_rule
 $(BUILD)/tests/os/$(1)_wasm/$(1)_wasm.elf: $(LIBFTL) $(WASM_SDK_LIBS) FORCE

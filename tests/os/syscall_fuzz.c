@@ -345,6 +345,59 @@ static bool seed_1_replays_clean(void)
     return fuzz_in_child(1, 20000, false);
 }
 
+// ftl.init_arg=wasm,SEED,COUNT: tests/os/wasm_fuzz.c, the fuzzer of the
+// wasm runtime's import, as a kernel-mode wasm module spawned from here (a
+// wasm module cannot be the first process); it must exit 0 and leave the
+// kernel's counters as they were.
+static long run_wasm_fuzz(uint64_t calls)
+{
+    char seed_text[24], calls_text[24];
+    snprintf(seed_text, sizeof(seed_text), "%llu", (unsigned long long)seed);
+    snprintf(calls_text, sizeof(calls_text), "%llu", (unsigned long long)calls);
+    const char *argv[] = {"wasm_fuzz_wasm.elf", seed_text, calls_text, NULL};
+    ftl_handle_t p =
+        ftl_process_spawn("wasm_fuzz_wasm.elf", FTL_ISOLATION_KERNEL, argv);
+    if (p < 0) {
+        return p;
+    }
+    long status = ftl_process_wait(p, CHILD_TIMEOUT_NS);
+    if (status == FTL_ERR_TIMED_OUT) {
+        ftl_process_kill(p);
+        ftl_process_wait(p, SECOND_NS);
+    }
+    ftl_handle_close(p);
+    return status;
+}
+
+static bool wasm_fuzzer_survives_and_leaks_nothing(void)
+{
+    long status = run_wasm_fuzz(count < 2000 ? count : 2000);
+    EXPECT(status == 0, "wasm warm-up: status %ld", status);
+    struct ftl_system_stats before, after;
+    ftl_system_stats(&before);
+    uint64_t start = ftl_clock_ns();
+    status = run_wasm_fuzz(count);
+    uint64_t ns = ftl_clock_ns() - start;
+    ftl_system_stats(&after);
+    EXPECT(status == 0, "wasm fuzzer, seed %llu, %llu calls: status %ld%s",
+           (unsigned long long)seed, (unsigned long long)count, status,
+           status == FTL_EXIT_KILLED ? " (killed)" : "");
+    if (!stats_equal(&before, &after)) {
+        print_stats("before", &before);
+        print_stats("after", &after);
+    }
+    EXPECT(stats_equal(&before, &after), "counters moved after the wasm run");
+    printf("bench: syscall_fuzz.calls.wasm %llu count\n",
+           (unsigned long long)count);
+    printf("bench: syscall_fuzz.calls_per_s.wasm %llu calls/s\n",
+           (unsigned long long)(ns > 0 ? count * SECOND_NS / ns : 0));
+    return true;
+}
+
+static const struct test wasm_tests[] = {
+    TEST(wasm_fuzzer_survives_and_leaks_nothing),
+};
+
 static const struct test tests[] = {
     TEST(timer_periods_cannot_stall_the_kernel),
     TEST(channel_ends_cannot_be_sent_in_a_cycle),
@@ -379,6 +432,16 @@ int main(int argc, char **argv)
     }
     char **names = argv + 1;
     int name_count = argc - 1;
+    if (argc > 1 && strncmp(argv[1], "wasm,", 5) == 0) {
+        if (parse_parameters(argv[1] + 5) < 0) {
+            printf("usage: wasm,SEED,COUNT\n");
+            return 2;
+        }
+        printf("syscall_fuzz: seed %llu, %llu calls, wasm mode\n",
+               (unsigned long long)seed, (unsigned long long)count);
+        return suite_run("reliability.fuzz", wasm_tests,
+                         sizeof(wasm_tests) / sizeof(wasm_tests[0]), NULL, 0);
+    }
     if (argc > 1 && argv[1][0] >= '0' && argv[1][0] <= '9') {
         if (parse_parameters(argv[1]) < 0) {
             printf("usage: SEED,COUNT[,TRACE_FROM[,ONLY_CALL]]\n");

@@ -9,6 +9,11 @@ services.
    handles must be what they were. Its regression tests replay the seeds
    that found kernel bugs. Prints `bench: syscall_fuzz.calls N count` and
    `bench: syscall_fuzz.calls_per_s N calls/s`.
+   In wasm mode, syscall_fuzz (kernel mode) spawns tests/os/wasm_fuzz.c as
+   a wasm module (a module cannot be the first process): random calls
+   through the runtime's import, bad buffers that must come back
+   FTL_ERR_BAD_ADDRESS; prints `bench: syscall_fuzz.wasm.calls` and
+   `calls_per_s` (not counted in the two above).
 2. tests/net/hostile.yaml: virtio_net, tcpip and http_server, and one
    hostile service per attack (tests/net/hostile.c), a second and a half
    apart. Each isolation attack must end its process with the kernel's
@@ -40,9 +45,16 @@ figures = {}
 
 def fuzz(mode):
     def test():
-        console = run_program("syscall_fuzz", "reliability.fuzz", mode,
-                              arg="%d,%d" % (SEED, CALLS),
+        # wasm: syscall_fuzz (kernel mode) spawns tests/os/wasm_fuzz.c as a
+        # wasm module; a wasm module cannot be the first process.
+        console = run_program("syscall_fuzz", "reliability.fuzz",
+                              "kernel" if mode == "wasm" else mode,
+                              arg="%s%d,%d" % ("wasm," if mode == "wasm"
+                                               else "", SEED, CALLS),
                               report_as="reliability.fuzz.%s" % mode)
+        if mode == "wasm":
+            wasm_figures(console)
+            return
         for name, value in re.findall(
                 r"^\[syscall_fuzz\] bench: syscall_fuzz\.(\w+)\.%s (\d+) "
                 % mode, console, re.M):
@@ -53,6 +65,20 @@ def fuzz(mode):
                         console), "the fuzzer's child did not finish")
     test.__name__ = "syscall_fuzz_in_%s_mode" % mode
     return test
+
+
+def wasm_figures(console):
+    for name, value in re.findall(
+            r"^\[syscall_fuzz\] bench: syscall_fuzz\.(\w+)\.wasm (\d+) ",
+            console, re.M):
+        print("bench: syscall_fuzz.wasm.%s %s %s" % (
+            name, value, "count" if name == "calls" else "calls/s"))
+    for line in console.splitlines():
+        if line.startswith("[wasm_fuzz_wasm] "):
+            print("  " + line)
+    check(re.search(r"seed %d: %d calls in \d+ ms" % (SEED, CALLS),
+                    console), "the wasm fuzzer did not finish")
+    check("panic" not in console.lower(), "the kernel panicked")
 
 
 def fuzz_figures():
@@ -139,6 +165,7 @@ TESTS = [
     fuzz("user"),
     fuzz("kernel"),
     fuzz_figures,
+    fuzz("wasm"),
     attack("user_read_of_kernel_memory_is_killed",
            killed("hostile_read_kernel", "page fault: read")),
     attack("user_write_through_the_direct_map_is_killed",

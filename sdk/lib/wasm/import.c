@@ -140,7 +140,9 @@ static int64_t copy_string(const struct call *c, const char *s,
         return err;
     }
     size_t n = strlen(s);
-    memcpy(buffer, s, n < len ? n : len);
+    if (buffer != NULL) { // len 0: no buffer, and memcpy(NULL) is undefined
+        memcpy(buffer, s, n < len ? n : len);
+    }
     return (int64_t)n;
 }
 

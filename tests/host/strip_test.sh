@@ -141,7 +141,8 @@ unstripped_kernel_is_kept() {
 }
 
 # Each program of the initfs archives against the build output it was
-# stripped from: build/programs/NAME.elf or build/apps/NAME/NAME.elf.
+# stripped from: build/programs/NAME.elf, build/tests/os/NAME/NAME.elf (the
+# wasm builds of test programs) or build/apps/NAME/NAME.elf.
 unstripped_programs_stay_in_build() {
     local archive dir f name pairs=()
     for archive in "$BUILD/initfs.tar" "$BUILD/test-initfs.tar"; do
@@ -150,6 +151,8 @@ unstripped_programs_stay_in_build() {
             name="$(basename "$f")"
             if [[ -f "$BUILD/programs/$name" ]]; then
                 pairs+=("$f" "$BUILD/programs/$name")
+            elif [[ -f "$BUILD/tests/os/${name%.elf}/$name" ]]; then
+                pairs+=("$f" "$BUILD/tests/os/${name%.elf}/$name")
             else
                 pairs+=("$f" "$BUILD/apps/${name%.elf}/$name")
             fi

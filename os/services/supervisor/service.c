@@ -184,10 +184,11 @@ const void *service_program(const struct service *s, size_t *len,
     return data;
 }
 
-// s->version from its program ("-" if it cannot be read: the start then
-// fails anyway).
-static void set_version(struct service *s)
+const char *service_version(struct service *s)
 {
+    if (s->version[0] != '\0') {
+        return s->version;
+    }
     size_t len;
     bool owned;
     const void *program = service_program(s, &len, &owned);
@@ -202,11 +203,12 @@ static void set_version(struct service *s)
     if (owned) {
         free((void *)program);
     }
+    return s->version;
 }
 
 int service_start(struct service *s)
 {
-    set_version(s);
+    s->version[0] = '\0'; // hashed when first asked for, not at each start
     const struct ftl_manifest_service *spec = s->spec;
     ftl_handle_t ends[2];
     int err = ftl_channel_create(ends);

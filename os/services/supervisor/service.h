@@ -67,7 +67,8 @@ struct service {
     enum service_stop stopping;
     bool settling; // started by an apply, its first second not over
     // What it runs: the first 12 hex digits of its program's SHA-256
-    // (`sha256sum` of the file in the image), set at each start.
+    // (`sha256sum` of the file in the image); "" until service_version
+    // hashes it, after each start.
     char version[SERVICE_VERSION_LEN + 1];
 };
 
@@ -87,6 +88,11 @@ extern struct supervisor supervisor;
 // (NULL when that cannot be read). *owned says whether to free them.
 const void *service_program(const struct service *s, size_t *len,
                             bool *owned);
+
+// s's version (see struct service), hashed the first time it is asked for
+// after a start, so that booting hashes nothing; "-" when the program
+// cannot be read.
+const char *service_version(struct service *s);
 
 // Spawns s with its spec and a channel to us. Returns 0 or an error (the
 // service is then treated as having failed at once).

@@ -44,7 +44,7 @@ size_t status_table(char *buf, size_t size)
                                   "NAME", "STATE", "RESTARTS", "ISOLATION",
                                   "UPTIME", "MEMORY", "VERSION");
     for (unsigned i = 0; i < supervisor.count && len < size; i++) {
-        const struct service *s = &supervisor.services[i];
+        struct service *s = &supervisor.services[i];
         if (s->state == SERVICE_REMOVED) {
             continue;
         }
@@ -58,7 +58,8 @@ size_t status_table(char *buf, size_t size)
                                        : service_state_name(s->state),
             s->restarts,
             ftl_manifest_isolation_name(s->spec->isolation),
-            uptime, memory, s->version[0] != '\0' ? s->version : "-");
+            uptime, memory,
+            s->state == SERVICE_RUNNING ? service_version(s) : "-");
     }
     return len < size ? len : size - 1;
 }

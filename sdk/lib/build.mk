@@ -1,6 +1,6 @@
 # libftl: start-up code, C runtime hooks, system call wrappers, and the
 # event loop with its server and client helpers; every program links it.
-libftl-objs-y += start.o syscall.o ipc.o error.o clock.o log.o \
+libftl-objs-y += start.o syscall.o spawn.o ipc.o error.o clock.o log.o \
                  loop.o server.o client.o device.o \
                  manifest.o link.o tcp.o drain.o status.o
 # The HTTP server (ftl/http.h): the protocol of a connection, its

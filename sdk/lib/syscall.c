@@ -43,22 +43,6 @@ ftl_handle_t ftl_process_spawn_request(const struct ftl_spawn *request)
     return (ftl_handle_t)call1(FTL_SYS_PROCESS_SPAWN, (long)request);
 }
 
-ftl_handle_t ftl_process_spawn(const char *path, uint32_t isolation,
-                               const char *const *argv)
-{
-    uint32_t argc = 0;
-    while (argv != NULL && argv[argc] != NULL) {
-        argc++;
-    }
-    struct ftl_spawn request = {
-        .path = path,
-        .isolation = isolation,
-        .argc = argc,
-        .argv = argv,
-    };
-    return ftl_process_spawn_request(&request);
-}
-
 long ftl_process_wait(ftl_handle_t process, uint64_t timeout_ns)
 {
     return call2(FTL_SYS_PROCESS_WAIT, process, (long)timeout_ns);

@@ -37,5 +37,6 @@ fuzz-objs-http_call := $(BUILD)/fuzz/deps/http_parser.o
 # The wasm runtime's import (ftl.syscall) with random calls in front and a
 # fake kernel behind that aborts on a buffer outside linear memory.
 fuzz-targets += wasm_import
-fuzz-src-wasm_import := sdk/lib/wasm/import.c sdk/lib/wasm/memory.c
+fuzz-src-wasm_import := sdk/lib/wasm/import.c sdk/lib/wasm/import_spawn.c \
+                        sdk/lib/wasm/memory.c
 fuzz-cflags-wasm_import := -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0

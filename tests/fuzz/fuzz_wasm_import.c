@@ -175,6 +175,42 @@ void ftl_process_exit(int status)
     abort(); // never called: the input's exits are skipped
 }
 
+// Each string of a spawn request, its end included, and the image must be
+// in linear memory; the pointer arrays are the runtime's own.
+static void string_inside(const char *s)
+{
+    if (s != NULL) {
+        inside(s, strlen(s) + 1);
+    }
+}
+
+ftl_handle_t ftl_process_spawn_request(const struct ftl_spawn *request)
+{
+    string_inside(request->path);
+    string_inside(request->name);
+    for (uint32_t i = 0; i < request->argc; i++) {
+        string_inside(request->argv[i]);
+    }
+    for (uint32_t i = 0; i < request->envc; i++) {
+        string_inside(request->envp[i]);
+    }
+    inside(request->image, request->image_len);
+    return 9;
+}
+
+int ftl_process_info(ftl_handle_t process, struct ftl_process_info *info)
+{
+    (void)process;
+    inside(info, sizeof(*info));
+    return 0;
+}
+
+int ftl_system_stats(struct ftl_system_stats *out)
+{
+    inside(out, sizeof(*out));
+    return 0;
+}
+
 static const char *const args[] = {"fuzz_wasm.elf", "arg", NULL};
 static const char *const env[] = {"A=1", NULL};
 static const struct ftl_start_info start = {
@@ -214,6 +250,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                   .loan_base = fold(a[3] * 31),
                                   .loan_len = a[4] >> 40};
             memcpy(mem.data + a[1], &msg, sizeof(msg));
+        }
+        // A spawn request with random offsets, argument counts and image.
+        if (a[0] < SIZE - sizeof(struct ftl_wasm_spawn) && (n & 0x20000)) {
+            struct ftl_wasm_spawn w = {.path = (uint32_t)fold(a[2]),
+                                       .name = (uint32_t)fold(a[2] >> 7),
+                                       .argc = (uint32_t)(a[3] % 40),
+                                       .argv = (uint32_t)fold(a[3] >> 6),
+                                       .envc = (uint32_t)(a[4] % 3),
+                                       .envp = (uint32_t)fold(a[4] >> 2),
+                                       .image = (uint32_t)fold(a[1] * 7),
+                                       .image_len = a[4] >> 44};
+            memcpy(mem.data + a[0], &w, sizeof(w));
         }
         uint32_t number =
             n % 64 < 50 ? n % (FTL_SYS_COUNT + 2) : FTL_WASM_SYS_BASE + n % 8;

@@ -28,14 +28,21 @@ $(eval $(call program,log_writer,tests/os/log_writer.c))
 
 # Programs built a second time as wasm modules, NAME_wasm.elf beside
 # NAME.elf in the test initfs (tests/os/wasm/Makefile): the clients and the
-# echo server of kernel_bench.c's round trips with wasm, and wasm_fuzz, the
-# system call fuzzer of wasm modules (only as wasm; syscall_fuzz.c spawns it).
-wasm_os_programs := ipc_client loop_client echo_server wasm_fuzz
+# echo server of kernel_bench.c's round trips with wasm; the ipc and sdk
+# suites and their servers, for wasm clients and servers in
+# tests/qemu/ipc_test.py and sdk_test.py; and wasm_fuzz, the system call
+# fuzzer of wasm modules (only as wasm; syscall_fuzz.c spawns it). A
+# program of several files lists them in wasm-srcs-NAME.
+wasm_os_programs := ipc_client loop_client echo_server lender crash_server \
+                    ipc_test sdk_test wasm_fuzz
+wasm-srcs-ipc_test := ipc_test.c suite.c
+wasm-srcs-sdk_test := sdk_test.c suite.c
 
 define wasm_os_program_rule
 $(BUILD)/tests/os/$(1)_wasm/$(1)_wasm.elf: $(LIBFTL) $(WASM_SDK_LIBS) FORCE
 	$$(Q)$$(MAKE) --no-print-directory -C tests/os/wasm FTL_SDK_UP_TO_DATE=1 \
-	    SERVICE_NAME=$(1)_wasm SERVICE_SRCS=$(1).c \
+	    SERVICE_NAME=$(1)_wasm \
+	    SERVICE_SRCS="$(or $(wasm-srcs-$(1)),$(1).c)" \
 	    SERVICE_OUT=$(abspath $(BUILD))/tests/os/$(1)_wasm
 PROGRAMS += $(BUILD)/tests/os/$(1)_wasm/$(1)_wasm.elf
 endef

@@ -7,6 +7,8 @@
 #include <ftl/process.h>
 #include <ftl/server.h>
 
+#include "unusable.h"
+
 static void on_write(struct ftl_request *req, uint64_t offset, const void *data,
                      size_t len)
 {
@@ -18,7 +20,7 @@ static void on_setattr(struct ftl_request *req, const char *name,
                        const char *value)
 {
     (void)req, (void)name, (void)value;
-    *(volatile int *)0 = 1; // the request is never answered
+    crash_on_purpose(); // the request is never answered
 }
 
 static const struct ftl_server_ops ops = {.on_write = on_write,

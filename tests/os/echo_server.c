@@ -16,6 +16,8 @@
 #include <ftl/process.h>
 #include <ftl/sink.h>
 
+#include "unusable.h"
+
 #define CHUNK 4096
 
 static uint8_t body[FTL_MSG_BODY_MAX];
@@ -76,7 +78,7 @@ static void serve(ftl_handle_t sink, ftl_handle_t channel)
         reply(channel, &req, FTL_MSG_OPEN_REPLY, 0, 0, NULL, 0, ends[1]);
     } else if (req.type == FTL_MSG_SETATTR && len == 5 &&
                memcmp(body, "crash", 5) == 0) {
-        *(volatile int *)0 = 1;
+        crash_on_purpose();
     } else {
         reply(channel, &req, FTL_MSG_ERROR_REPLY,
               (uint64_t)(int64_t)FTL_ERR_NOT_SUPPORTED, 0, NULL, 0,

@@ -1,9 +1,10 @@
 // In-OS tests of IPC with the real system calls: channels, handle transfer,
 // backpressure, PEER_CLOSED, calls with memory copy, sinks, timers and the
-// errors of bad input. Run as the first process (ftl.init=ipc_test.elf),
-// once in user and once in kernel mode; `ftl.init_arg=user|kernel` picks
-// the mode of the servers it spawns, so every pairing of modes is covered.
-// Ends with `os.ipc: N passed, N failed`.
+// errors of bad input. Run as the first process (ftl.init=ipc_test.elf) in
+// user or kernel mode, or as its WebAssembly build (ipc_test_wasm.elf);
+// `ftl.init_arg=user|kernel|wasm` picks the mode of the servers it spawns,
+// so every pairing of modes is covered (tests/qemu/ipc_test.py). Ends with
+// `os.ipc: N passed, N failed`.
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,17 +21,18 @@
 #include "ipc_util.h"
 #include "spawn_util.h"
 #include "suite.h"
+#include "unusable.h"
 #include "usage.h"
 
 #define MS 1000000ULL
 
-static uint32_t server_mode = FTL_ISOLATION_USER;
+static struct server_mode server_mode;
 
-// A server process with `path`, connected by a channel; returns our end
-// and the process handle.
+// A server process with `path` in the servers' mode, connected by a
+// channel; returns our end and the process handle.
 static ftl_handle_t spawn_server(const char *path, ftl_handle_t *process)
 {
-    return spawn_connected(path, server_mode, process);
+    return spawn_server_in(server_mode, path, process);
 }
 
 static void stop_server(ftl_handle_t channel, ftl_handle_t process)
@@ -73,16 +75,18 @@ static bool handles_move_in_messages(void)
         .type = FTL_MSG_OPEN_REPLY, .body_len = 4, .handle = b[1]};
     EXPECT(ftl_channel_send(a[0], &msg, "abcd") == 0, "send with handle");
     // The sender lost it.
-    EXPECT(ftl_channel_send(b[1], &msg, NULL) == FTL_ERR_BAD_HANDLE,
+    struct ftl_msg bare = {.type = FTL_MSG_WRITE};
+    EXPECT(ftl_channel_send(b[1], &bare, NULL) == FTL_ERR_BAD_HANDLE,
            "moved handle still usable by the sender");
     // A receive that fails leaves the message, handle and all, queued.
     struct ftl_msg got;
     char four[4];
-    EXPECT(ftl_channel_recv(a[1], &got, (void *)8, sizeof(four)) ==
+    EXPECT(ftl_channel_recv(a[1], &got, (void *)UNUSABLE_ADDRESS,
+                            sizeof(four)) ==
                FTL_ERR_BAD_ADDRESS,
            "recv into a bad body buffer");
-    EXPECT(ftl_channel_recv(a[1], (struct ftl_msg *)8, four, sizeof(four)) ==
-               FTL_ERR_BAD_ADDRESS,
+    EXPECT(ftl_channel_recv(a[1], (struct ftl_msg *)UNUSABLE_ADDRESS, four,
+                            sizeof(four)) == FTL_ERR_BAD_ADDRESS,
            "recv into a bad header");
     EXPECT(ftl_channel_recv(a[1], &got, four, sizeof(four)) == 4 &&
                memcmp(four, "abcd", 4) == 0,
@@ -281,7 +285,7 @@ static bool copy_calls_stay_in_bounds_and_end_with_the_reply(void)
     EXPECT(ftl_copy_to_caller(ends[1], 11, 80, data, 20) == 20, "in bounds");
     EXPECT(lent[79] == 0 && lent[80] == 0x5a && lent[99] == 0x5a,
            "the bytes landed");
-    EXPECT(ftl_copy_to_caller(ends[1], 11, 0, (void *)8, 10) ==
+    EXPECT(ftl_copy_to_caller(ends[1], 11, 0, (void *)UNUSABLE_ADDRESS, 10) ==
                FTL_ERR_BAD_ADDRESS,
            "bad source");
     struct ftl_msg reply = {.type = FTL_MSG_READ_REPLY, .id = 11};
@@ -300,14 +304,17 @@ static bool copy_fails_once_the_caller_died(void)
 {
     ftl_handle_t ends[2];
     ftl_channel_create(ends);
-    const char *argv[] = {"lender.elf", NULL};
-    struct ftl_spawn request = {.path = "lender.elf",
-                                .isolation = server_mode,
+    char program[64];
+    const char *path =
+        server_program(server_mode, "lender.elf", program, sizeof(program));
+    const char *argv[] = {path, NULL};
+    struct ftl_spawn request = {.path = path,
+                                .isolation = server_mode.isolation,
                                 .argc = 1,
                                 .argv = argv,
                                 .channel = ends[1]};
     ftl_handle_t lender = ftl_process_spawn_request(&request);
-    EXPECT(lender > 0, "spawn lender");
+    EXPECT(lender > 0, "spawn %s", path);
     ftl_handle_t sink = ftl_sink_create();
     ftl_sink_add(sink, ends[0], 1);
     struct ftl_event event;
@@ -430,8 +437,8 @@ static bool bad_handles_pointers_and_sizes_give_errors(void)
     msg.body_len = 10;
     EXPECT(ftl_channel_send(ends[0], &msg, NULL) == FTL_ERR_BAD_ADDRESS,
            "NULL body");
-    EXPECT(ftl_channel_send(ends[0], (struct ftl_msg *)16, NULL) ==
-               FTL_ERR_BAD_ADDRESS,
+    EXPECT(ftl_channel_send(ends[0], (struct ftl_msg *)UNUSABLE_ADDRESS,
+                            NULL) == FTL_ERR_BAD_ADDRESS,
            "bad message pointer");
     msg.body_len = 0;
     msg.type = 99;
@@ -454,7 +461,8 @@ static bool bad_handles_pointers_and_sizes_give_errors(void)
     EXPECT(ftl_channel_recv(ends[1], &got, small, sizeof(small)) ==
                FTL_ERR_TOO_LARGE,
            "body larger than the buffer");
-    EXPECT(ftl_channel_recv(ends[1], &got, (void *)8, 8) == FTL_ERR_BAD_ADDRESS,
+    EXPECT(ftl_channel_recv(ends[1], &got, (void *)UNUSABLE_ADDRESS, 8) ==
+               FTL_ERR_BAD_ADDRESS,
            "bad body buffer");
     char fits[8];
     EXPECT(ftl_channel_recv(ends[1], &got, fits, sizeof(fits)) == 8,
@@ -462,20 +470,27 @@ static bool bad_handles_pointers_and_sizes_give_errors(void)
     EXPECT(ftl_channel_recv(ends[1], &got, fits, sizeof(fits)) ==
                FTL_ERR_WOULD_BLOCK,
            "empty");
+#ifndef __wasm__ // a module has no memory areas (docs/guides/wasm.md)
     ftl_handle_t area = ftl_vmarea_create(4096);
     EXPECT(ftl_sink_add(sink, area, 0) == FTL_ERR_INVALID_ARG,
            "a vmarea is not watchable");
+    ftl_handle_close(area);
+#endif
+    ftl_handle_t other_sink = ftl_sink_create();
+    EXPECT(ftl_sink_add(sink, other_sink, 0) == FTL_ERR_INVALID_ARG,
+           "a sink is not watchable");
+    ftl_handle_close(other_sink);
     EXPECT(ftl_sink_remove(sink, ends[1]) == FTL_ERR_NOT_FOUND, "remove");
     struct ftl_event event;
     EXPECT(ftl_sink_wait(sink, &event, 0) == FTL_ERR_TIMED_OUT, "nothing");
     ftl_sink_add(sink, ends[1], 0);
     ftl_channel_send(ends[0], &msg, "12345678");
-    EXPECT(ftl_sink_wait(sink, (struct ftl_event *)8, 0) == FTL_ERR_BAD_ADDRESS,
+    EXPECT(ftl_sink_wait(sink, (struct ftl_event *)UNUSABLE_ADDRESS, 0) ==
+               FTL_ERR_BAD_ADDRESS,
            "bad event pointer");
-    ftl_handle_t *volatile bad_ends = (ftl_handle_t *)8;
+    ftl_handle_t *volatile bad_ends = (ftl_handle_t *)UNUSABLE_ADDRESS;
     EXPECT(ftl_channel_create(bad_ends) == FTL_ERR_BAD_ADDRESS,
            "bad ends pointer");
-    ftl_handle_close(area);
     ftl_handle_close(sink);
     ftl_handle_close(ends[0]);
     ftl_handle_close(ends[1]);
@@ -527,13 +542,9 @@ static const struct test tests[] = {
 
 int main(int argc, char **argv)
 {
-    if (argc > 1 && strcmp(argv[1], "kernel") == 0) {
-        server_mode = FTL_ISOLATION_KERNEL;
-    }
-    printf("client in %s mode, servers in %s mode\n",
-           ftl_start_info->isolation == FTL_ISOLATION_KERNEL ? "kernel"
-                                                             : "user",
-           server_mode == FTL_ISOLATION_KERNEL ? "kernel" : "user");
+    server_mode = server_mode_named(argc > 1 ? argv[1] : NULL);
+    printf("client in %s mode, servers in %s mode\n", own_mode_name(),
+           server_mode_name(server_mode));
     return suite_run("os.ipc", tests, sizeof(tests) / sizeof(tests[0]), NULL,
                      0);
 }

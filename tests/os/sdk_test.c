@@ -2,8 +2,10 @@
 // client helper against services built with the server helper (apps/pong,
 // apps/kv), ping and pong end to end, a crashing server, and the C runtime
 // (arguments, environment, exit status of exit/abort/assert, time).
-// Run as the first process (ftl.init=sdk_test.elf) in user or kernel mode;
-// `ftl.init_arg=user|kernel` picks the mode of the services it starts.
+// Run as the first process (ftl.init=sdk_test.elf) in user or kernel mode,
+// or as its WebAssembly build (sdk_test_wasm.elf); `ftl.init_arg=user|
+// kernel|wasm` picks the mode of the services it starts (wasm: pong, kv
+// and crash_server from their wasm builds, and only their tests run).
 // Ends with `os.sdk: N passed, N failed`.
 #include <stdbool.h>
 #include <stdint.h>
@@ -24,25 +26,7 @@
 
 #define TIMEOUT_NS (10 * FTL_S)
 
-static uint32_t service_mode = FTL_ISOLATION_USER;
-// Services as WebAssembly (argv[1] "wasm", issue 20): pong and kv are
-// started from their wasm builds (apps/build.mk's wasm_apps), as kernel-mode
-// processes, and only the tests of those two run.
-static bool services_wasm;
-
-static const char *service_path(const char *path)
-{
-    if (!services_wasm) {
-        return path;
-    }
-    if (strcmp(path, "pong.elf") == 0) {
-        return "pong_wasm.elf";
-    }
-    if (strcmp(path, "kv.elf") == 0) {
-        return "kv_wasm.elf";
-    }
-    return path;
-}
+static struct server_mode service_mode;
 
 // Calls made from a test: each completion is recorded, and the loop runs
 // until `expected` have completed or a watchdog timer says the test hung.
@@ -107,7 +91,7 @@ struct session {
 static bool session_start(struct session *session, const char *path)
 {
     ftl_handle_t channel =
-        spawn_connected(service_path(path), service_mode, &session->process);
+        spawn_server_in(service_mode, path, &session->process);
     session->loop = ftl_loop_create();
     session->service = channel == FTL_HANDLE_INVALID
                            ? NULL
@@ -131,15 +115,18 @@ static bool ping_gets_every_pong(void)
 {
     ftl_handle_t ends[2];
     ftl_channel_create(ends);
-    const char *pong_argv[] = {service_path("pong.elf"), NULL};
+    char program[64];
+    const char *pong_argv[] = {
+        server_program(service_mode, "pong.elf", program, sizeof(program)),
+        NULL};
     const char *ping_argv[] = {"ping.elf", "5", NULL};
     struct ftl_spawn pong = {.path = pong_argv[0],
-                             .isolation = service_mode,
+                             .isolation = service_mode.isolation,
                              .argc = 1,
                              .argv = pong_argv,
                              .channel = ends[1]};
     struct ftl_spawn ping = {.path = "ping.elf",
-                             .isolation = service_mode,
+                             .isolation = service_mode.isolation,
                              .argc = 2,
                              .argv = ping_argv,
                              .channel = ends[0]};
@@ -411,7 +398,7 @@ static long run_child(const char *what)
     const char *argv[] = {"runtime_child.elf", what, "two words", NULL};
     const char *envp[] = {"GREETING=hello world", "EMPTY=", NULL};
     struct ftl_spawn request = {.path = "runtime_child.elf",
-                                .isolation = service_mode,
+                                .isolation = service_mode.isolation,
                                 .argc = 3,
                                 .argv = argv,
                                 .envc = 2,
@@ -476,7 +463,7 @@ static const struct test tests[] = {
     TEST(time_functions_follow_the_monotonic_clock),
 };
 
-// The tests whose servers (pong, kv) have wasm builds.
+// The tests whose servers (pong, kv, crash_server) have wasm builds.
 static char *wasm_tests[] = {
     "ping_gets_every_pong",
     "many_calls_in_flight_are_matched_by_id",
@@ -484,24 +471,15 @@ static char *wasm_tests[] = {
     "kv_keeps_a_value_per_key",
     "kv_refuses_what_it_does_not_know",
     "kv_values_larger_than_a_page_round_trip",
+    "client_of_a_crashing_server_gets_errors_not_a_hang",
 };
 
 int main(int argc, char **argv)
 {
-    if (argc > 1 && strcmp(argv[1], "kernel") == 0) {
-        service_mode = FTL_ISOLATION_KERNEL;
-    }
-    if (argc > 1 && strcmp(argv[1], "wasm") == 0) {
-        service_mode = FTL_ISOLATION_KERNEL;
-        services_wasm = true;
-    }
-    printf("tests in %s mode, services in %s mode\n",
-           ftl_start_info->isolation == FTL_ISOLATION_KERNEL ? "kernel"
-                                                             : "user",
-           services_wasm                          ? "wasm"
-           : service_mode == FTL_ISOLATION_KERNEL ? "kernel"
-                                                  : "user");
-    if (services_wasm) {
+    service_mode = server_mode_named(argc > 1 ? argv[1] : NULL);
+    printf("tests in %s mode, services in %s mode\n", own_mode_name(),
+           server_mode_name(service_mode));
+    if (service_mode.wasm) {
         return suite_run("os.sdk", tests, sizeof(tests) / sizeof(tests[0]),
                          wasm_tests,
                          sizeof(wasm_tests) / sizeof(wasm_tests[0]));

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """The SDK in QEMU: the in-OS suite tests/os/sdk_test.c (loop, client and
 server helpers against apps/pong and apps/kv, a crashing server, the C
-runtime) with the tests and the services in each isolation mode (wasm:
-pong and kv built as WebAssembly, their tests only), its summary passed
-through as os.sdk.TESTS_SERVICES; what the runtime printed
+runtime) with the tests and the services in each isolation mode (wasm
+services: pong, kv and the crashing server built as WebAssembly, their
+tests only; wasm tests: the suite's own wasm build, sdk_test_wasm.elf), its
+summary passed through as os.sdk.TESTS_SERVICES; what the runtime printed
 on the console; and ping run on its own, as `make run` users would."""
 
 import os
@@ -21,7 +22,9 @@ PING_TIMEOUT_S = 30
 
 def pairing(tests, services):
     def test():
-        console = run_program("sdk_test", "os.sdk", tests, arg=services,
+        program, mode = (("sdk_test_wasm", "kernel") if tests == "wasm"
+                         else ("sdk_test", tests))
+        console = run_program(program, "os.sdk", mode, arg=services,
                               report_as="os.sdk.%s_%s" % (tests, services))
         if services != "wasm":  # the runtime's tests do not run then
             runtime_prints_through_the_console(console)
@@ -62,7 +65,8 @@ def ping_runs_alone_and_starts_its_pong():
 
 TESTS = [pairing(t, s) for t, s in
          (("user", "user"), ("kernel", "kernel"), ("user", "kernel"),
-          ("user", "wasm"), ("kernel", "wasm"))]
+          ("user", "wasm"), ("kernel", "wasm"), ("wasm", "user"),
+          ("wasm", "kernel"), ("wasm", "wasm"))]
 TESTS.append(ping_runs_alone_and_starts_its_pong)
 
 if __name__ == "__main__":

@@ -179,7 +179,8 @@ unit-cflags-plan := -Ios/services/supervisor
 # (sdk/lib/wasm/import.c) and its linear memory (memory.c), on fake FTL
 # calls; wasm-rt.h is Debian's wabt's.
 unit-tests += wasm_import
-unit-src-wasm_import := sdk/lib/wasm/import.c sdk/lib/wasm/memory.c
+unit-src-wasm_import := sdk/lib/wasm/import.c sdk/lib/wasm/import_spawn.c \
+                        sdk/lib/wasm/memory.c
 unit-cflags-wasm_import := -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0
 # Its function types, traps and tables (rt.c), on a fake ftl_log and exit.
 unit-tests += wasm_rt

@@ -151,6 +151,34 @@ void ftl_process_exit(int status)
     abort();
 }
 
+static struct ftl_spawn last_spawn;
+static const char *last_argv[FTL_SPAWN_ARGS_MAX + 1];
+
+ftl_handle_t ftl_process_spawn_request(const struct ftl_spawn *request)
+{
+    kernel_calls++;
+    last_spawn = *request;
+    for (uint32_t i = 0; i <= request->argc && request->argv != NULL; i++) {
+        last_argv[i] = request->argv[i];
+    }
+    return 9;
+}
+
+int ftl_process_info(ftl_handle_t process, struct ftl_process_info *info)
+{
+    (void)process;
+    kernel_calls++;
+    last_pointer = info;
+    return 0;
+}
+
+int ftl_system_stats(struct ftl_system_stats *out)
+{
+    kernel_calls++;
+    last_pointer = out;
+    return 0;
+}
+
 static const char *const args[] = {"hostile_wasm.elf", "oob", NULL};
 static const char *const env[] = {"PINGS=3", NULL};
 static const struct ftl_start_info start = {
@@ -186,7 +214,9 @@ static int64_t call(uint32_t n, uint64_t a1, uint64_t a2, uint64_t a3,
 
 START_TEST(spans_are_checked_at_both_ends_and_against_overflow)
 {
-    ck_assert_ptr_eq(wasm_memory_span(&mem, 0, SIZE), mem.data);
+    ck_assert_ptr_eq(wasm_memory_span(&mem, 1, SIZE - 1), mem.data + 1);
+    ck_assert_ptr_null(wasm_memory_span(&mem, 0, 1)); // NULL to the module
+    ck_assert_ptr_eq(wasm_memory_span(&mem, 0, 0), mem.data);
     ck_assert_ptr_eq(wasm_memory_span(&mem, SIZE - 4, 4), mem.data + SIZE - 4);
     ck_assert_ptr_eq(wasm_memory_span(&mem, SIZE, 0), mem.data + SIZE);
     ck_assert_ptr_null(wasm_memory_span(&mem, SIZE - 3, 4));
@@ -225,6 +255,8 @@ START_TEST(buffers_outside_memory_never_reach_the_kernel)
     ck_assert_int_eq(call(FTL_SYS_CHANNEL_RECV, 3, 64, SIZE - 8, 16, 0),
                      FTL_ERR_BAD_ADDRESS);
     ck_assert_int_eq(call(FTL_SYS_CHANNEL_CREATE, SIZE - 4, 0, 0, 0, 0),
+                     FTL_ERR_BAD_ADDRESS);
+    ck_assert_int_eq(call(FTL_SYS_CONSOLE_WRITE, 0, 4, 0, 0, 0), // NULL
                      FTL_ERR_BAD_ADDRESS);
     ck_assert_int_eq(call(FTL_SYS_COPY_TO_CALLER, 3, 1, 0, SIZE, 1),
                      FTL_ERR_BAD_ADDRESS);
@@ -286,9 +318,105 @@ START_TEST(a_sent_message_is_copied_and_its_loan_translated)
 }
 END_TEST
 
+// A spawn request at offset 1024 of the module's memory, its strings from
+// offset 2048, its argv array at 1536.
+static struct ftl_wasm_spawn *spawn_request_in_memory(void)
+{
+    static const char strings[] = "echo_server.elf\0second\0K=v";
+    memcpy(mem.data + 2048, strings, sizeof(strings));
+    const uint32_t argv[2] = {2048, 2048 + 16};
+    memcpy(mem.data + 1536, argv, sizeof(argv));
+    const uint32_t envp[1] = {2048 + 23};
+    memcpy(mem.data + 1600, envp, sizeof(envp));
+    struct ftl_wasm_spawn w = {.path = 2048,
+                               .isolation = FTL_ISOLATION_KERNEL,
+                               .argc = 2,
+                               .argv = 1536,
+                               .envc = 1,
+                               .envp = 1600,
+                               .channel = 5,
+                               .memory_limit = 1u << 20};
+    memcpy(mem.data + 1024, &w, sizeof(w));
+    return (struct ftl_wasm_spawn *)(mem.data + 1024);
+}
+
+START_TEST(a_spawn_request_becomes_native_pointers_into_memory)
+{
+    struct ftl_wasm_spawn *w = spawn_request_in_memory();
+    w->image = 8192;
+    w->image_len = 100;
+    ck_assert_int_eq(call(FTL_SYS_PROCESS_SPAWN, 1024, 0, 0, 0, 0), 9);
+    ck_assert_ptr_eq(last_spawn.path, mem.data + 2048);
+    ck_assert_ptr_null(last_spawn.name);
+    ck_assert_uint_eq(last_spawn.isolation, FTL_ISOLATION_KERNEL);
+    ck_assert_uint_eq(last_spawn.argc, 2);
+    ck_assert_str_eq(last_argv[0], "echo_server.elf");
+    ck_assert_str_eq(last_argv[1], "second");
+    ck_assert_ptr_null(last_argv[2]);
+    ck_assert_uint_eq(last_spawn.envc, 1);
+    ck_assert_str_eq(last_spawn.envp[0], "K=v");
+    ck_assert_int_eq(last_spawn.channel, 5);
+    ck_assert_uint_eq(last_spawn.memory_limit, 1u << 20);
+    ck_assert_ptr_eq(last_spawn.image, mem.data + 8192);
+    ck_assert_uint_eq(last_spawn.image_len, 100);
+    ck_assert_int_eq(kernel_calls, 1);
+}
+END_TEST
+
+START_TEST(a_spawn_request_reaching_outside_memory_is_refused)
+{
+    struct ftl_wasm_spawn *w = spawn_request_in_memory();
+    // The request itself past the end.
+    ck_assert_int_eq(call(FTL_SYS_PROCESS_SPAWN, SIZE - 8, 0, 0, 0, 0),
+                     FTL_ERR_BAD_ADDRESS);
+    // A path whose end is not in memory.
+    memset(mem.data + SIZE - 16, 'x', 16);
+    w->path = SIZE - 16;
+    ck_assert_int_eq(call(FTL_SYS_PROCESS_SPAWN, 1024, 0, 0, 0, 0),
+                     FTL_ERR_BAD_ADDRESS);
+    w->path = SIZE + 64;
+    ck_assert_int_eq(call(FTL_SYS_PROCESS_SPAWN, 1024, 0, 0, 0, 0),
+                     FTL_ERR_BAD_ADDRESS);
+    w->path = 2048;
+    // The argv array running past the end, then one entry outside.
+    w->argv = SIZE - 4;
+    ck_assert_int_eq(call(FTL_SYS_PROCESS_SPAWN, 1024, 0, 0, 0, 0),
+                     FTL_ERR_BAD_ADDRESS);
+    w->argv = 1536;
+    const uint32_t outside = 0xfffffff0;
+    memcpy(mem.data + 1536 + 4, &outside, sizeof(outside));
+    ck_assert_int_eq(call(FTL_SYS_PROCESS_SPAWN, 1024, 0, 0, 0, 0),
+                     FTL_ERR_BAD_ADDRESS);
+    w->argc = FTL_SPAWN_ARGS_MAX + 1;
+    ck_assert_int_eq(call(FTL_SYS_PROCESS_SPAWN, 1024, 0, 0, 0, 0),
+                     FTL_ERR_INVALID_ARG);
+    w->argc = 0;
+    // An image running past the end.
+    w->image = SIZE - 50;
+    w->image_len = 100;
+    ck_assert_int_eq(call(FTL_SYS_PROCESS_SPAWN, 1024, 0, 0, 0, 0),
+                     FTL_ERR_BAD_ADDRESS);
+    ck_assert_int_eq(kernel_calls, 0);
+}
+END_TEST
+
+START_TEST(process_calls_fill_structures_inside_memory)
+{
+    ck_assert_int_eq(call(FTL_SYS_PROCESS_INFO, 9, 256, 0, 0, 0), 0);
+    ck_assert_ptr_eq(last_pointer, mem.data + 256);
+    ck_assert_int_eq(call(FTL_SYS_SYSTEM_STATS, 512, 0, 0, 0, 0), 0);
+    ck_assert_ptr_eq(last_pointer, mem.data + 512);
+    ck_assert_int_eq(call(FTL_SYS_PROCESS_INFO, 9, SIZE - 8, 0, 0, 0),
+                     FTL_ERR_BAD_ADDRESS);
+    ck_assert_int_eq(call(FTL_SYS_SYSTEM_STATS, SIZE - 8, 0, 0, 0, 0),
+                     FTL_ERR_BAD_ADDRESS);
+    ck_assert_int_eq(kernel_calls, 2);
+}
+END_TEST
+
 START_TEST(calls_the_runtime_does_not_implement_are_refused)
 {
-    ck_assert_int_eq(call(FTL_SYS_PROCESS_SPAWN, 0, 0, 0, 0, 0),
+    ck_assert_int_eq(call(FTL_SYS_VMAREA_CREATE, 4096, 0, 0, 0, 0),
                      FTL_ERR_NOT_SUPPORTED);
     ck_assert_int_eq(call(FTL_SYS_VMAREA_MAP, 7, 3, 0, 0, 0),
                      FTL_ERR_NOT_SUPPORTED);
@@ -338,6 +466,9 @@ Suite *unit_suite(void)
     tcase_add_test(t, buffers_outside_memory_never_reach_the_kernel);
     tcase_add_test(t, buffers_inside_memory_go_as_native_pointers);
     tcase_add_test(t, a_sent_message_is_copied_and_its_loan_translated);
+    tcase_add_test(t, a_spawn_request_becomes_native_pointers_into_memory);
+    tcase_add_test(t, a_spawn_request_reaching_outside_memory_is_refused);
+    tcase_add_test(t, process_calls_fill_structures_inside_memory);
     tcase_add_test(t, calls_the_runtime_does_not_implement_are_refused);
     tcase_add_test(t, the_start_up_strings_are_copied_within_bounds);
     tcase_add_test(t, the_cycle_counter_advances_without_the_kernel);

@@ -39,6 +39,26 @@ enum ftl_wasm_syscall_number {
     FTL_WASM_SYS_CYCLES,
 };
 
+// struct ftl_spawn as a module passes it to FTL_SYS_PROCESS_SPAWN: the same
+// fields in a fixed layout, each pointer a 32-bit offset into linear memory
+// (0 for NULL); argv and envp are arrays of such offsets. The module's
+// libftl fills it field by field, so the two layouts are never assumed
+// equal; the runtime checks every string and array before the kernel sees
+// native pointers. Spawning needs the right to, as natively: only the first
+// process has it (docs/guides/wasm.md).
+struct ftl_wasm_spawn {
+    uint32_t path, name;
+    uint32_t isolation, priority;
+    uint32_t argc, envc;
+    uint32_t argv, envp;
+    int32_t channel;
+    uint32_t handles_max;
+    uint64_t memory_limit;
+    uint32_t image;
+    uint32_t reserved; // 0
+    uint64_t image_len;
+};
+
 // Most arguments and environment entries a module receives, and the bytes
 // of each; longer ones are cut.
 #define FTL_WASM_START_STRINGS_MAX 32

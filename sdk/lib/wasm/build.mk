@@ -7,9 +7,10 @@
 # - wasm-rt.h from Debian's wabt, alone in a directory of its own, so that
 #   the generated code finds it without /usr/include's other headers.
 wasm-guest-objs-y := loop.o server.o client.o drain.o error.o log.o tcp.o link.o \
+                     spawn.o \
                      wasm/guest/guest_start.o wasm/guest/guest_syscall.o \
                      wasm/guest/guest_wasi.o
-wasm-rt-objs-y := rt.o memory.o import.o main.o
+wasm-rt-objs-y := rt.o memory.o import.o import_spawn.o main.o
 
 WASM_LIBFTL := $(BUILD)/sdk/wasm/libftl.a
 WASM_RT := $(BUILD)/sdk/wasm/libftl-wasm-rt.a

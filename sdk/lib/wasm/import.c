@@ -20,6 +20,7 @@
 
 #include "instance.h"
 #include "memory.h"
+#include "import_spawn.h"
 
 struct call {
     const wasm_rt_memory_t *mem;
@@ -130,6 +131,28 @@ static int64_t sys_sink_wait(const struct call *c)
     return ftl_sink_wait((ftl_handle_t)c->a[0], event, c->a[2]);
 }
 
+// Calls that fill a structure of the module's: the same layout in wasm32
+// (no pointer-sized fields).
+static int64_t sys_process_info(const struct call *c)
+{
+    void *info;
+    int err = span(c, c->a[1], sizeof(struct ftl_process_info), &info);
+    if (err < 0 || info == NULL) {
+        return FTL_ERR_BAD_ADDRESS;
+    }
+    return ftl_process_info((ftl_handle_t)c->a[0], info);
+}
+
+static int64_t sys_system_stats(const struct call *c)
+{
+    void *stats;
+    int err = span(c, c->a[0], sizeof(struct ftl_system_stats), &stats);
+    if (err < 0 || stats == NULL) {
+        return FTL_ERR_BAD_ADDRESS;
+    }
+    return ftl_system_stats(stats);
+}
+
 // Copies at most len bytes of string s to the module's buffer.
 static int64_t copy_string(const struct call *c, const char *s,
                            uint64_t buffer_offset, uint64_t len)
@@ -204,7 +227,15 @@ uint64_t Z_ftlZ_syscall(struct Z_ftl_instance_t *self, uint32_t number,
     case FTL_SYS_SINK_REMOVE:
     case FTL_SYS_TIMER_CREATE:
     case FTL_SYS_TIMER_SET:
+    case FTL_SYS_PROCESS_WAIT:
+    case FTL_SYS_PROCESS_KILL:
         return (uint64_t)sys_plain((int32_t)number, &c);
+    case FTL_SYS_PROCESS_SPAWN:
+        return (uint64_t)wasm_process_spawn(self->memory, a1);
+    case FTL_SYS_PROCESS_INFO:
+        return (uint64_t)sys_process_info(&c);
+    case FTL_SYS_SYSTEM_STATS:
+        return (uint64_t)sys_system_stats(&c);
     case FTL_SYS_CHANNEL_CREATE:
         return (uint64_t)sys_channel_create(&c);
     case FTL_SYS_CHANNEL_SEND:

@@ -6,6 +6,8 @@
 // runtime checks the buffers of system calls with wasm_memory_span.
 #include "memory.h"
 
+#include <string.h>
+
 #include <ftl/process.h>
 #include <ftl/syscall.h>
 #include <ftl/vmarea.h>
@@ -22,10 +24,25 @@ static struct {
 void *wasm_memory_span(const wasm_rt_memory_t *mem, uint64_t offset,
                        uint64_t len)
 {
-    if (offset > mem->size || len > mem->size - offset) {
+    if (offset > mem->size || len > mem->size - offset ||
+        (offset == 0 && len != 0)) {
         return NULL;
     }
     return mem->data + offset;
+}
+
+const char *wasm_memory_string(const wasm_rt_memory_t *mem, uint64_t offset,
+                               size_t max)
+{
+    if (offset == 0 || offset >= mem->size) {
+        return NULL;
+    }
+    uint64_t room = mem->size - offset;
+    const char *s = (const char *)mem->data + offset;
+    if (memchr(s, '\0', room < max ? room : max) == NULL) {
+        return NULL;
+    }
+    return s;
 }
 
 static ftl_handle_t area_of(const uint8_t *base)

@@ -15,7 +15,15 @@
 #define WASM_PAGE_SIZE 65536u
 
 // The native address of [offset, offset + len) of mem, or NULL when any
-// byte of it lies outside the memory's current size. len 0 is allowed
-// anywhere up to the end. Overflow-safe for any 64-bit offset and len.
+// byte of it lies outside the memory's current size, or when it starts at
+// offset 0: that is C's NULL in the module, never an object's address
+// (FTL_ERR_BAD_ADDRESS natively too). len 0 is allowed anywhere up to the
+// end. Overflow-safe for any 64-bit offset and len.
 void *wasm_memory_span(const wasm_rt_memory_t *mem, uint64_t offset,
                        uint64_t len);
+
+// The native address of the zero-terminated string at offset of mem, or
+// NULL when no zero ends it within max bytes and inside the memory, or
+// offset is 0 (NULL).
+const char *wasm_memory_string(const wasm_rt_memory_t *mem, uint64_t offset,
+                               size_t max);

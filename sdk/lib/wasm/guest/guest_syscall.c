@@ -2,9 +2,10 @@
 // functions as sdk/lib/syscall.c and sdk/lib/ipc.c, each one call of the
 // module's only import, ftl_wasm_syscall (ftl/wasm.h). They pass 64-bit
 // values as 64-bit arguments (a wasm32 long has 32 bits) and pointers as
-// offsets into linear memory, which the runtime checks. Calls a wasm
-// service has no use for yet (spawning, threads, devices) are left out, so
-// a module that needs them fails to link rather than at run time.
+// offsets into linear memory, which the runtime checks. Calls a module
+// cannot make (threads, memory areas, devices: docs/guides/wasm.md) are
+// left out, so a module that needs them fails to link rather than at run
+// time.
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,50 @@ void ftl_process_exit(int status)
 {
     call(FTL_SYS_PROCESS_EXIT, status, 0, 0, 0, 0);
     __builtin_unreachable();
+}
+
+// The request in the fixed layout the runtime reads (struct
+// ftl_wasm_spawn), field by field.
+ftl_handle_t ftl_process_spawn_request(const struct ftl_spawn *request)
+{
+    struct ftl_wasm_spawn w = {
+        .path = (uint32_t)(uintptr_t)request->path,
+        .name = (uint32_t)(uintptr_t)request->name,
+        .isolation = request->isolation,
+        .priority = request->priority,
+        .argc = request->argc,
+        .envc = request->envc,
+        .argv = (uint32_t)(uintptr_t)request->argv,
+        .envp = (uint32_t)(uintptr_t)request->envp,
+        .channel = request->channel,
+        .handles_max = request->handles_max,
+        .memory_limit = request->memory_limit,
+        .image = (uint32_t)(uintptr_t)request->image,
+        .image_len = request->image_len,
+    };
+    return (ftl_handle_t)call(FTL_SYS_PROCESS_SPAWN, offset_of(&w), 0, 0, 0,
+                              0);
+}
+
+long ftl_process_wait(ftl_handle_t process, uint64_t timeout_ns)
+{
+    return (long)call(FTL_SYS_PROCESS_WAIT, process, (int64_t)timeout_ns, 0, 0,
+                      0);
+}
+
+int ftl_process_kill(ftl_handle_t process)
+{
+    return (int)call(FTL_SYS_PROCESS_KILL, process, 0, 0, 0, 0);
+}
+
+int ftl_process_info(ftl_handle_t process, struct ftl_process_info *info)
+{
+    return (int)call(FTL_SYS_PROCESS_INFO, process, offset_of(info), 0, 0, 0);
+}
+
+int ftl_system_stats(struct ftl_system_stats *out)
+{
+    return (int)call(FTL_SYS_SYSTEM_STATS, offset_of(out), 0, 0, 0, 0);
 }
 
 int ftl_handle_close(ftl_handle_t handle)

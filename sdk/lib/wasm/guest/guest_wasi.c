@@ -6,14 +6,20 @@
 //
 // Standard output and error go to the console, each write one console
 // line (wasi-libc buffers stdout by line). Nothing else is a file: other
-// descriptors get WASI's EBADF, seeking ESPIPE.
+// descriptors get WASI's EBADF, seeking ESPIPE. The clocks are FTL's
+// monotonic one, as natively (sdk/lib/clock.c): clock_gettime, time() and
+// nanosleep work as they do in a native program.
 #include <stdint.h>
+#include <string.h>
 
 #include <ftl/console.h>
 #include <ftl/process.h>
+#include <ftl/time.h>
 
 #define WASI_ESUCCESS 0
 #define WASI_EBADF 8
+#define WASI_EINVAL 28
+#define WASI_ENOTSUP 58
 #define WASI_ESPIPE 70
 #define WASI_FILETYPE_CHARACTER_DEVICE 2
 
@@ -97,4 +103,71 @@ int32_t __imported_wasi_snapshot_preview1_fd_fdstat_get(int32_t fd,
 void __imported_wasi_snapshot_preview1_proc_exit(int32_t status)
 {
     ftl_process_exit(status);
+}
+
+// WASI's clocks: realtime (0) and monotonic (1) are both FTL's clock since
+// boot (no wall clock yet); the CPU-time clocks are not kept.
+#define WASI_CLOCK_MONOTONIC 1
+
+int32_t __imported_wasi_snapshot_preview1_clock_time_get(int32_t id,
+                                                         int64_t precision,
+                                                         int32_t time)
+{
+    (void)precision;
+    if (id < 0 || id > WASI_CLOCK_MONOTONIC) {
+        return WASI_EINVAL;
+    }
+    uint64_t now = ftl_clock_ns();
+    memcpy((void *)(uintptr_t)time, &now, sizeof(now));
+    return WASI_ESUCCESS;
+}
+
+// poll_oneoff with clock subscriptions only, which is what nanosleep and
+// clock_nanosleep make: sleeps until the earliest deadline and reports
+// that subscription. Offsets are WASI preview 1's (wasi/api.h): a
+// subscription of 48 bytes (userdata at 0, the tag at 8, the clock's id at
+// 16, timeout at 24, flags at 40), an event of 32 (userdata at 0, error at
+// 8, type at 10).
+#define WASI_SUBSCRIPTION_SIZE 48
+#define WASI_EVENT_SIZE 32
+#define WASI_EVENTTYPE_CLOCK 0
+#define WASI_SUBCLOCKFLAGS_ABSTIME 1
+
+int32_t __imported_wasi_snapshot_preview1_poll_oneoff(int32_t in, int32_t out,
+                                                      int32_t subscriptions,
+                                                      int32_t events)
+{
+    if (subscriptions <= 0) {
+        return WASI_EINVAL;
+    }
+    const uint8_t *sub = (const uint8_t *)(uintptr_t)in;
+    uint64_t now = ftl_clock_ns(), earliest = UINT64_MAX;
+    int32_t first = 0;
+    for (int32_t i = 0; i < subscriptions; i++, sub += WASI_SUBSCRIPTION_SIZE) {
+        uint64_t timeout;
+        uint16_t flags;
+        memcpy(&timeout, sub + 24, sizeof(timeout));
+        memcpy(&flags, sub + 40, sizeof(flags));
+        if (sub[8] != WASI_EVENTTYPE_CLOCK) {
+            return WASI_ENOTSUP; // no file descriptors to wait on
+        }
+        uint64_t deadline = (flags & WASI_SUBCLOCKFLAGS_ABSTIME) ? timeout
+                            : timeout > UINT64_MAX - now ? UINT64_MAX
+                                                         : now + timeout;
+        if (deadline < earliest) {
+            earliest = deadline;
+            first = i;
+        }
+    }
+    if (earliest > now) {
+        ftl_sleep_ns(earliest - now);
+    }
+    uint8_t event[WASI_EVENT_SIZE] = {0};
+    memcpy(event, (const uint8_t *)(uintptr_t)in + first * WASI_SUBSCRIPTION_SIZE,
+           sizeof(uint64_t)); // userdata
+    event[10] = WASI_EVENTTYPE_CLOCK;
+    memcpy((void *)(uintptr_t)out, event, sizeof(event));
+    const uint32_t one = 1;
+    memcpy((void *)(uintptr_t)events, &one, sizeof(one));
+    return WASI_ESUCCESS;
 }

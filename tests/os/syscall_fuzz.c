@@ -346,9 +346,9 @@ static bool seed_1_replays_clean(void)
 }
 
 // ftl.init_arg=wasm,SEED,COUNT: tests/os/wasm_fuzz.c, the fuzzer of the
-// wasm runtime's import, as a kernel-mode wasm module spawned from here (a
-// wasm module cannot be the first process); it must exit 0 and leave the
-// kernel's counters as they were.
+// wasm runtime's import, as a wasm module spawned from here, so that a
+// process outside it compares the kernel's counters before and after; it
+// must exit 0 and leave them as they were.
 static long run_wasm_fuzz(uint64_t calls)
 {
     char seed_text[24], calls_text[24];

@@ -102,6 +102,11 @@ static struct buffer fixed_buffer(uint64_t size)
 {
     struct buffer b = random_buffer(size);
     uint64_t end = memory_end();
+    uint64_t arena_start = (uint64_t)(uintptr_t)arena;
+    if (b.offset >= arena_start && b.offset < arena_start + ARENA_SIZE) {
+        // Inside the arena: all `size` bytes of it, which the call writes.
+        b.offset = arena_start + next() % (ARENA_SIZE - size + 1);
+    }
     b.len = size;
     b.bad = b.offset > end || end - b.offset < size;
     return b;
@@ -169,7 +174,9 @@ static void fuzz_call(void)
     switch (n) {
     case FTL_SYS_PROCESS_EXIT:
     case FTL_SYS_THREAD_EXIT:
-    case FTL_SYS_PROCESS_SPAWN: // the runtime refuses it; keep exits out
+    case FTL_SYS_PROCESS_SPAWN: // only the first process may (the kernel
+                                // refuses); the host's fuzz_wasm_import
+                                // fuzzes the runtime's checks of requests
         n = FTL_SYS_NOP;
         break;
     case FTL_SYS_THREAD_SLEEP:
@@ -194,9 +201,14 @@ static void fuzz_call(void)
         a[0] = (int64_t)b.offset;
         buffers = 1;
         break;
-    case FTL_SYS_SYSTEM_STATS: // not implemented: whatever the buffer
-        b = random_buffer(256);
+    case FTL_SYS_SYSTEM_STATS:
+        b = fixed_buffer(sizeof(struct ftl_system_stats));
         a[0] = (int64_t)b.offset;
+        buffers = 1;
+        break;
+    case FTL_SYS_PROCESS_INFO:
+        b = fixed_buffer(sizeof(struct ftl_process_info));
+        a[1] = (int64_t)b.offset;
         buffers = 1;
         break;
     case FTL_SYS_CHANNEL_SEND:

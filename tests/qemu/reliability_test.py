@@ -10,8 +10,8 @@ services.
    that found kernel bugs. Prints `bench: syscall_fuzz.calls N count` and
    `bench: syscall_fuzz.calls_per_s N calls/s`.
    In wasm mode, syscall_fuzz (kernel mode) spawns tests/os/wasm_fuzz.c as
-   a wasm module (a module cannot be the first process): random calls
-   through the runtime's import, bad buffers that must come back
+   a wasm module and checks the kernel's counters around its run: random
+   calls through the runtime's import, bad buffers that must come back
    FTL_ERR_BAD_ADDRESS; prints `bench: syscall_fuzz.wasm.calls` and
    `calls_per_s` (not counted in the two above).
 2. tests/net/hostile.yaml: virtio_net, tcpip and http_server, and one
@@ -46,7 +46,7 @@ figures = {}
 def fuzz(mode):
     def test():
         # wasm: syscall_fuzz (kernel mode) spawns tests/os/wasm_fuzz.c as a
-        # wasm module; a wasm module cannot be the first process.
+        # wasm module and checks the kernel's counters around its run.
         console = run_program("syscall_fuzz", "reliability.fuzz",
                               "kernel" if mode == "wasm" else mode,
                               arg="%s%d,%d" % ("wasm," if mode == "wasm"

@@ -7,8 +7,9 @@
 // Traps (oob, oob-load, unreachable, divide, indirect, recursion) must end
 // only this process with a `wasm trap:` line naming the trap; spin must be
 // preempted (everything else keeps running); bad-buffers must be refused
-// by the runtime with FTL_ERR_BAD_ADDRESS, and an unsupported call with
-// FTL_ERR_NOT_SUPPORTED, the module going on; a huge memory.grow must
+// by the runtime with FTL_ERR_BAD_ADDRESS, a spawn with FTL_ERR_NOT_ALLOWED
+// and an unsupported call with FTL_ERR_NOT_SUPPORTED, the module going on;
+// a huge memory.grow must
 // return -1, the module going on.
 #include <stdbool.h>
 #include <stdint.h>
@@ -137,14 +138,26 @@ static int bad_buffers(void)
                          (int64_t)(uintptr_t)&msg, 0, 0, 0);
     int64_t recv = ftl_wasm_syscall(FTL_SYS_CHANNEL_RECV,
                                     ftl_start_info->channel, end, 0, 0, 0);
-    int64_t spawn = ftl_wasm_syscall(FTL_SYS_PROCESS_SPAWN, 0, 0, 0, 0, 0);
-    FTL_LOG_INFO("bad-buffers: console %lld, wrap %lld, loan %lld, recv %lld; "
-                 "spawn %lld",
+    int64_t null_request =
+        ftl_wasm_syscall(FTL_SYS_PROCESS_SPAWN, 0, 0, 0, 0, 0);
+    // A well-formed request for a kernel-mode program: a service may not
+    // spawn at all (only the first process may), so a module cannot start
+    // native kernel-mode code this way.
+    struct ftl_wasm_spawn request = {
+        .path = (uint32_t)(uintptr_t) "hostile_wasm.elf",
+        .isolation = FTL_ISOLATION_KERNEL};
+    int64_t spawn = ftl_wasm_syscall(FTL_SYS_PROCESS_SPAWN,
+                                     (int64_t)(uintptr_t)&request, 0, 0, 0, 0);
+    int64_t map = ftl_wasm_syscall(FTL_SYS_VMAREA_MAP, 1, 3, 0, 0, 0);
+    FTL_LOG_INFO("bad-buffers: console %lld, wrap %lld, loan %lld, recv %lld, "
+                 "NULL spawn request %lld; spawn %lld; vmarea map %lld",
                  (long long)write, (long long)wrap, (long long)loan,
-                 (long long)recv, (long long)spawn);
+                 (long long)recv, (long long)null_request, (long long)spawn,
+                 (long long)map);
     bool ok = write == FTL_ERR_BAD_ADDRESS && wrap == FTL_ERR_BAD_ADDRESS &&
               loan == FTL_ERR_BAD_ADDRESS && recv == FTL_ERR_BAD_ADDRESS &&
-              spawn == FTL_ERR_NOT_SUPPORTED;
+              null_request == FTL_ERR_BAD_ADDRESS &&
+              spawn == FTL_ERR_NOT_ALLOWED && map == FTL_ERR_NOT_SUPPORTED;
     FTL_LOG_INFO("bad-buffers: %s", ok ? "all refused" : "NOT all refused");
     stay();
     return 0;

@@ -22,9 +22,13 @@ static void vmarea_destroy(struct object *object)
 {
     struct vmarea *area = (struct vmarea *)object;
     if (area->kind != VMAREA_DEVICE) {
-        for (unsigned i = 0; i < area->page_count; i++) {
+        // Stops at the last page that exists: a large reserve that was
+        // barely touched is not walked to its end.
+        unsigned left = area->resident;
+        for (unsigned i = 0; i < area->page_count && left > 0; i++) {
             if (area->pages[i] != 0) {
                 page_free(area->pages[i], 1);
+                left--;
             }
         }
     }
@@ -162,10 +166,19 @@ int vm_space_init(struct address_space *space, bool kernel_mode, uint64_t start,
     return 0;
 }
 
+// Only pages the area has can be mapped (vm_map maps those, a fault maps a
+// page once it exists, and an area's pages stay until it goes), so only
+// those are unmapped, until all the area's pages have been seen: unmapping
+// a wasm service's 64 MiB reserve of linear memory with a few hundred KiB
+// in use walks that much, not 16,384 page-table entries.
 static void unmap_pages(struct address_space *space, struct mapping *m)
 {
-    for (uint64_t off = 0; off < m->size; off += PAGE_SIZE) {
-        paging_unmap(space->root, m->base + off);
+    unsigned left = m->area->resident;
+    for (uint64_t off = 0; off < m->size && left > 0; off += PAGE_SIZE) {
+        if (m->area->pages[(m->offset + off) / PAGE_SIZE] != 0) {
+            paging_unmap(space->root, m->base + off);
+            left--;
+        }
     }
     space->stale = true;
 }
@@ -272,11 +285,18 @@ int vm_map(struct address_space *space, struct vmarea *area, uint64_t offset,
         return FTL_ERR_NO_MEMORY;
     }
     *m = (struct mapping){va, size, area, offset, prot, NULL};
-    // Pages that exist already are mapped now; the rest on first touch.
-    for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+    // Pages that exist already are mapped now; the rest on first touch. The
+    // walk ends once every page the area has was seen: a fresh reserve
+    // (a heap, a wasm service's linear memory) has none to look for.
+    unsigned left = area->resident;
+    for (uint64_t off = 0; off < size && left > 0; off += PAGE_SIZE) {
         paddr_t page = area->pages[(offset + off) / PAGE_SIZE];
-        if (page != 0 && paging_map(space->root, va + off, page,
-                                    leaf_flags(space, prot)) < 0) {
+        if (page == 0) {
+            continue;
+        }
+        left--;
+        if (paging_map(space->root, va + off, page, leaf_flags(space, prot)) <
+            0) {
             unmap_pages(space, m);
             heap_free(m);
             return FTL_ERR_NO_MEMORY;

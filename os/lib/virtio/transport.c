@@ -1,12 +1,13 @@
-// What every virtio driver does with a transport before its device-specific
-// part: picking the transport and setting up a queue (virtio 1.0 section
-// 3.1.1, steps 1 and 7). The status sequence and the feature bits stay with
-// each driver, which knows what it negotiates.
+// What every virtio driver does with a transport around its device-specific
+// part: picking the transport, the status steps of the bring-up, setting up
+// a queue, bus mastering and the interrupt (virtio 1.0 section 3.1.1). The
+// feature bits stay with each driver, which knows what it negotiates.
 #include "transport.h"
 
 #include <string.h>
 
 #include <ftl/error.h>
+#include <ftl/interrupt.h>
 
 int virtio_transport_open(struct virtio_transport *t, ftl_handle_t device)
 {
@@ -36,6 +37,38 @@ int virtio_queue_setup(struct virtio_transport *t, struct virtqueue *vq,
         return err;
     }
     return t->ops->queue_enable(t, vq);
+}
+
+void virtio_device_begin(struct virtio_transport *t)
+{
+    t->ops->set_status(t, 0); // reset
+    t->ops->set_status(t, VIRTIO_STATUS_ACKNOWLEDGE);
+    t->ops->set_status(t, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+}
+
+int virtio_device_fail(struct virtio_transport *t, int err)
+{
+    t->ops->set_status(t, VIRTIO_STATUS_FAILED);
+    return err;
+}
+
+ftl_handle_t virtio_device_interrupt(struct virtio_transport *t,
+                                     ftl_handle_t device)
+{
+    int err = ftl_pci_set_bus_master(device, 1);
+    if (err < 0) {
+        return virtio_device_fail(t, err);
+    }
+    ftl_handle_t interrupt = ftl_interrupt_create(device, 0);
+    if (interrupt < 0) {
+        return virtio_device_fail(t, interrupt);
+    }
+    return interrupt;
+}
+
+void virtio_device_ready(struct virtio_transport *t)
+{
+    t->ops->set_status(t, t->ops->status(t) | VIRTIO_STATUS_DRIVER_OK);
 }
 
 int virtio_negotiate_no_features(struct virtio_transport *t)

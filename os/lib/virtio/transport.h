@@ -69,6 +69,23 @@ struct virtio_transport {
 // transport), those of ftl_pci_info and the mapping calls.
 int virtio_transport_open(struct virtio_transport *t, ftl_handle_t device);
 
+// A driver's bring-up (virtio 1.0 section 3.1.1) in the steps every FTL
+// virtio driver shares. virtio_device_begin resets the device and sets
+// ACKNOWLEDGE and DRIVER; the driver then negotiates features and sets up
+// its queues (virtio_device_fail on an error there). virtio_device_interrupt
+// lets the device write the queues (bus mastering) and makes its interrupt;
+// virtio_device_ready sets DRIVER_OK, after which the device may use them.
+void virtio_device_begin(struct virtio_transport *t);
+
+// Marks the device FAILED (the driver gave up on it) and returns err.
+int virtio_device_fail(struct virtio_transport *t, int err);
+
+// Returns the interrupt handle, or an error after marking the device FAILED.
+ftl_handle_t virtio_device_interrupt(struct virtio_transport *t,
+                                     ftl_handle_t device);
+
+void virtio_device_ready(struct virtio_transport *t);
+
 // Feature negotiation for a device whose own feature bits the driver
 // does not want (virtio-rng has none, the console's are not needed):
 // only VERSION_1, which the modern transport requires, then FEATURES_OK

@@ -222,24 +222,19 @@ int vcon_open(ftl_handle_t device, const struct channel_ops **out)
     if (err < 0) {
         return err;
     }
-    t->ops->set_status(t, 0); // reset
-    t->ops->set_status(t, VIRTIO_STATUS_ACKNOWLEDGE);
-    t->ops->set_status(t, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+    virtio_device_begin(t);
     if ((err = virtio_negotiate_no_features(t)) < 0 ||
         (err = virtio_queue_setup(t, &v.receiveq, device, QUEUE_RECEIVE,
                                   VIRTQUEUE_SIZE_MAX)) < 0 ||
         (err = virtio_queue_setup(t, &v.transmitq, device, QUEUE_TRANSMIT,
-                                  VIRTQUEUE_SIZE_MAX)) < 0 ||
-        (err = ftl_pci_set_bus_master(device, 1)) < 0) {
-        t->ops->set_status(t, VIRTIO_STATUS_FAILED);
-        return err;
+                                  VIRTQUEUE_SIZE_MAX)) < 0) {
+        return virtio_device_fail(t, err);
     }
-    v.interrupt = ftl_interrupt_create(device, 0);
+    v.interrupt = virtio_device_interrupt(t, device);
     if (v.interrupt < 0) {
-        t->ops->set_status(t, VIRTIO_STATUS_FAILED);
         return v.interrupt;
     }
-    t->ops->set_status(t, t->ops->status(t) | VIRTIO_STATUS_DRIVER_OK);
+    virtio_device_ready(t);
     FTL_LOG_INFO("virtio console: %s transport, %u receive and %u transmit "
                  "buffers",
                  t->ops->name, v.receiveq.size, v.transmitq.size);

@@ -93,21 +93,16 @@ int netdev_open(struct netdev *dev, struct ftl_loop *loop, ftl_handle_t device,
         return err;
     }
     struct virtio_transport *t = &dev->transport;
-    t->ops->set_status(t, 0); // reset
-    t->ops->set_status(t, VIRTIO_STATUS_ACKNOWLEDGE);
-    t->ops->set_status(t, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+    virtio_device_begin(t);
     if ((err = negotiate(dev)) < 0 ||
         (err = virtio_queue_setup(t, &dev->rx, device, QUEUE_RX,
                                   VIRTQUEUE_SIZE_MAX)) < 0 ||
         (err = virtio_queue_setup(t, &dev->tx, device, QUEUE_TX,
-                                  VIRTQUEUE_SIZE_MAX)) < 0 ||
-        (err = ftl_pci_set_bus_master(device, 1)) < 0) {
-        t->ops->set_status(t, VIRTIO_STATUS_FAILED);
-        return err;
+                                  VIRTQUEUE_SIZE_MAX)) < 0) {
+        return virtio_device_fail(t, err);
     }
-    dev->interrupt = ftl_interrupt_create(device, 0);
+    dev->interrupt = virtio_device_interrupt(t, device);
     if (dev->interrupt < 0) {
-        t->ops->set_status(t, VIRTIO_STATUS_FAILED);
         return dev->interrupt;
     }
     ftl_loop_add(loop, dev->interrupt, on_interrupt, dev);
@@ -119,7 +114,7 @@ int netdev_open(struct netdev *dev, struct ftl_loop *loop, ftl_handle_t device,
     while (virtqueue_alloc(&dev->rx, &id)) {
         offer_receive_buffer(dev, id);
     }
-    t->ops->set_status(t, t->ops->status(t) | VIRTIO_STATUS_DRIVER_OK);
+    virtio_device_ready(t);
     t->ops->notify(t, QUEUE_RX);
     return 0;
 }

@@ -38,23 +38,18 @@ int rngdev_open(struct rngdev *dev, struct ftl_loop *loop, ftl_handle_t device)
         return err;
     }
     struct virtio_transport *t = &dev->transport;
-    t->ops->set_status(t, 0); // reset
-    t->ops->set_status(t, VIRTIO_STATUS_ACKNOWLEDGE);
-    t->ops->set_status(t, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+    virtio_device_begin(t);
     if ((err = virtio_negotiate_no_features(t)) < 0 ||
         (err = virtio_queue_setup(t, &dev->queue, device, QUEUE_REQUEST,
-                                  RNGDEV_QUEUE_MAX)) < 0 ||
-        (err = ftl_pci_set_bus_master(device, 1)) < 0) {
-        t->ops->set_status(t, VIRTIO_STATUS_FAILED);
-        return err;
+                                  RNGDEV_QUEUE_MAX)) < 0) {
+        return virtio_device_fail(t, err);
     }
-    dev->interrupt = ftl_interrupt_create(device, 0);
+    dev->interrupt = virtio_device_interrupt(t, device);
     if (dev->interrupt < 0) {
-        t->ops->set_status(t, VIRTIO_STATUS_FAILED);
         return dev->interrupt;
     }
     ftl_loop_add(loop, dev->interrupt, on_interrupt, dev);
-    t->ops->set_status(t, t->ops->status(t) | VIRTIO_STATUS_DRIVER_OK);
+    virtio_device_ready(t);
     return 0;
 }
 

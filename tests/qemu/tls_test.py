@@ -23,6 +23,7 @@ import tempfile
 import threading
 import time
 
+from abandon import client_hello
 from testlib import check, free_port, run_suite
 from ftlqemu import BUILD, ENTROPY, Guest, net_args
 
@@ -82,18 +83,6 @@ def s_client(boot, *args):
                 "-CAfile", CA, "-verify_return_error", "-brief"] + list(args),
                timeout=60)
     return done.returncode, done.stdout.decode("utf-8", "replace")
-
-
-def client_hello():
-    """The bytes of a real ClientHello (TLS 1.3, from Python's ssl)."""
-    context = ssl.create_default_context()
-    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
-    obj = context.wrap_bio(incoming, outgoing, server_hostname="localhost")
-    try:
-        obj.do_handshake()
-    except ssl.SSLWantReadError:
-        pass
-    return outgoing.read()
 
 
 def https_get(boot, timeout=20):

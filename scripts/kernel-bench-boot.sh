@@ -5,7 +5,7 @@ qemu=qemu-system-x86_64
 
 # kernel_bench_boot NAME ROUNDS: sets the array `boot` to the QEMU command
 # that runs NAME ROUNDS times: an IPC round trip (user_user, kernel_kernel,
-# user_kernel, loop) or ctxswitch.
+# user_kernel, wasm_wasm, user_wasm, wasm_user, loop) or ctxswitch.
 kernel_bench_boot() {
     local arg=ipc:$1
     [ "$1" != ctxswitch ] || arg=ctxswitch

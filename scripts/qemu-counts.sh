@@ -8,7 +8,8 @@
 # figures), the memory it touches, or a hardware reason; never by these
 # counts alone. Needs perf and root (uprobes).
 #
-#   scripts/qemu-counts.sh [user_user|kernel_kernel|user_kernel|loop|ctxswitch]
+#   scripts/qemu-counts.sh [user_user|kernel_kernel|user_kernel|wasm_wasm|
+#                           user_wasm|wasm_user|loop|ctxswitch]
 #
 # Boots tests/os/kernel_bench.c twice, running the round trip's benchmark
 # once and then 5 times; the difference over the extra calls is per call.

@@ -7,7 +7,11 @@
 # service.mk runs it whenever a file of public/ is added, removed or
 # changed.
 #
-# Usage: public.sh DIR   (DIR is public/ of the service folder)
+# Usage: public.sh [--c] DIR   (DIR is public/ of the service folder)
+#
+# --c writes each file's bytes as a C array instead, for a WebAssembly
+# service (isolation: wasm): the wasm32 assembler has no .incbin into a
+# data section. The table is the same.
 #
 # Files and folders whose names start with '.' are left out (.gitkeep,
 # editor files). Names may hold letters, digits, '.', '_' and '-' only,
@@ -15,7 +19,12 @@
 # assembler; any other name stops the build with its path.
 set -eu
 
-dir=${1:?usage: public.sh DIR}
+as_c=false
+if [ "${1:-}" = --c ]; then
+    as_c=true
+    shift
+fi
+dir=${1:?usage: public.sh [--c] DIR}
 root=$(cd "$dir" && pwd)
 case $root in
 *'"'* | *'\'*)
@@ -76,11 +85,20 @@ echo "#include <ftl/http.h>"
 echo
 i=0
 for f in $files; do
-    # printf, not echo: dash's echo would turn each \n into a line end.
-    printf '__asm__(".section .rodata\\n.balign 16\\nftl_public_%d:\\n"\n' "$i"
-    printf '        ".incbin \\"%s\\"\\n.previous\\n");\n' "$root/$f"
-    echo "extern const unsigned char ftl_public_$i[]" \
-        "__attribute__((visibility(\"hidden\")));"
+    if $as_c; then
+        # Two hex digits a byte from od; an empty file still needs one
+        # element (its size in the table stays 0).
+        echo "static const unsigned char ftl_public_$i[] = {"
+        od -An -v -tx1 "$root/$f" | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'
+        [ -s "$root/$f" ] || echo "0"
+        echo "};"
+    else
+        # printf, not echo: dash's echo would turn each \n into a line end.
+        printf '__asm__(".section .rodata\\n.balign 16\\nftl_public_%d:\\n"\n' "$i"
+        printf '        ".incbin \\"%s\\"\\n.previous\\n");\n' "$root/$f"
+        echo "extern const unsigned char ftl_public_$i[]" \
+            "__attribute__((visibility(\"hidden\")));"
+    fi
     i=$((i + 1))
 done
 echo

@@ -90,11 +90,14 @@ endif
 
 SERVICE_OBJS += $(SERVICE_OUT)/ftl_public.o
 
-$(SERVICE_PUBLIC_C): $(SERVICE_PUBLIC_LIST) $(FTL_MK)public.sh \
+# A wasm service's table holds the bytes as C arrays (public.sh --c); the
+# spec is a prerequisite so that switching isolation remakes it.
+$(SERVICE_PUBLIC_C): $(SERVICE_PUBLIC_LIST) $(FTL_MK)public.sh service.yaml \
                      $(shell cat $(SERVICE_PUBLIC_LIST))
 	$(call say,GEN,$(SERVICE_NAME)/public)
-	$(Q)sh $(FTL_MK)public.sh public > $@.tmp && mv $@.tmp $@ || \
-	    { rm -f $@.tmp; exit 1; }
+	$(Q)sh $(FTL_MK)public.sh \
+	    $(if $(filter wasm,$(SERVICE_ISOLATION)),--c) public > $@.tmp && \
+	    mv $@.tmp $@ || { rm -f $@.tmp; exit 1; }
 
 $(SERVICE_OUT)/ftl_public.o: $(SERVICE_PUBLIC_C) | ftl-sdk
 	$(call say,CC,$(SERVICE_NAME)/public)

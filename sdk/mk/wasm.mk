@@ -73,6 +73,15 @@ WASM_OUT := $(SERVICE_OUT)/wasm
 WASM_OBJS := $(SERVICE_SRCS:%.c=$(WASM_OUT)/%.o)
 SERVICE_WASM := $(SERVICE_OUT)/$(SERVICE_NAME).wasm
 
+# public/ (service.mk): its table and bytes, compiled into the module.
+ifdef SERVICE_PUBLIC_C
+WASM_OBJS += $(WASM_OUT)/ftl_public.o
+$(WASM_OUT)/ftl_public.o: $(SERVICE_PUBLIC_C) | ftl-sdk
+	$(call say,WASMCC,$(SERVICE_NAME)/public)
+	$(Q)mkdir -p $(@D) && $(FTL_WASM_CC) $(FTL_WASM_CFLAGS) $(FTL_WARNINGS) \
+	    -c $< -o $@
+endif
+
 $(WASM_OUT)/%.o: %.c | ftl-sdk
 	$(call say,WASMCC,$(SERVICE_NAME)/$<)
 	$(Q)mkdir -p $(@D) && $(FTL_WASM_CC) $(FTL_WASM_CFLAGS) $(FTL_WARNINGS) \

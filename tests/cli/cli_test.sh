@@ -398,6 +398,32 @@ code="$(http_get http://127.0.0.1:8080/nowhere)"
 result http_template_routes_unknown_paths_to_404 "$([[ $? -ne 0 ]] && echo "status $code")"
 ftl_in "$TMP/web" stop
 
+# --- the http template as WebAssembly: its JSON API and public/ files ------
+# The HTTP library with http-parser and cJSON is in the wasm32 libftl too,
+# and public/ is packed into the module (docs/guides/wasm.md).
+ftl_in "$TMP" new wweb --template http
+sed -i 's/isolation: user$/isolation: wasm/' "$TMP/wweb/services/wweb/service.yaml"
+mkdir -p "$TMP/wweb/services/wweb/public"
+echo '<p>static from a wasm service</p>' >"$TMP/wweb/services/wweb/public/about.html"
+sed -i 's|^    // ftl generate route: registrations above this line|    ftl_http_public(app, "/static/*");\n&|' \
+    "$TMP/wweb/services/wweb/main.c"
+ftl_in "$TMP/wweb" build
+expect wasm_http_template_builds 0 "built wweb: 6 services"
+ftl_in "$TMP/wweb" run --detach
+expect wasm_http_template_runs 0 "127.0.0.1:8080 -> guest 80/tcp"
+grep -q "started wweb (wasm mode)" "$TMP/wweb/build/run/console.log"
+result wasm_http_template_runs_in_wasm_mode \
+    "$([[ $? -ne 0 ]] && echo "no 'started wweb (wasm mode)' on the console")"
+code="$(http_get http://127.0.0.1:8080/hello/ada)"
+[[ "$code" == 200 ]] && [[ "$(cat "$TMP/body")" == '{"hello":"ada"}' ]]
+result wasm_http_template_answers_json \
+    "$([[ $? -ne 0 ]] && echo "status $code: $(head -c 200 "$TMP/body" 2>/dev/null)")"
+code="$(http_get http://127.0.0.1:8080/static/about.html)"
+[[ "$code" == 200 ]] && grep -q "static from a wasm service" "$TMP/body"
+result wasm_http_template_serves_public_files \
+    "$([[ $? -ne 0 ]] && echo "status $code: $(head -c 200 "$TMP/body" 2>/dev/null)")"
+ftl_in "$TMP/wweb" stop
+
 # --- the control channel end to end: ftl status and ftl logs reach the
 # real control service (os/services/control) over the virtio console -------
 ftl_in "$TMP/web" run --detach

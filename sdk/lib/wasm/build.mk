@@ -10,6 +10,13 @@ wasm-guest-objs-y := loop.o server.o client.o drain.o error.o log.o tcp.o link.o
                      spawn.o \
                      wasm/guest/guest_start.o wasm/guest/guest_syscall.o \
                      wasm/guest/guest_wasi.o
+# The HTTP server and client (ftl/http.h, ftl/http_client.h) with the
+# http-parser and cJSON they are built on, as in the native libftl.
+wasm-guest-http-objs := http_server.o http_conn.o http_request.o \
+                     http_response.o http_router.o http_files.o http_json.o \
+                     http_buf.o http_client.o http_client_conn.o \
+                     http_client_request.o http_url.o http_reply.o
+wasm-guest-objs-y += $(wasm-guest-http-objs)
 wasm-rt-objs-y := rt.o memory.o import.o import_spawn.o main.o
 
 WASM_LIBFTL := $(BUILD)/sdk/wasm/libftl.a
@@ -32,7 +39,24 @@ $(BUILD)/sdk/wasm/guest/%.o: sdk/lib/wasm/guest/%.c
 	$(call say,WASMCC,$<)
 	$(Q)mkdir -p $(@D) && $(WASM_CC) $(WASM_GUEST_CFLAGS) -c $< -o $@
 
-$(WASM_LIBFTL): $(WASM_GUEST_OBJS)
+WASM_HTTP_OBJS := $(addprefix $(BUILD)/sdk/wasm/guest/,$(wasm-guest-http-objs))
+$(WASM_HTTP_OBJS): $(HTTP_DEPS_FETCHED)
+$(WASM_HTTP_OBJS): WASM_GUEST_CFLAGS += -I$(HTTP_PARSER_SRC) -I$(CJSON_SRC)
+# The dependencies' own code, for wasm32. cJSON's nesting limit is lower
+# than natively (CJSON_FLAGS): each level is two nested calls of the
+# module, and the runtime's call depth limit (150, sdk/mk/wasm.mk) must
+# leave room for the service's own; 32 levels take 64 calls.
+WASM_DEP_OBJS := $(BUILD)/sdk/wasm/deps/http_parser.o \
+                 $(BUILD)/sdk/wasm/deps/cJSON.o
+$(BUILD)/sdk/wasm/deps/http_parser.o: $(HTTP_PARSER_SRC)/http_parser.c
+	$(call say,WASMCC,http-parser/http_parser.c)
+	$(Q)mkdir -p $(@D) && $(WASM_CC) -std=c11 -O2 -g -w -c $< -o $@
+$(BUILD)/sdk/wasm/deps/cJSON.o: $(CJSON_SRC)/cJSON.c sdk/lib/wasm/build.mk
+	$(call say,WASMCC,cjson/cJSON.c)
+	$(Q)mkdir -p $(@D) && $(WASM_CC) -std=c11 -O2 -g -w \
+	    -DCJSON_NESTING_LIMIT=32 -c $< -o $@
+
+$(WASM_LIBFTL): $(WASM_GUEST_OBJS) $(WASM_DEP_OBJS)
 	$(call say,AR,$@)
 	$(Q)rm -f $@ && llvm-ar-14 rcs $@ $^
 

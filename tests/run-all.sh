@@ -32,6 +32,7 @@ else
     suites+=("python3 tests/qemu/sdk_test.py")
     suites+=("python3 tests/qemu/net_test.py")
     suites+=("python3 tests/qemu/http_api_test.py")
+    suites+=("env FTL_HTTP_API_ISOLATION=wasm python3 tests/qemu/http_api_test.py")
     suites+=("python3 tests/qemu/netns_test.py")
     suites+=("python3 tests/qemu/gce_group_test.py")
     suites+=("python3 tests/qemu/tls_test.py")

@@ -26,10 +26,11 @@ NET_INITFS_ALL :=
 $(foreach s,$(NET_SYSTEMS),$(eval $(call net_system,$(word 1,$(subst :, ,$(s))),$(word 2,$(subst :, ,$(s))))))
 NET_INITFS := $(BUILD)/systems/net.tar
 
-# $(call net_test_system,NAME,PROGRAMS[,tls]): $(BUILD)/systems/NAME.tar,
-# the system tests/net/NAME.yaml (its services may come from
-# tests/net/services) with the test programs PROGRAMS beside the base's, and
-# the tls service's development files when the third argument is given.
+# $(call net_test_system,NAME,PROGRAMS[,tls[,FILES]]):
+# $(BUILD)/systems/NAME.tar, the system tests/net/NAME.yaml (its services
+# may come from tests/net/services) with the test programs PROGRAMS beside
+# the base's, the tls service's development files when the third argument
+# is given, and the program files FILES (paths) as well.
 define net_test_system
 $(BUILD)/systems/$(1)/boot.manifest: tests/net/$(1).yaml $(FTL_SPEC)
 	$$(call say,SPEC,$$@)
@@ -40,6 +41,7 @@ $(BUILD)/systems/$(1)/boot.manifest: tests/net/$(1).yaml $(FTL_SPEC)
 $(BUILD)/systems/$(1).tar: $(BUILD)/systems/$(1)/boot.manifest \
                            $(INITFS_PROGRAMS) \
                            $(foreach p,$(2),$(BUILD)/programs/$(p).elf) \
+                           $(4) \
                            $(PACK_STAMP) $(if $(3),$(DEV_TLS_FILES)) \
                            $(CONTROL_KEY)
 	$$(call pack_initfs,$$@,$$(filter-out $(DEV_TLS_FILES),$$^),$(if \
@@ -84,6 +86,17 @@ $(eval $(call program,http_api,tests/net/http_api.c))
 $(BUILD)/programs/tests/net/http_api.o: $(HTTP_DEPS_FETCHED)
 $(BUILD)/programs/tests/net/http_api.o: PROGRAM_CFLAGS += -I$(CJSON_SRC)
 $(eval $(call net_test_system,http_api,http_api))
+
+# The same service built as WebAssembly (isolation: wasm), for the suite's
+# wasm run (FTL_HTTP_API_ISOLATION=wasm): tests/os/wasm's Makefile, with
+# tests/net as the folder its sources come from.
+HTTP_API_WASM := $(BUILD)/tests/net/http_api_wasm/http_api_wasm.elf
+$(HTTP_API_WASM): $(LIBFTL) $(WASM_SDK_LIBS) $(HTTP_DEPS_FETCHED) FORCE
+	$(Q)$(MAKE) --no-print-directory -C tests/os/wasm FTL_SDK_UP_TO_DATE=1 \
+	    VPATH=$(abspath tests/net) SERVICE_NAME=http_api_wasm \
+	    SERVICE_SRCS=http_api.c \
+	    SERVICE_OUT=$(abspath $(BUILD))/tests/net/http_api_wasm
+$(eval $(call net_test_system,http_api_wasm,,,$(HTTP_API_WASM)))
 
 # The control system (tests/net/control.yaml), with the tree's control key
 # (Makefile, CONTROL_KEY), which tests/qemu/control_test.py reads.

@@ -8,6 +8,10 @@ sockets. Every status code the library answers on its own is provoked:
 200, 201, 204, 304, 400, 404, 405, 408, 413, 414, 417, 431, 501, 505 and
 100 Continue; and keep-alive, pipelining, chunked bodies both ways, HEAD.
 
+With FTL_HTTP_API_ISOLATION=wasm the same tests run against http_api
+built as WebAssembly (tests/net/http_api_wasm.yaml), reported as
+http_api.wasm.
+
 Run under the QEMU lock: flock /tmp/ftl-qemu.lock python3 tests/qemu/...
 One guest serves every test (booted by the first)."""
 
@@ -24,7 +28,9 @@ from testlib import check, free_port, run_suite
 from ftlqemu import BUILD, Guest, net_args
 
 KERNEL = os.path.join(BUILD, "ftl-kernel.elf")
-INITRD = os.path.join(BUILD, "systems", "http_api.tar")
+WASM = os.environ.get("FTL_HTTP_API_ISOLATION") == "wasm"
+INITRD = os.path.join(BUILD, "systems",
+                      "http_api_wasm.tar" if WASM else "http_api.tar")
 READY_TIMEOUT_S = 60
 
 # tests/net/http_api.c's api_limits.
@@ -53,6 +59,9 @@ def boot():
     guest.wait_for(rb"\[tcpip\] info: address=\d", READY_TIMEOUT_S)
     guest.wait_for(rb"\[tcpip\] info: listening on port 80\r?$",
                    READY_TIMEOUT_S)
+    mode = "wasm" if WASM else "user"
+    check("started http_api (%s mode)" % mode in guest.console(),
+          "http_api did not start in %s mode" % mode)
 
 
 def url(path):
@@ -772,7 +781,7 @@ TESTS = [items_create_show_update_delete_with_curl,
 
 if __name__ == "__main__":
     try:
-        status = run_suite("http_api", TESTS)
+        status = run_suite("http_api.wasm" if WASM else "http_api", TESTS)
     finally:
         if guest is not None:
             guest.__exit__(None, None, None)

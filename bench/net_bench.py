@@ -50,6 +50,10 @@ and max. Figure names (docs/benchmarks.md says the same):
   http.json.cN.*              json part: the figures above (user path)
                               for the http template's JSON endpoint
   http.json_rps, http.json_p50_ms, http.json_p99_ms  = http.json.c16.*
+  boot.json_wasm.first_200_ms, http.json_wasm.cN.*, http.json_wasm_rps,
+  http.json_wasm_p50_ms, http.json_wasm_p99_ms
+                              json_wasm part: the same with the template's
+                              service built as WebAssembly (isolation: wasm)
 
 The json part builds a project from the http template with the SDK of
 this tree (build/sdk-root/bin/ftl new --template http, ftl build) under
@@ -57,11 +61,12 @@ build/bench/json/, checks that GET /hello/bench answers
 {"hello":"bench"} as application/json, boots the project's image (the
 SDK's kernel, its initfs.tar) on user networking and runs wrk against
 that URL at each of FTL_BENCH_JSON_CONNECTIONS (16,256,1000). No Linux
-guest: the template is FTL's own.
+guest: the template is FTL's own. The json_wasm part does the same under
+build/bench/json_wasm/ with the service's spec saying `isolation: wasm`.
 
 The Linux guest's figures carry the prefix `linux.`.
 
-Usage: net_bench.py [user] [tap] [mem] [json]   (default: all four)
+Usage: net_bench.py [user] [tap] [mem] [json] [json_wasm]   (default: all)
 Environment: FTL_BENCH_RUNS (5), FTL_BENCH_CONNECTIONS (16,64,256,1000),
 FTL_BENCH_JSON_CONNECTIONS (16,256,1000), FTL_BENCH_WRK_SECONDS (5). Raw
 wrk output: build/bench/net/."""
@@ -100,7 +105,6 @@ RAW = os.path.join(BUILD, "bench", "net")
 JSON_CONNECTIONS = [int(c) for c in os.environ.get(
     "FTL_BENCH_JSON_CONNECTIONS", "16,256,1000").split(",")]
 JSON_PROJECT = "jsonbench"
-JSON_DIR = os.path.join(BUILD, "bench", "json")
 JSON_TARGET = "/hello/bench"  # the template's GET /hello/:name
 JSON_ANSWER = {"hello": "bench"}
 
@@ -182,12 +186,19 @@ class UserPath:
 class JsonPath(UserPath):
     """The user path to the http template's JSON endpoint."""
     name = "json"
+    isolation = "user"
 
     def get_200(self, timeout):
         return get_200("127.0.0.1", self.port, timeout, JSON_TARGET)
 
     def url(self):
         return "http://127.0.0.1:%d%s" % (self.port, JSON_TARGET)
+
+
+class JsonWasmPath(JsonPath):
+    """The same endpoint with the template's service as WebAssembly."""
+    name = "json_wasm"
+    isolation = "wasm"
 
 
 class TapPath:
@@ -373,11 +384,12 @@ def wrk_level(path, guest_label, run, connections, report):
     report(base + "rto", delta["TCPTimeouts"], "count", "%d")
     if path.name == "tap":
         report(base + "tap_drops", delta["TapDropped"], "count", "%d")
-    if path.name in ("user", "json"):
+    if path.name != "tap":
         report(base + "listen_overflows", delta["ListenOverflows"], "count",
                "%d")
-    if path.name in ("user", "json") and connections == 16:
-        summary_prefix = "http." if path.name == "user" else "http.json_"
+    if path.name != "tap" and connections == 16:
+        summary_prefix = "http." if path.name == "user" else \
+            "http.%s_" % path.name
         for suffix in ("rps", "p50_ms", "p99_ms"):
             if suffix in figures:
                 report(summary_prefix + suffix, figures[suffix],
@@ -542,15 +554,23 @@ def ftl_cli(cwd, *args):
     return done.stdout
 
 
-def json_project():
-    """A new project from the http template, built: its boot (the SDK's
-    kernel and the project's initfs)."""
-    shutil.rmtree(JSON_DIR, ignore_errors=True)
-    os.makedirs(JSON_DIR)
-    ftl_cli(JSON_DIR, "new", JSON_PROJECT, "--template", "http")
-    project = os.path.join(JSON_DIR, JSON_PROJECT)
-    print("net: json: %s" % ftl_cli(project, "build").strip().splitlines()[-2],
-          flush=True)
+def json_project(path):
+    """A new project from the http template, its service in path's
+    isolation, built: its boot (the SDK's kernel and the project's
+    initfs)."""
+    top = os.path.join(BUILD, "bench", path.name)
+    shutil.rmtree(top, ignore_errors=True)
+    os.makedirs(top)
+    ftl_cli(top, "new", JSON_PROJECT, "--template", "http")
+    project = os.path.join(top, JSON_PROJECT)
+    spec = os.path.join(project, "services", JSON_PROJECT, "service.yaml")
+    with open(spec) as f:
+        text = f.read()
+    with open(spec, "w") as f:
+        f.write(re.sub(r"(?m)^(\s*isolation:) user$",
+                       r"\1 %s" % path.isolation, text))
+    print("net: %s: %s" % (path.name, ftl_cli(project, "build").strip()
+                           .splitlines()[-2]), flush=True)
     return dict(kernel=os.path.join(BUILD, "sdk-root", "base",
                                     "ftl-kernel.elf"),
                 initrd=os.path.join(project, "build", "initfs.tar"))
@@ -566,15 +586,17 @@ def json_answer_is_right(path):
         sys.exit("net: json: %s answered %r (%s)" % (path.url(), body, kind))
 
 
-def part_json(accel):
-    boot = json_project()
-    path = JsonPath()
+def part_json(accel, path):
+    boot = json_project(path)
     ours = Reporter("")
-    with path.guest("bench_json_check", boot, accel) as g:
+    with path.guest("bench_%s_check" % path.name, boot, accel) as g:
         if wait_200(path, g, FTL_LIMIT_S) is None:
-            sys.exit("net: json: no 200 within %d s (console: %s)" % (
-                FTL_LIMIT_S, g.save_log()))
+            sys.exit("net: %s: no 200 within %d s (console: %s)" % (
+                path.name, FTL_LIMIT_S, g.save_log()))
         json_answer_is_right(path)
+        started = "started %s (%s mode)" % (JSON_PROJECT, path.isolation)
+        if started not in g.console():
+            sys.exit("net: %s: no %r on the console" % (path.name, started))
     for run in range(1, RUNS + 1):
         boot_and_levels(path, accel, False, run, ours, boot=boot,
                         connections=JSON_CONNECTIONS)
@@ -582,10 +604,10 @@ def part_json(accel):
 
 
 def main():
-    parts = sys.argv[1:] or ["user", "tap", "mem", "json"]
-    unknown = set(parts) - {"user", "tap", "mem", "json"}
-    if unknown:
-        sys.exit("usage: net_bench.py [user] [tap] [mem] [json]")
+    every = ["user", "tap", "mem", "json", "json_wasm"]
+    parts = sys.argv[1:] or every
+    if set(parts) - set(every):
+        sys.exit("usage: net_bench.py [user] [tap] [mem] [json] [json_wasm]")
     ftlnetns.exit_on_signals()
     accel = linux_accel()
     print("accelerator: %s" % accel)
@@ -601,7 +623,9 @@ def main():
                 continue
             part_network(TapPath(), accel)
         elif part == "json":
-            part_json(accel)
+            part_json(accel, JsonPath())
+        elif part == "json_wasm":
+            part_json(accel, JsonWasmPath())
         else:
             part_mem(accel)
         print("net: %s took %.0f s" % (part, time.monotonic() - started),

@@ -287,6 +287,7 @@ def ratio_cell(results, ours, base, comparison=None, goal=None):
 SOURCES = [
     (r"^boot\.banner_ms\.|^image\.", "boot_bench.py"),
     (r"^http\.tap\.|^boot\.tap\.", "net_bench.py tap"),
+    (r"^http\.json_wasm|^boot\.json_wasm\.", "net_bench.py json_wasm"),
     (r"^http\.json|^boot\.json\.", "net_bench.py json"),
     (r"^http\.|^boot\.first_200_ms$", "net_bench.py user"),
     (r"^mem\.", "net_bench.py mem"),
@@ -483,12 +484,12 @@ def http_tables(results, path):
             table(header, errors))
 
 
-def json_table(results):
+def json_table(results, path="json"):
     conns = sorted({int(m.group(1)) for m in (
-        re.match(r"^http\.json\.c(\d+)\.", n) for n in results) if m})
+        re.match(r"^http\.%s\.c(\d+)\." % path, n) for n in results) if m})
     rows = []
     for c in conns:
-        b = "http.json.c%d." % c
+        b = "http.%s.c%d." % (path, c)
         rows.append(["%d" % c, spread(results, b + "rps"),
                      spread(results, b + "p50_ms"),
                      spread(results, b + "p99_ms"),
@@ -542,6 +543,7 @@ bench/net_bench.py tap`.
 | `net_bench.py tap` | `boot.tap.first_200_ms`, `http.tap.*` | as root: creates the namespace `ftl-bench-PID` with the tap `ftlbtap0` (10.0.2.2/24) and dnsmasq leasing 10.0.2.15 to FTL (the Linux guest sets 10.0.2.15/24 itself); QEMU runs inside it with `-netdev tap,ifname=ftlbtap0,script=no,downscript=no -device virtio-net-pci`, and so does wrk, against `http://10.0.2.15/`; the namespace is deleted on every exit. Skipped with a message when not root |
 | `net_bench.py mem` | `mem.min_mib` | the smallest `-m` (MiB) with which each guest still serves its page on user networking: bisection over 1..128 in the first run, then whether that size serves and one MiB less does not |
 | `net_bench.py json` | `boot.json.first_200_ms`, `http.json_rps`, `http.json_p50_ms`, `http.json_p99_ms`, `http.json.*` | `ftl new jsonbench --template http` and `ftl build` with the SDK of the tree (`build/sdk-root`) under `build/bench/json/`; checks that `GET /hello/bench` answers `{{"hello":"bench"}}` as `application/json`, then per run boots the project's image on user networking and runs the same wrk against that URL at 16, 256 and 1000 connections (FTL only) |
+| `net_bench.py json_wasm` | `boot.json_wasm.first_200_ms`, `http.json_wasm_rps`, `http.json_wasm_p50_ms`, `http.json_wasm_p99_ms`, `http.json_wasm.*` | the same as `net_bench.py json` under `build/bench/json_wasm/`, with the project's service switched to `isolation: wasm` before `ftl build`, and the console checked for its start in wasm mode |
 | `cli_bench.py` | `cli.new_build_s`, `cli.rebuild_boot_s`, `cli.apply_ms`, `cli.apply_build_ms`, `cli.apply_transfer_ms`, `cli.apply_guest_ms`, `cli.apply_reply_ms` | the SDK tarball of `dist/` unpacked in a temporary folder: `ftl new` plus the first `ftl build`, then an edit and `ftl run --detach` to `system ready`, N times each; then `ftl dev` on an http-template project with the control service, and N edits of its JSON reply, each timed to the new body on the forwarded port (`cli.apply_ms`), split by ftl dev's output as it comes into the rebuild (to its `SEND` line), the transfer (to the supervisor's `apply:` line on the console) and the guest (to the new body); `cli.apply_reply_ms` to the apply's reply (`applied in`) |
 | `control_bench.py --transport vcon`, `--transport uart` | `control.vcon.*`, `control.uart.*`, `control.apply_bytes` | boots `build/systems/control.tar` with the control channel on a virtio console, then on COM2, and times N requests with a 590 KiB tail (`in_ms`, `in_mib_s`: the transport alone) and N applies of a bundle of that size made of the running image's own files (`apply_ms`) |
 
@@ -566,7 +568,8 @@ figures per path and connection count are `http.PATH.cN.WHAT`:
 history compares. `PATH` `json` is the user path to the JSON endpoint
 of a project made from the http template (`GET /hello/bench`), with
 `http.json_rps`, `http.json_p50_ms` and `http.json_p99_ms` its
-16-connection figures. `boot.first_200_ms` is timed on user networking,
+16-connection figures; `json_wasm` the same endpoint with the service
+built as WebAssembly (`http.json_wasm_rps`...). `boot.first_200_ms` is timed on user networking,
 `boot.tap.first_200_ms` on the tap (FTL's includes its DHCP exchange with
 dnsmasq). Counts have the unit `count`. Each figure is measured once per
 run; `build/bench/results.json` holds `{{"NAME": {{"min", "median", "max",
@@ -665,6 +668,12 @@ def render_page(results, run):
                   "`ftl new --template http` and built with the SDK "
                   "(`net_bench.py json`; FTL only, user networking):", "",
                   json_table(results), ""]
+    if any(n.startswith("http.json_wasm.") for n in results):
+        parts += ["## The same endpoint as a WebAssembly service", "",
+                  "The same project with its service's spec saying "
+                  "`isolation: wasm` (`net_bench.py json_wasm`; FTL only, "
+                  "user networking):", "",
+                  json_table(results, "json_wasm"), ""]
     parts += ["## All figures", "",
               "<details><summary>%d figures (FTL and Linux side by side)"
               "</summary>" % len(results), "", all_figures(results), "",

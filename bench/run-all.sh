@@ -44,6 +44,7 @@ steps=(
     "net_bench.py tap"
     "net_bench.py mem"
     "net_bench.py json"
+    "net_bench.py json_wasm"
     "cli_bench.py"
     "control_bench.py --transport vcon"
     "control_bench.py --transport uart"

@@ -441,6 +441,8 @@ static int generate(const struct project *p, const struct request *r,
     vars[n++] = name;
     vars[n++] = "target_ident";
     vars[n++] = str_ident(name);
+    vars[n++] = "isolation"; // of a new service (ftl new --isolation)
+    vars[n++] = "user";
     vars[n] = NULL;
     if (strcmp(r->kind, "service") == 0 || strcmp(r->kind, "driver") == 0) {
         return generate_service(p, plan, name, r->kind, vars);

@@ -1,5 +1,5 @@
-// ftl new NAME [--template T]: a project folder that builds and runs as
-// created (templates/README.md says how templates combine).
+// ftl new NAME [--template T] [--isolation M]: a project folder that builds
+// and runs as created (templates/README.md says how templates combine).
 #include "commands.h"
 #include "exitcode.h"
 #include "files.h"
@@ -13,7 +13,8 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: ftl new NAME [--template service|driver|http|https|tcp-echo]\n\n"
+    "usage: ftl new NAME [--template service|driver|http|https|tcp-echo]\n"
+    "                    [--isolation user|kernel|wasm]\n\n"
     "Creates the folder NAME with a project: ftl.yaml, services/NAME/\n"
     "(main.c, service.yaml, Makefile), tests/, README.md, .gitignore.\n"
     "It builds and runs as created. Nothing is overwritten.\n\n"
@@ -22,6 +23,9 @@ static const char usage[] =
     "                http     an HTTP server on port 80, on 127.0.0.1:8080\n"
     "                https    an HTTPS server on port 443, on localhost:8443\n"
     "                tcp-echo a TCP echo server on port 7, on 127.0.0.1:7007\n"
+    "  --isolation M the service's isolation: user (default), kernel, or\n"
+    "                wasm (WebAssembly, sandboxed in kernel mode; not for a\n"
+    "                driver)\n"
     "  -h, --help    this help\n\n"
     "NAME: a lowercase letter, then lowercase letters, digits, '_' or '-',\n"
     "at most 31 characters (it also names the system and its first service).\n";
@@ -46,14 +50,17 @@ int cmd_new(int argc, char **argv)
 {
     static const struct option options[] = {
         {"template", required_argument, NULL, 't'},
+        {"isolation", required_argument, NULL, 'i'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    const char *template = "service";
+    const char *template = "service", *isolation = "user";
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "ht:", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "ht:i:", options, NULL)) != -1) {
         if (c == 't') {
             template = optarg;
+        } else if (c == 'i') {
+            isolation = optarg;
         } else if (c == 'h') {
             fputs(usage, stdout);
             return EXIT_OK;
@@ -76,6 +83,16 @@ int cmd_new(int argc, char **argv)
     if (err != 0) {
         return err;
     }
+    if (strcmp(isolation, "user") != 0 && strcmp(isolation, "kernel") != 0 &&
+        strcmp(isolation, "wasm") != 0) {
+        return out_usage_error(usage, "unknown isolation \"%s\"", isolation);
+    }
+    if (strcmp(isolation, "wasm") == 0 && strcmp(template, "driver") == 0) {
+        return out_error(EXIT_USAGE,
+                         "a device's DMA reaches all memory, so no sandbox "
+                         "holds a driver: use user (docs/guides/wasm.md)",
+                         "a driver cannot be a wasm service");
+    }
     if (path_exists(name)) {
         return out_error(EXIT_REFUSED, "choose another name, or remove it",
                          "%s already exists", name);
@@ -84,7 +101,8 @@ int cmd_new(int argc, char **argv)
     const char *vars[] = {"name",    name,    "ident",   str_ident(name),
                           "service", name,    "service_ident", str_ident(name),
                           "vendor",  "1234",  "device",  "11e8",
-                          "version", sdk_version(), NULL};
+                          "version", sdk_version(), "isolation", isolation,
+                          NULL};
     static struct plan plan;
     plan.dest = name;
     if ((err = plan_add_template(&plan, "project", vars)) != 0 ||

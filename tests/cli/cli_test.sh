@@ -356,9 +356,18 @@ boots driver_template_finds_its_device drv "system ready: 4 services" \
     "\[drv\] found 1234:11e8" "\[drv\] BAR 0: .* reads 0x010000ed"
 
 # --- isolation: wasm: the service template's C as WebAssembly -------------
-# The same Makefile and main.c; only the spec changes (docs/guides/wasm.md).
-ftl_in "$TMP" new wdemo
-sed -i 's/isolation: user /isolation: wasm /' "$TMP/wdemo/services/wdemo/service.yaml"
+# The same Makefile and main.c; only the spec differs (docs/guides/wasm.md).
+ftl_in "$TMP" new wdemo --isolation wasm
+expect new_with_isolation_wasm 0 "created wdemo from the service template"
+grep -q "^  isolation: wasm " "$TMP/wdemo/services/wdemo/service.yaml"
+result new_writes_the_isolation_into_the_spec \
+    "$([[ $? -ne 0 ]] && grep isolation "$TMP/wdemo/services/wdemo/service.yaml")"
+ftl_in "$TMP" new wdrv --template driver --isolation wasm
+expect new_refuses_a_wasm_driver 2 "a driver cannot be a wasm service"
+ftl_in "$TMP" new wbad --isolation sandbox
+expect new_refuses_an_unknown_isolation 2 'unknown isolation "sandbox"'
+[[ ! -e "$TMP/wdrv" && ! -e "$TMP/wbad" ]]
+result refused_new_writes_nothing "$([[ $? -ne 0 ]] && ls -d "$TMP"/wdrv "$TMP"/wbad)"
 ftl_in "$TMP/wdemo" build
 expect wasm_service_builds 0 "built wdemo: 4 services"
 [[ -f "$TMP/wdemo/build/services/wdemo/wdemo.wasm" ]]
@@ -401,8 +410,7 @@ ftl_in "$TMP/web" stop
 # --- the http template as WebAssembly: its JSON API and public/ files ------
 # The HTTP library with http-parser and cJSON is in the wasm32 libftl too,
 # and public/ is packed into the module (docs/guides/wasm.md).
-ftl_in "$TMP" new wweb --template http
-sed -i 's/isolation: user$/isolation: wasm/' "$TMP/wweb/services/wweb/service.yaml"
+ftl_in "$TMP" new wweb --template http --isolation wasm
 mkdir -p "$TMP/wweb/services/wweb/public"
 echo '<p>static from a wasm service</p>' >"$TMP/wweb/services/wweb/public/about.html"
 sed -i 's|^    // ftl generate route: registrations above this line|    ftl_http_public(app, "/static/*");\n&|' \

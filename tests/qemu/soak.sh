@@ -8,8 +8,9 @@
 #   - the host fuzzers (tests/fuzz/run.sh) on the other core, the soak's
 #     length shared among the targets;
 # then the system call fuzzer's long run: for each seed, the fuzz tests of
-# tests/qemu/reliability_test.py in user and kernel mode with
-# FTL_FUZZ_CALLS calls (default 5,000,000) each; the seeds are
+# tests/qemu/reliability_test.py in user, kernel and wasm mode (random
+# calls through a WebAssembly module's import) with FTL_FUZZ_CALLS calls
+# (default 5,000,000) each; the seeds are
 # FTL_SOAK_SEEDS (default: four new ones from the clock, printed, so that a
 # failure is replayed with FTL_FUZZ_SEED=SEED). Ends like make test with
 # "N passed, N failed".
@@ -37,6 +38,6 @@ suites+=("tests/qemu/soak_fuzz_report.sh $out")
 for seed in $seeds; do
     suites+=("env FTL_FUZZ_SEED=$seed FTL_FUZZ_CALLS=$calls \
 python3 tests/qemu/reliability_test.py syscall_fuzz_in_user_mode \
-syscall_fuzz_in_kernel_mode fuzz_figures")
+syscall_fuzz_in_kernel_mode syscall_fuzz_in_wasm_mode fuzz_figures")
 done
 tests/run-all.sh "${suites[@]}"

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 
 #include <ftl/error.h>
+#include <ftl/wasm.h>
 
 #include "lib/string.h"
 
@@ -138,6 +139,36 @@ static int add_load(const struct elf64_phdr *ph, size_t size,
     return 0;
 }
 
+// The notes of one PT_NOTE (gABI, "Note Section"): each a namesz, descsz
+// and type, then the name and the descriptor, both padded to 4 bytes. Sets
+// out->wasm_note when one is named "FTL" with type FTL_ELF_NOTE_WASM. Reads
+// nothing outside the segment's file bytes: a note that does not fit ends
+// the walk.
+static void read_notes(const uint8_t *file, size_t size,
+                       const struct elf64_phdr *ph, struct elf_image *out)
+{
+    if (!range_fits(size, ph->p_offset, ph->p_filesz)) {
+        return;
+    }
+    const uint8_t *notes = file + ph->p_offset;
+    uint64_t at = 0, end = ph->p_filesz;
+    while (end - at >= 3 * sizeof(uint32_t)) {
+        uint32_t head[3]; // namesz, descsz, type
+        memcpy(head, notes + at, sizeof(head));
+        at += sizeof(head);
+        uint64_t name_len = ((uint64_t)head[0] + 3) & ~3ull;
+        uint64_t desc_len = ((uint64_t)head[1] + 3) & ~3ull;
+        if (name_len > end - at || desc_len > end - at - name_len) {
+            return;
+        }
+        if (head[0] == 4 && head[2] == FTL_ELF_NOTE_WASM &&
+            memcmp(notes + at, "FTL", 4) == 0) {
+            out->wasm_note = true;
+        }
+        at += name_len + desc_len;
+    }
+}
+
 // Walks the program headers: records PT_LOADs, finds the one PT_DYNAMIC
 // (*dynamic stays zeroed without one) and refuses PT_INTERP.
 static int read_program_headers(const uint8_t *file, size_t size,
@@ -152,6 +183,8 @@ static int read_program_headers(const uint8_t *file, size_t size,
         int err = 0;
         if (ph.p_type == ELF_PT_LOAD) {
             err = add_load(&ph, size, out);
+        } else if (ph.p_type == ELF_PT_NOTE) {
+            read_notes(file, size, &ph, out);
         } else if (ph.p_type == ELF_PT_INTERP) {
             err = FTL_ERR_NOT_SUPPORTED; // needs a dynamic linker
         } else if (ph.p_type == ELF_PT_DYNAMIC) {

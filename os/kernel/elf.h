@@ -19,6 +19,7 @@
 // loader requires (one page has one protection).
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,7 @@
 #define ELF_PT_LOAD 1
 #define ELF_PT_DYNAMIC 2
 #define ELF_PT_INTERP 3
+#define ELF_PT_NOTE 4
 #define ELF_PF_X 1
 #define ELF_PF_W 2
 #define ELF_PF_R 4
@@ -163,6 +165,7 @@ struct elf_image {
     struct elf_table plt_rela; // DT_JMPREL, DT_PLTRELSZ
     struct elf_table symtab;   // DT_SYMTAB, up to the end of its segment's
                                // file bytes (ELF does not give its length)
+    bool wasm_note; // a PT_NOTE holds the wasm pipeline's note (ftl/wasm.h)
 };
 
 // Checks `size` bytes at `file` (any alignment) as a service binary and fills
@@ -170,8 +173,9 @@ struct elf_image {
 // every relocation is checked here (type, symbol, target inside the image),
 // so that elf_load cannot fail on what elf_parse accepted. Section headers,
 // PT_GNU_STACK (stacks are never executable), PT_GNU_RELRO (that part of the
-// data segment stays writable), PT_TLS, notes and the like are ignored; so
-// are empty PT_LOADs. On an error *out holds nothing useful. Returns 0 or:
+// data segment stays writable), PT_TLS and the like are ignored; so are
+// empty PT_LOADs. Notes are only looked through for the wasm pipeline's
+// (wasm_note); a malformed one ends that look, not the parse. On an error *out holds nothing useful. Returns 0 or:
 //   FTL_ERR_BAD_FORMAT     the file is corrupt: truncated, a count, offset or
 //                          size out of bounds or overflowing, segments out
 //                          of order or overlapping, the entry outside

@@ -210,6 +210,9 @@ static int load_image(struct process *p, const void *file, size_t size,
     if (err < 0) {
         return err;
     }
+    if (p->wasm && !elf.wasm_note) {
+        return FTL_ERR_BAD_FORMAT; // not out of the wasm pipeline: unsandboxed
+    }
     struct vmarea *image =
         vmarea_create(elf.span, VMAREA_CONTIGUOUS, p->space.account);
     if (image == NULL) {
@@ -252,6 +255,7 @@ int loader_spawn(const struct loader_request *request, struct process **out)
     if (p == NULL) {
         return FTL_ERR_NO_MEMORY;
     }
+    p->wasm = request->wasm;
     uint64_t base = p->kernel_mode ? p->space.start + REGION_IMAGE_OFFSET +
                                          kernel_image_color(p->slot)
                                    : USER_IMAGE_BASE;

@@ -13,6 +13,8 @@ struct loader_request {
     size_t image_size; // image_size is not 0
     const char *name; // process name (NULL: the file name without .elf)
     bool kernel_mode;
+    bool wasm; // a wasm service (kernel mode): the program must carry the
+               // wasm pipeline's ELF note, else FTL_ERR_BAD_FORMAT
     unsigned priority;
     unsigned argc, envc;
     const char *const *argv; // kernel copies, NUL-terminated

@@ -28,6 +28,8 @@ struct process {
     uint32_t id;
     char name[FTL_NAME_MAX];
     bool kernel_mode;
+    bool wasm;      // a wasm service: kernel mode, its program checked to be
+                    // the wasm pipeline's (reported as FTL_ISOLATION_WASM)
     bool may_spawn; // holds the right to create processes
     bool may_grant; // holds the right to hand out devices (pci, ioport)
     enum process_state state;

@@ -13,6 +13,7 @@
 #include <ftl/error.h>
 #include <ftl/syscall.h>
 #include <ftl/thread.h>
+#include <ftl/wasm.h>
 
 #include "arch.h"
 #include "arch/x64/paging.h"
@@ -184,7 +185,8 @@ static long spawn_checked(const struct ftl_spawn *spawn, char *strings,
         .image = image,
         .image_size = (size_t)spawn->image_len,
         .name = spawn->name != NULL ? name : NULL,
-        .kernel_mode = spawn->isolation == FTL_ISOLATION_KERNEL,
+        .kernel_mode = spawn->isolation != FTL_ISOLATION_USER,
+        .wasm = spawn->isolation == FTL_ISOLATION_WASM,
         .priority =
             spawn->priority == 0 ? THREAD_PRIORITY_DEFAULT : spawn->priority,
         .argc = spawn->argc,
@@ -223,7 +225,7 @@ static long sys_process_spawn(uint64_t uspawn)
     if (err < 0) {
         return err;
     }
-    if (spawn.isolation > FTL_ISOLATION_KERNEL ||
+    if (spawn.isolation > FTL_ISOLATION_WASM ||
         spawn.priority >= THREAD_PRIORITIES ||
         spawn.argc > FTL_SPAWN_ARGS_MAX || spawn.envc > FTL_SPAWN_ARGS_MAX) {
         return FTL_ERR_INVALID_ARG;
@@ -409,7 +411,9 @@ static long sys_process_info(uint64_t h, uint64_t uinfo)
     const struct memory_account *account = p->space.account;
     struct ftl_process_info info = {
         .id = p->id,
-        .isolation = p->kernel_mode ? FTL_ISOLATION_KERNEL : FTL_ISOLATION_USER,
+        .isolation = p->wasm          ? FTL_ISOLATION_WASM
+                     : p->kernel_mode ? FTL_ISOLATION_KERNEL
+                                      : FTL_ISOLATION_USER,
         .running = p->state == PROCESS_RUNNING,
         .exit_status = p->state == PROCESS_RUNNING ? 0 : p->exit_status,
         .threads = p->thread_count,

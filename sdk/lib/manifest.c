@@ -384,6 +384,12 @@ const char *ftl_manifest_isolation_name(uint32_t isolation)
 
 uint32_t ftl_manifest_spawn_isolation(uint32_t isolation)
 {
-    return isolation == FTL_MANIFEST_ISOLATION_USER ? FTL_ISOLATION_USER
-                                                    : FTL_ISOLATION_KERNEL;
+    switch (isolation) {
+    case FTL_MANIFEST_ISOLATION_KERNEL:
+        return FTL_ISOLATION_KERNEL;
+    case FTL_MANIFEST_ISOLATION_WASM:
+        return FTL_ISOLATION_WASM; // the kernel checks the program's note
+    default:
+        return FTL_ISOLATION_USER;
+    }
 }

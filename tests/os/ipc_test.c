@@ -524,6 +524,30 @@ static bool ipc_objects_leave_no_leak(void)
     return true;
 }
 
+// FTL_ISOLATION_WASM runs only programs of the wasm pipeline (their ELF
+// note): a native one would run in kernel mode with nothing checked.
+static bool wasm_isolation_takes_only_wasm_programs(void)
+{
+    ftl_handle_t process;
+    ftl_handle_t channel =
+        spawn_connected("echo_server.elf", FTL_ISOLATION_WASM, &process);
+    EXPECT(channel == FTL_HANDLE_INVALID && process == FTL_ERR_BAD_FORMAT,
+           "a native program as wasm: %d", process);
+    channel =
+        spawn_connected("echo_server_wasm.elf", FTL_ISOLATION_WASM, &process);
+    EXPECT(channel != FTL_HANDLE_INVALID, "a wasm program: %d", process);
+    struct ftl_process_info info;
+    EXPECT(ftl_process_info(process, &info) == 0 &&
+               info.isolation == FTL_ISOLATION_WASM,
+           "reported as isolation %u", info.isolation);
+    stop_server(channel, process);
+    channel =
+        spawn_connected("echo_server.elf", FTL_ISOLATION_WASM + 1, &process);
+    EXPECT(channel == FTL_HANDLE_INVALID && process == FTL_ERR_INVALID_ARG,
+           "an isolation past wasm: %d", process);
+    return true;
+}
+
 static const struct test tests[] = {
     TEST(request_and_reply_across_processes),
     TEST(handles_move_in_messages),
@@ -538,6 +562,7 @@ static const struct test tests[] = {
     TEST(timers_fire_in_deadline_order),
     TEST(bad_handles_pointers_and_sizes_give_errors),
     TEST(ipc_objects_leave_no_leak),
+    TEST(wasm_isolation_takes_only_wasm_programs),
 };
 
 int main(int argc, char **argv)

@@ -140,18 +140,19 @@ static const struct call_bench loop_bench = {
     FTL_ISOLATION_USER, FTL_ISOLATION_USER, NULL};
 
 // The same round trip with pong as a WebAssembly service (issue 20:
-// pong_wasm.elf, apps/pong built with isolation: wasm, is a kernel-mode
-// process) beside native pong in kernel mode, from a user-mode and a
-// kernel-mode client: what the sandbox's checks cost.
+// pong_wasm.elf, apps/pong built with isolation: wasm, spawned with
+// FTL_ISOLATION_WASM, a kernel-mode process) beside native pong in kernel
+// mode, from a user-mode and a kernel-mode client: what the sandbox's
+// checks cost.
 static const struct call_bench loop_wasm_benches[] = {
     {"loop_client.elf", "pong.elf", "user_kernel", FTL_ISOLATION_USER,
      FTL_ISOLATION_KERNEL, NULL},
     {"loop_client.elf", "pong_wasm.elf", "user_wasm", FTL_ISOLATION_USER,
-     FTL_ISOLATION_KERNEL, NULL},
+     FTL_ISOLATION_WASM, NULL},
     {"loop_client.elf", "pong.elf", "kernel_kernel", FTL_ISOLATION_KERNEL,
      FTL_ISOLATION_KERNEL, NULL},
     {"loop_client.elf", "pong_wasm.elf", "kernel_wasm", FTL_ISOLATION_KERNEL,
-     FTL_ISOLATION_KERNEL, NULL},
+     FTL_ISOLATION_WASM, NULL},
 };
 
 // Raw round trips with WebAssembly modules (issue 20): echo_server and
@@ -162,13 +163,13 @@ static const struct call_bench loop_wasm_benches[] = {
 // second.
 static const struct call_bench wasm_benches[] = {
     {"ipc_client_wasm.elf", "echo_server_wasm.elf", "wasm_wasm",
-     FTL_ISOLATION_KERNEL, FTL_ISOLATION_KERNEL, NULL},
+     FTL_ISOLATION_WASM, FTL_ISOLATION_WASM, NULL},
     {"ipc_client.elf", "echo_server_wasm.elf", "user_wasm", FTL_ISOLATION_USER,
-     FTL_ISOLATION_KERNEL, NULL},
-    {"ipc_client_wasm.elf", "echo_server.elf", "wasm_user",
-     FTL_ISOLATION_KERNEL, FTL_ISOLATION_USER, NULL},
-    {"loop_client_wasm.elf", "pong_wasm.elf", "wasm_wasm", FTL_ISOLATION_KERNEL,
-     FTL_ISOLATION_KERNEL, NULL},
+     FTL_ISOLATION_WASM, NULL},
+    {"ipc_client_wasm.elf", "echo_server.elf", "wasm_user", FTL_ISOLATION_WASM,
+     FTL_ISOLATION_USER, NULL},
+    {"loop_client_wasm.elf", "pong_wasm.elf", "wasm_wasm", FTL_ISOLATION_WASM,
+     FTL_ISOLATION_WASM, NULL},
 };
 
 // From the spawn of a pong to its answer to a first request (an 8-byte
@@ -302,7 +303,7 @@ int main(int argc, char **argv)
     }
     bench_startup("startup_us.user", "pong.elf", FTL_ISOLATION_USER);
     bench_startup("startup_us.kernel", "pong.elf", FTL_ISOLATION_KERNEL);
-    bench_startup("wasm.startup_us", "pong_wasm.elf", FTL_ISOLATION_KERNEL);
+    bench_startup("wasm.startup_us", "pong_wasm.elf", FTL_ISOLATION_WASM);
     const char *child_argv[] = {"kernel_bench.elf", "syscall", NULL};
     ftl_handle_t child =
         ftl_process_spawn("kernel_bench.elf", FTL_ISOLATION_KERNEL, child_argv);

@@ -38,8 +38,8 @@ static inline ftl_handle_t spawn_connected(const char *path, uint32_t mode,
 
 // The mode a suite's argument names for the servers it starts: "user",
 // "kernel" or "wasm": the WebAssembly build of each server, NAME_wasm.elf
-// beside NAME.elf in the test initfs (tests/os/build.mk), which runs as a
-// kernel-mode process.
+// beside NAME.elf in the test initfs (tests/os/build.mk), spawned with
+// FTL_ISOLATION_WASM.
 struct server_mode {
     uint32_t isolation;
     bool wasm;
@@ -51,14 +51,14 @@ static inline struct server_mode server_mode_named(const char *name)
         return (struct server_mode){FTL_ISOLATION_KERNEL, false};
     }
     if (name != NULL && strcmp(name, "wasm") == 0) {
-        return (struct server_mode){FTL_ISOLATION_KERNEL, true};
+        return (struct server_mode){FTL_ISOLATION_WASM, true};
     }
     return (struct server_mode){FTL_ISOLATION_USER, false};
 }
 
 static inline const char *server_mode_name(struct server_mode mode)
 {
-    return mode.wasm                                ? "wasm"
+    return mode.isolation == FTL_ISOLATION_WASM     ? "wasm"
            : mode.isolation == FTL_ISOLATION_KERNEL ? "kernel"
                                                     : "user";
 }

@@ -356,7 +356,7 @@ static long run_wasm_fuzz(uint64_t calls)
     snprintf(calls_text, sizeof(calls_text), "%llu", (unsigned long long)calls);
     const char *argv[] = {"wasm_fuzz_wasm.elf", seed_text, calls_text, NULL};
     ftl_handle_t p =
-        ftl_process_spawn("wasm_fuzz_wasm.elf", FTL_ISOLATION_KERNEL, argv);
+        ftl_process_spawn("wasm_fuzz_wasm.elf", FTL_ISOLATION_WASM, argv);
     if (p < 0) {
         return p;
     }

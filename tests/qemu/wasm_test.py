@@ -48,6 +48,17 @@ def wasm_pong_starts_in_wasm_mode():
     check(get_ok(b.port), "HTTP at start")
 
 
+def a_native_program_is_refused_as_wasm():
+    """kv's spec says isolation: wasm over kv.elf, a native program: the
+    kernel finds no wasm pipeline's note in it and the supervisor says so,
+    instead of running it in kernel mode unchecked."""
+    b = wasm_boot()
+    b.guest.wait_for(rb"^\[supervisor\] error: kv: kv\.elf was not built as "
+                     rb"WebAssembly", 30)
+    b.guest.wait_for(rb"^\[supervisor\] error: cannot start kv: ", 5)
+    check("started kv" not in b.guest.console(), "kv started")
+
+
 def wasm_pong_answers_a_user_mode_ping():
     match = wasm_boot().guest.wait_for(
         rb"^\[ping\] pong 10: 7 bytes back in (\d+) us", ATTACK_TIMEOUT_S)
@@ -175,6 +186,7 @@ def tcp_echo_as_wasm_returns_every_byte():
 
 TESTS = [
     wasm_pong_starts_in_wasm_mode,
+    a_native_program_is_refused_as_wasm,
     wasm_pong_answers_a_user_mode_ping,
     wasm_pong_answers_a_kernel_mode_ping,
     printf_and_arguments_work_in_a_module,

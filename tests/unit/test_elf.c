@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <ftl/error.h>
+#include <ftl/wasm.h>
 
 #include "elf.h"
 
@@ -1179,6 +1180,75 @@ START_TEST(random_damage_never_reads_or_writes_outside)
 }
 END_TEST
 
+// ---- The wasm pipeline's note (ftl/wasm.h)
+
+// The fixture's only note is its GNU build-id (name "GNU", 20 bytes of
+// descriptor); these turn it into other notes in place.
+static uint32_t *first_note(struct fixture *f)
+{
+    struct elf64_phdr *ph = find_program_header(f, ELF_PT_NOTE, 0);
+    return (uint32_t *)(f->bytes + ph->p_offset);
+}
+
+static bool wasm_note_of(struct fixture *f, int *err)
+{
+    struct elf_image elf;
+    *err = parse_prefix(f, f->size, &elf);
+    return elf.wasm_note;
+}
+
+START_TEST(a_program_without_the_note_is_not_marked)
+{
+    struct fixture f = fixture_read("pie_data");
+    int err;
+    ck_assert(!wasm_note_of(&f, &err));
+    ck_assert_int_eq(err, 0);
+    fixture_free(&f);
+}
+END_TEST
+
+START_TEST(the_ftl_wasm_note_is_found)
+{
+    struct fixture f = fixture_read("pie_data");
+    uint32_t *note = first_note(&f);
+    note[2] = FTL_ELF_NOTE_WASM;
+    memcpy(&note[3], "FTL", 4); // namesz stays 4
+    int err;
+    ck_assert(wasm_note_of(&f, &err));
+    ck_assert_int_eq(err, 0);
+    note[2] = FTL_ELF_NOTE_WASM + 1; // another type of FTL's: not it
+    ck_assert(!wasm_note_of(&f, &err));
+    fixture_free(&f);
+}
+END_TEST
+
+START_TEST(malformed_notes_end_the_look_not_the_parse)
+{
+    struct fixture f = fixture_read("pie_data");
+    uint32_t *note = first_note(&f);
+    note[2] = FTL_ELF_NOTE_WASM;
+    memcpy(&note[3], "FTL", 4);
+    int err;
+    ck_assert(wasm_note_of(&f, &err));
+    note[1] = 0xffffffff; // a descriptor past the segment: not a note
+    ck_assert(!wasm_note_of(&f, &err));
+    ck_assert_int_eq(err, 0);
+    note[1] = 20;
+    note[0] = 0xfffffffd; // a name past the segment: the note is not read
+    ck_assert(!wasm_note_of(&f, &err));
+    ck_assert_int_eq(err, 0);
+    note[0] = 4;
+    struct elf64_phdr *ph = find_program_header(&f, ELF_PT_NOTE, 0);
+    ph->p_offset = f.size - 8; // the segment runs past the file
+    ck_assert(!wasm_note_of(&f, &err));
+    ck_assert_int_eq(err, 0);
+    ph->p_offset = UINT64_MAX - 4;
+    ck_assert(!wasm_note_of(&f, &err));
+    ck_assert_int_eq(err, 0);
+    fixture_free(&f);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
     Suite *s = suite_create("elf");
@@ -1242,6 +1312,12 @@ Suite *unit_suite(void)
     tcase_add_test(segments, entry_point_outside_executable_code_is_refused);
     tcase_add_test(segments, program_with_an_interpreter_is_not_supported);
     suite_add_tcase(s, segments);
+
+    TCase *notes = tcase_create("notes");
+    tcase_add_test(notes, a_program_without_the_note_is_not_marked);
+    tcase_add_test(notes, the_ftl_wasm_note_is_found);
+    tcase_add_test(notes, malformed_notes_end_the_look_not_the_parse);
+    suite_add_tcase(s, notes);
 
     TCase *dynamic = tcase_create("dynamic");
     tcase_add_test(dynamic, dynamic_section_outside_the_file_is_refused);

@@ -234,6 +234,14 @@ int service_start(struct service *s)
     if (process < 0) {
         ftl_handle_close(ends[0]);
         ftl_handle_close(ends[1]); // a failed spawn leaves it with us
+        if (process == FTL_ERR_BAD_FORMAT &&
+            spec->isolation == FTL_MANIFEST_ISOLATION_WASM) {
+            // The kernel found no wasm pipeline's note in the program.
+            FTL_LOG_ERROR("%s: %s was not built as WebAssembly, and "
+                          "isolation: wasm runs only programs that were "
+                          "(docs/guides/wasm.md)",
+                          spec->name, spec->binary);
+        }
         return process;
     }
     err = ftl_server_serve(supervisor.server, ends[0], s);

@@ -30,10 +30,10 @@
 #define FTL_MANIFEST_ENV_MAX 16
 #define FTL_MANIFEST_LINE_MAX 1023 // bytes of one line, without its newline
 
-// Values of isolation: user and kernel match FTL_ISOLATION_* (syscall.h);
-// a wasm service is a kernel-mode process that runs a WebAssembly module
-// in a sandbox (docs/guides/wasm.md). ftl_manifest_spawn_isolation says
-// what to pass to ftl_process_spawn.
+// Values of isolation: they match FTL_ISOLATION_* (syscall.h); a wasm
+// service is a kernel-mode process that runs a WebAssembly module in a
+// sandbox (docs/guides/wasm.md). ftl_manifest_spawn_isolation says what to
+// pass to ftl_process_spawn.
 #define FTL_MANIFEST_ISOLATION_USER 0
 #define FTL_MANIFEST_ISOLATION_KERNEL 1
 #define FTL_MANIFEST_ISOLATION_WASM 2
@@ -100,8 +100,9 @@ int ftl_manifest_parse(char *text, size_t len, struct ftl_manifest *m);
 // for anything else).
 const char *ftl_manifest_isolation_name(uint32_t isolation);
 
-// The FTL_ISOLATION_* that a service of this isolation is spawned with:
-// wasm services are kernel-mode processes.
+// The FTL_ISOLATION_* that a service of this isolation is spawned with
+// (FTL_ISOLATION_WASM: the kernel runs it in kernel mode once it has
+// checked that the program came out of the wasm pipeline).
 uint32_t ftl_manifest_spawn_isolation(uint32_t isolation);
 
 // Whether path may be a file grant (spec `files:`): relative, segments of

@@ -91,9 +91,12 @@ enum ftl_syscall_number {
 #define FTL_PROT_WRITE 2
 #define FTL_PROT_EXEC 4
 
-// Isolation of a spawned process.
+// Isolation of a spawned process. WASM is a kernel-mode process whose
+// program must carry the wasm pipeline's ELF note (ftl/wasm.h), else the
+// spawn fails with FTL_ERR_BAD_FORMAT.
 #define FTL_ISOLATION_USER 0
 #define FTL_ISOLATION_KERNEL 1
+#define FTL_ISOLATION_WASM 2
 
 #define FTL_SPAWN_ARGS_MAX 32
 #define FTL_SPAWN_STRINGS_MAX 4096 // total bytes of path, args and env

@@ -19,6 +19,8 @@
 
 #include <stdint.h>
 
+#include <ftl/syscall.h>
+
 #define FTL_WASM_SYS_BASE 0x1000
 enum ftl_wasm_syscall_number {
     // () -> the first channel's handle (FTL_HANDLE_INVALID if none)
@@ -64,9 +66,13 @@ struct ftl_wasm_spawn {
 #define FTL_WASM_START_STRINGS_MAX 32
 #define FTL_WASM_START_STRING_MAX 255
 
-// The isolation a wasm module sees in ftl_start_info->isolation. The
-// process itself is a kernel-mode one (FTL_ISOLATION_KERNEL to the kernel).
-#define FTL_ISOLATION_WASM 2
+// The ELF note of the wasm pipeline (name "FTL", this type), which the
+// runtime's main.c puts into every wasm program. The kernel spawns a
+// program with FTL_ISOLATION_WASM (syscall.h) only if it carries it, and
+// process information then reports that isolation; a module sees it in
+// ftl_start_info->isolation.
+#define FTL_ELF_NOTE_WASM 1
+#define FTL_ELF_NOTE_WASM_STR "1"
 
 #ifdef __wasm__
 // The one import of a wasm module (its guest side, sdk/lib/wasm/guest).

@@ -26,7 +26,7 @@
 
 #define MS 1000000ULL
 
-static struct server_mode server_mode;
+static uint32_t server_mode = FTL_ISOLATION_USER;
 
 // A server process with `path` in the servers' mode, connected by a
 // channel; returns our end and the process handle.
@@ -309,7 +309,7 @@ static bool copy_fails_once_the_caller_died(void)
         server_program(server_mode, "lender.elf", program, sizeof(program));
     const char *argv[] = {path, NULL};
     struct ftl_spawn request = {.path = path,
-                                .isolation = server_mode.isolation,
+                                .isolation = server_mode,
                                 .argc = 1,
                                 .argv = argv,
                                 .channel = ends[1]};
@@ -567,9 +567,9 @@ static const struct test tests[] = {
 
 int main(int argc, char **argv)
 {
-    server_mode = server_mode_named(argc > 1 ? argv[1] : NULL);
+    server_mode = server_isolation_named(argc > 1 ? argv[1] : NULL);
     printf("client in %s mode, servers in %s mode\n", own_mode_name(),
-           server_mode_name(server_mode));
+           isolation_name(server_mode));
     return suite_run("os.ipc", tests, sizeof(tests) / sizeof(tests[0]), NULL,
                      0);
 }

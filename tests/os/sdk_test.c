@@ -26,7 +26,16 @@
 
 #define TIMEOUT_NS (10 * FTL_S)
 
-static struct server_mode service_mode;
+static uint32_t service_mode = FTL_ISOLATION_USER;
+
+// The isolation of the native programs a test starts beside the services
+// (ping, runtime_child): the services' own, or kernel mode when those are
+// wasm (they have no wasm build).
+static uint32_t native_mode(void)
+{
+    return service_mode == FTL_ISOLATION_WASM ? FTL_ISOLATION_KERNEL
+                                              : service_mode;
+}
 
 // Calls made from a test: each completion is recorded, and the loop runs
 // until `expected` have completed or a watchdog timer says the test hung.
@@ -121,12 +130,12 @@ static bool ping_gets_every_pong(void)
         NULL};
     const char *ping_argv[] = {"ping.elf", "5", NULL};
     struct ftl_spawn pong = {.path = pong_argv[0],
-                             .isolation = service_mode.isolation,
+                             .isolation = service_mode,
                              .argc = 1,
                              .argv = pong_argv,
                              .channel = ends[1]};
     struct ftl_spawn ping = {.path = "ping.elf",
-                             .isolation = service_mode.isolation,
+                             .isolation = native_mode(),
                              .argc = 2,
                              .argv = ping_argv,
                              .channel = ends[0]};
@@ -398,7 +407,7 @@ static long run_child(const char *what)
     const char *argv[] = {"runtime_child.elf", what, "two words", NULL};
     const char *envp[] = {"GREETING=hello world", "EMPTY=", NULL};
     struct ftl_spawn request = {.path = "runtime_child.elf",
-                                .isolation = service_mode.isolation,
+                                .isolation = native_mode(),
                                 .argc = 3,
                                 .argv = argv,
                                 .envc = 2,
@@ -476,10 +485,10 @@ static char *wasm_tests[] = {
 
 int main(int argc, char **argv)
 {
-    service_mode = server_mode_named(argc > 1 ? argv[1] : NULL);
+    service_mode = server_isolation_named(argc > 1 ? argv[1] : NULL);
     printf("tests in %s mode, services in %s mode\n", own_mode_name(),
-           server_mode_name(service_mode));
-    if (service_mode.wasm) {
+           isolation_name(service_mode));
+    if (service_mode == FTL_ISOLATION_WASM) {
         return suite_run("os.sdk", tests, sizeof(tests) / sizeof(tests[0]),
                          wasm_tests,
                          sizeof(wasm_tests) / sizeof(wasm_tests[0]));

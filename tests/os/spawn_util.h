@@ -3,14 +3,12 @@
 // suites that talk to servers.
 #pragma once
 
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <ftl/channel.h>
 #include <ftl/process.h>
-#include <ftl/wasm.h>
 
 // Starts `path` with its own path as its only argument; returns our end of
 // its first channel (FTL_HANDLE_INVALID on failure) and sets *process.
@@ -36,53 +34,40 @@ static inline ftl_handle_t spawn_connected(const char *path, uint32_t mode,
     return ends[0];
 }
 
-// The mode a suite's argument names for the servers it starts: "user",
-// "kernel" or "wasm": the WebAssembly build of each server, NAME_wasm.elf
-// beside NAME.elf in the test initfs (tests/os/build.mk), spawned with
-// FTL_ISOLATION_WASM.
-struct server_mode {
-    uint32_t isolation;
-    bool wasm;
-};
-
-static inline struct server_mode server_mode_named(const char *name)
+// The isolation a suite's argument names for the servers it starts:
+// "user", "kernel" or "wasm" (FTL_ISOLATION_WASM: the WebAssembly build of
+// each server, NAME_wasm.elf beside NAME.elf in the test initfs,
+// tests/os/build.mk).
+static inline uint32_t server_isolation_named(const char *name)
 {
     if (name != NULL && strcmp(name, "kernel") == 0) {
-        return (struct server_mode){FTL_ISOLATION_KERNEL, false};
+        return FTL_ISOLATION_KERNEL;
     }
     if (name != NULL && strcmp(name, "wasm") == 0) {
-        return (struct server_mode){FTL_ISOLATION_WASM, true};
+        return FTL_ISOLATION_WASM;
     }
-    return (struct server_mode){FTL_ISOLATION_USER, false};
+    return FTL_ISOLATION_USER;
 }
 
-static inline const char *server_mode_name(struct server_mode mode)
+static inline const char *isolation_name(uint32_t isolation)
 {
-    return mode.isolation == FTL_ISOLATION_WASM     ? "wasm"
-           : mode.isolation == FTL_ISOLATION_KERNEL ? "kernel"
-                                                    : "user";
+    return isolation == FTL_ISOLATION_WASM     ? "wasm"
+           : isolation == FTL_ISOLATION_KERNEL ? "kernel"
+                                               : "user";
 }
 
 // "user", "kernel" or "wasm": how this process itself runs.
 static inline const char *own_mode_name(void)
 {
-    switch (ftl_start_info->isolation) {
-    case FTL_ISOLATION_KERNEL:
-        return "kernel";
-    case FTL_ISOLATION_WASM:
-        return "wasm";
-    default:
-        return "user";
-    }
+    return isolation_name(ftl_start_info->isolation);
 }
 
-// The program to start for `path` ("echo_server.elf") in `mode`, written
-// to buffer: "echo_server_wasm.elf" for wasm, else path itself.
-static inline const char *server_program(struct server_mode mode,
-                                         const char *path, char *buffer,
-                                         size_t size)
+// The program to start for `path` ("echo_server.elf") in `isolation`,
+// written to buffer: "echo_server_wasm.elf" for wasm, else path itself.
+static inline const char *server_program(uint32_t isolation, const char *path,
+                                         char *buffer, size_t size)
 {
-    if (!mode.wasm || strlen(path) < strlen(".elf")) {
+    if (isolation != FTL_ISOLATION_WASM || strlen(path) < strlen(".elf")) {
         return path;
     }
     int stem = (int)(strlen(path) - strlen(".elf"));
@@ -90,13 +75,13 @@ static inline const char *server_program(struct server_mode mode,
     return buffer;
 }
 
-// spawn_connected for a server in `mode`.
-static inline ftl_handle_t spawn_server_in(struct server_mode mode,
+// spawn_connected for a server in `isolation`.
+static inline ftl_handle_t spawn_server_in(uint32_t isolation,
                                            const char *path,
                                            ftl_handle_t *process)
 {
     char program[64];
-    return spawn_connected(server_program(mode, path, program,
-                                          sizeof(program)),
-                           mode.isolation, process);
+    return spawn_connected(
+        server_program(isolation, path, program, sizeof(program)), isolation,
+        process);
 }

@@ -14,8 +14,8 @@
 #endif
 
 // A fault on purpose: natively a store to address 0, and the kernel kills
-// the process; in a wasm module an out-of-bounds trap, which ends the process with the same
-// status (FTL_EXIT_KILLED).
+// the process; in a wasm module an out-of-bounds trap, which ends the
+// process with the same status (FTL_EXIT_KILLED).
 static inline void crash_on_purpose(void)
 {
 #ifdef __wasm__

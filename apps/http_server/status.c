@@ -37,6 +37,7 @@ static cJSON *service_json(const char *line)
     cJSON_AddStringToObject(s, "name", st.name);
     cJSON_AddStringToObject(s, "state", st.state);
     cJSON_AddNumberToObject(s, "restarts", st.restarts);
+    cJSON_AddStringToObject(s, "isolation", st.isolation);
     if (st.memory_kib >= 0) {
         cJSON_AddNumberToObject(s, "memory_kib", (double)st.memory_kib);
     } else {

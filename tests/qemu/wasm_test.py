@@ -144,6 +144,11 @@ def everything_else_serves_at_the_end():
         "%s %s" % (n, services[n]["state"]) for n in sorted(services)))
     check(services["pong"]["state"] == "Running" and
           services["pong"]["restarts"] == 0, "pong: %r" % services["pong"])
+    check(services["pong"]["isolation"] == "wasm" and
+          services["tcpip"]["isolation"] == "user",
+          "isolation in /status: pong %r, tcpip %r" % (
+              services["pong"].get("isolation"),
+              services["tcpip"].get("isolation")))
     check(services["hostile_wasm_spin"]["state"] == "Running",
           "the spinner: %r" % services["hostile_wasm_spin"])
     check(services["hostile_wasm_grow"]["state"] == "Running",

@@ -19,7 +19,7 @@ struct ftl_service_status {
     char name[FTL_STATUS_WORD_MAX];
     char state[FTL_STATUS_WORD_MAX]; // "Running", "Draining", "BackOff"...
     unsigned restarts;
-    char isolation[FTL_STATUS_WORD_MAX]; // "user", "kernel"
+    char isolation[FTL_STATUS_WORD_MAX]; // "user", "kernel", "wasm"
     long long uptime_ms;                 // -1 when not running
     long long memory_kib;                // -1 when not running
     unsigned long long memory_limit_kib;

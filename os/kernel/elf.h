@@ -175,7 +175,8 @@ struct elf_image {
 // PT_GNU_STACK (stacks are never executable), PT_GNU_RELRO (that part of the
 // data segment stays writable), PT_TLS and the like are ignored; so are
 // empty PT_LOADs. Notes are only looked through for the wasm pipeline's
-// (wasm_note); a malformed one ends that look, not the parse. On an error *out holds nothing useful. Returns 0 or:
+// (wasm_note); a malformed one ends that look, not the parse. On an error
+// *out holds nothing useful. Returns 0 or:
 //   FTL_ERR_BAD_FORMAT     the file is corrupt: truncated, a count, offset or
 //                          size out of bounds or overflowing, segments out
 //                          of order or overlapping, the entry outside

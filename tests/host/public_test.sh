@@ -3,7 +3,8 @@
 # run by sdk/mk/service.mk) for ftl_http_public (docs/sdk/http.md):
 #   - the generated table, compiled for the host with a small reader,
 #     holds every file but hidden ones, with its path, content type, size
-#     and exact bytes;
+#     and exact bytes; so does its C-array form (public.sh --c, what a
+#     WebAssembly service is built with);
 #   - a name that is not a plain URL path stops it, naming the file;
 #   - through service.mk, in a service folder built against the tree's
 #     libftl: the program links, and adding, changing or removing a file
@@ -34,9 +35,10 @@ make_site() {
 }
 
 # Prints "PATH|TYPE|SIZE|SAME" for each entry of a generated table, SAME
-# being 1 when its bytes are those of the file under public/.
+# being 1 when its bytes are those of the file under public/. A second
+# argument is passed to public.sh (--c).
 read_table() {
-    local site="$1"
+    local site="$1" form="${2:-}"
     cat >"$site/reader.c" <<'EOF'
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +68,8 @@ int main(void)
     return 0;
 }
 EOF
-    (cd "$site" && sh "$ROOT/sdk/mk/public.sh" public >table.c &&
+    # shellcheck disable=SC2086 # no form: no argument
+    (cd "$site" && sh "$ROOT/sdk/mk/public.sh" $form public >table.c &&
         cc -I"$ROOT/sdk/include" -o reader reader.c table.c && ./reader)
 }
 
@@ -83,6 +86,20 @@ test_the_table_holds_every_file_with_its_type_and_bytes() {
 /img/Logo.PNG|image/png|3000|1
 /index.html|text/html; charset=utf-8|27|1"
     [[ "$got" == "$want" ]] || echo "table: $got"
+}
+
+test_the_c_array_form_holds_the_same_files_and_bytes() {
+    local site="$TMP/site_c" got want
+    make_site "$site"
+    want="$(read_table "$site" 2>&1)"
+    got="$(read_table "$site" --c 2>&1)" || {
+        echo "generating or reading the C-array table failed: $got"
+        return
+    }
+    [[ "$got" == "$want" ]] || echo "C arrays: $got; .incbin: $want"
+    grep -q '^static const unsigned char ftl_public_0\[\] = {$' \
+        "$site/table.c" && ! grep -q incbin "$site/table.c" ||
+        echo "not the C-array form: $(head -8 "$site/table.c")"
 }
 
 test_a_name_that_is_not_a_url_path_stops_it_with_its_path() {
@@ -149,6 +166,7 @@ EOF
 main() {
     local t
     for t in test_the_table_holds_every_file_with_its_type_and_bytes \
+        test_the_c_array_form_holds_the_same_files_and_bytes \
         test_a_name_that_is_not_a_url_path_stops_it_with_its_path \
         test_service_mk_remakes_the_table_when_public_changes; do
         result "${t#test_}" "$("$t")"

@@ -153,6 +153,24 @@ static const char *mode_name(void)
                                                              : "user";
 }
 
+// Spawns `path` with argv in `isolation` and waits for it (killed after
+// CHILD_TIMEOUT_NS); its exit status, or an error.
+static long spawn_and_wait(const char *path, uint32_t isolation,
+                           const char *const *argv)
+{
+    ftl_handle_t p = ftl_process_spawn(path, isolation, argv);
+    if (p < 0) {
+        return p;
+    }
+    long status = ftl_process_wait(p, CHILD_TIMEOUT_NS);
+    if (status == FTL_ERR_TIMED_OUT) {
+        ftl_process_kill(p);
+        ftl_process_wait(p, SECOND_NS);
+    }
+    ftl_handle_close(p);
+    return status;
+}
+
 // Spawns the child with seed and count in this process's mode and waits;
 // its exit status, or an error.
 static long run_child(uint64_t child_seed, uint64_t calls, uint64_t trace)
@@ -164,18 +182,8 @@ static long run_child(uint64_t child_seed, uint64_t calls, uint64_t trace)
     snprintf(trace_text, sizeof(trace_text), "%llu", (unsigned long long)trace);
     const char *argv[] = {"syscall_fuzz.elf", "child",    seed_text,
                           calls_text,         trace_text, NULL};
-    ftl_handle_t p =
-        ftl_process_spawn("syscall_fuzz.elf", ftl_start_info->isolation, argv);
-    if (p < 0) {
-        return p;
-    }
-    long status = ftl_process_wait(p, CHILD_TIMEOUT_NS);
-    if (status == FTL_ERR_TIMED_OUT) {
-        ftl_process_kill(p);
-        ftl_process_wait(p, SECOND_NS);
-    }
-    ftl_handle_close(p);
-    return status;
+    return spawn_and_wait("syscall_fuzz.elf", ftl_start_info->isolation,
+                          argv);
 }
 
 // Fuzzes with seed and calls in a child and checks that the child lived and
@@ -355,18 +363,7 @@ static long run_wasm_fuzz(uint64_t calls)
     snprintf(seed_text, sizeof(seed_text), "%llu", (unsigned long long)seed);
     snprintf(calls_text, sizeof(calls_text), "%llu", (unsigned long long)calls);
     const char *argv[] = {"wasm_fuzz_wasm.elf", seed_text, calls_text, NULL};
-    ftl_handle_t p =
-        ftl_process_spawn("wasm_fuzz_wasm.elf", FTL_ISOLATION_WASM, argv);
-    if (p < 0) {
-        return p;
-    }
-    long status = ftl_process_wait(p, CHILD_TIMEOUT_NS);
-    if (status == FTL_ERR_TIMED_OUT) {
-        ftl_process_kill(p);
-        ftl_process_wait(p, SECOND_NS);
-    }
-    ftl_handle_close(p);
-    return status;
+    return spawn_and_wait("wasm_fuzz_wasm.elf", FTL_ISOLATION_WASM, argv);
 }
 
 static bool wasm_fuzzer_survives_and_leaks_nothing(void)

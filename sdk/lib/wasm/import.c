@@ -39,6 +39,13 @@ static int span(const struct call *c, uint64_t offset, uint64_t len, void **out)
     return *out == NULL ? FTL_ERR_BAD_ADDRESS : 0;
 }
 
+// The native address of a structure of size bytes (not 0) the call reads
+// or fills at the module's offset, NULL if it does not lie wholly inside.
+static void *structure(const struct call *c, uint64_t offset, size_t size)
+{
+    return wasm_memory_span(c->mem, offset, size);
+}
+
 static int64_t sys_console_write(const struct call *c)
 {
     void *text;
@@ -54,16 +61,16 @@ static int64_t sys_console_write(const struct call *c)
 static int64_t sys_channel_send(const struct call *c)
 {
     struct ftl_msg msg;
-    void *header, *body, *loan;
-    int err = span(c, c->a[1], sizeof(msg), &header);
-    if (err < 0 || header == NULL) {
+    void *header = structure(c, c->a[1], sizeof(msg));
+    if (header == NULL) {
         return FTL_ERR_BAD_ADDRESS;
     }
     memcpy(&msg, header, sizeof(msg));
     if (msg.body_len > FTL_MSG_BODY_MAX) {
         return FTL_ERR_TOO_LARGE;
     }
-    err = span(c, c->a[2], msg.body_len, &body);
+    void *body, *loan;
+    int err = span(c, c->a[2], msg.body_len, &body);
     if (err < 0) {
         return err;
     }
@@ -77,12 +84,12 @@ static int64_t sys_channel_send(const struct call *c)
 
 static int64_t sys_channel_recv(const struct call *c)
 {
-    void *msg, *body;
-    int err = span(c, c->a[1], sizeof(struct ftl_msg), &msg);
-    if (err < 0 || msg == NULL) {
+    void *msg = structure(c, c->a[1], sizeof(struct ftl_msg));
+    if (msg == NULL) {
         return FTL_ERR_BAD_ADDRESS;
     }
-    err = span(c, c->a[2], c->a[3], &body);
+    void *body;
+    int err = span(c, c->a[2], c->a[3], &body);
     if (err < 0) {
         return err;
     }
@@ -91,9 +98,8 @@ static int64_t sys_channel_recv(const struct call *c)
 
 static int64_t sys_channel_create(const struct call *c)
 {
-    void *ends;
-    int err = span(c, c->a[0], 2 * sizeof(ftl_handle_t), &ends);
-    if (err < 0 || ends == NULL) {
+    void *ends = structure(c, c->a[0], 2 * sizeof(ftl_handle_t));
+    if (ends == NULL) {
         return FTL_ERR_BAD_ADDRESS;
     }
     return ftl_channel_create(ends);
@@ -123,9 +129,8 @@ static int64_t sys_copy_from_caller(const struct call *c)
 
 static int64_t sys_sink_wait(const struct call *c)
 {
-    void *event;
-    int err = span(c, c->a[1], sizeof(struct ftl_event), &event);
-    if (err < 0 || event == NULL) {
+    void *event = structure(c, c->a[1], sizeof(struct ftl_event));
+    if (event == NULL) {
         return FTL_ERR_BAD_ADDRESS;
     }
     return ftl_sink_wait((ftl_handle_t)c->a[0], event, c->a[2]);
@@ -135,9 +140,8 @@ static int64_t sys_sink_wait(const struct call *c)
 // (no pointer-sized fields).
 static int64_t sys_process_info(const struct call *c)
 {
-    void *info;
-    int err = span(c, c->a[1], sizeof(struct ftl_process_info), &info);
-    if (err < 0 || info == NULL) {
+    void *info = structure(c, c->a[1], sizeof(struct ftl_process_info));
+    if (info == NULL) {
         return FTL_ERR_BAD_ADDRESS;
     }
     return ftl_process_info((ftl_handle_t)c->a[0], info);
@@ -145,9 +149,8 @@ static int64_t sys_process_info(const struct call *c)
 
 static int64_t sys_system_stats(const struct call *c)
 {
-    void *stats;
-    int err = span(c, c->a[0], sizeof(struct ftl_system_stats), &stats);
-    if (err < 0 || stats == NULL) {
+    void *stats = structure(c, c->a[0], sizeof(struct ftl_system_stats));
+    if (stats == NULL) {
         return FTL_ERR_BAD_ADDRESS;
     }
     return ftl_system_stats(stats);

@@ -33,6 +33,7 @@ import time
 
 from testlib import check, run_suite
 from ftlqemu import BUILD, Guest
+import ftlnetns  # noqa: E402 (scripts/, put on the path by testlib)
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 ARCHIVE = os.path.join(BUILD, "gce", "ftl-gce.tar.gz")
@@ -73,11 +74,10 @@ def in_ns(*args, **kw):
 
 
 def why_not_possible():
-    if os.geteuid() != 0:
-        return "needs root for a network namespace and tap devices"
-    for tool in ("ip", "dnsmasq", "haproxy", "wrk", "curl", "grub-mkrescue"):
-        if shutil.which(tool) is None:
-            return "%s is not installed (scripts/setup-host.sh)" % tool
+    reason = ftlnetns.why_not_possible(
+        ("ip", "dnsmasq", "haproxy", "wrk", "curl", "grub-mkrescue"))
+    if reason is not None:
+        return reason
     if not os.path.exists(ARCHIVE):
         return "%s is missing (run make)" % ARCHIVE
     return None
